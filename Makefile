@@ -1,0 +1,53 @@
+# Aula: `make run` serves it, `make test` tests it. Both start a local
+# PostgreSQL when none answers on 127.0.0.1:5432 (see scripts/postgres.sh).
+GO ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: run test build check vet lint fmt bench fuzz deps db clean
+
+## run: serve Aula on http://127.0.0.1:8080 with demo content
+run: db
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/aula serve
+
+## test: every test, against a real PostgreSQL, PDFs and a headless browser
+test: db deps
+	$(GO) test -count=1 ./...
+
+## build: the binary in bin/aula
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/aula ./cmd/aula
+
+## check: formatting, vet and staticcheck
+check: vet lint
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+## bench: the benchmarks whose figures the issues record
+bench: db deps
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: one minute of fuzzing the quiz answer decoder and grader
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecodeAndGrade -fuzztime 60s ./assessment/
+
+## deps: Debian packages the tests use (pdftotext, pdftoppm, chromium)
+deps:
+	./scripts/deps.sh
+
+## db: a PostgreSQL on 127.0.0.1:5432 (starts a project-local one if needed)
+db:
+	./scripts/postgres.sh ensure
+
+clean:
+	./scripts/postgres.sh stop || true
+	rm -rf bin

@@ -1,0 +1,50 @@
+package accounts
+
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// Errors the web layer maps to statuses and translated messages.
+var (
+	// ErrNotFound: no such institution, user, session or token.
+	ErrNotFound = errors.New("accounts: not found")
+	// ErrEmailTaken: another user has this email, whatever its case.
+	ErrEmailTaken = errors.New("accounts: email taken")
+	// ErrAcronymTaken: another institution uses this acronym.
+	ErrAcronymTaken = errors.New("accounts: acronym taken")
+	// ErrInvalidCredentials is the one answer for an unknown email, a wrong
+	// password and a disabled account, so sign-in does not reveal who has an account.
+	ErrInvalidCredentials = errors.New("accounts: invalid credentials")
+	// ErrInstitutionInUse: users still belong to the institution.
+	ErrInstitutionInUse = errors.New("accounts: institution has users")
+	// ErrUnknownInstitution: a user names an institution that does not exist.
+	ErrUnknownInstitution = errors.New("accounts: unknown institution")
+	// ErrLinkExpired: a password link was used already or is too old.
+	ErrLinkExpired = errors.New("accounts: password link expired")
+)
+
+// PostgreSQL error codes this package reacts to.
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+)
+
+// pgCode returns the SQLSTATE of a PostgreSQL error, or "".
+func pgCode(err error) string {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C')
+	}
+	return ""
+}
+
+// notFound turns sql.ErrNoRows into ErrNotFound and keeps other errors.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,365 @@
+package accounts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Lifetimes of the secrets this package hands out.
+const (
+	SessionLifetime      = 14 * 24 * time.Hour
+	PasswordLinkLifetime = 7 * 24 * time.Hour
+)
+
+// Service applies the identity rules.
+type Service struct {
+	db  *bun.DB
+	now func() time.Time
+}
+
+// NewService returns a Service on db. now is the clock (time.Now when nil).
+func NewService(db *bun.DB, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, now: now}
+}
+
+// InstitutionParams are the editable fields of an institution.
+type InstitutionParams struct {
+	Name    string
+	Acronym string
+	Country string // ISO 3166-1 alpha-2
+}
+
+func (p InstitutionParams) apply(inst *Institution) {
+	inst.Name = strings.TrimSpace(p.Name)
+	inst.Acronym = strings.TrimSpace(p.Acronym)
+	inst.Country = strings.ToUpper(strings.TrimSpace(p.Country))
+}
+
+// CreateInstitution adds a member institution.
+func (s *Service) CreateInstitution(ctx context.Context, p InstitutionParams) (*Institution, error) {
+	inst := new(Institution)
+	p.apply(inst)
+	if err := NewStore(s.db).InsertInstitution(ctx, inst); err != nil {
+		return nil, err
+	}
+	return inst, nil
+}
+
+// UpdateInstitution changes an institution.
+func (s *Service) UpdateInstitution(ctx context.Context, id int64, p InstitutionParams) (*Institution, error) {
+	inst := &Institution{ID: id}
+	p.apply(inst)
+	if err := NewStore(s.db).UpdateInstitution(ctx, inst); err != nil {
+		return nil, err
+	}
+	return inst, nil
+}
+
+// Institution returns one institution.
+func (s *Service) Institution(ctx context.Context, id int64) (*Institution, error) {
+	return NewStore(s.db).Institution(ctx, id)
+}
+
+// Institutions returns a page of institutions and the total.
+func (s *Service) Institutions(ctx context.Context, limit, offset int) ([]Institution, int, error) {
+	return NewStore(s.db).Institutions(ctx, limit, offset)
+}
+
+// CreateUserParams describe a new user. An empty Password leaves the account
+// without one until its owner sets it through a password link.
+type CreateUserParams struct {
+	Email         string
+	Name          string
+	Password      string
+	Role          Role
+	InstitutionID *int64
+	Locale        string
+}
+
+// CreateUser adds a user. The email must be free whatever its case.
+func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, error) {
+	u := &User{
+		Email:         strings.TrimSpace(p.Email),
+		Name:          strings.TrimSpace(p.Name),
+		Role:          p.Role,
+		InstitutionID: p.InstitutionID,
+		Locale:        p.Locale,
+	}
+	if u.Locale == "" {
+		u.Locale = Locales[0]
+	}
+	if p.Password != "" {
+		hash, err := HashPassword(p.Password)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = hash
+	}
+	if err := NewStore(s.db).InsertUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// UpdateUserParams are the fields an admin edits. An empty Password keeps
+// the current one.
+type UpdateUserParams struct {
+	Email         string
+	Name          string
+	Role          Role
+	InstitutionID *int64
+	Locale        string
+	Disabled      bool
+	Password      string
+}
+
+// UpdateUser changes a user. Disabling a user also ends their sessions and
+// revokes their API tokens, in the same transaction.
+func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) (*User, error) {
+	u := &User{
+		ID:            id,
+		Email:         strings.TrimSpace(p.Email),
+		Name:          strings.TrimSpace(p.Name),
+		Role:          p.Role,
+		InstitutionID: p.InstitutionID,
+		Locale:        p.Locale,
+		Disabled:      p.Disabled,
+	}
+	columns := []string{"email", "name", "role", "institution_id", "locale", "disabled"}
+	if p.Password != "" {
+		hash, err := HashPassword(p.Password)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = hash
+		columns = append(columns, "password_hash")
+	}
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := NewStore(tx).UpdateUser(ctx, u, columns...); err != nil {
+			return err
+		}
+		if u.Disabled {
+			return endAccess(ctx, tx, u.ID, s.now())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// endAccess ends every session and API token of a user.
+func endAccess(ctx context.Context, db bun.IDB, userID int64, now time.Time) error {
+	if _, err := db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: end sessions of %d: %w", userID, err)
+	}
+	if _, err := db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: revoke tokens of %d: %w", userID, err)
+	}
+	return nil
+}
+
+// SetLocale records the language a user chose.
+func (s *Service) SetLocale(ctx context.Context, userID int64, locale string) error {
+	return NewStore(s.db).UpdateUser(ctx, &User{ID: userID, Locale: locale}, "locale")
+}
+
+// User returns one user.
+func (s *Service) User(ctx context.Context, id int64) (*User, error) {
+	return NewStore(s.db).User(ctx, id)
+}
+
+// Users returns a page of users and the total.
+func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
+	return NewStore(s.db).Users(ctx, f)
+}
+
+// Authenticate returns the user with email and password. Unknown email,
+// wrong password and disabled account all give ErrInvalidCredentials, after
+// the same amount of work.
+func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
+	u, err := NewStore(s.db).UserByEmail(ctx, strings.TrimSpace(email))
+	if errors.Is(err, ErrNotFound) {
+		_, _ = CheckPassword(dummyHash, password)
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: authenticate %d: %w", u.ID, err)
+	}
+	if !ok || u.Disabled {
+		return nil, ErrInvalidCredentials
+	}
+	return u, nil
+}
+
+// NewSecret returns a random URL-safe token with 256 bits of entropy.
+func NewSecret() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("accounts: random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// HashSecret is how session, API and link tokens are stored.
+func HashSecret(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// SessionInfo describes the browser starting a session, for the user's records.
+type SessionInfo struct {
+	UserAgent string
+	IP        string
+}
+
+// StartSession signs a user in and returns the new session token. The
+// previous session of this browser (oldToken, may be empty) is deleted in
+// the same transaction: the session id is rotated at sign-in, so a token
+// planted before sign-in is worthless after it.
+func (s *Service) StartSession(ctx context.Context, userID int64, oldToken string, info SessionInfo) (string, error) {
+	token, err := NewSecret()
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		store := NewStore(tx)
+		if oldToken != "" {
+			if err := store.DeleteSession(ctx, HashSecret(oldToken)); err != nil {
+				return err
+			}
+		}
+		return store.InsertSession(ctx, &Session{
+			TokenHash: HashSecret(token),
+			UserID:    userID,
+			CreatedAt: now,
+			ExpiresAt: now.Add(SessionLifetime),
+			UserAgent: truncate(info.UserAgent, 300),
+			IP:        truncate(info.IP, 64),
+		})
+	})
+	if err != nil {
+		return "", fmt.Errorf("accounts: start session for %d: %w", userID, err)
+	}
+	return token, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}
+
+// SessionUser returns the user signed in with token.
+func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) {
+	return NewStore(s.db).UserBySessionHash(ctx, HashSecret(token), s.now())
+}
+
+// EndSession signs a browser out.
+func (s *Service) EndSession(ctx context.Context, token string) error {
+	return NewStore(s.db).DeleteSession(ctx, HashSecret(token))
+}
+
+// DeleteExpired removes expired sessions; a background job calls it.
+func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
+	return NewStore(s.db).DeleteExpiredSessions(ctx, s.now())
+}
+
+// CreateAPIToken returns a new API token for a user. Only its hash is kept:
+// the caller must show the token now or never.
+func (s *Service) CreateAPIToken(ctx context.Context, userID int64) (string, error) {
+	secret, err := NewSecret()
+	if err != nil {
+		return "", err
+	}
+	token := "aula_" + secret
+	if err := NewStore(s.db).InsertAPIToken(ctx, &APIToken{TokenHash: HashSecret(token), UserID: userID}); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// TokenUser returns the user an API token acts for.
+func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
+	return NewStore(s.db).UserByAPITokenHash(ctx, HashSecret(token))
+}
+
+// RevokeAPIToken revokes a token for good.
+func (s *Service) RevokeAPIToken(ctx context.Context, token string) error {
+	return NewStore(s.db).RevokeAPIToken(ctx, HashSecret(token), s.now())
+}
+
+// CreatePasswordLinks returns a one-time password token for each user id,
+// stored in db (which may be the caller's transaction).
+func (s *Service) CreatePasswordLinks(ctx context.Context, db bun.IDB, userIDs []int64) (map[int64]string, error) {
+	now := s.now()
+	tokens := make(map[int64]string, len(userIDs))
+	links := make([]PasswordLink, 0, len(userIDs))
+	for _, id := range userIDs {
+		token, err := NewSecret()
+		if err != nil {
+			return nil, err
+		}
+		tokens[id] = token
+		links = append(links, PasswordLink{TokenHash: HashSecret(token), UserID: id, CreatedAt: now, ExpiresAt: now.Add(PasswordLinkLifetime)})
+	}
+	if err := NewStore(db).InsertPasswordLinks(ctx, links); err != nil {
+		return nil, err
+	}
+	return tokens, nil
+}
+
+// PasswordLinkValid reports whether a password link can still be used, so
+// the page can say so before the user types a password.
+func (s *Service) PasswordLinkValid(ctx context.Context, token string) (bool, error) {
+	return NewStore(s.db).PasswordLinkValid(ctx, HashSecret(token), s.now())
+}
+
+// SetPasswordWithLink sets a user's password through a one-time link and
+// returns the user. A used or expired link gives ErrLinkExpired.
+func (s *Service) SetPasswordWithLink(ctx context.Context, token, password string) (*User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	var u *User
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		store := NewStore(tx)
+		userID, err := store.UsePasswordLink(ctx, HashSecret(token), s.now())
+		if errors.Is(err, ErrNotFound) {
+			return ErrLinkExpired
+		}
+		if err != nil {
+			return err
+		}
+		u = &User{ID: userID, PasswordHash: hash}
+		if err := store.UpdateUser(ctx, u, "password_hash"); err != nil {
+			return err
+		}
+		// A new password ends every session opened with the old one.
+		return endAccess(ctx, tx, userID, s.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}

@@ -1,0 +1,289 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Store runs identity queries on a database or inside a transaction.
+type Store struct {
+	db bun.IDB
+}
+
+// NewStore returns a Store on db (a *bun.DB or a bun.Tx).
+func NewStore(db bun.IDB) *Store { return &Store{db: db} }
+
+// Institution returns the institution with id.
+func (s *Store) Institution(ctx context.Context, id int64) (*Institution, error) {
+	inst := new(Institution)
+	if err := s.db.NewSelect().Model(inst).Where("i.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("accounts: institution %d: %w", id, notFound(err))
+	}
+	return inst, nil
+}
+
+// InstitutionsByAcronym returns the institutions with the given acronyms,
+// keyed by their lower-cased acronym.
+func (s *Store) InstitutionsByAcronym(ctx context.Context, acronyms []string) (map[string]Institution, error) {
+	lower := make([]string, len(acronyms))
+	for i, a := range acronyms {
+		lower[i] = strings.ToLower(a)
+	}
+	var list []Institution
+	if err := s.db.NewSelect().Model(&list).Where("lower(i.acronym) IN (?)", bun.List(lower)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("accounts: institutions by acronym: %w", err)
+	}
+	byAcronym := make(map[string]Institution, len(list))
+	for _, inst := range list {
+		byAcronym[strings.ToLower(inst.Acronym)] = inst
+	}
+	return byAcronym, nil
+}
+
+// Institutions returns a page of institutions by name, and how many there are.
+func (s *Store) Institutions(ctx context.Context, limit, offset int) ([]Institution, int, error) {
+	var list []Institution
+	total, err := s.db.NewSelect().Model(&list).OrderExpr("i.name, i.id").Limit(limit).Offset(offset).ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("accounts: list institutions: %w", err)
+	}
+	return list, total, nil
+}
+
+// InsertInstitution stores a new institution and fills its id.
+func (s *Store) InsertInstitution(ctx context.Context, inst *Institution) error {
+	if _, err := s.db.NewInsert().Model(inst).Returning("*").Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: insert institution: %w", institutionConflict(err))
+	}
+	return nil
+}
+
+// UpdateInstitution saves name, acronym and country of inst.
+func (s *Store) UpdateInstitution(ctx context.Context, inst *Institution) error {
+	res, err := s.db.NewUpdate().Model(inst).Column("name", "acronym", "country").
+		Set("updated_at = now()").WherePK().Returning("*").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("accounts: update institution %d: %w", inst.ID, institutionConflict(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: update institution %d: %w", inst.ID, ErrNotFound)
+	}
+	return nil
+}
+
+func institutionConflict(err error) error {
+	if pgCode(err) == pgUniqueViolation {
+		return ErrAcronymTaken
+	}
+	return err
+}
+
+// User returns the user with id.
+func (s *Store) User(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("u.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("accounts: user %d: %w", id, notFound(err))
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with email, compared without case.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("lower(u.email) = lower(?)", email).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("accounts: user by email: %w", notFound(err))
+	}
+	return u, nil
+}
+
+// UsersByEmail returns the users with the given emails, keyed by lower-cased email.
+func (s *Store) UsersByEmail(ctx context.Context, emails []string) (map[string]User, error) {
+	lower := make([]string, len(emails))
+	for i, e := range emails {
+		lower[i] = strings.ToLower(e)
+	}
+	var list []User
+	if err := s.db.NewSelect().Model(&list).Where("lower(u.email) IN (?)", bun.List(lower)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("accounts: users by email: %w", err)
+	}
+	byEmail := make(map[string]User, len(list))
+	for _, u := range list {
+		byEmail[strings.ToLower(u.Email)] = u
+	}
+	return byEmail, nil
+}
+
+// UserFilter narrows a user list.
+type UserFilter struct {
+	InstitutionID int64  // 0: any
+	Role          Role   // "": any
+	Query         string // part of the name or email
+	Limit, Offset int
+}
+
+// Users returns a page of users by name, and how many match.
+func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
+	var list []User
+	q := s.db.NewSelect().Model(&list).OrderExpr("u.name, u.id").Limit(f.Limit).Offset(f.Offset)
+	if f.InstitutionID != 0 {
+		q = q.Where("u.institution_id = ?", f.InstitutionID)
+	}
+	if f.Role != "" {
+		q = q.Where("u.role = ?", f.Role)
+	}
+	if f.Query != "" {
+		like := "%" + escapeLike(f.Query) + "%"
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("u.name ILIKE ?", like).WhereOr("u.email ILIKE ?", like)
+		})
+	}
+	total, err := q.ScanAndCount(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("accounts: list users: %w", err)
+	}
+	return list, total, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// InsertUser stores a new user and fills its id.
+func (s *Store) InsertUser(ctx context.Context, u *User) error {
+	if _, err := s.db.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: insert user: %w", userConflict(err))
+	}
+	return nil
+}
+
+// UpdateUser saves the given columns of u.
+func (s *Store) UpdateUser(ctx context.Context, u *User, columns ...string) error {
+	res, err := s.db.NewUpdate().Model(u).Column(columns...).Set("updated_at = now()").WherePK().Returning("*").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("accounts: update user %d: %w", u.ID, userConflict(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: update user %d: %w", u.ID, ErrNotFound)
+	}
+	return nil
+}
+
+func userConflict(err error) error {
+	switch pgCode(err) {
+	case pgUniqueViolation:
+		return ErrEmailTaken
+	case pgForeignKeyViolation:
+		return ErrUnknownInstitution
+	}
+	return err
+}
+
+// InsertSession stores a new browser session.
+func (s *Store) InsertSession(ctx context.Context, sess *Session) error {
+	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: insert session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession removes the session with the given token hash.
+func (s *Store) DeleteSession(ctx context.Context, hash []byte) error {
+	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", hash).Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes sessions and password links past their expiry.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("expires_at < ?", now).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("accounts: delete expired sessions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// UserBySessionHash returns the enabled user of an unexpired session.
+func (s *Store) UserBySessionHash(ctx context.Context, hash []byte, now time.Time) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).
+		Join("JOIN sessions AS s ON s.user_id = u.id").
+		Where("s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled", hash, now).
+		Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: session: %w", notFound(err))
+	}
+	return u, nil
+}
+
+// InsertAPIToken stores a new API token.
+func (s *Store) InsertAPIToken(ctx context.Context, t *APIToken) error {
+	if _, err := s.db.NewInsert().Model(t).Returning("*").Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: insert api token: %w", err)
+	}
+	return nil
+}
+
+// UserByAPITokenHash returns the enabled user of an unrevoked token.
+func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).
+		Join("JOIN api_tokens AS t ON t.user_id = u.id").
+		Where("t.token_hash = ? AND t.revoked_at IS NULL AND NOT u.disabled", hash).
+		Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: api token: %w", notFound(err))
+	}
+	return u, nil
+}
+
+// RevokeAPIToken marks the token with hash revoked.
+func (s *Store) RevokeAPIToken(ctx context.Context, hash []byte, now time.Time) error {
+	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
+		Where("token_hash = ? AND revoked_at IS NULL", hash).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("accounts: revoke api token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: revoke api token: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// InsertPasswordLinks stores one-time password links.
+func (s *Store) InsertPasswordLinks(ctx context.Context, links []PasswordLink) error {
+	if len(links) == 0 {
+		return nil
+	}
+	if _, err := s.db.NewInsert().Model(&links).Exec(ctx); err != nil {
+		return fmt.Errorf("accounts: insert password links: %w", err)
+	}
+	return nil
+}
+
+// UsePasswordLink marks an unused, unexpired link used and returns its user id.
+func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time) (int64, error) {
+	var userID int64
+	err := s.db.NewUpdate().Model((*PasswordLink)(nil)).Set("used_at = ?", now).
+		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).
+		Returning("user_id").Scan(ctx, &userID)
+	if err != nil {
+		return 0, fmt.Errorf("accounts: use password link: %w", notFound(err))
+	}
+	return userID, nil
+}
+
+// PasswordLinkValid reports whether a link can still be used.
+func (s *Store) PasswordLinkValid(ctx context.Context, hash []byte, now time.Time) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*PasswordLink)(nil)).
+		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("accounts: check password link: %w", err)
+	}
+	return ok, nil
+}

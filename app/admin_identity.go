@@ -1,0 +1,245 @@
+package app
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+)
+
+type institutionsPage struct {
+	Page
+	Items []accounts.Institution
+	Pager pager
+}
+
+// pager describes the previous/next links of a paginated page.
+type pager struct {
+	Total, Limit, Offset int
+	Prev, Next           string
+}
+
+func newPager(c *fiber.Ctx, total, limit, offset int) pager {
+	p := pager{Total: total, Limit: limit, Offset: offset}
+	link := func(off int) string {
+		q := c.Context().QueryArgs()
+		args := fiber.AcquireArgs()
+		defer fiber.ReleaseArgs(args)
+		q.CopyTo(args)
+		args.Set("offset", strconv.Itoa(off))
+		return c.Path() + "?" + args.String()
+	}
+	if offset > 0 {
+		p.Prev = link(max(0, offset-limit))
+	}
+	if offset+limit < total {
+		p.Next = link(offset + limit)
+	}
+	return p
+}
+
+func (s *server) adminPage(c *fiber.Ctx, titleKey string) Page {
+	p := s.page(c, titleKey)
+	p.Nav = "admin"
+	return p
+}
+
+func (s *server) listInstitutionsPage(c *fiber.Ctx) error {
+	limit, offset := pagination(c)
+	items, total, err := s.accounts.Institutions(c.UserContext(), limit, offset)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "pages/admin/institutions", institutionsPage{
+		Page: s.adminPage(c, "admin.institutions"), Items: items, Pager: newPager(c, total, limit, offset)})
+}
+
+type institutionFormPage struct {
+	Page
+	ID     int64
+	Form   institutionForm
+	Errors map[string]string
+}
+
+func (s *server) newInstitutionPage(c *fiber.Ctx) error {
+	return s.render(c, "pages/admin/institution_form", institutionFormPage{Page: s.adminPage(c, "admin.institution_new")})
+}
+
+func (s *server) editInstitutionPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	inst, err := s.accounts.Institution(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "pages/admin/institution_form", institutionFormPage{
+		Page: s.adminPage(c, "admin.institution_edit"), ID: id,
+		Form: institutionForm{Name: inst.Name, Acronym: inst.Acronym, Country: inst.Country}})
+}
+
+func (s *server) createInstitutionPage(c *fiber.Ctx) error {
+	return s.saveInstitutionPage(c, 0)
+}
+
+func (s *server) updateInstitutionPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.saveInstitutionPage(c, id)
+}
+
+// saveInstitutionPage creates (id 0) or updates an institution from the
+// form; on a bad field it shows the form again with the input kept.
+func (s *server) saveInstitutionPage(c *fiber.Ctx, id int64) error {
+	var form institutionForm
+	err := parseBody(c, &form)
+	if err == nil {
+		if id == 0 {
+			_, err = s.accounts.CreateInstitution(c.UserContext(), form.params())
+		} else {
+			_, err = s.accounts.UpdateInstitution(c.UserContext(), id, form.params())
+		}
+	}
+	if err == nil {
+		return s.redirectWithFlash(c, "/admin/institutions", "flash.saved")
+	}
+	if !fieldError(err) {
+		return err
+	}
+	titleKey := "admin.institution_new"
+	if id != 0 {
+		titleKey = "admin.institution_edit"
+	}
+	c.Status(statusOf(err))
+	return s.render(c, "pages/admin/institution_form", institutionFormPage{
+		Page: s.adminPage(c, titleKey), ID: id, Form: form, Errors: s.translateFields(c, err)})
+}
+
+func statusOf(err error) int {
+	if he, ok := asHTTPError(err); ok {
+		return he.Status
+	}
+	return fiber.StatusInternalServerError
+}
+
+type usersPage struct {
+	Page
+	Items        []accounts.User
+	Institutions map[int64]accounts.Institution
+	Filter       accounts.UserFilter
+	AllInst      []accounts.Institution
+	Roles        []accounts.Role
+	Pager        pager
+}
+
+// allInstitutions returns every institution for select boxes; networks have
+// tens of members, not thousands.
+func (s *server) allInstitutions(c *fiber.Ctx) ([]accounts.Institution, error) {
+	items, _, err := s.accounts.Institutions(c.UserContext(), 1000, 0)
+	return items, err
+}
+
+func (s *server) listUsersPage(c *fiber.Ctx) error {
+	limit, offset := pagination(c)
+	filter := accounts.UserFilter{
+		InstitutionID: int64(c.QueryInt("institution_id")),
+		Role:          accounts.Role(c.Query("role")),
+		Query:         c.Query("q"),
+		Limit:         limit,
+		Offset:        offset,
+	}
+	if !filter.Role.Valid() {
+		filter.Role = ""
+	}
+	items, total, err := s.accounts.Users(c.UserContext(), filter)
+	if err != nil {
+		return err
+	}
+	all, err := s.allInstitutions(c)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]accounts.Institution, len(all))
+	for _, inst := range all {
+		byID[inst.ID] = inst
+	}
+	return s.render(c, "pages/admin/users", usersPage{
+		Page: s.adminPage(c, "admin.users"), Items: items, Institutions: byID, Filter: filter,
+		AllInst: all, Roles: accounts.Roles, Pager: newPager(c, total, limit, offset)})
+}
+
+type userFormPage struct {
+	Page
+	ID           int64
+	Form         createUserForm
+	Errors       map[string]string
+	Institutions []accounts.Institution
+	Roles        []accounts.Role
+}
+
+func (s *server) userFormPage(c *fiber.Ctx, titleKey string, id int64, form createUserForm, errs map[string]string) error {
+	all, err := s.allInstitutions(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "pages/admin/user_form", userFormPage{
+		Page: s.adminPage(c, titleKey), ID: id, Form: form, Errors: errs, Institutions: all, Roles: accounts.Roles})
+}
+
+func (s *server) newUserPage(c *fiber.Ctx) error {
+	return s.userFormPage(c, "admin.user_new", 0, createUserForm{Role: string(accounts.RoleLearner), Locale: lang(c)}, nil)
+}
+
+func (s *server) editUserPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.User(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return s.userFormPage(c, "admin.user_edit", id, userForm(u), nil)
+}
+
+func (s *server) createUserPage(c *fiber.Ctx) error { return s.saveUserPage(c, 0) }
+
+func (s *server) updateUserPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.saveUserPage(c, id)
+}
+
+func (s *server) saveUserPage(c *fiber.Ctx, id int64) error {
+	var form createUserForm
+	err := parseBody(c, &form)
+	if err == nil && id != 0 {
+		err = s.checkSelfDemotion(c, id, form)
+	}
+	if err == nil {
+		if id == 0 {
+			_, err = s.accounts.CreateUser(c.UserContext(), form.createParams())
+		} else {
+			_, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams())
+		}
+	}
+	if err == nil {
+		return s.redirectWithFlash(c, "/admin/users", "flash.saved")
+	}
+	if !fieldError(err) {
+		return err
+	}
+	titleKey := "admin.user_new"
+	if id != 0 {
+		titleKey = "admin.user_edit"
+	}
+	form.Password = ""
+	c.Status(statusOf(err))
+	return s.userFormPage(c, titleKey, id, form, s.translateFields(c, err))
+}

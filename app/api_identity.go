@@ -1,0 +1,246 @@
+package app
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+)
+
+// list is the shape of every list answer.
+type list[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
+
+// pagination reads ?limit=&offset= (limit 1..100, default 20).
+func pagination(c *fiber.Ctx) (limit, offset int) {
+	limit = c.QueryInt("limit", 20)
+	if limit < 1 || limit > 100 {
+		limit = 20
+	}
+	offset = c.QueryInt("offset", 0)
+	if offset < 0 {
+		offset = 0
+	}
+	return limit, offset
+}
+
+// paramID reads a positive integer route parameter; anything else is a 404,
+// as no such resource can exist.
+func paramID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+type tokenResponse struct {
+	Token string         `json:"token"`
+	User  *accounts.User `json:"user"`
+}
+
+// createToken exchanges an email and password for an API token.
+func (s *server) createToken(c *fiber.Ctx) error {
+	var form signInForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if err := s.signInAllowed(c, form.Email); err != nil {
+		return err
+	}
+	u, err := s.accounts.Authenticate(c.UserContext(), form.Email, form.Password)
+	if err != nil {
+		return err
+	}
+	token, err := s.accounts.CreateAPIToken(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: token, User: u})
+}
+
+// revokeToken revokes the token the request came with.
+func (s *server) revokeToken(c *fiber.Ctx) error {
+	token, ok := c.Locals(localAPIToken).(string)
+	if !ok {
+		return errUnauthorized
+	}
+	if err := s.accounts.RevokeAPIToken(c.UserContext(), token); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *server) me(c *fiber.Ctx) error {
+	return c.JSON(currentUser(c))
+}
+
+type institutionForm struct {
+	Name    string `json:"name" form:"name" validate:"required,max=200"`
+	Acronym string `json:"acronym" form:"acronym" validate:"required,max=30"`
+	Country string `json:"country" form:"country" validate:"required,iso3166_1_alpha2"`
+}
+
+func (f institutionForm) params() accounts.InstitutionParams {
+	return accounts.InstitutionParams{Name: f.Name, Acronym: f.Acronym, Country: f.Country}
+}
+
+func (s *server) listInstitutions(c *fiber.Ctx) error {
+	limit, offset := pagination(c)
+	items, total, err := s.accounts.Institutions(c.UserContext(), limit, offset)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list[accounts.Institution]{Items: nonNil(items), Total: total})
+}
+
+func (s *server) showInstitution(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	inst, err := s.accounts.Institution(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(inst)
+}
+
+func (s *server) createInstitution(c *fiber.Ctx) error {
+	var form institutionForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	inst, err := s.accounts.CreateInstitution(c.UserContext(), form.params())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(inst)
+}
+
+// updateInstitution applies a partial update: absent fields keep their value.
+func (s *server) updateInstitution(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	inst, err := s.accounts.Institution(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	form := institutionForm{Name: inst.Name, Acronym: inst.Acronym, Country: inst.Country}
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	inst, err = s.accounts.UpdateInstitution(c.UserContext(), id, form.params())
+	if err != nil {
+		return err
+	}
+	return c.JSON(inst)
+}
+
+type createUserForm struct {
+	Email         string `json:"email" form:"email" validate:"required,email,max=254"`
+	Name          string `json:"name" form:"name" validate:"required,max=200"`
+	Password      string `json:"password" form:"password" validate:"omitempty,min=10,max=200"`
+	Role          string `json:"role" form:"role" validate:"required,oneof=learner instructor admin"`
+	InstitutionID *int64 `json:"institution_id" form:"institution_id" validate:"omitempty,gt=0"`
+	Locale        string `json:"locale" form:"locale" validate:"omitempty,oneof=es pt en"`
+	Disabled      bool   `json:"disabled" form:"disabled"`
+}
+
+func (s *server) listUsers(c *fiber.Ctx) error {
+	limit, offset := pagination(c)
+	items, total, err := s.accounts.Users(c.UserContext(), accounts.UserFilter{
+		InstitutionID: int64(c.QueryInt("institution_id")),
+		Role:          accounts.Role(c.Query("role")),
+		Query:         c.Query("q"),
+		Limit:         limit,
+		Offset:        offset,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(list[accounts.User]{Items: nonNil(items), Total: total})
+}
+
+func (s *server) showUser(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.User(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+func (s *server) createUser(c *fiber.Ctx) error {
+	var form createUserForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	u, err := s.accounts.CreateUser(c.UserContext(), form.createParams())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func (f createUserForm) createParams() accounts.CreateUserParams {
+	return accounts.CreateUserParams{Email: f.Email, Name: f.Name, Password: f.Password,
+		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale}
+}
+
+func (f createUserForm) updateParams() accounts.UpdateUserParams {
+	return accounts.UpdateUserParams{Email: f.Email, Name: f.Name, Password: f.Password,
+		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, Disabled: f.Disabled}
+}
+
+func userForm(u *accounts.User) createUserForm {
+	return createUserForm{Email: u.Email, Name: u.Name, Role: string(u.Role), InstitutionID: u.InstitutionID, Locale: u.Locale, Disabled: u.Disabled}
+}
+
+// updateUser applies a partial update: absent fields keep their value.
+func (s *server) updateUser(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.User(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	form := userForm(u)
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if err := s.checkSelfDemotion(c, id, form); err != nil {
+		return err
+	}
+	u, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams())
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+// checkSelfDemotion stops an admin from locking themselves out by removing
+// their own admin role or disabling their own account.
+func (s *server) checkSelfDemotion(c *fiber.Ctx, id int64, form createUserForm) error {
+	if me := currentUser(c); me != nil && me.ID == id && (form.Role != string(accounts.RoleAdmin) || form.Disabled) {
+		return validationError(map[string]message{"role": {Key: "validation.self_demotion"}})
+	}
+	return nil
+}
+
+func nonNil[T any](items []T) []T {
+	if items == nil {
+		return []T{}
+	}
+	return items
+}

@@ -1,0 +1,128 @@
+// Package app is Aula's web layer: the Fiber application with its routes,
+// handlers, middleware, authentication, templates and translations. It holds
+// no business rules: handlers parse and validate input, call one domain
+// service method, then render a page, redirect, or answer JSON.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app/i18n"
+	"github.com/aula-platform/aula/assets"
+)
+
+// Config is what the web layer needs to know about the installation.
+type Config struct {
+	// BaseURL is the public address, e.g. https://aula.example.org. Links in
+	// certificates and password links start with it; https makes cookies Secure.
+	BaseURL string
+	// Secret keys the CSRF tokens. At least 32 bytes.
+	Secret []byte
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For header gives the client IP (for rate limits and logs).
+	TrustedProxies []string
+	// BodyLimit caps request bodies (default 1 MB).
+	BodyLimit int
+	// Version is shown in logs and /healthz.
+	Version string
+}
+
+// Deps are the services the handlers call.
+type Deps struct {
+	DB       *bun.DB
+	Accounts *accounts.Service
+	Logger   *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// server carries what every handler shares.
+type server struct {
+	cfg      Config
+	db       *bun.DB
+	accounts *accounts.Service
+	log      *slog.Logger
+	now      func() time.Time
+	i18n     *i18n.Bundle
+	views    *views
+	limiter  *RateLimiter
+	secure   bool
+	static   *staticFiles
+}
+
+// DefaultBodyLimit is the largest request body accepted by default.
+const DefaultBodyLimit = 1 << 20
+
+// New returns the Fiber application serving Aula. main and the tests build
+// it the same way.
+func New(cfg Config, deps Deps) (*fiber.App, error) {
+	if len(cfg.Secret) < 32 {
+		return nil, errors.New("app: secret must be at least 32 bytes")
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("app: base URL %q is not an absolute URL", cfg.BaseURL)
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	bundle, err := i18n.Load(assets.I18n)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := loadViews(assets.Templates)
+	if err != nil {
+		return nil, err
+	}
+	static, err := loadStatic(assets.Static)
+	if err != nil {
+		return nil, err
+	}
+	s := &server{
+		cfg:      cfg,
+		db:       deps.DB,
+		accounts: deps.Accounts,
+		log:      deps.Logger,
+		now:      deps.Now,
+		i18n:     bundle,
+		views:    vs,
+		limiter:  NewRateLimiter(deps.DB, deps.Now),
+		secure:   base.Scheme == "https",
+		static:   static,
+	}
+
+	fcfg := fiber.Config{
+		AppName:               "aula",
+		Views:                 vs.engine,
+		ErrorHandler:          s.handleError,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          120 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fcfg.ProxyHeader = fiber.HeaderXForwardedFor
+		fcfg.EnableTrustedProxyCheck = true
+		fcfg.TrustedProxies = cfg.TrustedProxies
+	}
+	app := fiber.New(fcfg)
+	s.routes(app)
+	return app, nil
+}

@@ -1,0 +1,187 @@
+package app
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app/i18n"
+)
+
+// Sign-in attempts allowed per minute, per client IP and per account.
+const signInLimit = 10
+
+type signInForm struct {
+	Email    string `json:"email" form:"email" validate:"required,max=254"`
+	Password string `json:"password" form:"password" validate:"required,max=1000"`
+	Next     string `json:"-" form:"next"`
+}
+
+type signInPage struct {
+	Page
+	Form  signInForm
+	Error string
+}
+
+func (s *server) showSignIn(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	return s.render(c, "pages/signin", signInPage{Page: s.page(c, "signin.title"), Form: signInForm{Next: c.Query("next")}})
+}
+
+// signInAllowed counts an attempt against the client IP and the account.
+func (s *server) signInAllowed(c *fiber.Ctx, email string) error {
+	ctx := c.UserContext()
+	for _, key := range []string{"signin:ip:" + c.IP(), "signin:email:" + strings.ToLower(strings.TrimSpace(email))} {
+		ok, retry, err := s.limiter.Allow(ctx, key, signInLimit, time.Minute)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return rateLimited(retry)
+		}
+	}
+	return nil
+}
+
+func (s *server) signIn(c *fiber.Ctx) error {
+	var form signInForm
+	if err := c.BodyParser(&form); err != nil {
+		return errMalformed
+	}
+	page := signInPage{Page: s.page(c, "signin.title"), Form: signInForm{Email: form.Email, Next: form.Next}}
+	fail := func(status int, key string, args ...any) error {
+		page.Error = page.T(key, args...)
+		c.Status(status)
+		return s.render(c, "pages/signin", page)
+	}
+	if err := validateStruct(form); err != nil {
+		return fail(fiber.StatusUnprocessableEntity, "signin.missing")
+	}
+	if err := s.signInAllowed(c, form.Email); err != nil {
+		var he *httpError
+		if errors.As(err, &he) && he.Status == fiber.StatusTooManyRequests {
+			c.Set(fiber.HeaderRetryAfter, "60")
+			return fail(fiber.StatusTooManyRequests, "error.rate_limited")
+		}
+		return err
+	}
+	u, err := s.accounts.Authenticate(c.UserContext(), form.Email, form.Password)
+	if errors.Is(err, accounts.ErrInvalidCredentials) {
+		return fail(fiber.StatusUnauthorized, "error.invalid_credentials")
+	}
+	if err != nil {
+		return err
+	}
+	old, _ := c.Locals(localSession).(string)
+	token, err := s.accounts.StartSession(c.UserContext(), u.ID, old, accounts.SessionInfo{UserAgent: c.Get(fiber.HeaderUserAgent), IP: c.IP()})
+	if err != nil {
+		return err
+	}
+	c.Cookie(s.cookie(cookieSession, token, int(accounts.SessionLifetime.Seconds())))
+	c.ClearCookie(cookieAnon)
+	return c.Redirect(safeNext(form.Next), fiber.StatusSeeOther)
+}
+
+func (s *server) signOut(c *fiber.Ctx) error {
+	if token, ok := c.Locals(localSession).(string); ok {
+		if err := s.accounts.EndSession(c.UserContext(), token); err != nil {
+			return err
+		}
+	}
+	c.ClearCookie(cookieSession)
+	return s.redirectWithFlash(c, "/", "flash.signed_out")
+}
+
+type languageForm struct {
+	Lang string `form:"lang"`
+	Next string `form:"next"`
+}
+
+// setLanguage switches the interface language: saved on the account when
+// signed in, in a cookie otherwise.
+func (s *server) setLanguage(c *fiber.Ctx) error {
+	var form languageForm
+	if err := c.BodyParser(&form); err != nil || !i18n.Supported(form.Lang) {
+		return errMalformed
+	}
+	if u := currentUser(c); u != nil {
+		if err := s.accounts.SetLocale(c.UserContext(), u.ID, form.Lang); err != nil {
+			return err
+		}
+	}
+	c.Cookie(s.cookie(cookieLang, form.Lang, 365*24*3600))
+	return c.Redirect(safeNext(form.Next), fiber.StatusSeeOther)
+}
+
+type passwordForm struct {
+	Password string `form:"password" validate:"required,min=10,max=200"`
+	Confirm  string `form:"confirm" validate:"required,eqfield=Password"`
+}
+
+type passwordPage struct {
+	Page
+	Token  string
+	Valid  bool
+	Errors map[string]string
+}
+
+// showPasswordForm lets the owner of a one-time link choose a password.
+func (s *server) showPasswordForm(c *fiber.Ctx) error {
+	token := strings.Clone(c.Params("token"))
+	valid, err := s.accounts.PasswordLinkValid(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	if !valid {
+		c.Status(fiber.StatusGone)
+	}
+	return s.render(c, "pages/password", passwordPage{Page: s.page(c, "password.title"), Token: token, Valid: valid})
+}
+
+func (s *server) setPassword(c *fiber.Ctx) error {
+	token := strings.Clone(c.Params("token"))
+	var form passwordForm
+	if err := c.BodyParser(&form); err != nil {
+		return errMalformed
+	}
+	if err := validateStruct(form); err != nil {
+		page := passwordPage{Page: s.page(c, "password.title"), Token: token, Valid: true}
+		page.Errors = s.translateFields(c, err)
+		if form.Confirm != form.Password {
+			page.Errors["confirm"] = page.T("validation.confirm")
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return s.render(c, "pages/password", page)
+	}
+	if _, err := s.accounts.SetPasswordWithLink(c.UserContext(), token, form.Password); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/signin", "flash.password_set")
+}
+
+// translateFields returns the per-field messages of a validation or
+// conflict error in the user's language (empty for other errors).
+func (s *server) translateFields(c *fiber.Ctx, err error) map[string]string {
+	out := map[string]string{}
+	he, ok := asHTTPError(err)
+	if !ok {
+		return out
+	}
+	tr := s.i18n.Printer(lang(c))
+	for f, m := range he.Fields {
+		out[f] = tr.T(m.Key, m.Args...)
+	}
+	return out
+}
+
+// fieldError reports whether err is one a form shows next to its fields
+// (validation or a conflict on a field); other errors go to the error page.
+func fieldError(err error) bool {
+	he, ok := asHTTPError(err)
+	return ok && len(he.Fields) > 0
+}

@@ -1,0 +1,191 @@
+package app
+
+import (
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+)
+
+// message is a translatable text: a catalog key and its arguments.
+type message struct {
+	Key  string
+	Args []any
+}
+
+// httpError is an error the user is told about: a status, a stable code for
+// API clients, a translated message and, for validation, a message per field.
+type httpError struct {
+	Status     int
+	Code       string
+	Msg        message
+	Fields     map[string]message
+	Rows       []rowError
+	RetryAfter time.Duration
+}
+
+// rowError is a problem on one line of an uploaded file.
+type rowError struct {
+	Line int
+	Msg  message
+}
+
+func (e *httpError) Error() string { return e.Code }
+
+func newHTTPError(status int, code, key string) *httpError {
+	return &httpError{Status: status, Code: code, Msg: message{Key: key}}
+}
+
+// The errors handlers and middleware return directly.
+var (
+	errMalformed    = newHTTPError(fiber.StatusBadRequest, "malformed", "error.malformed")
+	errUnauthorized = newHTTPError(fiber.StatusUnauthorized, "unauthorized", "error.unauthorized")
+	errForbidden    = newHTTPError(fiber.StatusForbidden, "forbidden", "error.forbidden")
+	errCSRF         = newHTTPError(fiber.StatusForbidden, "csrf_failed", "error.csrf")
+	errNotFound     = newHTTPError(fiber.StatusNotFound, "not_found", "error.not_found")
+)
+
+// validationError is the 422 answer with a message per field.
+func validationError(fields map[string]message) *httpError {
+	return &httpError{Status: fiber.StatusUnprocessableEntity, Code: "validation_failed", Msg: message{Key: "error.validation"}, Fields: fields}
+}
+
+func rateLimited(retry time.Duration) *httpError {
+	e := newHTTPError(fiber.StatusTooManyRequests, "rate_limited", "error.rate_limited")
+	e.RetryAfter = retry
+	return e
+}
+
+// domainError maps a domain package's error to what the user is told.
+// Field names the form field the message belongs to, if any.
+type domainError struct {
+	err    error
+	status int
+	code   string
+	key    string
+	field  string
+}
+
+// domainErrors is the one table from domain errors to HTTP answers.
+var domainErrors = []domainError{
+	{accounts.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{accounts.ErrEmailTaken, fiber.StatusConflict, "email_taken", "error.email_taken", "email"},
+	{accounts.ErrAcronymTaken, fiber.StatusConflict, "acronym_taken", "error.acronym_taken", "acronym"},
+	{accounts.ErrInvalidCredentials, fiber.StatusUnauthorized, "invalid_credentials", "error.invalid_credentials", ""},
+	{accounts.ErrUnknownInstitution, fiber.StatusUnprocessableEntity, "validation_failed", "error.unknown_institution", "institution_id"},
+	{accounts.ErrLinkExpired, fiber.StatusGone, "link_expired", "error.link_expired", ""},
+}
+
+// asHTTPError finds what to tell the user about err; ok is false for
+// unexpected errors, which are logged and shown as a generic 500.
+func asHTTPError(err error) (*httpError, bool) {
+	var he *httpError
+	if errors.As(err, &he) {
+		return he, true
+	}
+	for _, d := range domainErrors {
+		if errors.Is(err, d.err) {
+			he := newHTTPError(d.status, d.code, d.key)
+			if d.field != "" {
+				he.Fields = map[string]message{d.field: {Key: d.key}}
+			}
+			return he, true
+		}
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return statusError(fe.Code), true
+	}
+	return nil, false
+}
+
+func statusError(status int) *httpError {
+	switch status {
+	case fiber.StatusNotFound:
+		return errNotFound
+	case fiber.StatusRequestEntityTooLarge:
+		return newHTTPError(status, "too_large", "error.too_large")
+	case fiber.StatusMethodNotAllowed:
+		return newHTTPError(status, "method_not_allowed", "error.method_not_allowed")
+	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity, fiber.StatusUnsupportedMediaType:
+		return errMalformed
+	case fiber.StatusRequestTimeout:
+		return newHTTPError(status, "timeout", "error.timeout")
+	}
+	if status >= 400 && status < 500 {
+		return newHTTPError(status, "bad_request", "error.malformed")
+	}
+	return newHTTPError(fiber.StatusInternalServerError, "internal", "error.internal")
+}
+
+// errorBody is the JSON error shape of the API contract.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+	Rows    []rowDetail       `json:"rows,omitempty"`
+}
+
+type rowDetail struct {
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
+// handleError is the one place errors become answers: JSON for the API, an
+// HTML page otherwise. Unexpected errors are logged with the request id and
+// the user sees only a generic message, never SQL or a stack.
+func (s *server) handleError(c *fiber.Ctx, err error) error {
+	he, ok := asHTTPError(err)
+	if !ok {
+		id, _ := c.Locals(localRequestID).(string)
+		s.log.ErrorContext(c.UserContext(), "request failed", slog.String("request_id", id),
+			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
+		he = statusError(fiber.StatusInternalServerError)
+	}
+	tr := s.i18n.Printer(lang(c))
+	if he.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(he.RetryAfter.Seconds())+1))
+	}
+	if isAPI(c) {
+		detail := errorDetail{Code: he.Code, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
+		if len(he.Fields) > 0 {
+			detail.Fields = make(map[string]string, len(he.Fields))
+			for f, m := range he.Fields {
+				detail.Fields[f] = tr.T(m.Key, m.Args...)
+			}
+		}
+		for _, r := range he.Rows {
+			detail.Rows = append(detail.Rows, rowDetail{Line: r.Line, Message: tr.T(r.Msg.Key, r.Msg.Args...)})
+		}
+		return c.Status(he.Status).JSON(errorBody{Error: detail})
+	}
+	page := errorPage{Page: s.page(c, "error.title"), Status: he.Status, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
+	for _, r := range he.Rows {
+		page.Rows = append(page.Rows, rowDetail{Line: r.Line, Message: tr.T(r.Msg.Key, r.Msg.Args...)})
+	}
+	if he.Status == fiber.StatusUnauthorized {
+		page.SignIn = true
+	}
+	c.Status(he.Status)
+	if rerr := s.render(c, "pages/error", page); rerr != nil {
+		s.log.ErrorContext(c.UserContext(), "render error page", slog.Any("error", rerr))
+		return c.Status(he.Status).SendString(page.Message)
+	}
+	return nil
+}
+
+type errorPage struct {
+	Page
+	Status  int
+	Message string
+	Rows    []rowDetail
+	SignIn  bool
+}

@@ -1,0 +1,25 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// healthz answers while the process runs: a load balancer restarts it otherwise.
+func (s *server) healthz(c *fiber.Ctx) error {
+	return c.SendString("ok")
+}
+
+// readyz answers 200 only when PostgreSQL does, so a load balancer sends no
+// traffic to a process that cannot serve it.
+func (s *server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(ctx); err != nil {
+		s.log.WarnContext(ctx, "readiness check failed", "error", err)
+		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
+	}
+	return c.SendString("ready")
+}

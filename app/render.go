@@ -1,0 +1,122 @@
+package app
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app/i18n"
+)
+
+// views are the page templates, parsed once at start.
+type views struct {
+	engine *html.Engine
+}
+
+// pageNames lists every page a handler renders; New fails when one is
+// missing, so a typo is caught at start, not by the first visitor.
+var pageNames = []string{
+	"pages/home",
+	"pages/error",
+	"pages/signin",
+	"pages/password",
+	"pages/admin/index",
+	"pages/admin/institutions",
+	"pages/admin/institution_form",
+	"pages/admin/users",
+	"pages/admin/user_form",
+}
+
+func loadViews(fsys fs.FS) (*views, error) {
+	engine := html.NewFileSystem(http.FS(fsys), ".html")
+	engine.AddFuncMap(template.FuncMap{
+		"add":   func(a, b int) int { return a + b },
+		"deref": func(p *int64) int64 { return *p },
+	})
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("app: parse templates: %w", err)
+	}
+	for _, name := range pageNames {
+		if engine.Templates.Lookup(name) == nil {
+			return nil, fmt.Errorf("app: template %s is missing", name)
+		}
+	}
+	return &views{engine: engine}, nil
+}
+
+// Page is what every page template gets: pages embed it in their own struct.
+type Page struct {
+	Title    string
+	User     *accounts.User
+	CSRF     string
+	Flash    string
+	Lang     string
+	Path     string
+	Nav      string // which menu entry is current
+	Version  string
+	tr       i18n.Printer
+	assetURL func(string) string
+}
+
+// T translates a catalog key into the page's language.
+func (p Page) T(key string, args ...any) string { return p.tr.T(key, args...) }
+
+// Asset returns the cache-busting URL of a static file.
+func (p Page) Asset(name string) string { return p.assetURL(name) }
+
+// Languages lists the languages of the switcher with their own names.
+func (p Page) Languages() []string { return i18n.Languages }
+
+// page builds the shared part of a page; titleKey is a catalog key.
+func (s *server) page(c *fiber.Ctx, titleKey string) Page {
+	tr := s.i18n.Printer(lang(c))
+	p := Page{
+		Title:    tr.T(titleKey),
+		User:     currentUser(c),
+		CSRF:     s.csrfToken(c),
+		Lang:     tr.Lang,
+		Path:     strings.Clone(c.OriginalURL()),
+		Version:  s.cfg.Version,
+		tr:       tr,
+		assetURL: s.static.url,
+	}
+	if key := c.Cookies(cookieFlash); key != "" {
+		if s.i18n.Has(key) {
+			p.Flash = tr.T(key)
+		}
+		c.ClearCookie(cookieFlash)
+	}
+	return p
+}
+
+// render writes a page as HTML.
+func (s *server) render(c *fiber.Ctx, name string, data any) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Render(name, data)
+}
+
+// redirectWithFlash sends the browser to path (303, so a reload does not
+// repeat the POST) with a one-time message shown on the next page.
+func (s *server) redirectWithFlash(c *fiber.Ctx, path, flashKey string) error {
+	if flashKey != "" {
+		c.Cookie(s.cookie(cookieFlash, flashKey, 60))
+	}
+	return c.Redirect(path, fiber.StatusSeeOther)
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

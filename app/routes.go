@@ -1,0 +1,58 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+)
+
+// routes lists every route of Aula, with who may call it.
+func (s *server) routes(app *fiber.App) {
+	admin := s.requireRole(accounts.RoleAdmin)
+	signedIn := s.requireUser
+
+	app.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/static/*", s.static.serve)
+	app.Use(s.authenticate, s.checkCSRF)
+
+	// Pages for everyone.
+	app.Get("/", s.home)
+	app.Get("/signin", s.showSignIn)
+	app.Post("/signin", s.signIn)
+	app.Post("/signout", signedIn, s.signOut)
+	app.Post("/language", s.setLanguage)
+	app.Get("/password/:token", s.showPasswordForm)
+	app.Post("/password/:token", s.setPassword)
+
+	// Administration pages.
+	ad := app.Group("/admin", admin)
+	ad.Get("/", s.adminIndex)
+	ad.Get("/institutions", s.listInstitutionsPage)
+	ad.Get("/institutions/new", s.newInstitutionPage)
+	ad.Post("/institutions", s.createInstitutionPage)
+	ad.Get("/institutions/:id/edit", s.editInstitutionPage)
+	ad.Post("/institutions/:id", s.updateInstitutionPage)
+	ad.Get("/users", s.listUsersPage)
+	ad.Get("/users/new", s.newUserPage)
+	ad.Post("/users", s.createUserPage)
+	ad.Get("/users/:id/edit", s.editUserPage)
+	ad.Post("/users/:id", s.updateUserPage)
+
+	// JSON API v1 (../shared/API.md).
+	api := app.Group("/api/v1")
+	api.Post("/tokens", s.createToken)
+	api.Delete("/tokens/current", signedIn, s.revokeToken)
+	api.Get("/me", signedIn, s.me)
+	api.Get("/institutions", signedIn, s.listInstitutions)
+	api.Post("/institutions", admin, s.createInstitution)
+	api.Get("/institutions/:id", signedIn, s.showInstitution)
+	api.Patch("/institutions/:id", admin, s.updateInstitution)
+	api.Get("/users", admin, s.listUsers)
+	api.Post("/users", admin, s.createUser)
+	api.Get("/users/:id", admin, s.showUser)
+	api.Patch("/users/:id", admin, s.updateUser)
+
+	app.Use(func(c *fiber.Ctx) error { return errNotFound })
+}

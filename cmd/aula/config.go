@@ -1,0 +1,151 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// DefaultDatabaseURL is the local PostgreSQL that `make run` starts if needed.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/aula?sslmode=disable"
+
+// config is the whole configuration, read from the environment once.
+type config struct {
+	Addr           string   // AULA_ADDR
+	BaseURL        string   // AULA_BASE_URL
+	DatabaseURL    string   // AULA_DATABASE_URL
+	DataDir        string   // AULA_DATA_DIR
+	Secret         []byte   // AULA_SECRET (generated into the data dir when unset)
+	secretSource   string   // where Secret came from, for the start-up log
+	TrustedProxies []string // AULA_TRUSTED_PROXIES, comma separated
+	AdminEmail     string   // AULA_ADMIN_EMAIL
+	AdminPassword  string   // AULA_ADMIN_PASSWORD
+	LogFormat      string   // AULA_LOG_FORMAT: text or json
+	LogLevel       slog.Level
+	UploadMaxBytes int64 // AULA_UPLOAD_MAX_MB
+}
+
+func getenv(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// loadConfig reads the environment and checks it, so a bad setting stops
+// the binary with a message naming the variable.
+func loadConfig() (*config, error) {
+	cfg := &config{
+		Addr:          getenv("AULA_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:   getenv("AULA_DATABASE_URL", DefaultDatabaseURL),
+		DataDir:       getenv("AULA_DATA_DIR", "var/data"),
+		AdminEmail:    getenv("AULA_ADMIN_EMAIL", ""),
+		AdminPassword: os.Getenv("AULA_ADMIN_PASSWORD"),
+		LogFormat:     getenv("AULA_LOG_FORMAT", "text"),
+	}
+	cfg.BaseURL = strings.TrimRight(getenv("AULA_BASE_URL", "http://"+cfg.Addr), "/")
+	if u, err := url.Parse(cfg.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("AULA_BASE_URL %q must be an absolute http(s) URL like https://aula.example.org", cfg.BaseURL)
+	}
+	if _, err := url.Parse(cfg.DatabaseURL); err != nil {
+		return nil, fmt.Errorf("AULA_DATABASE_URL is not a URL: %w", err)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return nil, fmt.Errorf("AULA_LOG_FORMAT must be text or json, not %q", cfg.LogFormat)
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(getenv("AULA_LOG_LEVEL", "info"))); err != nil {
+		return nil, fmt.Errorf("AULA_LOG_LEVEL: %w", err)
+	}
+	mb, err := strconv.Atoi(getenv("AULA_UPLOAD_MAX_MB", "20"))
+	if err != nil || mb < 1 || mb > 2048 {
+		return nil, errors.New("AULA_UPLOAD_MAX_MB must be a whole number of megabytes from 1 to 2048")
+	}
+	cfg.UploadMaxBytes = int64(mb) << 20
+	if v := getenv("AULA_TRUSTED_PROXIES", ""); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+			}
+		}
+	}
+	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
+		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
+	}
+	if s := os.Getenv("AULA_SECRET"); s != "" {
+		if len(s) < 32 {
+			return nil, errors.New("AULA_SECRET must be at least 32 characters (try: openssl rand -hex 32)")
+		}
+		cfg.Secret, cfg.secretSource = []byte(s), "AULA_SECRET"
+	}
+	return cfg, nil
+}
+
+// ensureSecret loads the secret from the data directory, creating it on the
+// first start, when AULA_SECRET is not set. Several app processes must share
+// one secret: set AULA_SECRET (or share the data directory) for them.
+func (cfg *config) ensureSecret() error {
+	if cfg.Secret != nil {
+		return nil
+	}
+	path := filepath.Join(cfg.DataDir, "secret")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return fmt.Errorf("generate secret: %w", err)
+		}
+		data = []byte(hex.EncodeToString(b))
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("create AULA_DATA_DIR: %w", err)
+		}
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	} else if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	cfg.Secret = []byte(strings.TrimSpace(string(data)))
+	if len(cfg.Secret) < 32 {
+		return fmt.Errorf("%s holds fewer than 32 characters; delete it to generate a new one", path)
+	}
+	cfg.secretSource = path
+	return nil
+}
+
+// logAttrs describes the configuration for the start-up log, without secrets.
+func (cfg *config) logAttrs() []any {
+	return []any{
+		"addr", cfg.Addr,
+		"base_url", cfg.BaseURL,
+		"database", redactURL(cfg.DatabaseURL),
+		"data_dir", cfg.DataDir,
+		"secret_from", cfg.secretSource,
+		"trusted_proxies", strings.Join(cfg.TrustedProxies, ","),
+		"upload_max_mb", cfg.UploadMaxBytes >> 20,
+		"log_level", cfg.LogLevel.String(),
+	}
+}
+
+// redactURL hides the password of a database URL.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return u.Redacted()
+}
+
+func newLogger(cfg *config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

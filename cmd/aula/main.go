@@ -1,0 +1,73 @@
+// Command aula is Aula's one binary: the web server and the admin tasks.
+//
+//	aula serve [-no-migrate]     serve HTTP (applies pending migrations first)
+//	aula migrate up|down|status  manage the database schema
+//	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
+//	aula version                 print the version
+//
+// Configuration comes from AULA_* environment variables (see README).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `usage: aula <command> [arguments]
+
+commands:
+  serve [-no-migrate]          serve HTTP; applies pending migrations first
+  migrate up|down|status       apply, roll back (last group) or list migrations
+  user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale es|pt|en]
+  version                      print the version
+
+configuration: AULA_ADDR, AULA_BASE_URL, AULA_DATABASE_URL, AULA_DATA_DIR, AULA_SECRET,
+AULA_ADMIN_EMAIL, AULA_ADMIN_PASSWORD, AULA_TRUSTED_PROXIES, AULA_UPLOAD_MAX_MB,
+AULA_LOG_FORMAT, AULA_LOG_LEVEL (see README.md)
+`
+
+// errUsage means the command line was wrong; usage has been printed.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if errors.Is(err, errUsage) {
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aula:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:])
+	case "migrate":
+		return migrateCmd(ctx, args[1:])
+	case "user":
+		return userCmd(ctx, args[1:])
+	case "version":
+		fmt.Println("aula", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprintf(os.Stderr, "aula: unknown command %q\n\n%s", args[0], usage)
+	return errUsage
+}

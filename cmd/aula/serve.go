@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app"
+	"github.com/aula-platform/aula/migrations"
+)
+
+func serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	slog.SetDefault(log)
+	if err := cfg.ensureSecret(); err != nil {
+		return err
+	}
+	log.Info("starting aula", append([]any{"version", version}, cfg.logAttrs()...)...)
+
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if !*noMigrate {
+		group, err := migrations.Up(ctx, db)
+		if err != nil {
+			return err
+		}
+		if !group.IsZero() {
+			log.Info("applied migrations", "group", group.String())
+		}
+	}
+
+	accountsSvc := accounts.NewService(db, nil)
+	if err := ensureAdmin(ctx, db, accountsSvc, cfg, log); err != nil {
+		return err
+	}
+
+	web, err := app.New(app.Config{
+		BaseURL:        cfg.BaseURL,
+		Secret:         cfg.Secret,
+		TrustedProxies: cfg.TrustedProxies,
+		Version:        version,
+	}, app.Deps{DB: db, Accounts: accountsSvc, Logger: log})
+	if err != nil {
+		return err
+	}
+
+	go sweepExpired(ctx, accountsSvc, log)
+
+	errc := make(chan error, 1)
+	go func() { errc <- web.Listen(cfg.Addr) }()
+	log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	// Let in-flight requests finish, then close the database pool (deferred).
+	log.Info("shutting down")
+	if err := web.ShutdownWithTimeout(30 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// ensureAdmin makes sure the installation can be administered: the admin
+// from AULA_ADMIN_EMAIL/AULA_ADMIN_PASSWORD when set, otherwise a demo admin
+// whose password is printed once, on the start that creates it.
+func ensureAdmin(ctx context.Context, db *bun.DB, svc *accounts.Service, cfg *config, log *slog.Logger) error {
+	if cfg.AdminEmail != "" {
+		_, err := svc.CreateUser(ctx, accounts.CreateUserParams{
+			Email: cfg.AdminEmail, Name: "Administrator", Password: cfg.AdminPassword, Role: accounts.RoleAdmin,
+		})
+		if errors.Is(err, accounts.ErrEmailTaken) {
+			return nil
+		}
+		if err == nil {
+			log.Info("created admin from AULA_ADMIN_EMAIL", "email", cfg.AdminEmail)
+		}
+		return err
+	}
+	exists, err := db.NewSelect().Model((*accounts.User)(nil)).Where("role = ?", accounts.RoleAdmin).Exists(ctx)
+	if err != nil || exists {
+		return err
+	}
+	secret, err := accounts.NewSecret()
+	if err != nil {
+		return err
+	}
+	password := secret[:16]
+	const email = "admin@aula.localhost"
+	if _, err := svc.CreateUser(ctx, accounts.CreateUserParams{Email: email, Name: "Aula Admin", Password: password, Role: accounts.RoleAdmin}); err != nil {
+		return err
+	}
+	fmt.Printf("\n  Demo administrator created (shown only this once):\n    email:    %s\n    password: %s\n  Sign in at %s/signin\n\n", email, password, cfg.BaseURL)
+	return nil
+}
+
+// sweepExpired deletes expired sessions every hour. Every process may run
+// it: deleting expired rows twice is harmless.
+func sweepExpired(ctx context.Context, svc *accounts.Service, log *slog.Logger) {
+	ticker := time.NewTicker(time.Hour)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if n, err := svc.DeleteExpired(ctx); err != nil {
+				log.Warn("sweep expired sessions", "error", err)
+			} else if n > 0 {
+				log.Info("swept expired sessions", "count", n)
+			}
+		}
+	}
+}

@@ -1,0 +1,6 @@
+DROP TABLE IF EXISTS rate_limits;
+DROP TABLE IF EXISTS password_links;
+DROP TABLE IF EXISTS api_tokens;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS institutions;

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the Debian packages the tests need, when they are missing:
+# poppler-utils (pdftotext, pdftoppm: certificates are parsed back) and
+# chromium (the end-to-end browser journey).
+set -euo pipefail
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps.sh: installing ${missing[*]}" >&2
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+	{ $SUDO apt-get update >/dev/null && $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
