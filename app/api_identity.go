@@ -2,6 +2,7 @@ package app
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -82,6 +83,17 @@ type institutionForm struct {
 	Name    string `json:"name" form:"name" validate:"required,max=200"`
 	Acronym string `json:"acronym" form:"acronym" validate:"required,max=30"`
 	Country string `json:"country" form:"country" validate:"required,iso3166_1_alpha2"`
+}
+
+func (f *institutionForm) normalize() {
+	f.Name = strings.TrimSpace(f.Name)
+	f.Acronym = strings.TrimSpace(f.Acronym)
+	f.Country = strings.ToUpper(strings.TrimSpace(f.Country))
+}
+
+func (f *createUserForm) normalize() {
+	f.Email = strings.TrimSpace(f.Email)
+	f.Name = strings.TrimSpace(f.Name)
 }
 
 func (f institutionForm) params() accounts.InstitutionParams {

@@ -143,9 +143,15 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// language picks the user's setting, else the language cookie, else
-// Accept-Language, else English.
+// language picks, for pages, the user's setting, else the language cookie,
+// else Accept-Language, else English. API messages follow Accept-Language
+// first, as the contract says: the caller is a program choosing for its user.
 func (s *server) language(c *fiber.Ctx) string {
+	if isAPI(c) {
+		if l := i18n.Match(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
+			return l
+		}
+	}
 	if u := currentUser(c); u != nil && i18n.Supported(u.Locale) {
 		return u.Locale
 	}

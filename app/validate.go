@@ -86,6 +86,10 @@ func fieldMessage(fe validator.FieldError) message {
 	return message{Key: "validation.invalid"}
 }
 
+// normalizer is a request struct that tidies its input (trims spaces,
+// upper-cases codes) before validation, so "pt " is as good as "PT".
+type normalizer interface{ normalize() }
+
 // parseBody decodes the request body into v (JSON for the API, form fields
 // for pages) and validates it. A body that cannot be decoded is 400; one
 // that decodes but breaks a rule is 422.
@@ -105,6 +109,9 @@ func parseBody(c *fiber.Ctx, v any) error {
 		}
 	} else if err := c.BodyParser(v); err != nil {
 		return errMalformed
+	}
+	if n, ok := v.(normalizer); ok {
+		n.normalize()
 	}
 	return validateStruct(v)
 }

@@ -1,0 +1,119 @@
+package app_test
+
+import (
+	"database/sql"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app"
+)
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := newEnv(t)
+	c := e.browser()
+	wantStatus(t, c.get("/healthz"), http.StatusOK)
+	wantStatus(t, c.get("/readyz"), http.StatusOK)
+
+	// A database nobody answers on: the process lives, but is not ready.
+	down := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN("postgres://postgres@127.0.0.1:1/none?sslmode=disable"))), pgdialect.New())
+	defer down.Close()
+	a, err := app.New(app.Config{BaseURL: "https://aula.test", Secret: []byte(strings.Repeat("s", 32))},
+		app.Deps{DB: down, Accounts: accounts.NewService(down, nil), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 503} {
+		res, err := a.Test(httptest.NewRequest(http.MethodGet, path, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != want {
+			t.Errorf("%s with the database down: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	// Pages that need the database fail with a generic page, no SQL or stack.
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(&http.Cookie{Name: "aula_session", Value: "x"})
+	res, err := a.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 500 || strings.Contains(string(body), "127.0.0.1:1") || strings.Contains(string(body), "goroutine") ||
+		!strings.Contains(string(body), "Something went wrong on our side") {
+		t.Errorf("database failure page: %d\n%s", res.StatusCode, body)
+	}
+	if res.Header.Get("Strict-Transport-Security") == "" {
+		t.Error("https installation without HSTS")
+	}
+}
+
+func TestErrorsAndHeaders(t *testing.T) {
+	e := newEnv(t)
+	c := e.browser()
+	c.lang = "es"
+	res := c.get("/no/such/page")
+	wantStatus(t, res, http.StatusNotFound)
+	if !strings.Contains(res.body, "No encontramos lo que buscaba.") || !strings.Contains(res.body, "<html") {
+		t.Errorf("404 page not translated HTML:\n%s", res.body)
+	}
+	for header, want := range map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
+	} {
+		if !strings.Contains(res.Header.Get(header), want) {
+			t.Errorf("%s = %q, want %q", header, res.Header.Get(header), want)
+		}
+	}
+	if strings.Contains(res.Header.Get("Content-Security-Policy"), "unsafe-inline") {
+		t.Error("CSP allows inline code")
+	}
+	if res.Header.Get("X-Request-Id") == "" {
+		t.Error("no request id")
+	}
+
+	api := e.api(http.MethodGet, "/api/v1/nothing", "", nil, "Accept-Language", "pt")
+	wantStatus(t, api, http.StatusNotFound)
+	var body apiError
+	decode(t, api, &body)
+	if body.Error.Code != "not_found" || body.Error.Message != "Não encontrámos o que procurava." {
+		t.Errorf("API 404 %s", api.body)
+	}
+	if ct := api.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("API error content type %q", ct)
+	}
+
+	// Over the 1 MB body limit: 413 from the server itself (app.Test cannot
+	// send it, so this goes through a real listener).
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.app.Listener(ln) //nolint:errcheck // ends with the test binary
+	big, err := http.Post("http://"+ln.Addr().String()+"/api/v1/tokens", "application/json",
+		strings.NewReader(`{"email":"`+strings.Repeat("a", 2<<20)+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	big.Body.Close()
+	if big.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MB body: %d, want 413", big.StatusCode)
+	}
+
+	static := c.get("/static/aula.css?v=nope")
+	wantStatus(t, static, http.StatusOK)
+	if !strings.HasPrefix(static.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("css served as %q", static.Header.Get("Content-Type"))
+	}
+}
