@@ -1,0 +1,14 @@
+// Package assessment owns quizzes: their questions, the rules an instructor's
+// quiz must follow, the questions an attempt presents, the answers a learner
+// submits and how they are graded.
+//
+// The files question.go, answers.go, grading.go and normalize.go are the pure
+// core: no database, no clock, no web framework, so every rule that decides a
+// learner's score can be tested and fuzzed on its own. Persistence (quizzes,
+// attempts, deadlines) is built on top of it and calls these functions rather
+// than re-implementing any rule.
+//
+// Problems are reported as message keys ("quiz.single_needs_one_correct",
+// "answers.index_out_of_range"), never as sentences: the web layer translates
+// them into the reader's language (es, pt, en). MessageKeys lists them all.
+package assessment
