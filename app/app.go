@@ -18,6 +18,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/assets"
+	"github.com/aula-platform/aula/courses"
 )
 
 // Config is what the web layer needs to know about the installation.
@@ -40,6 +41,7 @@ type Config struct {
 type Deps struct {
 	DB       *bun.DB
 	Accounts *accounts.Service
+	Courses  *courses.Service
 	Logger   *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
@@ -50,6 +52,7 @@ type server struct {
 	cfg      Config
 	db       *bun.DB
 	accounts *accounts.Service
+	courses  *courses.Service
 	log      *slog.Logger
 	now      func() time.Time
 	i18n     *i18n.Bundle
@@ -98,6 +101,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		cfg:      cfg,
 		db:       deps.DB,
 		accounts: deps.Accounts,
+		courses:  deps.Courses,
 		log:      deps.Logger,
 		now:      deps.Now,
 		i18n:     bundle,

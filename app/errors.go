@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
 )
 
 // message is a translatable text: a catalog key and its arguments.
@@ -78,6 +79,11 @@ var domainErrors = []domainError{
 	{accounts.ErrInvalidCredentials, fiber.StatusUnauthorized, "invalid_credentials", "error.invalid_credentials", ""},
 	{accounts.ErrUnknownInstitution, fiber.StatusUnprocessableEntity, "validation_failed", "error.unknown_institution", "institution_id"},
 	{accounts.ErrLinkExpired, fiber.StatusGone, "link_expired", "error.link_expired", ""},
+	// courses and enrolment
+	{courses.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{courses.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
+	// assessment
+	// certificates
 }
 
 // asHTTPError finds what to tell the user about err; ok is false for

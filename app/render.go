@@ -32,6 +32,10 @@ var pageNames = []string{
 	"pages/admin/institution_form",
 	"pages/admin/users",
 	"pages/admin/user_form",
+	// courses (issue 3)
+	// enrolment (issue 4)
+	// assessment (issue 5)
+	// certificates (issue 6)
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

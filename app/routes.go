@@ -54,5 +54,13 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/users/:id", admin, s.showUser)
 	api.Patch("/users/:id", admin, s.updateUser)
 
+	// ---- Courses: catalog, authoring, modules, files (issue 3) ----
+
+	// ---- Enrolment and progress (issue 4) ----
+
+	// ---- Assessment: quizzes and attempts (issue 5) ----
+
+	// ---- Certificates and verification (issue 6) ----
+
 	app.Use(func(c *fiber.Ctx) error { return errNotFound })
 }

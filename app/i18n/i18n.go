@@ -23,19 +23,33 @@ type Bundle struct {
 	catalogs map[string]map[string]string
 }
 
-// Load reads <lang>.json for every supported language from fsys and checks
-// that every catalog has exactly the keys of the fallback, so a missing
+// Load reads the catalogs <lang>/*.json (one file per area of the
+// application, merged) for every supported language from fsys and checks
+// that every language has exactly the keys of the fallback, so a missing
 // translation stops the server at start instead of showing a raw key.
 func Load(fsys fs.FS) (*Bundle, error) {
 	b := &Bundle{catalogs: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		data, err := fs.ReadFile(fsys, lang+".json")
-		if err != nil {
-			return nil, fmt.Errorf("i18n: read %s: %w", lang, err)
+		files, err := fs.Glob(fsys, lang+"/*.json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("i18n: no catalogs for %s", lang)
 		}
-		var msgs map[string]string
-		if err := json.Unmarshal(data, &msgs); err != nil {
-			return nil, fmt.Errorf("i18n: parse %s.json: %w", lang, err)
+		msgs := map[string]string{}
+		for _, name := range files {
+			data, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: read %s: %w", name, err)
+			}
+			var part map[string]string
+			if err := json.Unmarshal(data, &part); err != nil {
+				return nil, fmt.Errorf("i18n: parse %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := msgs[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %s defined twice", name, k)
+				}
+				msgs[k] = v
+			}
 		}
 		b.catalogs[lang] = msgs
 	}

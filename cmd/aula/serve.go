@@ -6,12 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
+	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations"
 )
 
@@ -51,13 +53,18 @@ func serve(ctx context.Context, args []string) error {
 	if err := ensureAdmin(ctx, db, accountsSvc, cfg, log); err != nil {
 		return err
 	}
+	blobs, err := courses.NewDirStore(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return err
+	}
+	coursesSvc := courses.NewService(db, courses.Options{Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes})
 
 	web, err := app.New(app.Config{
 		BaseURL:        cfg.BaseURL,
 		Secret:         cfg.Secret,
 		TrustedProxies: cfg.TrustedProxies,
 		Version:        version,
-	}, app.Deps{DB: db, Accounts: accountsSvc, Logger: log})
+	}, app.Deps{DB: db, Accounts: accountsSvc, Courses: coursesSvc, Logger: log})
 	if err != nil {
 		return err
 	}

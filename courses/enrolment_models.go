@@ -1,0 +1,56 @@
+package courses
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// EnrolmentStatus is where a learner is in a course.
+type EnrolmentStatus string
+
+// Enrolment states.
+const (
+	EnrolmentActive    EnrolmentStatus = "active"
+	EnrolmentCompleted EnrolmentStatus = "completed"
+	EnrolmentWithdrawn EnrolmentStatus = "withdrawn"
+)
+
+// Enrolment is a learner taking a course.
+type Enrolment struct {
+	bun.BaseModel `bun:"table:enrolments,alias:e"`
+
+	ID          int64           `bun:"id,pk,autoincrement" json:"id"`
+	CourseID    int64           `bun:"course_id" json:"course_id"`
+	UserID      int64           `bun:"user_id" json:"user_id"`
+	Status      EnrolmentStatus `bun:"status" json:"status"`
+	EnrolledBy  *int64          `bun:"enrolled_by" json:"-"`
+	EnrolledAt  time.Time       `bun:"enrolled_at,nullzero,default:current_timestamp" json:"enrolled_at"`
+	CompletedAt *time.Time      `bun:"completed_at" json:"completed_at"`
+	WithdrawnAt *time.Time      `bun:"withdrawn_at" json:"withdrawn_at,omitempty"`
+
+	// ProgressPercent is computed, not stored: done / required items.
+	ProgressPercent int `bun:"-" json:"progress_percent"`
+}
+
+// ModuleCompletion records that a learner finished a module.
+type ModuleCompletion struct {
+	bun.BaseModel `bun:"table:module_completions,alias:mc"`
+
+	EnrolmentID int64     `bun:"enrolment_id,pk"`
+	ModuleID    int64     `bun:"module_id,pk"`
+	CompletedAt time.Time `bun:"completed_at,nullzero,default:current_timestamp"`
+}
+
+// Requirement counts, for one enrolment, how many items of a kind the
+// learner must finish and how many are finished. Modules are counted by
+// this package; other packages add theirs (assessment: required quizzes
+// passed) when the application is wired, without courses importing them.
+// It runs inside the completion transaction (db may be a bun.Tx).
+type Requirement func(ctx context.Context, db bun.IDB, e *Enrolment) (done, total int, err error)
+
+// CompletionHook runs inside the transaction that marks an enrolment
+// completed, exactly once per enrolment (certificates: issue one). An error
+// rolls the completion back.
+type CompletionHook func(ctx context.Context, db bun.IDB, e *Enrolment) error

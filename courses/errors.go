@@ -1,0 +1,57 @@
+package courses
+
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// Errors the web layer maps to statuses and translated messages.
+var (
+	// ErrNotFound: no such course, module, asset or enrolment — or one the
+	// caller may not see (drafts to outsiders), which is told the same way.
+	ErrNotFound = errors.New("courses: not found")
+	// ErrForbidden: the caller may see this but not change it.
+	ErrForbidden = errors.New("courses: not allowed")
+	// ErrSlugTaken: another course uses this slug.
+	ErrSlugTaken = errors.New("courses: slug taken")
+	// ErrNoModules: a course cannot be published without a module.
+	ErrNoModules = errors.New("courses: publish without modules")
+	// ErrAlreadyEnrolled: the learner is enrolled in this course already.
+	ErrAlreadyEnrolled = errors.New("courses: already enrolled")
+	// ErrNotEnrolled: the learner is not enrolled in this course.
+	ErrNotEnrolled = errors.New("courses: not enrolled")
+	// ErrNotPublished: only published courses take enrolments.
+	ErrNotPublished = errors.New("courses: course not published")
+	// ErrHasEnrolments: modules of a course with enrolments are archived, not deleted.
+	ErrHasEnrolments = errors.New("courses: course has enrolments")
+)
+
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+)
+
+func pgCode(err error) string {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C')
+	}
+	return ""
+}
+
+func pgConstraint(err error) string {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('n')
+	}
+	return ""
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

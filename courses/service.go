@@ -1,0 +1,53 @@
+package courses
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Service applies the rules of courses, enrolment and completion.
+type Service struct {
+	db             *bun.DB
+	blobs          BlobStore
+	now            func() time.Time
+	uploadMaxBytes int64
+	requirements   []Requirement
+	onCompleted    []CompletionHook
+}
+
+// Options configure a Service.
+type Options struct {
+	// Blobs stores uploaded files (a DirStore under AULA_DATA_DIR by default).
+	Blobs BlobStore
+	// UploadMaxBytes caps one uploaded file (default 20 MB).
+	UploadMaxBytes int64
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// DefaultUploadMaxBytes is the default cap on one uploaded file.
+const DefaultUploadMaxBytes = 20 << 20
+
+// NewService returns a Service on db.
+func NewService(db *bun.DB, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.UploadMaxBytes <= 0 {
+		opts.UploadMaxBytes = DefaultUploadMaxBytes
+	}
+	return &Service{db: db, blobs: opts.Blobs, now: opts.Now, uploadMaxBytes: opts.UploadMaxBytes}
+}
+
+// AddRequirement adds a kind of item learners must finish to complete a
+// course (besides modules). Call it while wiring, before serving.
+func (s *Service) AddRequirement(r Requirement) { s.requirements = append(s.requirements, r) }
+
+// OnCompleted adds a hook run inside the completion transaction. Call it
+// while wiring, before serving.
+func (s *Service) OnCompleted(h CompletionHook) { s.onCompleted = append(s.onCompleted, h) }
+
+// DB returns the database the service works on, for packages that build on
+// courses and must join its transactions.
+func (s *Service) DB() *bun.DB { return s.db }

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS module_completions;
+DROP TABLE IF EXISTS enrolments;
