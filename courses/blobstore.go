@@ -1,0 +1,216 @@
+package courses
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// Errors of a BlobStore.
+var (
+	// ErrTooLarge: the content was longer than the limit given to Put.
+	// Nothing of it is kept.
+	ErrTooLarge = errors.New("courses: file too large")
+	// ErrBlobNotFound: no content has this hash, or the hash is malformed.
+	// It is not the domain's ErrNotFound, so a missing file on disk for a
+	// row that exists can be told apart from a row that does not.
+	ErrBlobNotFound = errors.New("courses: blob not found")
+)
+
+// Blob identifies stored content: the lowercase hex SHA-256 of its bytes
+// and its length.
+type Blob struct {
+	SHA256 string
+	Size   int64
+}
+
+// BlobStore keeps file contents addressed by their SHA-256, so the same
+// bytes uploaded twice are stored once and a stored file never changes.
+// Which course a file belongs to, its name and its type are rows in the
+// database; the store only holds bytes. DirStore keeps them on disk; an
+// object store can take its place behind the same methods.
+type BlobStore interface {
+	// Put stores everything r yields and returns its hash and size. If r
+	// holds more than max bytes, Put stops reading, keeps nothing and
+	// fails with ErrTooLarge.
+	Put(ctx context.Context, r io.Reader, max int64) (Blob, error)
+	// Open returns the content with the given hash, or ErrBlobNotFound.
+	Open(ctx context.Context, sum string) (io.ReadSeekCloser, error)
+	// Delete removes the content with the given hash; deleting content
+	// that is not there is not an error. Because content is shared, the
+	// caller deletes only once no row refers to the hash any more, and
+	// must keep that check and a new Put of the same bytes from racing.
+	Delete(ctx context.Context, sum string) error
+}
+
+// DirStore is a BlobStore in a directory on the local disk. Content with
+// hash "ab12cd…" lives at root/ab/12/ab12cd…, so no directory grows too
+// large; uploads in progress live in root/tmp, on the same filesystem, so
+// finishing one is an atomic rename.
+type DirStore struct {
+	root string
+}
+
+var _ BlobStore = (*DirStore)(nil)
+
+// NewDirStore returns a store under root (Aula uses AULA_DATA_DIR/blobs),
+// creating the directory if needed.
+func NewDirStore(root string) (*DirStore, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("courses: blob store %s: %w", root, err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o750); err != nil {
+		return nil, fmt.Errorf("courses: blob store: %w", err)
+	}
+	return &DirStore{root: root}, nil
+}
+
+// Put implements BlobStore. The content is written to a temporary file
+// while it is hashed, flushed to disk, and only then renamed to its place,
+// so a reader never sees half a file, a crash never leaves one under a
+// hash, and two Puts of the same bytes at once both succeed with one copy.
+func (s *DirStore) Put(ctx context.Context, r io.Reader, max int64) (blob Blob, err error) {
+	if max < 0 {
+		return Blob{}, fmt.Errorf("courses: put blob: negative limit %d", max)
+	}
+	tmp, err := os.CreateTemp(filepath.Join(s.root, "tmp"), "put-*")
+	if err != nil {
+		return Blob{}, fmt.Errorf("courses: put blob: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close() // may already be closed; the error says nothing new
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+
+	// Read one byte past the limit: that byte is how a stream exactly
+	// max long is told apart from a longer one.
+	limit := max
+	if limit < math.MaxInt64 {
+		limit++
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(ctxReader{ctx, r}, limit))
+	if err != nil {
+		return Blob{}, fmt.Errorf("courses: put blob: %w", err)
+	}
+	if n > max {
+		return Blob{}, fmt.Errorf("courses: put blob over %d bytes: %w", max, ErrTooLarge)
+	}
+	if err := tmp.Sync(); err != nil {
+		return Blob{}, fmt.Errorf("courses: put blob: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return Blob{}, fmt.Errorf("courses: put blob: %w", err)
+	}
+
+	blob = Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
+	dst := s.path(blob.SHA256)
+	if _, err := os.Stat(dst); err == nil {
+		// Already stored: content with this hash is these bytes.
+		_ = os.Remove(tmp.Name())
+		return blob, nil
+	}
+	dir := filepath.Dir(dst)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return Blob{}, fmt.Errorf("courses: put blob %s: %w", blob.SHA256, err)
+	}
+	// Rename replaces atomically: a concurrent Put of the same bytes that
+	// got here first is replaced by an identical file.
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return Blob{}, fmt.Errorf("courses: put blob %s: %w", blob.SHA256, err)
+	}
+	// Flush the directory entries too, or a power cut could lose the
+	// rename after the row naming this hash has been committed.
+	for _, d := range []string{dir, filepath.Dir(dir), s.root} {
+		if err := syncDir(d); err != nil {
+			return Blob{}, fmt.Errorf("courses: put blob %s: %w", blob.SHA256, err)
+		}
+	}
+	return blob, nil
+}
+
+// Open implements BlobStore. The returned file is an *os.File, so callers
+// serving it can also Stat it for its modification time.
+func (s *DirStore) Open(ctx context.Context, sum string) (io.ReadSeekCloser, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("courses: open blob: %w", err)
+	}
+	if !validSum(sum) {
+		return nil, fmt.Errorf("courses: open blob %.80q: malformed hash: %w", sum, ErrBlobNotFound)
+	}
+	f, err := os.Open(s.path(sum))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("courses: open blob %s: %w", sum, ErrBlobNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("courses: open blob %s: %w", sum, err)
+	}
+	return f, nil
+}
+
+// Delete implements BlobStore.
+func (s *DirStore) Delete(ctx context.Context, sum string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("courses: delete blob: %w", err)
+	}
+	if !validSum(sum) {
+		return fmt.Errorf("courses: delete blob %.80q: malformed hash: %w", sum, ErrBlobNotFound)
+	}
+	if err := os.Remove(s.path(sum)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("courses: delete blob %s: %w", sum, err)
+	}
+	return nil
+}
+
+// path is where content with a valid hash lives.
+func (s *DirStore) path(sum string) string {
+	return filepath.Join(s.root, sum[0:2], sum[2:4], sum)
+}
+
+// validSum reports whether sum is a lowercase hex SHA-256. Only such names
+// reach the filesystem, which is what keeps "../" and friends out.
+func validSum(sum string) bool {
+	if len(sum) != 2*sha256.Size {
+		return false
+	}
+	for i := 0; i < len(sum); i++ {
+		c := sum[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// syncDir flushes a directory's entries to disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// ctxReader stops a long copy when its context is cancelled, such as when
+// the uploader goes away.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
