@@ -37,7 +37,10 @@ func NewService(db *bun.DB, opts Options) *Service {
 	if opts.UploadMaxBytes <= 0 {
 		opts.UploadMaxBytes = DefaultUploadMaxBytes
 	}
-	return &Service{db: db, blobs: opts.Blobs, now: opts.Now, uploadMaxBytes: opts.UploadMaxBytes}
+	clock := opts.Now
+	// PostgreSQL keeps microseconds: times handed back must equal times read back.
+	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
+	return &Service{db: db, blobs: opts.Blobs, now: now, uploadMaxBytes: opts.UploadMaxBytes}
 }
 
 // AddRequirement adds a kind of item learners must finish to complete a

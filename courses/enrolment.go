@@ -1,0 +1,230 @@
+package courses
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Enrolment returns the user's current (active or completed) enrolment in a
+// course, or ErrNotEnrolled.
+func (s *Service) Enrolment(ctx context.Context, userID, courseID int64) (*Enrolment, error) {
+	e := new(Enrolment)
+	err := s.db.NewSelect().Model(e).
+		Where("e.user_id = ? AND e.course_id = ? AND e.status IN (?, ?)", userID, courseID, EnrolmentActive, EnrolmentCompleted).
+		Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotEnrolled
+	}
+	if err != nil {
+		return nil, fmt.Errorf("courses: enrolment of %d in %d: %w", userID, courseID, err)
+	}
+	return e, s.fillProgress(ctx, s.db, e)
+}
+
+// LearnerEnrolment returns enrolment id if it belongs to userID. Another
+// learner's enrolment is ErrNotFound, exactly like a missing one, so ids
+// reveal nothing.
+func (s *Service) LearnerEnrolment(ctx context.Context, userID, enrolmentID int64) (*Enrolment, error) {
+	e := new(Enrolment)
+	err := s.db.NewSelect().Model(e).Where("e.id = ? AND e.user_id = ?", enrolmentID, userID).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("courses: enrolment %d: %w", enrolmentID, notFound(err))
+	}
+	return e, s.fillProgress(ctx, s.db, e)
+}
+
+// Enrol enrols a user in a published course. by is who enrolled them
+// (nil: themselves). Enrolling again after withdrawing reactivates the
+// enrolment with its earlier progress; enrolling twice is ErrAlreadyEnrolled.
+func (s *Service) Enrol(ctx context.Context, userID, courseID int64, by *int64) (*Enrolment, error) {
+	var e *Enrolment
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var status Status
+		if err := tx.NewSelect().Model((*Course)(nil)).Column("status").Where("id = ?", courseID).Scan(ctx, &status); err != nil {
+			return notFound(err)
+		}
+		if status != StatusPublished {
+			return ErrNotPublished
+		}
+		e = &Enrolment{CourseID: courseID, UserID: userID, Status: EnrolmentActive, EnrolledBy: by, EnrolledAt: s.now()}
+		res, err := tx.NewInsert().Model(e).
+			On("CONFLICT (course_id, user_id) DO UPDATE").
+			Set("status = EXCLUDED.status, enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at, withdrawn_at = NULL").
+			Where("e.status = ?", EnrolmentWithdrawn).
+			Returning("*").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrAlreadyEnrolled
+		}
+		return s.fillProgress(ctx, tx, e)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("courses: enrol %d in %d: %w", userID, courseID, err)
+	}
+	return e, nil
+}
+
+// Withdraw ends a learner's active enrolment. Completed enrolments stay:
+// the record of a completion is not the learner's to erase.
+func (s *Service) Withdraw(ctx context.Context, userID, enrolmentID int64) error {
+	res, err := s.db.NewUpdate().Model((*Enrolment)(nil)).
+		Set("status = ?, withdrawn_at = ?", EnrolmentWithdrawn, s.now()).
+		Where("id = ? AND user_id = ? AND status = ?", enrolmentID, userID, EnrolmentActive).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("courses: withdraw %d: %w", enrolmentID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("courses: withdraw %d: %w", enrolmentID, ErrNotFound)
+	}
+	return nil
+}
+
+// CompleteModule records that the learner finished a module of the course
+// of their enrolment and, when it was the last thing to do, completes the
+// course — all in one transaction. Completing a module twice changes nothing.
+func (s *Service) CompleteModule(ctx context.Context, userID, enrolmentID, moduleID int64) (*Enrolment, error) {
+	var e *Enrolment
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Lock the enrolment before writing the completion: taking the lock
+		// after the insert (whose foreign key share-locks the row) would
+		// deadlock two tabs finishing modules at once.
+		own := new(Enrolment)
+		err := tx.NewSelect().Model(own).
+			Where("e.id = ? AND e.user_id = ? AND e.status IN (?, ?)", enrolmentID, userID, EnrolmentActive, EnrolmentCompleted).
+			For("UPDATE").Scan(ctx)
+		if err != nil {
+			return notFound(err)
+		}
+		ok, err := tx.NewSelect().Model((*Module)(nil)).
+			Where("id = ? AND course_id = ? AND archived_at IS NULL", moduleID, own.CourseID).Exists(ctx)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		if _, err := tx.NewInsert().Model(&ModuleCompletion{EnrolmentID: enrolmentID, ModuleID: moduleID, CompletedAt: s.now()}).
+			On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+			return err
+		}
+		e, err = s.CheckCompletion(ctx, tx, enrolmentID)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("courses: complete module %d of enrolment %d: %w", moduleID, enrolmentID, err)
+	}
+	return e, nil
+}
+
+// CheckCompletion is the one place an enrolment becomes completed: when
+// every module and every other requirement (required quizzes) is done, it
+// sets status and completed_at and runs the completion hooks (certificate)
+// in the caller's transaction db. The enrolment row is locked first, so two
+// requests finishing the last item at once complete it exactly once.
+//
+// A completed enrolment stays completed when the course later gains a
+// module: the learner met the course as it was, and their certificate must
+// not silently become unearned.
+func (s *Service) CheckCompletion(ctx context.Context, db bun.IDB, enrolmentID int64) (*Enrolment, error) {
+	e := new(Enrolment)
+	if err := db.NewSelect().Model(e).Where("e.id = ?", enrolmentID).For("UPDATE").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("courses: lock enrolment %d: %w", enrolmentID, notFound(err))
+	}
+	done, total, err := s.progress(ctx, db, e)
+	if err != nil {
+		return nil, err
+	}
+	e.ProgressPercent = percent(done, total)
+	if e.Status != EnrolmentActive || total == 0 || done < total {
+		if e.Status == EnrolmentCompleted {
+			e.ProgressPercent = 100
+		}
+		return e, nil
+	}
+	now := s.now()
+	e.Status, e.CompletedAt = EnrolmentCompleted, &now
+	if _, err := db.NewUpdate().Model(e).Column("status", "completed_at").WherePK().Exec(ctx); err != nil {
+		return nil, fmt.Errorf("courses: complete enrolment %d: %w", enrolmentID, err)
+	}
+	for _, hook := range s.onCompleted {
+		if err := hook(ctx, db, e); err != nil {
+			return nil, fmt.Errorf("courses: completion hook for enrolment %d: %w", enrolmentID, err)
+		}
+	}
+	return e, nil
+}
+
+// progress counts what the enrolment requires and what is done: live
+// modules of the course, then every added Requirement.
+func (s *Service) progress(ctx context.Context, db bun.IDB, e *Enrolment) (done, total int, err error) {
+	err = db.NewRaw(`SELECT
+			count(*) FILTER (WHERE mc.module_id IS NOT NULL),
+			count(*)
+		FROM modules AS m
+		LEFT JOIN module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = ?
+		WHERE m.course_id = ? AND m.archived_at IS NULL`, e.ID, e.CourseID).Scan(ctx, &done, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("courses: progress of enrolment %d: %w", e.ID, err)
+	}
+	for _, req := range s.requirements {
+		d, t, err := req(ctx, db, e)
+		if err != nil {
+			return 0, 0, fmt.Errorf("courses: requirement of enrolment %d: %w", e.ID, err)
+		}
+		done, total = done+d, total+t
+	}
+	return done, total, nil
+}
+
+func (s *Service) fillProgress(ctx context.Context, db bun.IDB, e *Enrolment) error {
+	if e.Status == EnrolmentCompleted {
+		e.ProgressPercent = 100
+		return nil
+	}
+	done, total, err := s.progress(ctx, db, e)
+	if err != nil {
+		return err
+	}
+	e.ProgressPercent = percent(done, total)
+	return nil
+}
+
+func percent(done, total int) int {
+	if total == 0 {
+		return 0
+	}
+	return done * 100 / total
+}
+
+// CompletedModules returns the ids of the modules the enrolment completed.
+func (s *Service) CompletedModules(ctx context.Context, enrolmentID int64) (map[int64]time.Time, error) {
+	var rows []ModuleCompletion
+	if err := s.db.NewSelect().Model(&rows).Where("mc.enrolment_id = ?", enrolmentID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("courses: completed modules of %d: %w", enrolmentID, err)
+	}
+	out := make(map[int64]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.ModuleID] = r.CompletedAt
+	}
+	return out, nil
+}
+
+// LockEnrolment locks an enrolment row for the rest of the transaction db.
+// Work that ends in CheckCompletion (a quiz submission) calls it first, so
+// that concurrent completions of one enrolment queue up instead of
+// deadlocking on the foreign-key locks their inserts take.
+func LockEnrolment(ctx context.Context, db bun.IDB, enrolmentID int64) error {
+	_, err := db.NewSelect().Model((*Enrolment)(nil)).Column("id").Where("id = ?", enrolmentID).For("UPDATE").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("courses: lock enrolment %d: %w", enrolmentID, err)
+	}
+	return nil
+}

@@ -1,0 +1,307 @@
+package courses_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/migrations/testdb"
+)
+
+var enrolSeq atomic.Int64
+
+func enrolDB(t testing.TB) *bun.DB { return testdb.Open(t, "courses") }
+
+// publishedCourse inserts a published course with n modules.
+func publishedCourse(t testing.TB, db bun.IDB, n int) (*courses.Course, []courses.Module) {
+	t.Helper()
+	ctx := context.Background()
+	id := enrolSeq.Add(1)
+	c := &courses.Course{Slug: fmt.Sprintf("enrol-course-%d", id), Title: "Protección Social Básica", Language: "es",
+		WorkloadHours: 8, Status: courses.StatusPublished}
+	if _, err := db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mods := make([]courses.Module, n)
+	for i := range mods {
+		mods[i] = courses.Module{CourseID: c.ID, Position: i + 1, Title: fmt.Sprintf("Módulo %d", i+1)}
+	}
+	if n > 0 {
+		if _, err := db.NewInsert().Model(&mods).Returning("*").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c, mods
+}
+
+func learner(t testing.TB, db bun.IDB) *accounts.User {
+	t.Helper()
+	u := &accounts.User{Email: fmt.Sprintf("learner%d@example.org", enrolSeq.Add(1)), Name: "João da Conceição", Role: accounts.RoleLearner, Locale: "pt"}
+	if err := accounts.NewStore(db).InsertUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestEnrolRules(t *testing.T) {
+	ctx := context.Background()
+	db := enrolDB(t)
+	svc := courses.NewService(db, courses.Options{})
+	c, _ := publishedCourse(t, db, 2)
+	u := learner(t, db)
+
+	e, err := svc.Enrol(ctx, u.ID, c.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != courses.EnrolmentActive || e.ProgressPercent != 0 || e.ID == 0 {
+		t.Fatalf("enrolment %+v", e)
+	}
+	if _, err := svc.Enrol(ctx, u.ID, c.ID, nil); !errors.Is(err, courses.ErrAlreadyEnrolled) {
+		t.Fatalf("second enrol: %v, want ErrAlreadyEnrolled", err)
+	}
+
+	draft, _ := publishedCourse(t, db, 1)
+	if _, err := db.NewUpdate().Model(draft).Set("status = 'draft'").WherePK().Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Enrol(ctx, u.ID, draft.ID, nil); !errors.Is(err, courses.ErrNotPublished) {
+		t.Fatalf("enrol in draft: %v, want ErrNotPublished", err)
+	}
+	if _, err := svc.Enrol(ctx, u.ID, 987654321, nil); !errors.Is(err, courses.ErrNotFound) {
+		t.Fatalf("enrol in missing course: %v, want ErrNotFound", err)
+	}
+
+	// Withdrawing and coming back keeps what was done.
+	mods := moduleIDs(t, db, c.ID)
+	if _, err := svc.CompleteModule(ctx, u.ID, e.ID, mods[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Withdraw(ctx, u.ID, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Enrolment(ctx, u.ID, c.ID); !errors.Is(err, courses.ErrNotEnrolled) {
+		t.Fatalf("after withdraw: %v, want ErrNotEnrolled", err)
+	}
+	back, err := svc.Enrol(ctx, u.ID, c.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.ID != e.ID || back.ProgressPercent != 50 {
+		t.Fatalf("re-enrolment %+v, want the same id at 50%%", back)
+	}
+}
+
+func moduleIDs(t testing.TB, db bun.IDB, courseID int64) []int64 {
+	t.Helper()
+	var ids []int64
+	if err := db.NewSelect().Model((*courses.Module)(nil)).Column("id").Where("course_id = ?", courseID).Order("position").Scan(context.Background(), &ids); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestCompletion(t *testing.T) {
+	ctx := context.Background()
+	db := enrolDB(t)
+	svc := courses.NewService(db, courses.Options{})
+	var hooked atomic.Int64
+	svc.OnCompleted(func(ctx context.Context, db bun.IDB, e *courses.Enrolment) error {
+		hooked.Add(1)
+		return nil
+	})
+	c, _ := publishedCourse(t, db, 3)
+	mods := moduleIDs(t, db, c.ID)
+	u := learner(t, db)
+	e, err := svc.Enrol(ctx, u.ID, c.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := svc.CompleteModule(ctx, u.ID, e.ID, mods[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ProgressPercent != 33 || got.Status != courses.EnrolmentActive {
+		t.Fatalf("after 1 of 3: %+v", got)
+	}
+	// Twice is the same as once.
+	if got, err = svc.CompleteModule(ctx, u.ID, e.ID, mods[0]); err != nil || got.ProgressPercent != 33 {
+		t.Fatalf("repeat: %+v %v", got, err)
+	}
+	if _, err := svc.CompleteModule(ctx, u.ID, e.ID, mods[1]); err != nil {
+		t.Fatal(err)
+	}
+	got, err = svc.CompleteModule(ctx, u.ID, e.ID, mods[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != courses.EnrolmentCompleted || got.CompletedAt == nil || got.ProgressPercent != 100 {
+		t.Fatalf("after the last module: %+v", got)
+	}
+	first := *got.CompletedAt
+	if _, err := svc.CompleteModule(ctx, u.ID, e.ID, mods[2]); err != nil {
+		t.Fatal(err)
+	}
+	if hooked.Load() != 1 {
+		t.Fatalf("completion hook ran %d times, want 1", hooked.Load())
+	}
+
+	// A module added later does not take the completion away.
+	if _, err := db.NewInsert().Model(&courses.Module{CourseID: c.ID, Position: 4, Title: "Anexo"}).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := svc.Enrolment(ctx, u.ID, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != courses.EnrolmentCompleted || !after.CompletedAt.Equal(first) || after.ProgressPercent != 100 {
+		t.Fatalf("after a new module: %+v", after)
+	}
+}
+
+func TestCompletionNeedsOwnEnrolmentAndModule(t *testing.T) {
+	ctx := context.Background()
+	db := enrolDB(t)
+	svc := courses.NewService(db, courses.Options{})
+	c, _ := publishedCourse(t, db, 1)
+	other, _ := publishedCourse(t, db, 1)
+	owner, intruder := learner(t, db), learner(t, db)
+	e, err := svc.Enrol(ctx, owner.ID, c.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CompleteModule(ctx, intruder.ID, e.ID, moduleIDs(t, db, c.ID)[0]); !errors.Is(err, courses.ErrNotFound) {
+		t.Errorf("another learner completing: %v, want ErrNotFound", err)
+	}
+	if _, err := svc.LearnerEnrolment(ctx, intruder.ID, e.ID); !errors.Is(err, courses.ErrNotFound) {
+		t.Errorf("another learner reading: %v, want ErrNotFound", err)
+	}
+	if _, err := svc.CompleteModule(ctx, owner.ID, e.ID, moduleIDs(t, db, other.ID)[0]); !errors.Is(err, courses.ErrNotFound) {
+		t.Errorf("module of another course: %v, want ErrNotFound", err)
+	}
+}
+
+// TestConcurrentCompletion: two requests finishing the last module at the
+// same moment (double click, two tabs) complete the course once.
+func TestConcurrentCompletion(t *testing.T) {
+	ctx := context.Background()
+	db := enrolDB(t)
+	svc := courses.NewService(db, courses.Options{})
+	var hooked atomic.Int64
+	svc.OnCompleted(func(ctx context.Context, db bun.IDB, e *courses.Enrolment) error {
+		hooked.Add(1)
+		return nil
+	})
+	for round := 0; round < 5; round++ {
+		c, _ := publishedCourse(t, db, 2)
+		mods := moduleIDs(t, db, c.ID)
+		u := learner(t, db)
+		e, err := svc.Enrol(ctx, u.ID, c.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := hooked.Load()
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		// Both modules at once, twice each: whichever commits last completes.
+		for _, m := range []int64{mods[0], mods[1], mods[0], mods[1]} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := svc.CompleteModule(ctx, u.ID, e.ID, m)
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := svc.Enrolment(ctx, u.ID, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != courses.EnrolmentCompleted {
+			t.Fatalf("round %d: status %s, want completed", round, got.Status)
+		}
+		if n := hooked.Load() - before; n != 1 {
+			t.Fatalf("round %d: completion hook ran %d times, want 1", round, n)
+		}
+	}
+}
+
+// TestRequirementsGateCompletion: another package's requirement (a
+// required quiz) must be met too.
+func TestRequirementsGateCompletion(t *testing.T) {
+	ctx := context.Background()
+	db := enrolDB(t)
+	svc := courses.NewService(db, courses.Options{})
+	var quizPassed atomic.Bool
+	svc.AddRequirement(func(ctx context.Context, db bun.IDB, e *courses.Enrolment) (int, int, error) {
+		if quizPassed.Load() {
+			return 1, 1, nil
+		}
+		return 0, 1, nil
+	})
+	c, _ := publishedCourse(t, db, 1)
+	u := learner(t, db)
+	e, err := svc.Enrol(ctx, u.ID, c.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := svc.CompleteModule(ctx, u.ID, e.ID, moduleIDs(t, db, c.ID)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != courses.EnrolmentActive || got.ProgressPercent != 50 {
+		t.Fatalf("module done, quiz not passed: %+v", got)
+	}
+	quizPassed.Store(true)
+	got, err = svc.CheckCompletion(ctx, db, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != courses.EnrolmentCompleted {
+		t.Fatalf("quiz passed: %+v", got)
+	}
+}
+
+func TestMyCoursesAndRoster(t *testing.T) {
+	ctx := context.Background()
+	db := enrolDB(t)
+	svc := courses.NewService(db, courses.Options{})
+	c, _ := publishedCourse(t, db, 2)
+	mods := moduleIDs(t, db, c.ID)
+	u := learner(t, db)
+	e, err := svc.Enrol(ctx, u.ID, c.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CompleteModule(ctx, u.ID, e.ID, mods[0]); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := svc.MyCourses(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mine) != 1 || mine[0].Course.Title != "Protección Social Básica" || mine[0].Next == nil || mine[0].Next.ID != mods[1] || mine[0].Enrolment.ProgressPercent != 50 {
+		t.Fatalf("my courses %+v", mine)
+	}
+	roster, total, err := svc.Roster(ctx, c.ID, courses.RosterFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 || roster[0].User.Name != "João da Conceição" || roster[0].ProgressPercent != 50 {
+		t.Fatalf("roster %+v (%d)", roster, total)
+	}
+}
