@@ -82,6 +82,9 @@ var domainErrors = []domainError{
 	// courses and enrolment
 	{courses.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{courses.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
+	{courses.ErrAlreadyEnrolled, fiber.StatusConflict, "already_enrolled", "enrol.already", ""},
+	{courses.ErrNotEnrolled, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{courses.ErrNotPublished, fiber.StatusUnprocessableEntity, "not_published", "enrol.not_published", ""},
 	// assessment
 	// certificates
 }
@@ -91,6 +94,15 @@ var domainErrors = []domainError{
 func asHTTPError(err error) (*httpError, bool) {
 	var he *httpError
 	if errors.As(err, &he) {
+		return he, true
+	}
+	// A bulk file with bad lines: every line is reported.
+	var rowErrs courses.RowErrors
+	if errors.As(err, &rowErrs) {
+		he := &httpError{Status: fiber.StatusUnprocessableEntity, Code: "validation_failed", Msg: message{Key: "bulk.invalid", Args: []any{len(rowErrs)}}}
+		for _, r := range rowErrs {
+			he.Rows = append(he.Rows, rowError{Line: r.Line, Msg: message{Key: r.Key, Args: r.Args}})
+		}
 		return he, true
 	}
 	for _, d := range domainErrors {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
+	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations/testdb"
 )
 
@@ -43,11 +44,20 @@ func newEnv(t *testing.T) *env {
 		// app.Test connects from 0.0.0.0: trusting it lets each test client
 		// have its own X-Forwarded-For address, so rate limits stay per test.
 		TrustedProxies: []string{"0.0.0.0"},
-	}, app.Deps{DB: db, Accounts: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	}, app.Deps{DB: db, Accounts: svc, Courses: courses.NewService(db, courses.Options{}), Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &env{t: t, db: db, app: a, accounts: svc}
+}
+
+// testLog sends the server's log to the test's output, shown only when
+// the test fails.
+type testLog struct{ t *testing.T }
+
+func (w testLog) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }
 
 var seq atomic.Int64

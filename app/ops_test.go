@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"bufio"
 	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -101,8 +103,15 @@ func TestErrorsAndHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	go e.app.Listener(ln) //nolint:errcheck // ends with the test binary
-	big, err := http.Post("http://"+ln.Addr().String()+"/api/v1/tokens", "application/json",
-		strings.NewReader(`{"email":"`+strings.Repeat("a", 2<<20)+`"}`))
+	// Announce a 2 MB body and send none of it: the server answers from
+	// the headers, and a client still writing would only see a reset.
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/tokens HTTP/1.1\r\nHost: aula.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 2<<20)
+	big, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,10 @@ var pageNames = []string{
 	"pages/admin/user_form",
 	// courses (issue 3)
 	// enrolment (issue 4)
+	"pages/enrolment/enrol",
+	"pages/enrolment/withdraw",
+	"pages/enrolment/my_courses",
+	"pages/enrolment/roster",
 	// assessment (issue 5)
 	// certificates (issue 6)
 }

@@ -57,6 +57,24 @@ func (s *server) routes(app *fiber.App) {
 	// ---- Courses: catalog, authoring, modules, files (issue 3) ----
 
 	// ---- Enrolment and progress (issue 4) ----
+	app.Get("/my/courses", signedIn, s.myCoursesPage)
+	app.Get("/enrol/:id", signedIn, s.showEnrol)
+	app.Post("/enrol/:id", signedIn, s.enrolPage)
+	app.Get("/enrolments/:id/withdraw", signedIn, s.showWithdraw)
+	app.Post("/enrolments/:id/withdraw", signedIn, s.withdrawPage)
+	app.Post("/enrolments/:id/modules/:mid/complete", signedIn, s.completeModulePage)
+	app.Get("/manage/courses/:id/enrolments", signedIn, s.rosterPage)
+	app.Post("/manage/courses/:id/enrolments", admin, s.enrolByEmailPage)
+	app.Post("/manage/courses/:id/enrolments/cohort", admin, s.enrolCohortPage)
+	app.Post("/manage/courses/:id/enrolments/bulk", admin, s.bulkEnrolPage)
+	api.Get("/me/enrolments", signedIn, s.myEnrolments)
+	api.Post("/courses/:id/enrolments", signedIn, s.enrolSelf)
+	api.Get("/courses/:id/enrolments", signedIn, s.listEnrolments)
+	api.Post("/courses/:id/enrolments/bulk", admin, s.bulkEnrol)
+	api.Post("/courses/:id/enrolments/manual", admin, s.enrolOther)
+	api.Post("/courses/:id/enrolments/cohort", admin, s.enrolCohort)
+	api.Post("/enrolments/:id/modules/:mid/complete", signedIn, s.completeModule)
+	api.Delete("/enrolments/:id", signedIn, s.withdraw)
 
 	// ---- Assessment: quizzes and attempts (issue 5) ----
 

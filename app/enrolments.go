@@ -1,0 +1,364 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
+)
+
+// This file is the learner's side of enrolment: enrol, withdraw, complete
+// modules, "My courses" — as pages and as API calls over the same service.
+
+// enrolSelf enrols the signed-in learner in a course (API).
+func (s *server) enrolSelf(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	e, err := s.courses.Enrol(c.UserContext(), u.ID, id, nil)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+func (s *server) myEnrolments(c *fiber.Ctx) error {
+	mine, err := s.courses.MyCourses(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	items := make([]courses.Enrolment, len(mine))
+	for i, m := range mine {
+		items[i] = m.Enrolment
+	}
+	return c.JSON(list[courses.Enrolment]{Items: items, Total: len(items)})
+}
+
+// completeModule marks a module of the learner's enrolment complete (API).
+func (s *server) completeModule(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := paramID(c, "mid")
+	if err != nil {
+		return err
+	}
+	e, err := s.courses.CompleteModule(c.UserContext(), currentUser(c).ID, id, mid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(e)
+}
+
+// withdraw ends the learner's own active enrolment (API).
+func (s *server) withdraw(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.courses.Withdraw(c.UserContext(), currentUser(c).ID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type enrolPage struct {
+	Page
+	Course *courses.Course
+}
+
+// showEnrol asks the learner to confirm before enrolling: one click on the
+// course page, one to confirm, and nothing happens on a stray GET.
+func (s *server) showEnrol(c *fiber.Ctx) error {
+	access, err := s.courseAccess(c)
+	if err != nil {
+		return err
+	}
+	if access.Enrolment != nil {
+		return c.Redirect(courseURL(access.Course), fiber.StatusSeeOther)
+	}
+	if access.Course.Status != courses.StatusPublished {
+		return courses.ErrNotPublished
+	}
+	return s.render(c, "pages/enrolment/enrol", enrolPage{Page: s.page(c, "enrol.title"), Course: access.Course})
+}
+
+func (s *server) enrolPage(c *fiber.Ctx) error {
+	access, err := s.courseAccess(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.courses.Enrol(c.UserContext(), currentUser(c).ID, access.Course.ID, nil)
+	if errors.Is(err, courses.ErrAlreadyEnrolled) {
+		return c.Redirect(courseURL(access.Course), fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, courseURL(access.Course), "flash.enrolled")
+}
+
+// courseAccess reads the :id of the route and returns what the signed-in
+// user may do with that course.
+func (s *server) courseAccess(c *fiber.Ctx) (*courses.Access, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.courses.Access(c.UserContext(), courses.ActorFor(currentUser(c)), id)
+}
+
+type withdrawPage struct {
+	Page
+	Enrolment *courses.Enrolment
+	Course    *courses.Course
+}
+
+func (s *server) showWithdraw(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	e, err := s.courses.LearnerEnrolment(c.UserContext(), currentUser(c).ID, id)
+	if err != nil {
+		return err
+	}
+	access, err := s.courses.Access(c.UserContext(), courses.ActorFor(currentUser(c)), e.CourseID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "pages/enrolment/withdraw", withdrawPage{Page: s.page(c, "withdraw.title"), Enrolment: e, Course: access.Course})
+}
+
+func (s *server) withdrawPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.courses.Withdraw(c.UserContext(), currentUser(c).ID, id); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/my/courses", "flash.withdrawn")
+}
+
+// completeModulePage marks a module complete from the button at its end and
+// moves the learner on: to the next module, or to the course when done.
+func (s *server) completeModulePage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := paramID(c, "mid")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	e, err := s.courses.CompleteModule(ctx, currentUser(c).ID, id, mid)
+	if err != nil {
+		return err
+	}
+	access, err := s.courses.Access(ctx, courses.ActorFor(currentUser(c)), e.CourseID)
+	if err != nil {
+		return err
+	}
+	if e.Status == courses.EnrolmentCompleted {
+		return s.redirectWithFlash(c, courseURL(access.Course), "flash.course_completed")
+	}
+	if next := c.FormValue("next"); next != "" {
+		return s.redirectWithFlash(c, safeNext(next), "flash.module_completed")
+	}
+	return s.redirectWithFlash(c, courseURL(access.Course), "flash.module_completed")
+}
+
+type myCoursesPage struct {
+	Page
+	Active    []courses.LearnerCourse
+	Completed []courses.LearnerCourse
+}
+
+func (s *server) myCoursesPage(c *fiber.Ctx) error {
+	mine, err := s.courses.MyCourses(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	p := myCoursesPage{Page: s.page(c, "my_courses.title")}
+	p.Nav = "my"
+	for _, m := range mine {
+		if m.Enrolment.Status == courses.EnrolmentCompleted {
+			p.Completed = append(p.Completed, m)
+		} else {
+			p.Active = append(p.Active, m)
+		}
+	}
+	return s.render(c, "pages/enrolment/my_courses", p)
+}
+
+// ---- Instructors' and administrators' side ----
+
+// rosterAccess returns the course of the route if the user may manage its
+// enrolments (its instructors and admins).
+func (s *server) rosterAccess(c *fiber.Ctx) (*courses.Access, error) {
+	access, err := s.courseAccess(c)
+	if err != nil {
+		return nil, err
+	}
+	if !access.CanEdit() {
+		return nil, errForbidden
+	}
+	return access, nil
+}
+
+func (s *server) listEnrolments(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	limit, offset := pagination(c)
+	items, total, err := s.courses.Roster(c.UserContext(), access.Course.ID, courses.RosterFilter{
+		InstitutionID: int64(c.QueryInt("institution_id")), Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	return c.JSON(list[courses.RosterEntry]{Items: nonNil(items), Total: total})
+}
+
+// bulkCSVLimit caps a bulk enrolment file: 10,000 learners fit in about 1 MB.
+const bulkCSVLimit = 8 << 20
+
+// bulkEnrol enrols the learners of a CSV body (API). ?dry_run=1 only says
+// what would happen.
+func (s *server) bulkEnrol(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	rows, err := courses.ParseBulkCSV(bytes.NewReader(c.Body()))
+	if err != nil {
+		return err
+	}
+	res, err := s.courses.BulkEnrol(c.UserContext(), access.Course.ID, rows, currentUser(c).ID, c.QueryBool("dry_run"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.bulkResponse(res))
+}
+
+// bulkResult is the API answer: the contract's counts plus the password
+// links of the accounts created, for the admin to hand over.
+type bulkResult struct {
+	*courses.BulkResult
+	NewAccounts []newAccount `json:"new_accounts"`
+}
+
+type newAccount struct {
+	Email       string `json:"email"`
+	Name        string `json:"name"`
+	PasswordURL string `json:"password_url,omitempty"`
+}
+
+func (s *server) bulkResponse(res *courses.BulkResult) bulkResult {
+	out := bulkResult{BulkResult: res, NewAccounts: make([]newAccount, len(res.NewAccounts))}
+	for i, a := range res.NewAccounts {
+		out.NewAccounts[i] = newAccount{Email: a.Email, Name: a.Name}
+		if a.PasswordToken != "" {
+			out.NewAccounts[i].PasswordURL = s.cfg.BaseURL + "/password/" + a.PasswordToken
+		}
+	}
+	return out
+}
+
+type enrolUserForm struct {
+	UserID int64  `json:"user_id" form:"user_id"`
+	Email  string `json:"email" form:"email" validate:"required_without=UserID,omitempty,email"`
+}
+
+// enrolOther lets an admin enrol a user by hand, by id or email (API).
+func (s *server) enrolOther(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	var form enrolUserForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	userID, err := s.resolveUser(c, form)
+	if err != nil {
+		return err
+	}
+	by := currentUser(c).ID
+	e, err := s.courses.Enrol(c.UserContext(), userID, access.Course.ID, &by)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(e)
+}
+
+func (s *server) resolveUser(c *fiber.Ctx, form enrolUserForm) (int64, error) {
+	if form.UserID != 0 {
+		u, err := s.accounts.User(c.UserContext(), form.UserID)
+		if err != nil {
+			return 0, err
+		}
+		return u.ID, nil
+	}
+	u, err := accounts.NewStore(s.db).UserByEmail(c.UserContext(), form.Email)
+	if errors.Is(err, accounts.ErrNotFound) {
+		return 0, validationError(map[string]message{"email": {Key: "enrol.unknown_email"}})
+	}
+	if err != nil {
+		return 0, err
+	}
+	return u.ID, nil
+}
+
+type cohortForm struct {
+	InstitutionID int64 `json:"institution_id" form:"institution_id" validate:"required,gt=0"`
+}
+
+// enrolCohort enrols every learner of an institution (API).
+func (s *server) enrolCohort(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	var form cohortForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if _, err := s.accounts.Institution(c.UserContext(), form.InstitutionID); err != nil {
+		return err
+	}
+	n, err := s.courses.EnrolInstitution(c.UserContext(), access.Course.ID, form.InstitutionID, currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"enrolled": n})
+}
+
+// readUpload returns the bytes of an uploaded form file.
+func readUpload(c *fiber.Ctx, field string, limit int64) ([]byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		return nil, validationError(map[string]message{field: {Key: "validation.required"}})
+	}
+	if fh.Size > limit {
+		return nil, statusError(fiber.StatusRequestEntityTooLarge)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// courseURL is where a course's page is.
+func courseURL(c *courses.Course) string { return "/courses/" + c.Slug }

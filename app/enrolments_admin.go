@@ -1,0 +1,168 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
+)
+
+// The roster page: who is enrolled in a course, with progress, for the
+// course's instructors and admins; admins also enrol people from it (by
+// email, a whole institution, or a CSV file).
+
+type rosterPage struct {
+	Page
+	Course       *courses.Course
+	Items        []courses.RosterEntry
+	Institutions []accounts.Institution
+	InstByID     map[int64]accounts.Institution
+	Filter       courses.RosterFilter
+	Pager        pager
+	Errors       map[string]string
+	Email        string
+	Bulk         *bulkResult
+	RowErrors    []rowDetail
+	DryRun       bool
+	CohortAdded  int
+	CohortDone   bool
+}
+
+func (s *server) rosterPageData(c *fiber.Ctx, access *courses.Access) (*rosterPage, error) {
+	limit, offset := pagination(c)
+	filter := courses.RosterFilter{InstitutionID: int64(c.QueryInt("institution_id")), Limit: limit, Offset: offset}
+	items, total, err := s.courses.Roster(c.UserContext(), access.Course.ID, filter)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.allInstitutions(c)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]accounts.Institution, len(all))
+	for _, inst := range all {
+		byID[inst.ID] = inst
+	}
+	p := &rosterPage{Page: s.page(c, "roster.title"), Course: access.Course, Items: items, Institutions: all,
+		InstByID: byID, Filter: filter, Pager: newPager(c, total, limit, offset)}
+	return p, nil
+}
+
+func (s *server) rosterPage(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.rosterPageData(c, access)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "pages/enrolment/roster", p)
+}
+
+// enrolByEmailPage enrols one existing user by email.
+func (s *server) enrolByEmailPage(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	var form enrolUserForm
+	err = parseBody(c, &form)
+	var userID int64
+	if err == nil {
+		userID, err = s.resolveUser(c, enrolUserForm{Email: form.Email})
+	}
+	if err == nil {
+		by := currentUser(c).ID
+		_, err = s.courses.Enrol(c.UserContext(), userID, access.Course.ID, &by)
+		if errors.Is(err, courses.ErrAlreadyEnrolled) {
+			err = validationError(map[string]message{"email": {Key: "enrol.already"}})
+		}
+	}
+	if err == nil {
+		return s.redirectWithFlash(c, rosterURL(access.Course), "flash.enrolled_user")
+	}
+	if !fieldError(err) {
+		return err
+	}
+	p, perr := s.rosterPageData(c, access)
+	if perr != nil {
+		return perr
+	}
+	p.Errors, p.Email = s.translateFields(c, err), form.Email
+	c.Status(statusOf(err))
+	return s.render(c, "pages/enrolment/roster", p)
+}
+
+func (s *server) enrolCohortPage(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	var form cohortForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if _, err := s.accounts.Institution(c.UserContext(), form.InstitutionID); err != nil {
+		return err
+	}
+	n, err := s.courses.EnrolInstitution(c.UserContext(), access.Course.ID, form.InstitutionID, currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	p, err := s.rosterPageData(c, access)
+	if err != nil {
+		return err
+	}
+	p.CohortAdded, p.CohortDone = n, true
+	return s.render(c, "pages/enrolment/roster", p)
+}
+
+// bulkEnrolPage imports an uploaded CSV file and shows what happened, with
+// the password links of new accounts; a bad file shows every bad line and
+// nothing is written.
+func (s *server) bulkEnrolPage(c *fiber.Ctx) error {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return err
+	}
+	dryRun := c.FormValue("dry_run") != ""
+	data, err := readUpload(c, "file", bulkCSVLimit)
+	var res *courses.BulkResult
+	if err == nil {
+		var rows []courses.BulkRow
+		rows, err = courses.ParseBulkCSV(bytes.NewReader(data))
+		if err == nil {
+			res, err = s.courses.BulkEnrol(c.UserContext(), access.Course.ID, rows, currentUser(c).ID, dryRun)
+		}
+	}
+	he, known := asHTTPError(err)
+	if err != nil && (!known || (len(he.Rows) == 0 && len(he.Fields) == 0)) {
+		return err
+	}
+	p, perr := s.rosterPageData(c, access)
+	if perr != nil {
+		return perr
+	}
+	p.DryRun = dryRun
+	if err != nil {
+		tr := s.i18n.Printer(lang(c))
+		for _, r := range he.Rows {
+			p.RowErrors = append(p.RowErrors, rowDetail{Line: r.Line, Message: tr.T(r.Msg.Key, r.Msg.Args...)})
+		}
+		p.Errors = s.translateFields(c, err)
+		c.Status(he.Status)
+	} else {
+		out := s.bulkResponse(res)
+		p.Bulk = &out
+	}
+	return s.render(c, "pages/enrolment/roster", p)
+}
+
+func rosterURL(c *courses.Course) string {
+	return "/manage/courses/" + strconv.FormatInt(c.ID, 10) + "/enrolments"
+}
