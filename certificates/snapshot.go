@@ -1,0 +1,247 @@
+package certificates
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // Issuer images may be JPEG
+	_ "image/png"  // or PNG
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Languages a certificate can be written in, as stored in Snapshot.Language.
+const (
+	Spanish    = "es"
+	Portuguese = "pt"
+	English    = "en"
+)
+
+// TemplateVersion is the certificate layout Render draws. A new Snapshot
+// records it so that a future layout can tell old certificates apart.
+const TemplateVersion = 1
+
+// renderRevision changes whenever Render's output changes for the same
+// inputs (a layout fix, new fonts), so cached PDFs keyed by Document.Hash
+// are drawn again.
+const renderRevision = 1
+
+// Snapshot is the immutable record of everything a certificate states, taken
+// when it is issued. Renaming a course or a learner later does not change a
+// certificate already given, so the PDF is drawn from the snapshot, never
+// from live data.
+type Snapshot struct {
+	Code          string `json:"code"` // as given by NewCode
+	HolderName    string `json:"holder_name"`
+	CourseTitle   string `json:"course_title"`
+	WorkloadHours int    `json:"workload_hours"` // 0 leaves the workload off the certificate
+	// CompletedAt is a date: the certificate prints its calendar day in its
+	// own location.
+	CompletedAt     time.Time `json:"completed_at"`
+	IssuedAt        time.Time `json:"issued_at"`
+	Institution     string    `json:"institution"` // the holder's institution; optional
+	IssuerName      string    `json:"issuer_name"` // the organisation granting the certificate
+	Language        string    `json:"language"`    // Spanish, Portuguese or English
+	TemplateVersion int       `json:"template_version"`
+}
+
+// Issuer holds the issuing organisation's settings that shape a certificate's
+// look. Unlike a Snapshot they may change; a changed Issuer changes the PDF
+// of every certificate drawn afterwards (see Document.Hash).
+type Issuer struct {
+	// Name is the organisation's name, copied into Snapshot.IssuerName when a
+	// certificate is issued; Render prints the snapshot's copy.
+	Name        string
+	Logo        []byte      // PNG or JPEG; optional
+	AccentColor string      // "#RRGGBB"; empty gives a dark blue
+	Signatories []Signatory // at most two
+}
+
+// Signatory is a person who signs certificates on the issuer's behalf.
+type Signatory struct {
+	Name      string
+	Title     string // the position, e.g. "Directora académica"
+	Signature []byte // PNG or JPEG image of the handwritten signature; optional
+}
+
+// Document is what one certificate PDF is drawn from.
+type Document struct {
+	Snapshot Snapshot
+	Issuer   Issuer
+	// BaseURL is the site's public root, e.g. "https://aula.example.org"; the
+	// QR code and the printed link point to VerifyURL(BaseURL, Snapshot.Code).
+	BaseURL string
+	// Signature is Sign(key, Snapshot.Payload()); the PDF carries it with the
+	// payload in its metadata (see Credential) for offline verification.
+	Signature string
+}
+
+// ErrInvalidSnapshot reports a snapshot that cannot make a certificate, such
+// as one without a holder name or in an unsupported language.
+var ErrInvalidSnapshot = errors.New("certificates: invalid certificate snapshot")
+
+// ErrInvalidIssuer reports unusable issuer settings: a malformed colour, an
+// image that is neither PNG nor JPEG, more than two signatories.
+var ErrInvalidIssuer = errors.New("certificates: invalid issuer settings")
+
+// maxSignatories is how many signatures fit at the foot of the page.
+const maxSignatories = 2
+
+// defaultAccent is a dark blue that prints well in colour and in grey.
+const defaultAccent = "#1F4E79"
+
+// VerifyURL returns the public page that confirms a certificate, the QR
+// code's target: base "https://aula.example.org" and code "AULA-7KM3-Q9XH-2P"
+// give "https://aula.example.org/verify/AULA-7KM3-Q9XH-2P".
+func VerifyURL(base, code string) string {
+	return strings.TrimRight(base, "/") + "/verify/" + code
+}
+
+// Payload returns the facts of s that its signature covers. IssuedAt is cut
+// to whole seconds in UTC, as it is signed, so that the payload's JSON and
+// the verify endpoint show exactly the signed value.
+func (s Snapshot) Payload() Payload {
+	return Payload{
+		Code:          s.Code,
+		HolderName:    s.HolderName,
+		CourseTitle:   s.CourseTitle,
+		WorkloadHours: s.WorkloadHours,
+		IssuedAt:      s.IssuedAt.UTC().Truncate(time.Second),
+		Institution:   s.Institution,
+		Issuer:        s.IssuerName,
+	}
+}
+
+// Validate reports, wrapping ErrInvalidSnapshot, the first reason s cannot
+// be drawn as a certificate.
+func (s Snapshot) Validate() error {
+	var problem string
+	switch {
+	case s.Code == "":
+		problem = "no code"
+	case strings.TrimSpace(s.HolderName) == "":
+		problem = "no holder name"
+	case strings.TrimSpace(s.CourseTitle) == "":
+		problem = "no course title"
+	case s.WorkloadHours < 0:
+		problem = "negative workload " + strconv.Itoa(s.WorkloadHours)
+	case s.CompletedAt.IsZero():
+		problem = "no completion date"
+	case s.IssuedAt.IsZero():
+		problem = "no issue date"
+	case strings.TrimSpace(s.IssuerName) == "":
+		problem = "no issuer name"
+	case !supportedLanguage(s.Language):
+		problem = fmt.Sprintf("unsupported language %q", s.Language)
+	case s.TemplateVersion != TemplateVersion:
+		problem = fmt.Sprintf("unknown template version %d", s.TemplateVersion)
+	}
+	if problem != "" {
+		return fmt.Errorf("%w: certificate %q: %s", ErrInvalidSnapshot, s.Code, problem)
+	}
+	if code, err := NormalizeCode(s.Code); err != nil || code != s.Code {
+		return fmt.Errorf("%w: malformed code %q", ErrInvalidSnapshot, s.Code)
+	}
+	return nil
+}
+
+// Validate reports, wrapping ErrInvalidIssuer, the first setting that would
+// make Render fail. Check settings with it when they are saved, not when the
+// first certificate is drawn.
+func (iss Issuer) Validate() error {
+	if _, err := parseColor(iss.AccentColor); err != nil {
+		return err
+	}
+	if len(iss.Signatories) > maxSignatories {
+		return fmt.Errorf("%w: %d signatories, at most %d fit", ErrInvalidIssuer, len(iss.Signatories), maxSignatories)
+	}
+	if len(iss.Logo) > 0 {
+		if err := checkImage(iss.Logo); err != nil {
+			return fmt.Errorf("%w: logo: %w", ErrInvalidIssuer, err)
+		}
+	}
+	for i, sg := range iss.Signatories {
+		if strings.TrimSpace(sg.Name) == "" {
+			return fmt.Errorf("%w: signatory %d has no name", ErrInvalidIssuer, i+1)
+		}
+		if len(sg.Signature) > 0 {
+			if err := checkImage(sg.Signature); err != nil {
+				return fmt.Errorf("%w: signature of %s: %w", ErrInvalidIssuer, sg.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkImage accepts PNG and JPEG images that decode.
+func checkImage(b []byte) error {
+	_, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("not a PNG or JPEG image: %w", err)
+	}
+	if format != "png" && format != "jpeg" {
+		return fmt.Errorf("%s image, want PNG or JPEG", format)
+	}
+	return nil
+}
+
+// parseColor reads "#RRGGBB"; the empty string gives defaultAccent.
+func parseColor(s string) (rgb, error) {
+	if s == "" {
+		s = defaultAccent
+	}
+	raw, err := hex.DecodeString(strings.TrimPrefix(s, "#"))
+	if err != nil || len(raw) != 3 || !strings.HasPrefix(s, "#") {
+		return rgb{}, fmt.Errorf("%w: accent colour %q, want #RRGGBB", ErrInvalidIssuer, s)
+	}
+	return rgb{int(raw[0]), int(raw[1]), int(raw[2])}, nil
+}
+
+// Hash identifies the PDF that Render draws from d: equal documents give
+// equal hashes, and a change to anything the PDF shows or carries — a
+// snapshot field, the logo, the colour, a signatory, the link, the
+// signature, the renderer itself — gives a new one. Use it as the key of a
+// PDF cache. It is 64 hexadecimal characters.
+func (d Document) Hash() string {
+	h := sha256.New()
+	var n [8]byte
+	// Every value is length-prefixed so that no two documents' fields can
+	// run together into the same bytes.
+	raw := func(b []byte) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	str := func(s string) { raw([]byte(s)) }
+	num := func(i int) { str(strconv.Itoa(i)) }
+	str("aula certificate pdf")
+	num(renderRevision)
+	s := d.Snapshot
+	str(s.Code)
+	str(s.HolderName)
+	str(s.CourseTitle)
+	num(s.WorkloadHours)
+	str(s.CompletedAt.Format(time.RFC3339Nano))
+	str(s.IssuedAt.Format(time.RFC3339Nano))
+	str(s.Institution)
+	str(s.IssuerName)
+	str(s.Language)
+	num(s.TemplateVersion)
+	str(d.Issuer.Name)
+	raw(d.Issuer.Logo)
+	str(d.Issuer.AccentColor)
+	num(len(d.Issuer.Signatories))
+	for _, sg := range d.Issuer.Signatories {
+		str(sg.Name)
+		str(sg.Title)
+		raw(sg.Signature)
+	}
+	str(VerifyURL(d.BaseURL, s.Code))
+	str(d.Signature)
+	return hex.EncodeToString(h.Sum(nil))
+}
