@@ -62,13 +62,16 @@ func TestAdminRoutesNeedAdmin(t *testing.T) {
 func TestAPINeedsToken(t *testing.T) {
 	e := newEnv(t)
 	browser, _ := e.signedIn(accounts.RoleAdmin)
-	public := map[string]bool{"POST /api/v1/tokens": true}
+	public := map[string]bool{
+		"POST /api/v1/tokens":      true,
+		"GET /api/v1/courses":      true,
+		"GET /api/v1/courses/:id":  true,
+		"GET /api/v1/verify/key":   true,
+		"GET /api/v1/verify/:code": true,
+	}
 	for _, r := range e.app.GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, "/api/") || r.Method == http.MethodHead || public[r.Method+" "+r.Path] {
 			continue
-		}
-		if strings.HasPrefix(r.Path, "/api/v1/verify") || (r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/api/v1/courses")) {
-			continue // public by contract
 		}
 		path := concrete(r.Path)
 		res := e.api(r.Method, path, "", nil)
@@ -97,5 +100,37 @@ func TestLearnerCannotUseAdminAPI(t *testing.T) {
 		if res.StatusCode != http.StatusForbidden {
 			t.Errorf("%s %s as learner: %d, want 403", call.method, call.path, res.StatusCode)
 		}
+	}
+}
+
+// publicPages are the parameterless GET routes anyone may see. Every other
+// such route must send a visitor to sign in (pages) or answer 401 (API).
+var publicPages = map[string]bool{
+	"/": true, "/signin": true, "/healthz": true, "/readyz": true,
+	"/courses": true, "/verify": true,
+	"/api/v1/courses": true, "/api/v1/verify/key": true,
+}
+
+func TestEveryPrivatePageNeedsSignIn(t *testing.T) {
+	e := newEnv(t)
+	anon := e.browser()
+	checked := 0
+	for _, r := range e.app.GetRoutes(true) {
+		if r.Method != http.MethodGet || strings.ContainsAny(r.Path, ":*") || publicPages[r.Path] {
+			continue
+		}
+		res := anon.get(r.Path)
+		switch {
+		case strings.HasPrefix(r.Path, "/api/"):
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("GET %s anonymous: %d, want 401", r.Path, res.StatusCode)
+			}
+		case res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin"):
+			t.Errorf("GET %s anonymous: %d to %q, want a redirect to sign in", r.Path, res.StatusCode, res.Header.Get("Location"))
+		}
+		checked++
+	}
+	if checked < 3 {
+		t.Fatalf("only %d private pages checked", checked)
 	}
 }
