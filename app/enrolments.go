@@ -77,12 +77,12 @@ type enrolPage struct {
 // showEnrol asks the learner to confirm before enrolling: one click on the
 // course page, one to confirm, and nothing happens on a stray GET.
 func (s *server) showEnrol(c *fiber.Ctx) error {
-	access, err := s.courseAccess(c)
+	access, err := s.courseAccess(c, "id")
 	if err != nil {
 		return err
 	}
 	if access.Enrolment != nil {
-		return c.Redirect(courseURL(access.Course), fiber.StatusSeeOther)
+		return c.Redirect(coursePath(access.Course), fiber.StatusSeeOther)
 	}
 	if access.Course.Status != courses.StatusPublished {
 		return courses.ErrNotPublished
@@ -91,28 +91,18 @@ func (s *server) showEnrol(c *fiber.Ctx) error {
 }
 
 func (s *server) enrolPage(c *fiber.Ctx) error {
-	access, err := s.courseAccess(c)
+	access, err := s.courseAccess(c, "id")
 	if err != nil {
 		return err
 	}
 	_, err = s.courses.Enrol(c.UserContext(), currentUser(c).ID, access.Course.ID, nil)
 	if errors.Is(err, courses.ErrAlreadyEnrolled) {
-		return c.Redirect(courseURL(access.Course), fiber.StatusSeeOther)
+		return c.Redirect(coursePath(access.Course), fiber.StatusSeeOther)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirectWithFlash(c, courseURL(access.Course), "flash.enrolled")
-}
-
-// courseAccess reads the :id of the route and returns what the signed-in
-// user may do with that course.
-func (s *server) courseAccess(c *fiber.Ctx) (*courses.Access, error) {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.courses.Access(c.UserContext(), courses.ActorFor(currentUser(c)), id)
+	return s.redirectWithFlash(c, coursePath(access.Course), "flash.enrolled")
 }
 
 type withdrawPage struct {
@@ -169,12 +159,12 @@ func (s *server) completeModulePage(c *fiber.Ctx) error {
 		return err
 	}
 	if e.Status == courses.EnrolmentCompleted {
-		return s.redirectWithFlash(c, courseURL(access.Course), "flash.course_completed")
+		return s.redirectWithFlash(c, coursePath(access.Course), "flash.course_completed")
 	}
 	if next := c.FormValue("next"); next != "" {
 		return s.redirectWithFlash(c, safeNext(next), "flash.module_completed")
 	}
-	return s.redirectWithFlash(c, courseURL(access.Course), "flash.module_completed")
+	return s.redirectWithFlash(c, coursePath(access.Course), "flash.module_completed")
 }
 
 type myCoursesPage struct {
@@ -205,7 +195,7 @@ func (s *server) myCoursesPage(c *fiber.Ctx) error {
 // rosterAccess returns the course of the route if the user may manage its
 // enrolments (its instructors and admins).
 func (s *server) rosterAccess(c *fiber.Ctx) (*courses.Access, error) {
-	access, err := s.courseAccess(c)
+	access, err := s.courseAccess(c, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -325,22 +315,29 @@ type cohortForm struct {
 
 // enrolCohort enrols every learner of an institution (API).
 func (s *server) enrolCohort(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
-	if err != nil {
-		return err
-	}
-	var form cohortForm
-	if err := parseBody(c, &form); err != nil {
-		return err
-	}
-	if _, err := s.accounts.Institution(c.UserContext(), form.InstitutionID); err != nil {
-		return err
-	}
-	n, err := s.courses.EnrolInstitution(c.UserContext(), access.Course.ID, form.InstitutionID, currentUser(c).ID)
+	_, n, err := s.enrolCohortFrom(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"enrolled": n})
+}
+
+// enrolCohortFrom enrols the institution named in the request body in the
+// route's course, for the page and the API alike.
+func (s *server) enrolCohortFrom(c *fiber.Ctx) (*courses.Access, int, error) {
+	access, err := s.rosterAccess(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	var form cohortForm
+	if err := parseBody(c, &form); err != nil {
+		return nil, 0, err
+	}
+	if _, err := s.accounts.Institution(c.UserContext(), form.InstitutionID); err != nil {
+		return nil, 0, err
+	}
+	n, err := s.courses.EnrolInstitution(c.UserContext(), access.Course.ID, form.InstitutionID, currentUser(c).ID)
+	return access, n, err
 }
 
 // readUpload returns the bytes of an uploaded form file.
@@ -359,6 +356,3 @@ func readUpload(c *fiber.Ctx, field string, limit int64) ([]byte, error) {
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, limit))
 }
-
-// courseURL is where a course's page is.
-func courseURL(c *courses.Course) string { return "/courses/" + c.Slug }

@@ -99,18 +99,7 @@ func (s *server) enrolByEmailPage(c *fiber.Ctx) error {
 }
 
 func (s *server) enrolCohortPage(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
-	if err != nil {
-		return err
-	}
-	var form cohortForm
-	if err := parseBody(c, &form); err != nil {
-		return err
-	}
-	if _, err := s.accounts.Institution(c.UserContext(), form.InstitutionID); err != nil {
-		return err
-	}
-	n, err := s.courses.EnrolInstitution(c.UserContext(), access.Course.ID, form.InstitutionID, currentUser(c).ID)
+	access, n, err := s.enrolCohortFrom(c)
 	if err != nil {
 		return err
 	}
