@@ -221,6 +221,9 @@ func MessageKeys() []string {
 		keyAnswersMalformed, keyAnswersTooMany, keyUnknownQuestion,
 		keyDuplicateQuestion, keyWrongType, keyIndexOutOfRange,
 		keyDuplicateIndex, keyNumberOutOfRange, keyTextTooLong, keyAnswerTextInvalid,
+
+		keyTitleRequired, keyTitleTooLong, keyInstructionsTooLong,
+		keyReviewUnknown, keyModuleUnknown, keyQuestionUnknown,
 	}
 }
 

@@ -220,6 +220,14 @@ func TestMessageKeys(t *testing.T) {
 			}
 		}
 	}
+	for _, tt := range authoringCases {
+		var ve *ValidationError
+		if errors.As(tt.check(), &ve) {
+			for _, k := range ve.Fields {
+				produced[k] = true
+			}
+		}
+	}
 	for k := range produced {
 		if !set[k] {
 			t.Errorf("key %q is reported but not in MessageKeys", k)

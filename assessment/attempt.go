@@ -1,0 +1,479 @@
+package assessment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/courses"
+)
+
+// Start begins an attempt at a quiz for an enrolled learner: it draws the
+// questions, fixes their order and their options' order, and sets the
+// deadline. A learner who has an open attempt gets it back instead (created
+// is false), so a double click or a second tab never spends an attempt.
+//
+// Attempts are numbered inside a transaction that holds the learner's
+// enrolment locked, so two simultaneous starts cannot both take the last
+// attempt; the unique (quiz, learner, number) constraint backs that up.
+func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) (a *Attempt, created bool, err error) {
+	quiz, acc, err := s.quizAccess(ctx, actor, quizID)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := takeable(quiz, acc); err != nil {
+		return nil, false, err
+	}
+	enrolmentID := acc.Enrolment.ID
+	if err := s.closeExpired(ctx, quizID, actor.UserID); err != nil {
+		return nil, false, err
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
+			return err
+		}
+		// A share lock on the quiz keeps its pool still while questions are
+		// drawn: removing a question cannot miss this attempt drawing it.
+		if err := tx.NewSelect().Model(quiz).ColumnExpr("qz.*").ColumnExpr(questionCount).
+			Where("qz.id = ?", quizID).For("SHARE OF qz").Scan(ctx); err != nil {
+			return notFound(err)
+		}
+		store := NewStore(tx)
+		attempts, err := store.LearnerAttempts(ctx, quizID, actor.UserID)
+		if err != nil {
+			return err
+		}
+		for i := range attempts {
+			if !attempts[i].Submitted() {
+				a, err = store.Attempt(ctx, attempts[i].ID)
+				return err
+			}
+		}
+		if quiz.MaxAttempts > 0 && len(attempts) >= quiz.MaxAttempts {
+			return ErrNoAttemptsLeft
+		}
+		pool, err := store.Questions(ctx, quizID)
+		if err != nil {
+			return err
+		}
+		if len(pool) == 0 {
+			return ErrNotFound
+		}
+		number := 1
+		if n := len(attempts); n > 0 {
+			number = attempts[n-1].Number + 1
+		}
+		now := s.now()
+		a = &Attempt{QuizID: quizID, EnrolmentID: enrolmentID, UserID: actor.UserID, Number: number, StartedAt: now}
+		if limit := quiz.TimeLimit(); limit > 0 {
+			deadline := now.Add(limit)
+			a.Deadline = &deadline
+		}
+		for _, p := range Draw(pool, quiz.DrawCount, quiz.Shuffle, quiz.Shuffle, nil) {
+			a.Layout = append(a.Layout, Slot{QuestionID: p.Question.ID, OptionOrder: p.OptionOrder})
+		}
+		if err := store.InsertAttempt(ctx, a); err != nil {
+			if pgCode(err) == pgUniqueViolation {
+				return ErrConcurrentStart
+			}
+			return err
+		}
+		created = true
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("assessment: start quiz %d: %w", quizID, err)
+	}
+	return a, created, nil
+}
+
+// takeable says whether the actor may take the quiz: it must be open and
+// the actor enrolled in its (published or archived) course.
+func takeable(quiz *Quiz, acc *courses.Access) error {
+	if !open(quiz) {
+		return ErrNotFound
+	}
+	if acc.Enrolment == nil || acc.Course.Status == courses.StatusDraft {
+		return ErrNotEnrolled
+	}
+	return nil
+}
+
+// AttemptDetail is an attempt as one viewer may see it.
+type AttemptDetail struct {
+	Attempt *Attempt
+	Quiz    *Quiz
+	// Questions are the attempt's questions in display order, correct
+	// answers included: show a learner only their Public form until Review.
+	Questions []Presented
+	// Answers are the saved answers of an open attempt, or those graded.
+	Answers Answers
+	// SecondsLeft until the deadline of an open attempt (0 once it has
+	// passed), or -1 when there is no time limit or the attempt is closed.
+	SecondsLeft int
+	// Review: the viewer may see the correct answers and each question's
+	// score. Learners may when the quiz's review rule allows it; those who
+	// may edit the quiz always may.
+	Review bool
+	// Owner: the viewer is the learner who took the attempt, the only one
+	// who may save and submit it.
+	Owner bool
+}
+
+// Public returns the attempt's questions as the learner may see them.
+func (d *AttemptDetail) Public() []PublicQuestion {
+	out := make([]PublicQuestion, len(d.Questions))
+	for i, p := range d.Questions {
+		out[i] = p.Public()
+	}
+	return out
+}
+
+// Attempt returns an attempt to the learner who took it, or to those who
+// may edit its quiz. Anyone else gets ErrNotFound, as for a missing one.
+// An open attempt past its deadline and grace is closed first.
+func (s *Service) Attempt(ctx context.Context, actor courses.Actor, attemptID int64) (*AttemptDetail, error) {
+	a, err := NewStore(s.db).Attempt(ctx, attemptID)
+	if err != nil {
+		return nil, err
+	}
+	owner := actor.SignedIn() && a.UserID == actor.UserID
+	quiz, acc, err := s.quizAccess(ctx, actor, a.QuizID)
+	switch {
+	case owner && err != nil:
+		return nil, err
+	case !owner && (err != nil || !acc.CanEdit()):
+		return nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrNotFound)
+	}
+	if s.expired(a) {
+		if err := s.expire(ctx, a.ID); err != nil {
+			return nil, err
+		}
+		if a, err = NewStore(s.db).Attempt(ctx, attemptID); err != nil {
+			return nil, err
+		}
+	}
+	qs, err := s.attemptQuestions(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	d := &AttemptDetail{Attempt: a, Quiz: quiz, Questions: qs, Answers: storedAnswers(a.Answers, questionsOf(qs)),
+		Owner: owner, SecondsLeft: -1}
+	if !a.Submitted() && a.Deadline != nil {
+		d.SecondsLeft = max(0, int(a.Deadline.Sub(s.now()).Seconds()))
+	}
+	switch {
+	case !owner:
+		d.Review = true
+	case !a.Submitted():
+	case quiz.Review == ReviewAfterAttempt:
+		d.Review = true
+	case quiz.Review == ReviewAfterPass:
+		passed, err := s.hasPassed(ctx, a.QuizID, a.UserID)
+		if err != nil {
+			return nil, err
+		}
+		d.Review = passed
+	}
+	return d, nil
+}
+
+// hasPassed reports whether a learner has passed the quiz in any attempt.
+func (s *Service) hasPassed(ctx context.Context, quizID, userID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).
+		Where("quiz_id = ? AND user_id = ? AND passed", quizID, userID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: has %d passed quiz %d: %w", userID, quizID, err)
+	}
+	return ok, nil
+}
+
+// attemptQuestions returns the attempt's questions in its order. A question
+// missing from the database (never the case unless rows were removed by
+// hand) is left out rather than failing the page.
+func (s *Service) attemptQuestions(ctx context.Context, a *Attempt) ([]Presented, error) {
+	byID, err := NewStore(s.db).QuestionsByID(ctx, a.QuizID, a.QuestionIDs())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Presented, 0, len(a.Layout))
+	for _, slot := range a.Layout {
+		q, ok := byID[slot.QuestionID]
+		if !ok {
+			continue
+		}
+		p := Presented{Question: q}
+		if q.Kind.hasOptions() {
+			p.OptionOrder = slot.OptionOrder
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func questionsOf(ps []Presented) []Question {
+	out := make([]Question, len(ps))
+	for i, p := range ps {
+		out[i] = p.Question
+	}
+	return out
+}
+
+// storedAnswers reads answers stored with an attempt. Stored answers were
+// decoded against the attempt's questions when saved; if a question has
+// since changed so that its answer no longer fits (an option removed), that
+// answer is dropped and the others kept.
+func storedAnswers(raw json.RawMessage, questions []Question) Answers {
+	if len(raw) == 0 {
+		return Answers{}
+	}
+	body := append(append([]byte(`{"answers":`), raw...), '}')
+	answers, err := DecodeAnswers(body, questions)
+	if err == nil {
+		return answers
+	}
+	var ae *AnswerError
+	var members map[string]json.RawMessage
+	if !errors.As(err, &ae) || json.Unmarshal(raw, &members) != nil {
+		return Answers{}
+	}
+	for field := range ae.Fields {
+		delete(members, field[len("answers."):])
+	}
+	again, err := json.Marshal(map[string]any{"answers": members})
+	if err != nil {
+		return Answers{}
+	}
+	if answers, err = DecodeAnswers(again, questions); err != nil {
+		return Answers{}
+	}
+	return answers
+}
+
+// SaveResult tells a learner whether a save was kept.
+type SaveResult struct {
+	// Saved is false when a save with the same or a higher sequence number
+	// was kept before: a late or repeated save never overwrites a newer one.
+	Saved bool `json:"saved"`
+	// LastSaveSeq is the sequence number of the answers now stored.
+	LastSaveSeq int64 `json:"last_save_seq"`
+}
+
+// Save stores the answers so far of the learner's open attempt, replacing
+// those saved before, when seq is higher than the sequence number of the
+// last save. body is a submit body ({"answers": {…}}) for any subset of the
+// attempt's questions; it is checked like one, and nothing is stored when
+// it does not fit (*AnswerError).
+func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body []byte) (SaveResult, error) {
+	a, err := s.ownAttempt(ctx, userID, attemptID)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	qs, err := s.attemptQuestions(ctx, a)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	answers, err := DecodeAnswers(body, questionsOf(qs))
+	if err != nil {
+		return SaveResult{}, err
+	}
+	stored, err := json.Marshal(answers)
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("assessment: save attempt %d: %w", attemptID, err)
+	}
+	var saved []int64
+	err = s.db.NewUpdate().Model((*Attempt)(nil)).
+		Set("answers = ?, last_save_seq = ?", string(stored), seq).
+		Where("id = ? AND submitted_at IS NULL AND last_save_seq < ?", attemptID, seq).
+		Returning("last_save_seq").Scan(ctx, &saved)
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("assessment: save attempt %d: %w", attemptID, err)
+	}
+	if len(saved) == 1 {
+		return SaveResult{Saved: true, LastSaveSeq: seq}, nil
+	}
+	// Nothing written: a newer save won, or the attempt was submitted meanwhile.
+	if a, err = NewStore(s.db).Attempt(ctx, attemptID); err != nil {
+		return SaveResult{}, err
+	}
+	if a.Submitted() {
+		return SaveResult{}, &SubmittedError{AttemptID: a.ID, Result: a.Result()}
+	}
+	return SaveResult{LastSaveSeq: a.LastSaveSeq}, nil
+}
+
+// ownAttempt returns the learner's open attempt for a save or a submit:
+// ErrNotFound for someone else's, *SubmittedError for a closed one, and
+// ErrDeadlinePassed (after closing it) for one past its deadline and grace.
+func (s *Service) ownAttempt(ctx context.Context, userID, attemptID int64) (*Attempt, error) {
+	a, err := NewStore(s.db).Attempt(ctx, attemptID)
+	if err != nil {
+		return nil, err
+	}
+	if a.UserID != userID {
+		return nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrNotFound)
+	}
+	if a.Submitted() {
+		return nil, &SubmittedError{AttemptID: a.ID, Result: a.Result()}
+	}
+	if s.expired(a) {
+		if err := s.expire(ctx, a.ID); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrDeadlinePassed)
+	}
+	return a, nil
+}
+
+// Submit grades the learner's open attempt with the answers in body (a
+// submit body, {"answers": {…}}), or with the saved answers when body is
+// empty, and closes it. It returns the result, or:
+//   - *AnswerError when body does not fit the attempt's questions; nothing
+//     is graded and the attempt stays open;
+//   - *SubmittedError (errors.Is ErrAlreadySubmitted) when the attempt was
+//     submitted before, with that first result unchanged;
+//   - ErrDeadlinePassed after the deadline and grace, once the attempt is
+//     closed with its saved answers graded;
+//   - ErrNotFound for another learner's attempt.
+//
+// Passing a required quiz completes the course, in the same transaction,
+// when nothing else is left to do.
+func (s *Service) Submit(ctx context.Context, userID, attemptID int64, body []byte) (Result, error) {
+	a, err := s.ownAttempt(ctx, userID, attemptID)
+	if err != nil {
+		return Result{}, err
+	}
+	quiz, err := NewStore(s.db).Quiz(ctx, a.QuizID)
+	if err != nil {
+		return Result{}, err
+	}
+	qs, err := s.attemptQuestions(ctx, a)
+	if err != nil {
+		return Result{}, err
+	}
+	var answers Answers
+	if len(body) > 0 {
+		if answers, err = DecodeAnswers(body, questionsOf(qs)); err != nil {
+			return Result{}, err
+		}
+	}
+	var res Result
+	late := false
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		res, late, err = s.close(ctx, tx, quiz, qs, a.ID, a.EnrolmentID, answers)
+		return err
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, err)
+	}
+	if late {
+		return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, ErrDeadlinePassed)
+	}
+	return res, nil
+}
+
+// expired reports whether an open attempt is past its deadline and grace.
+func (s *Service) expired(a *Attempt) bool {
+	return !a.Submitted() && a.Deadline != nil && s.now().After(a.Deadline.Add(s.grace))
+}
+
+// closeExpired closes a quiz's open attempts past their deadline and grace
+// (of one learner, or of all when userID is 0), grading their saved answers.
+func (s *Service) closeExpired(ctx context.Context, quizID, userID int64) error {
+	ids, err := NewStore(s.db).ExpiredAttempts(ctx, quizID, userID, s.now().Add(-s.grace))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.expire(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expire closes one attempt past its deadline, grading its saved answers.
+func (s *Service) expire(ctx context.Context, attemptID int64) error {
+	a, err := NewStore(s.db).Attempt(ctx, attemptID)
+	if err != nil {
+		return err
+	}
+	quiz, err := NewStore(s.db).Quiz(ctx, a.QuizID)
+	if err != nil {
+		return err
+	}
+	qs, err := s.attemptQuestions(ctx, a)
+	if err != nil {
+		return err
+	}
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		_, _, err := s.close(ctx, tx, quiz, qs, a.ID, a.EnrolmentID, nil)
+		if errors.Is(err, ErrAlreadySubmitted) {
+			return nil // closed by someone else meanwhile
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("assessment: close expired attempt %d: %w", attemptID, err)
+	}
+	return nil
+}
+
+// close grades and closes an open attempt inside tx. answers nil means the
+// saved ones. The enrolment is locked before the attempt: completing the
+// course (CheckCompletion) locks it too, as does completing a module, and
+// taking the locks in one order everywhere keeps them from deadlocking.
+//
+// An attempt found submitted is *SubmittedError. One past its deadline and
+// grace is graded with its saved answers whatever answers says, closed at
+// its deadline, and late is true.
+func (s *Service) close(ctx context.Context, tx bun.Tx, quiz *Quiz, qs []Presented, attemptID, enrolmentID int64, answers Answers) (res Result, late bool, err error) {
+	if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
+		return Result{}, false, err
+	}
+	a, err := NewStore(tx).LockAttempt(ctx, attemptID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	if a.Submitted() {
+		return Result{}, false, &SubmittedError{AttemptID: a.ID, Result: a.Result()}
+	}
+	questions := questionsOf(qs)
+	closedAt := s.now()
+	if s.expired(a) {
+		late, answers, closedAt = true, nil, *a.Deadline
+	}
+	if answers == nil {
+		answers = storedAnswers(a.Answers, questions)
+	}
+	res = GradeAll(questions, answers, quiz.PassPercent)
+	scores := make(map[int64]float64, len(questions))
+	for _, q := range questions {
+		scores[q.ID] = Grade(q, answers[q.ID])
+	}
+	stored, err := json.Marshal(answers)
+	if err != nil {
+		return Result{}, false, err
+	}
+	scoresJSON, err := json.Marshal(scores)
+	if err != nil {
+		return Result{}, false, err
+	}
+	_, err = tx.NewUpdate().Model((*Attempt)(nil)).
+		Set("submitted_at = ?, timed_out = ?, score = ?, max_score = ?, percent = ?, passed = ?, answers = ?, scores = ?",
+			closedAt, late, res.Score, res.MaxScore, res.Percent, res.Passed, string(stored), string(scoresJSON)).
+		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
+	if err != nil {
+		return Result{}, false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+	}
+	if quiz.Required && res.Passed {
+		if _, err := s.courses.CheckCompletion(ctx, tx, enrolmentID); err != nil {
+			return Result{}, false, err
+		}
+	}
+	return res, late, nil
+}

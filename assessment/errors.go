@@ -1,0 +1,62 @@
+package assessment
+
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// Errors the web layer maps to statuses and translated messages. Access to
+// the quiz's course is decided by courses, whose errors (courses.ErrNotFound,
+// courses.ErrForbidden) pass through unchanged.
+var (
+	// ErrNotFound: no such quiz, question or attempt, or one the caller may
+	// not see. Another learner's attempt is told the same way, so attempt ids
+	// reveal nothing.
+	ErrNotFound = errors.New("assessment: not found")
+	// ErrNotEnrolled: only learners enrolled in the quiz's course take it.
+	ErrNotEnrolled = errors.New("assessment: not enrolled in the course")
+	// ErrNoAttemptsLeft: the learner has used every attempt the quiz allows.
+	ErrNoAttemptsLeft = errors.New("assessment: no attempts left")
+	// ErrAlreadySubmitted: the attempt was submitted (or closed by its
+	// deadline) before; a *SubmittedError carries its result.
+	ErrAlreadySubmitted = errors.New("assessment: attempt already submitted")
+	// ErrDeadlinePassed: the attempt's time limit, plus the grace period,
+	// is over. The attempt has been closed with its saved answers graded.
+	ErrDeadlinePassed = errors.New("assessment: deadline passed")
+	// ErrConcurrentStart: another request started an attempt of the same
+	// learner at the same moment; reloading shows it.
+	ErrConcurrentStart = errors.New("assessment: attempt started concurrently")
+)
+
+// SubmittedError is ErrAlreadySubmitted with the result the attempt got
+// when it was first submitted, unchanged by the repeated submit.
+type SubmittedError struct {
+	AttemptID int64
+	Result    Result
+}
+
+// Error says which attempt was submitted already.
+func (e *SubmittedError) Error() string { return ErrAlreadySubmitted.Error() }
+
+// Is makes errors.Is(err, ErrAlreadySubmitted) true.
+func (e *SubmittedError) Is(target error) bool { return target == ErrAlreadySubmitted }
+
+// PostgreSQL error codes this package reacts to.
+const pgUniqueViolation = "23505"
+
+func pgCode(err error) string {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C')
+	}
+	return ""
+}
+
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,141 @@
+package assessment
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/courses"
+)
+
+// Standing is where one learner is with one quiz.
+type Standing struct {
+	// Attempts are the learner's attempts, first one first.
+	Attempts []Attempt
+	// Open is the attempt in progress, if any.
+	Open *Attempt
+	// Best is the submitted attempt with the highest percent (the earliest
+	// of equals), if any: the one that counts for completion.
+	Best *Attempt
+	// AttemptsLeft is how many more attempts the learner may start, or -1
+	// when the quiz has no limit.
+	AttemptsLeft int
+}
+
+// Passed reports whether the learner's best attempt passed.
+func (st *Standing) Passed() bool { return st.Best != nil && st.Best.Passed }
+
+// CanStart reports whether the learner may start (or continue) an attempt.
+func (st *Standing) CanStart() bool { return st.Open != nil || st.AttemptsLeft != 0 }
+
+func standing(q *Quiz, attempts []Attempt) *Standing {
+	st := &Standing{Attempts: attempts, AttemptsLeft: -1}
+	for i := range attempts {
+		a := &attempts[i]
+		switch {
+		case !a.Submitted():
+			st.Open = a
+		case st.Best == nil || a.Percent > st.Best.Percent:
+			st.Best = a
+		}
+	}
+	if q.MaxAttempts > 0 {
+		st.AttemptsLeft = max(0, q.MaxAttempts-len(attempts))
+	}
+	return st
+}
+
+// Overview is what one actor sees of a quiz.
+type Overview struct {
+	Quiz *Quiz
+	// CanEdit: the actor may edit the quiz and read its results.
+	CanEdit bool
+	// Standing is the actor's own, when enrolled in the course; nil otherwise.
+	Standing *Standing
+}
+
+// Overview returns a quiz as actor may see it: those who may edit it see
+// any of the course's quizzes; learners enrolled in the course see open
+// quizzes (not archived, with questions) and their standing. Others who can
+// see the course get ErrNotEnrolled, and a quiz that is not open is
+// ErrNotFound to them. Open attempts past their deadline are closed first.
+func (s *Service) Overview(ctx context.Context, actor courses.Actor, quizID int64) (*Overview, error) {
+	quiz, acc, err := s.quizAccess(ctx, actor, quizID)
+	if err != nil {
+		return nil, err
+	}
+	ov := &Overview{Quiz: quiz, CanEdit: acc.CanEdit()}
+	learner := takeable(quiz, acc) == nil
+	if !ov.CanEdit && !learner {
+		return nil, fmt.Errorf("assessment: quiz %d: %w", quizID, takeable(quiz, acc))
+	}
+	if learner {
+		if err := s.closeExpired(ctx, quizID, actor.UserID); err != nil {
+			return nil, err
+		}
+		attempts, err := NewStore(s.db).LearnerAttempts(ctx, quizID, actor.UserID)
+		if err != nil {
+			return nil, err
+		}
+		ov.Standing = standing(quiz, attempts)
+	}
+	return ov, nil
+}
+
+// CourseQuizzes returns the quizzes of a course as the holder of acc (from
+// courses.Service.Access) may see them: every quiz that is not archived for
+// those who may edit the course, the open ones for enrolled learners, with
+// their standing, and none for anyone else.
+func (s *Service) CourseQuizzes(ctx context.Context, acc *courses.Access) ([]Overview, error) {
+	if !acc.CanEdit() && !acc.CanRead() {
+		return nil, nil
+	}
+	quizzes, err := NewStore(s.db).CourseQuizzes(ctx, acc.Course.ID)
+	if err != nil {
+		return nil, err
+	}
+	var attempts map[int64][]Attempt
+	if acc.Enrolment != nil {
+		ids := make([]int64, len(quizzes))
+		for i := range quizzes {
+			ids[i] = quizzes[i].ID
+		}
+		if attempts, err = NewStore(s.db).CourseAttempts(ctx, acc.Actor.UserID, ids); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]Overview, 0, len(quizzes))
+	for i := range quizzes {
+		q := &quizzes[i]
+		ov := Overview{Quiz: q, CanEdit: acc.CanEdit()}
+		if takeable(q, acc) == nil {
+			ov.Standing = standing(q, attempts[q.ID])
+		} else if !ov.CanEdit {
+			continue
+		}
+		out = append(out, ov)
+	}
+	return out, nil
+}
+
+// RequiredQuizzes counts, for one enrolment, the required quizzes of its
+// course and how many of them the learner has passed; it is the
+// courses.Requirement that makes passing required quizzes part of
+// completing a course. Only open quizzes count: an archived quiz or one
+// without questions cannot be taken, so it cannot be required. It runs in
+// the caller's transaction db.
+func (s *Service) RequiredQuizzes(ctx context.Context, db bun.IDB, e *courses.Enrolment) (done, total int, err error) {
+	err = db.NewRaw(`SELECT
+			count(*) FILTER (WHERE EXISTS (
+				SELECT 1 FROM attempts AS a WHERE a.enrolment_id = ? AND a.quiz_id = qz.id AND a.passed)),
+			count(*)
+		FROM quizzes AS qz
+		WHERE qz.course_id = ? AND qz.required AND qz.archived_at IS NULL
+		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)`,
+		e.ID, e.CourseID).Scan(ctx, &done, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("assessment: required quizzes of enrolment %d: %w", e.ID, err)
+	}
+	return done, total, nil
+}

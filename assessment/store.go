@@ -1,0 +1,310 @@
+package assessment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Store runs the queries of quizzes, questions and attempts on a database or
+// inside a transaction. It checks no permission: the Service does.
+type Store struct {
+	db bun.IDB
+}
+
+// NewStore returns a Store on db (a *bun.DB or a bun.Tx).
+func NewStore(db bun.IDB) *Store { return &Store{db: db} }
+
+// questionCount is the select expression filling Quiz.QuestionCount.
+const questionCount = "(SELECT count(*) FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL) AS question_count"
+
+// Quiz returns the quiz with id, archived or not.
+func (s *Store) Quiz(ctx context.Context, id int64) (*Quiz, error) {
+	q := new(Quiz)
+	err := s.db.NewSelect().Model(q).ColumnExpr("qz.*").ColumnExpr(questionCount).Where("qz.id = ?", id).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: quiz %d: %w", id, notFound(err))
+	}
+	return q, nil
+}
+
+// LockQuiz returns the quiz with id, locked until the end of the
+// transaction s runs in, so changes to one quiz's pool happen one at a time.
+func (s *Store) LockQuiz(ctx context.Context, id int64) (*Quiz, error) {
+	q := new(Quiz)
+	if err := s.db.NewSelect().Model(q).Where("qz.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("assessment: lock quiz %d: %w", id, notFound(err))
+	}
+	return q, nil
+}
+
+// CourseQuizzes returns the quizzes of a course that are not archived, in
+// the order they were added.
+func (s *Store) CourseQuizzes(ctx context.Context, courseID int64) ([]Quiz, error) {
+	var list []Quiz
+	err := s.db.NewSelect().Model(&list).ColumnExpr("qz.*").ColumnExpr(questionCount).
+		Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).OrderExpr("qz.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: quizzes of course %d: %w", courseID, err)
+	}
+	return list, nil
+}
+
+// InsertQuiz stores a new quiz and fills its id and times.
+func (s *Store) InsertQuiz(ctx context.Context, q *Quiz) error {
+	if _, err := s.db.NewInsert().Model(q).Returning("id, created_at, updated_at").Exec(ctx); err != nil {
+		return fmt.Errorf("assessment: insert quiz: %w", err)
+	}
+	return nil
+}
+
+// UpdateQuiz saves the settings of q.
+func (s *Store) UpdateQuiz(ctx context.Context, q *Quiz, now time.Time) error {
+	q.UpdatedAt = now
+	_, err := s.db.NewUpdate().Model(q).
+		Column("module_id", "title", "instructions", "required", "pass_percent", "max_attempts",
+			"time_limit_seconds", "shuffle", "draw_count", "review", "updated_at").
+		WherePK().Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: update quiz %d: %w", q.ID, err)
+	}
+	return nil
+}
+
+// ArchiveQuiz hides a quiz from learners and from completion, keeping its results.
+func (s *Store) ArchiveQuiz(ctx context.Context, id int64, now time.Time) error {
+	_, err := s.db.NewUpdate().Model((*Quiz)(nil)).Set("archived_at = ?, updated_at = ?", now, now).
+		Where("id = ? AND archived_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: archive quiz %d: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteQuiz removes a quiz without attempts and its questions.
+func (s *Store) DeleteQuiz(ctx context.Context, id int64) error {
+	if _, err := s.db.NewDelete().Model((*Quiz)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("assessment: delete quiz %d: %w", id, err)
+	}
+	return nil
+}
+
+// ModuleInCourse reports whether a live module belongs to the course.
+func (s *Store) ModuleInCourse(ctx context.Context, moduleID, courseID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Table("modules").
+		Where("id = ? AND course_id = ? AND archived_at IS NULL", moduleID, courseID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: module %d: %w", moduleID, err)
+	}
+	return ok, nil
+}
+
+// Questions returns the live questions of a quiz, in pool order.
+func (s *Store) Questions(ctx context.Context, quizID int64) ([]Question, error) {
+	var rows []questionRow
+	err := s.db.NewSelect().Model(&rows).Where("qn.quiz_id = ? AND qn.archived_at IS NULL", quizID).
+		OrderExpr("qn.position, qn.id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: questions of quiz %d: %w", quizID, err)
+	}
+	out := make([]Question, len(rows))
+	for i := range rows {
+		out[i] = rows[i].question()
+	}
+	return out, nil
+}
+
+// QuestionsByID returns questions of a quiz by id, archived ones included,
+// as an attempt that drew them needs them.
+func (s *Store) QuestionsByID(ctx context.Context, quizID int64, ids []int64) (map[int64]Question, error) {
+	out := make(map[int64]Question, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []questionRow
+	err := s.db.NewSelect().Model(&rows).Where("qn.quiz_id = ? AND qn.id IN (?)", quizID, bun.List(ids)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: questions of quiz %d: %w", quizID, err)
+	}
+	for i := range rows {
+		out[rows[i].ID] = rows[i].question()
+	}
+	return out, nil
+}
+
+// QuestionQuiz returns the quiz a live question belongs to.
+func (s *Store) QuestionQuiz(ctx context.Context, questionID int64) (int64, error) {
+	var quizID int64
+	err := s.db.NewSelect().Model((*questionRow)(nil)).Column("quiz_id").
+		Where("id = ? AND archived_at IS NULL", questionID).Scan(ctx, &quizID)
+	if err != nil {
+		return 0, fmt.Errorf("assessment: question %d: %w", questionID, notFound(err))
+	}
+	return quizID, nil
+}
+
+// Question returns a live question and its position in the pool.
+func (s *Store) Question(ctx context.Context, id int64) (Question, int, error) {
+	var row questionRow
+	if err := s.db.NewSelect().Model(&row).Where("qn.id = ? AND qn.archived_at IS NULL", id).Scan(ctx); err != nil {
+		return Question{}, 0, fmt.Errorf("assessment: question %d: %w", id, notFound(err))
+	}
+	return row.question(), row.Position, nil
+}
+
+// InsertQuestion stores q as the question at position of a quiz and fills its id.
+func (s *Store) InsertQuestion(ctx context.Context, quizID int64, position int, q *Question) error {
+	row := rowFromQuestion(quizID, position, *q)
+	row.ID = 0
+	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("assessment: insert question: %w", err)
+	}
+	q.ID = row.ID
+	return nil
+}
+
+// UpdateQuestion saves q (found by its id) and its position.
+func (s *Store) UpdateQuestion(ctx context.Context, quizID int64, position int, q Question, now time.Time) error {
+	row := rowFromQuestion(quizID, position, q)
+	row.UpdatedAt = now
+	_, err := s.db.NewUpdate().Model(&row).
+		Column("position", "kind", "prompt", "points", "options", "partial_credit", "accepted", "answer", "tolerance", "updated_at").
+		Where("id = ? AND quiz_id = ?", q.ID, quizID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: update question %d: %w", q.ID, err)
+	}
+	return nil
+}
+
+// SetQuestionPosition moves a question in its quiz's pool.
+func (s *Store) SetQuestionPosition(ctx context.Context, id int64, position int) error {
+	if _, err := s.db.NewUpdate().Model((*questionRow)(nil)).Set("position = ?", position).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("assessment: move question %d: %w", id, err)
+	}
+	return nil
+}
+
+// NextPosition returns the position after the last question of a quiz.
+func (s *Store) NextPosition(ctx context.Context, quizID int64) (int, error) {
+	var pos int
+	err := s.db.NewSelect().Model((*questionRow)(nil)).ColumnExpr("coalesce(max(position), 0) + 1").
+		Where("quiz_id = ?", quizID).Scan(ctx, &pos)
+	if err != nil {
+		return 0, fmt.Errorf("assessment: next position in quiz %d: %w", quizID, err)
+	}
+	return pos, nil
+}
+
+// RemoveQuestion takes a question out of its quiz's pool: archived when an
+// attempt drew it (its review and statistics still need it), deleted otherwise.
+func (s *Store) RemoveQuestion(ctx context.Context, quizID, id int64, now time.Time) error {
+	drawn, err := json.Marshal([]Slot{{QuestionID: id}})
+	if err != nil {
+		return err
+	}
+	used, err := s.db.NewSelect().Model((*Attempt)(nil)).
+		Where("quiz_id = ? AND layout @> ?::jsonb", quizID, string(drawn)).Exists(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: is question %d used: %w", id, err)
+	}
+	if used {
+		_, err = s.db.NewUpdate().Model((*questionRow)(nil)).Set("archived_at = ?, updated_at = ?", now, now).
+			Where("id = ?", id).Exec(ctx)
+	} else {
+		_, err = s.db.NewDelete().Model((*questionRow)(nil)).Where("id = ?", id).Exec(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("assessment: remove question %d: %w", id, err)
+	}
+	return nil
+}
+
+// HasAttempts reports whether anyone has started the quiz.
+func (s *Store) HasAttempts(ctx context.Context, quizID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).Where("quiz_id = ?", quizID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: attempts of quiz %d: %w", quizID, err)
+	}
+	return ok, nil
+}
+
+// Attempt returns the attempt with id.
+func (s *Store) Attempt(ctx context.Context, id int64) (*Attempt, error) {
+	a := new(Attempt)
+	if err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("assessment: attempt %d: %w", id, notFound(err))
+	}
+	return a, nil
+}
+
+// LockAttempt returns the attempt with id, locked until the end of the
+// transaction s runs in.
+func (s *Store) LockAttempt(ctx context.Context, id int64) (*Attempt, error) {
+	a := new(Attempt)
+	if err := s.db.NewSelect().Model(a).Where("a.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("assessment: lock attempt %d: %w", id, notFound(err))
+	}
+	return a, nil
+}
+
+// LearnerAttempts returns a learner's attempts at a quiz, first one first.
+func (s *Store) LearnerAttempts(ctx context.Context, quizID, userID int64) ([]Attempt, error) {
+	var list []Attempt
+	err := s.db.NewSelect().Model(&list).ExcludeColumn("layout", "answers", "scores").
+		Where("a.quiz_id = ? AND a.user_id = ?", quizID, userID).OrderExpr("a.number").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: attempts of %d at quiz %d: %w", userID, quizID, err)
+	}
+	return list, nil
+}
+
+// CourseAttempts returns a learner's attempts at the given quizzes, by quiz,
+// first one first.
+func (s *Store) CourseAttempts(ctx context.Context, userID int64, quizIDs []int64) (map[int64][]Attempt, error) {
+	out := map[int64][]Attempt{}
+	if len(quizIDs) == 0 {
+		return out, nil
+	}
+	var list []Attempt
+	err := s.db.NewSelect().Model(&list).ExcludeColumn("layout", "answers", "scores").
+		Where("a.user_id = ? AND a.quiz_id IN (?)", userID, bun.List(quizIDs)).OrderExpr("a.quiz_id, a.number").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: attempts of %d: %w", userID, err)
+	}
+	for _, a := range list {
+		out[a.QuizID] = append(out[a.QuizID], a)
+	}
+	return out, nil
+}
+
+// InsertAttempt stores a new attempt and fills its id.
+func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
+	if a.Answers == nil {
+		a.Answers = json.RawMessage("{}")
+	}
+	if a.Scores == nil {
+		a.Scores = map[int64]float64{}
+	}
+	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("assessment: insert attempt: %w", err)
+	}
+	return nil
+}
+
+// ExpiredAttempts returns the ids of a quiz's open attempts whose deadline
+// was before cutoff (userID 0: every learner's).
+func (s *Store) ExpiredAttempts(ctx context.Context, quizID, userID int64, cutoff time.Time) ([]int64, error) {
+	var ids []int64
+	q := s.db.NewSelect().Model((*Attempt)(nil)).Column("id").
+		Where("quiz_id = ? AND submitted_at IS NULL AND deadline < ?", quizID, cutoff)
+	if userID != 0 {
+		q = q.Where("user_id = ?", userID)
+	}
+	if err := q.Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("assessment: expired attempts of quiz %d: %w", quizID, err)
+	}
+	return ids, nil
+}
