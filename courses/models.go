@@ -1,6 +1,7 @@
 package courses
 
 import (
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -74,3 +75,6 @@ type Asset struct {
 	UploadedBy  *int64    `bun:"uploaded_by" json:"-"`
 	CreatedAt   time.Time `bun:"created_at,nullzero,default:current_timestamp" json:"created_at"`
 }
+
+// IsImage reports whether the file is an image a page can show inline.
+func (a *Asset) IsImage() bool { return strings.HasPrefix(a.ContentType, "image/") }

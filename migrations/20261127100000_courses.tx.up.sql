@@ -28,7 +28,10 @@ CREATE TABLE courses (
         setweight(to_tsvector('aula_search', summary), 'B')
     ) STORED
 );
-CREATE INDEX courses_search_idx ON courses USING gin (search);
+-- fastupdate off: new rows go straight into the index rather than a pending
+-- list that every search scans until the next vacuum. Courses are written
+-- rarely and searched often, and the planner then costs the index rightly.
+CREATE INDEX courses_search_idx ON courses USING gin (search) WITH (fastupdate = off);
 CREATE INDEX courses_catalog_idx ON courses (status, language, published_at DESC);
 
 -- Who may edit a course (besides admins).

@@ -1,0 +1,177 @@
+package courses
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+)
+
+// Actor is who asks the Service to do something. The zero Actor is a
+// visitor who has not signed in.
+type Actor struct {
+	UserID int64
+	Role   accounts.Role
+}
+
+// ActorFor returns the Actor of a signed-in user, or the visitor for nil.
+func ActorFor(u *accounts.User) Actor {
+	if u == nil {
+		return Actor{}
+	}
+	return Actor{UserID: u.ID, Role: u.Role}
+}
+
+// SignedIn reports whether the actor is a user rather than a visitor.
+func (a Actor) SignedIn() bool { return a.UserID != 0 }
+
+// IsAdmin reports whether the actor administers the installation.
+func (a Actor) IsAdmin() bool { return a.SignedIn() && a.Role == accounts.RoleAdmin }
+
+// CanTeach reports whether the actor may create courses: instructors and admins.
+func (a Actor) CanTeach() bool {
+	return a.SignedIn() && (a.Role == accounts.RoleInstructor || a.Role == accounts.RoleAdmin)
+}
+
+// Access is what one actor may do with one course, decided once from the
+// course's status, its instructors and the actor's enrolment. Every rule
+// about who sees or changes a course is here, so pages and API agree.
+type Access struct {
+	Course *Course
+	Actor  Actor
+	// Editor: an admin, or one of the course's instructors.
+	Editor bool
+	// Enrolment is the actor's active or completed enrolment, or nil.
+	Enrolment *Enrolment
+}
+
+// CanEdit reports whether the actor may change the course, its modules and
+// its files: admins and the course's instructors, whatever its status.
+func (a *Access) CanEdit() bool { return a.Editor }
+
+// CanView reports whether the actor may see the course page. Drafts are for
+// editors only; published courses are for everyone; archived courses have
+// left the catalogue but stay open to editors and to those enrolled.
+func (a *Access) CanView() bool {
+	switch a.Course.Status {
+	case StatusPublished:
+		return true
+	case StatusArchived:
+		return a.Editor || a.Enrolment != nil
+	}
+	return a.Editor
+}
+
+// CanRead reports whether the actor may read the modules' content: editors
+// (including in a draft, to preview it) and enrolled learners.
+func (a *Access) CanRead() bool {
+	return a.Editor || (a.Enrolment != nil && a.Course.Status != StatusDraft)
+}
+
+// Preview reports whether the actor sees the course as an editor would
+// preview it, rather than as a learner taking it.
+func (a *Access) Preview() bool { return a.Editor && a.Enrolment == nil }
+
+// mayEdit returns nil when the actor may edit, ErrNotFound when they may
+// not even see the course (a draft to an outsider: its existence is not
+// revealed), and ErrForbidden otherwise.
+func (a *Access) mayEdit() error {
+	if a.Editor {
+		return nil
+	}
+	if !a.CanView() {
+		return ErrNotFound
+	}
+	return ErrForbidden
+}
+
+// Access returns what actor may do with the course with id. A course the
+// actor may not see is ErrNotFound, as if it did not exist.
+func (s *Service) Access(ctx context.Context, actor Actor, id int64) (*Access, error) {
+	c, err := NewStore(s.db).Course(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(ctx, s.db, actor, c)
+}
+
+// AccessBySlug is Access for the course with slug.
+func (s *Service) AccessBySlug(ctx context.Context, actor Actor, slug string) (*Access, error) {
+	c, err := NewStore(s.db).CourseBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	return s.visible(ctx, s.db, actor, c)
+}
+
+// visible decides access and refuses a course the actor may not see.
+func (s *Service) visible(ctx context.Context, db bun.IDB, actor Actor, c *Course) (*Access, error) {
+	acc, err := s.decide(ctx, db, actor, c)
+	if err != nil {
+		return nil, err
+	}
+	if !acc.CanView() {
+		return nil, fmt.Errorf("courses: course %d: %w", c.ID, ErrNotFound)
+	}
+	return acc, nil
+}
+
+// decide works out an actor's access to a loaded course.
+func (s *Service) decide(ctx context.Context, db bun.IDB, actor Actor, c *Course) (*Access, error) {
+	acc := &Access{Course: c, Actor: actor}
+	if !actor.SignedIn() {
+		return acc, nil
+	}
+	if actor.IsAdmin() {
+		acc.Editor = true
+	} else if actor.Role == accounts.RoleInstructor {
+		ok, err := NewStore(db).IsInstructor(ctx, c.ID, actor.UserID)
+		if err != nil {
+			return nil, err
+		}
+		acc.Editor = ok
+	}
+	e, err := s.Enrolment(ctx, actor.UserID, c.ID)
+	switch {
+	case errors.Is(err, ErrNotEnrolled):
+	case err != nil:
+		return nil, err
+	default:
+		acc.Enrolment = e
+	}
+	return acc, nil
+}
+
+// editable locks the course with id for the rest of tx and returns it if
+// actor may edit it. Locking serialises changes to one course (module
+// positions, publishing against deleting the last module).
+func (s *Service) editable(ctx context.Context, tx bun.IDB, actor Actor, id int64) (*Course, error) {
+	if !actor.CanTeach() {
+		// Learners and visitors never edit; say so without a query, but
+		// keep drafts secret as usual.
+		c, err := NewStore(tx).Course(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		acc, err := s.decide(ctx, tx, actor, c)
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("courses: edit course %d: %w", id, acc.mayEdit())
+	}
+	c, err := NewStore(tx).LockCourse(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := s.decide(ctx, tx, actor, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := acc.mayEdit(); err != nil {
+		return nil, fmt.Errorf("courses: edit course %d: %w", id, err)
+	}
+	return c, nil
+}

@@ -1,0 +1,56 @@
+package courses
+
+import (
+	"context"
+	"fmt"
+)
+
+// Asset returns the file with id.
+func (s *Store) Asset(ctx context.Context, id int64) (*Asset, error) {
+	a := new(Asset)
+	if err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("courses: asset %d: %w", id, notFound(err))
+	}
+	return a, nil
+}
+
+// Assets returns the files attached to a course, newest first.
+func (s *Store) Assets(ctx context.Context, courseID int64) ([]Asset, error) {
+	var list []Asset
+	if err := s.db.NewSelect().Model(&list).Where("a.course_id = ?", courseID).OrderExpr("a.created_at DESC, a.id DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("courses: assets of %d: %w", courseID, err)
+	}
+	return list, nil
+}
+
+// AssetByContent returns the course's file with this content and name, so
+// the same upload sent twice gives one row.
+func (s *Store) AssetByContent(ctx context.Context, courseID int64, sum, name string) (*Asset, error) {
+	a := new(Asset)
+	err := s.db.NewSelect().Model(a).Where("a.course_id = ? AND a.sha256 = ? AND a.file_name = ?", courseID, sum, name).
+		OrderExpr("a.id").Limit(1).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("courses: asset %s of %d: %w", sum, courseID, notFound(err))
+	}
+	return a, nil
+}
+
+// InsertAsset stores a new file row and fills its id.
+func (s *Store) InsertAsset(ctx context.Context, a *Asset) error {
+	if _, err := s.db.NewInsert().Model(a).Returning("*").Exec(ctx); err != nil {
+		return fmt.Errorf("courses: insert asset: %w", err)
+	}
+	return nil
+}
+
+// DeleteAsset removes a file row of a course.
+func (s *Store) DeleteAsset(ctx context.Context, courseID, id int64) error {
+	res, err := s.db.NewDelete().Model((*Asset)(nil)).Where("id = ? AND course_id = ?", id, courseID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("courses: delete asset %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("courses: delete asset %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
