@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
+	"github.com/valyala/fasthttp"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
@@ -31,8 +33,11 @@ type Config struct {
 	// TrustedProxies are the addresses of reverse proxies whose
 	// X-Forwarded-For header gives the client IP (for rate limits and logs).
 	TrustedProxies []string
-	// BodyLimit caps request bodies (default 1 MB).
+	// BodyLimit caps request bodies (default 1 MB), except uploads.
 	BodyLimit int
+	// UploadMaxBytes caps one uploaded course file (default 20 MB); upload
+	// routes accept bodies up to this plus BodyLimit for the form around it.
+	UploadMaxBytes int64
 	// Version is shown in logs and /healthz.
 	Version string
 }
@@ -65,6 +70,42 @@ type server struct {
 // DefaultBodyLimit is the largest request body accepted by default.
 const DefaultBodyLimit = 1 << 20
 
+// uploadRoutes are the routes whose bodies carry a course file; they take
+// up to Config.UploadMaxBytes more than the others.
+var uploadRoutes = []struct{ method, pattern string }{
+	{fiber.MethodPost, `^/manage/courses/[0-9]+/files/?$`},
+	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/assets/?$`},
+}
+
+var uploadPatterns = func() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(uploadRoutes))
+	for i, r := range uploadRoutes {
+		out[i] = regexp.MustCompile(r.pattern)
+	}
+	return out
+}()
+
+// uploadReadTimeout is how long an upload may take to arrive: 20 MB over
+// a slow link (1 Mbit/s) takes nearly three minutes.
+const uploadReadTimeout = 15 * time.Minute
+
+// uploadLimit raises the body limit (and the time to read the body) of the
+// upload routes. fasthttp calls it once a request's headers are in, before
+// it reads the body, so every other route keeps Config.BodyLimit and a
+// body announced over its limit is refused (413) without being read.
+func (s *server) uploadLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
+	for i, r := range uploadRoutes {
+		if string(h.Method()) == r.method && uploadPatterns[i].MatchString(path) {
+			return fasthttp.RequestConfig{
+				MaxRequestBodySize: s.cfg.BodyLimit + int(s.cfg.UploadMaxBytes),
+				ReadTimeout:        uploadReadTimeout,
+			}
+		}
+	}
+	return fasthttp.RequestConfig{} // the server's BodyLimit
+}
+
 // New returns the Fiber application serving Aula. main and the tests build
 // it the same way.
 func New(cfg Config, deps Deps) (*fiber.App, error) {
@@ -78,6 +119,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.UploadMaxBytes <= 0 {
+		cfg.UploadMaxBytes = courses.DefaultUploadMaxBytes
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
@@ -115,7 +159,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		AppName:               "aula",
 		Views:                 vs.engine,
 		ErrorHandler:          s.handleError,
-		BodyLimit:             cfg.BodyLimit,
+		BodyLimit:             cfg.BodyLimit, // uploads: see uploadLimit
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -127,6 +171,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		fcfg.TrustedProxies = cfg.TrustedProxies
 	}
 	app := fiber.New(fcfg)
+	app.Server().HeaderReceived = s.uploadLimit
 	s.routes(app)
 	return app, nil
 }

@@ -85,6 +85,18 @@ var domainErrors = []domainError{
 	{courses.ErrAlreadyEnrolled, fiber.StatusConflict, "already_enrolled", "enrol.already", ""},
 	{courses.ErrNotEnrolled, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{courses.ErrNotPublished, fiber.StatusUnprocessableEntity, "not_published", "enrol.not_published", ""},
+	{courses.ErrSlugTaken, fiber.StatusConflict, "slug_taken", "courses.error.slug_taken", "slug"},
+	{courses.ErrInvalidSlug, fiber.StatusUnprocessableEntity, "validation_failed", "courses.error.slug_invalid", "slug"},
+	{courses.ErrInvalidInstructor, fiber.StatusUnprocessableEntity, "validation_failed", "courses.error.instructor_invalid", "instructor_ids"},
+	{courses.ErrInvalidCover, fiber.StatusUnprocessableEntity, "validation_failed", "courses.error.cover_invalid", "cover_asset_id"},
+	{courses.ErrInvalidCourse, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
+	{courses.ErrInvalidModule, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
+	{courses.ErrNoModules, fiber.StatusUnprocessableEntity, "no_modules", "courses.error.no_modules", ""},
+	{courses.ErrLastModule, fiber.StatusConflict, "last_module", "courses.error.last_module", ""},
+	{courses.ErrHasEnrolments, fiber.StatusConflict, "has_enrolments", "courses.error.has_enrolments", ""},
+	{courses.ErrInvalidTransition, fiber.StatusConflict, "invalid_state", "courses.error.invalid_transition", ""},
+	{courses.ErrFileType, fiber.StatusUnprocessableEntity, "file_type", "courses.error.file_type", "file"},
+	{courses.ErrTooLarge, fiber.StatusRequestEntityTooLarge, "too_large", "courses.error.too_large", "file"},
 	// assessment
 	// certificates
 }

@@ -33,6 +33,13 @@ var pageNames = []string{
 	"pages/admin/users",
 	"pages/admin/user_form",
 	// courses (issue 3)
+	"pages/courses/catalog",
+	"pages/courses/show",
+	"pages/courses/module",
+	"pages/courses/teaching",
+	"pages/courses/course_form",
+	"pages/courses/manage",
+	"pages/courses/module_form",
 	// enrolment (issue 4)
 	"pages/enrolment/enrol",
 	"pages/enrolment/withdraw",

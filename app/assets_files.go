@@ -1,0 +1,220 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/aula-platform/aula/courses"
+)
+
+// Course files: upload (page and API), list, delete, and serving them.
+
+// uploadForm is the field an upload comes in.
+const uploadField = "file"
+
+// errNoFile: the upload form was sent without a file.
+var errNoFile = validationError(map[string]message{uploadField: {Key: "validation.required"}})
+
+// upload stores the file of the request's "file" field in the course.
+func (s *server) upload(c *fiber.Ctx, courseID int64) (*courses.Asset, error) {
+	fh, err := c.FormFile(uploadField)
+	if err != nil {
+		return nil, errNoFile
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("app: open upload: %w", err)
+	}
+	defer f.Close()
+	return s.courses.UploadAsset(c.UserContext(), actor(c), courseID, fh.Filename, f)
+}
+
+// uploadRefused reports whether err is about the file itself (its type,
+// its size, its absence), which the upload form shows next to the field.
+func uploadRefused(err error) bool {
+	return errors.Is(err, courses.ErrFileType) || errors.Is(err, courses.ErrTooLarge) || errors.Is(err, errNoFile)
+}
+
+// uploadAssetPage takes a file from the dashboard's upload form, then
+// shows the dashboard with the file's URL to paste into Markdown.
+func (s *server) uploadAssetPage(c *fiber.Ctx) error {
+	acc, err := s.editAccess(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.upload(c, acc.Course.ID)
+	if err != nil {
+		if !uploadRefused(err) {
+			return err
+		}
+		return s.renderManage(c, acc, nil, err)
+	}
+	return s.redirectWithFlash(c, managePath(acc.Course.ID)+"?uploaded="+strconv.FormatInt(a.ID, 10)+"#files", "courses.flash.uploaded")
+}
+
+func (s *server) deleteAssetPage(c *fiber.Ctx) error {
+	acc, err := s.editAccess(c)
+	if err != nil {
+		return err
+	}
+	aid, err := paramID(c, "aid")
+	if err != nil {
+		return err
+	}
+	if err := s.courses.DeleteAsset(c.UserContext(), actor(c), acc.Course.ID, aid); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, managePath(acc.Course.ID)+"#files", "courses.flash.file_deleted")
+}
+
+// uploadAsset is POST /api/v1/courses/{id}/assets, a multipart/form-data
+// body with the file in "file".
+func (s *server) uploadAsset(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.upload(c, id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(s.assetJSON(*a))
+}
+
+func (s *server) listAssets(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	assets, err := s.courses.Assets(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	out := make([]assetJSON, len(assets))
+	for i, a := range assets {
+		out[i] = s.assetJSON(a)
+	}
+	return c.JSON(list[assetJSON]{Items: out, Total: len(out)})
+}
+
+func (s *server) deleteAsset(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	aid, err := paramID(c, "aid")
+	if err != nil {
+		return err
+	}
+	if err := s.courses.DeleteAsset(c.UserContext(), actor(c), id, aid); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// serveAsset sends a course file to whoever may see the course. The bytes
+// under an asset never change, so the SHA-256 is a strong ETag: a browser
+// asks again with If-None-Match and gets 304 without the file. Files of
+// published courses may be cached for an hour anywhere; the others only by
+// the browser, which checks each time (a draft's files are its editors').
+func (s *server) serveAsset(c *fiber.Ctx) error {
+	aid, err := paramID(c, "aid")
+	if err != nil {
+		return err
+	}
+	courseID, err := strconv.ParseInt(c.Params("ref"), 10, 64)
+	if err != nil {
+		acc, err := s.courseAccess(c, "ref")
+		if err != nil {
+			return err
+		}
+		courseID = acc.Course.ID
+	}
+	ctx := c.UserContext()
+	a, acc, err := s.courses.Asset(ctx, actor(c), courseID, aid)
+	if err != nil {
+		return err
+	}
+	etag := `"` + a.SHA256 + `"`
+	c.Set(fiber.HeaderETag, etag)
+	if acc.Course.Status == courses.StatusPublished {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	}
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	f, err := s.courses.OpenAsset(ctx, a)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	disposition := "attachment"
+	if a.IsImage() {
+		disposition = "inline"
+	}
+	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, a.FileName))
+	// fasthttp closes f once the body is sent.
+	c.Response().SetBodyStream(f, int(a.SizeBytes))
+	return nil
+}
+
+// etagMatches reports whether an If-None-Match header names etag (weakly
+// compared, as RFC 9110 says for If-None-Match).
+func etagMatches(header, etag string) bool {
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == etag || tag == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// contentDisposition builds the header that names a download: a plain
+// ASCII filename for old clients and the real name, accents and all, as
+// filename* (RFC 6266 with RFC 5987 encoding) for the others.
+func contentDisposition(kind, name string) string {
+	return kind + `; filename="` + asciiFileName(name) + `"; filename*=UTF-8''` + encodeRFC5987(name)
+}
+
+// asciiFileName spells a name in printable ASCII: accents dropped
+// ("Relatório" → "Relatorio"), anything else, quotes and backslashes
+// included, replaced by "_".
+func asciiFileName(name string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r < 0x20 || r > 0x7e || r == '"' || r == '\\':
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// encodeRFC5987 percent-encodes every byte of s outside RFC 5987's attr-char.
+func encodeRFC5987(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}

@@ -1,0 +1,259 @@
+package app_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
+)
+
+var uploadedURL = regexp.MustCompile(`id="uploaded-url" readonly value="([^"]+)"`)
+
+func TestUploadAndServeFiles(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	author, authorUser := e.signedIn(accounts.RoleInstructor)
+	learner, _ := e.signedIn(accounts.RoleLearner)
+	visitor := e.browser()
+	co, _ := e.course(authorUser, "Con archivos", false, "Uno")
+	manage := fmt.Sprintf("/manage/courses/%d", co.ID)
+	author.get(manage)
+	img := pngImage(t)
+
+	// Upload through the dashboard: the page then shows the stable URL
+	// and the Markdown to paste.
+	res := author.upload(manage+"/files", "Gráfico (cobertura).png", img)
+	wantStatus(t, res, http.StatusSeeOther)
+	page := author.get(res.Header.Get("Location"))
+	wantStatus(t, page, http.StatusOK)
+	m := uploadedURL.FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatalf("no URL shown after upload:\n%.3000s", page.body)
+	}
+	fileURL := m[1]
+	if want := fmt.Sprintf("/courses/%d/files/", co.ID); !strings.HasPrefix(fileURL, want) || !strings.HasSuffix(fileURL, "/Gr%C3%A1fico%20%28cobertura%29.png") {
+		t.Errorf("file URL %q", fileURL)
+	}
+	wantBody(t, page, "![Gráfico (cobertura).png]("+fileURL+")")
+
+	// The draft's file is its editors' only.
+	got := author.get(fileURL)
+	wantStatus(t, got, http.StatusOK)
+	if got.body != string(img) {
+		t.Error("served bytes differ from the upload")
+	}
+	etag := got.Header.Get("ETag")
+	for header, want := range map[string]string{
+		"Content-Type":           "image/png",
+		"ETag":                   `"` + sha256Hex(img) + `"`,
+		"Cache-Control":          "private, no-cache",
+		"X-Content-Type-Options": "nosniff",
+	} {
+		if got.Header.Get(header) != want {
+			t.Errorf("%s: %q, want %q", header, got.Header.Get(header), want)
+		}
+	}
+	if cd := got.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "inline") {
+		t.Errorf("image served as %q, want inline", cd)
+	}
+	wantStatus(t, visitor.get(fileURL), http.StatusNotFound)
+	wantStatus(t, learner.get(fileURL), http.StatusNotFound)
+
+	// Asked again with its ETag: 304, no body.
+	req, _ := http.NewRequest(http.MethodGet, fileURL, nil)
+	req.Header.Set("If-None-Match", etag)
+	res = author.do(req)
+	if res.StatusCode != http.StatusNotModified || res.body != "" {
+		t.Errorf("revalidation: %d with %d bytes", res.StatusCode, len(res.body))
+	}
+
+	// Published: anyone may fetch it, and caches may keep it a while.
+	if _, err := e.courses.Publish(context.Background(), courses.ActorFor(authorUser), co.ID); err != nil {
+		t.Fatal(err)
+	}
+	got = visitor.get(fileURL)
+	wantStatus(t, got, http.StatusOK)
+	if cc := got.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "public") {
+		t.Errorf("published file Cache-Control %q", cc)
+	}
+
+	// A PDF with accents downloads under its name, RFC 5987 encoded.
+	pdf := []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+	res = author.upload(manage+"/files", `C:\Documentos\Guía de Conceição.pdf`, pdf)
+	wantStatus(t, res, http.StatusSeeOther)
+	m = uploadedURL.FindStringSubmatch(author.get(res.Header.Get("Location")).body)
+	if m == nil {
+		t.Fatal("no URL after the PDF upload")
+	}
+	got = visitor.get(m[1])
+	wantStatus(t, got, http.StatusOK)
+	if ct := got.Header.Get("Content-Type"); ct != "application/pdf" {
+		t.Errorf("pdf Content-Type %q", ct)
+	}
+	want := `attachment; filename="Guia de Conceicao.pdf"; filename*=UTF-8''Gu%C3%ADa%20de%20Concei%C3%A7%C3%A3o.pdf`
+	if cd := got.Header.Get("Content-Disposition"); cd != want {
+		t.Errorf("Content-Disposition %q\nwant %q", cd, want)
+	}
+	// The name in the URL is only for people: the ids find the file.
+	wantStatus(t, visitor.get(fmt.Sprintf("/courses/%d/files/%s/otro-nombre.pdf", co.ID, strings.Split(m[1], "/")[4])), http.StatusOK)
+	// Through another course, the file is not there.
+	other, _ := e.course(authorUser, "Otro", true, "Uno")
+	wantStatus(t, visitor.get(fmt.Sprintf("/courses/%d/files/%s/x.pdf", other.ID, strings.Split(m[1], "/")[4])), http.StatusNotFound)
+}
+
+// TestUploadRefusesDisguisedHTML: an HTML page renamed .png is refused by
+// its content, on the page and in the API, and nothing is kept.
+func TestUploadRefusesDisguisedHTML(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	author, authorUser := e.signedIn(accounts.RoleInstructor)
+	author.speak("es")
+	token, _ := e.token(accounts.RoleAdmin)
+	co, _ := e.course(authorUser, "Sin disfraces", false, "Uno")
+	manage := fmt.Sprintf("/manage/courses/%d", co.ID)
+	author.get(manage)
+	htmlPage := []byte("<!DOCTYPE html>\n<html><body><script>fetch('/api/v1/me')</script></body></html>")
+
+	res := author.upload(manage+"/files", "foto.png", htmlPage)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	wantBody(t, res, "No se puede adjuntar este tipo de archivo.", `aria-invalid="true"`)
+
+	res = e.apiUpload(fmt.Sprintf("/api/v1/courses/%d/assets", co.ID), token, "foto.png", htmlPage)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	var body apiError
+	decode(t, res, &body)
+	if body.Error.Code != "file_type" || body.Error.Fields["file"] == "" {
+		t.Errorf("API refusal %s", res.body)
+	}
+	// No file at all: 422 on the field.
+	res = author.upload(manage+"/files", "", nil)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+
+	if files := e.storedBlobs(); len(files) != 0 {
+		t.Errorf("stored: %v", files)
+	}
+	if n := e.assetRows(co.ID); n != 0 {
+		t.Errorf("%d rows", n)
+	}
+	// A real PNG through the API works, with its URL.
+	res = e.apiUpload(fmt.Sprintf("/api/v1/courses/%d/assets", co.ID), token, "logo.png", pngImage(t))
+	wantStatus(t, res, http.StatusCreated)
+	wantBody(t, res, `"content_type":"image/png"`, `"url":"http://aula.test/courses/`, `"markdown":"![logo.png](/courses/`)
+}
+
+// rawPost sends a request with a body of size bytes to a real listener
+// and returns the status. The body is written while the answer is read:
+// a server that refuses from the headers answers before taking it all.
+func rawPost(t *testing.T, addr, path, contentType string, body io.Reader, size int64) int {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(60 * time.Second))
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: aula.test\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", path, contentType, size)
+	go func() { _, _ = io.Copy(conn, body) }() // fails once the server hangs up, as it should
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// TestUploadOverTheLimit: a 21 MB upload (the limit is 20 MB) gets 413 and
+// leaves no file and no row, on the API and on the page.
+func TestUploadOverTheLimit(t *testing.T) {
+	e := newCoursesEnv(t, 0) // the default: 20 MB
+	token, tokenUser := e.token(accounts.RoleInstructor)
+	co, _ := e.course(tokenUser, "Archivos grandes", false, "Uno")
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.app.Listener(ln) //nolint:errcheck // ends with the test binary
+	t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
+
+	big := append(pngImage(t), bytes.Repeat([]byte{0}, 21<<20)...)
+	body, ctype := multipartBody(t, nil, "enorme.png", big)
+	apiPath := fmt.Sprintf("/api/v1/courses/%d/assets", co.ID)
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Announced and sent whole, with a valid token: still refused.
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: aula.test\r\nAuthorization: Bearer %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+		apiPath, token, ctype, len(body))
+	go func() { _, _ = conn.Write(body) }()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	conn.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("21 MB upload to the API: %d, want 413", res.StatusCode)
+	}
+
+	// The same through the page's form.
+	author, authorUser := e.signedIn(accounts.RoleInstructor)
+	page, _ := e.course(authorUser, "Archivos grandes (página)", false, "Uno")
+	author.get(fmt.Sprintf("/manage/courses/%d", page.ID))
+	body, ctype = multipartBody(t, url.Values{"csrf": {author.csrf}}, "enorme.png", big)
+	if status := rawPost(t, ln.Addr().String(), fmt.Sprintf("/manage/courses/%d/files", page.ID), ctype, bytes.NewReader(body), int64(len(body))); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("21 MB upload through the page: %d, want 413", status)
+	}
+
+	if files := e.storedBlobs(); len(files) != 0 {
+		t.Errorf("stored: %v", files)
+	}
+	if n := e.assetRows(co.ID) + e.assetRows(page.ID); n != 0 {
+		t.Errorf("%d rows", n)
+	}
+
+	// Other routes keep the 1 MB limit: a 2 MB form is refused too.
+	if status := rawPost(t, ln.Addr().String(), "/manage/courses", "application/x-www-form-urlencoded",
+		strings.NewReader("title="+strings.Repeat("a", 2<<20)), 2<<20+6); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("2 MB form to a non-upload route: %d, want 413", status)
+	}
+}
+
+// TestUploadLimitInTheService: a file over the configured limit (here
+// 2 MB) in a body the server still reads (up to 3 MB: the limit and the
+// 1 MB of any request) is refused by the service as it stores it, with
+// 413 and nothing kept; a 1.5 MB file, under the limit but over the 1 MB
+// other routes take, is accepted.
+func TestUploadLimitInTheService(t *testing.T) {
+	e := newCoursesEnv(t, 2<<20)
+	token, u := e.token(accounts.RoleInstructor)
+	co, _ := e.course(u, "Límite", false, "Uno")
+	path := fmt.Sprintf("/api/v1/courses/%d/assets", co.ID)
+	img := pngImage(t)
+
+	res := e.apiUpload(path, token, "grande.png", append(img, bytes.Repeat([]byte{1}, 2<<20+1000)...))
+	wantStatus(t, res, http.StatusRequestEntityTooLarge)
+	var body apiError
+	decode(t, res, &body)
+	if body.Error.Code != "too_large" {
+		t.Errorf("refusal %s", res.body)
+	}
+	if files := e.storedBlobs(); len(files) != 0 {
+		t.Errorf("stored: %v", files)
+	}
+	if n := e.assetRows(co.ID); n != 0 {
+		t.Errorf("%d rows", n)
+	}
+	res = e.apiUpload(path, token, "mediano.png", append(img, bytes.Repeat([]byte{1}, 3<<19)...))
+	wantStatus(t, res, http.StatusCreated)
+}

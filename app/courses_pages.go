@@ -1,0 +1,99 @@
+package app
+
+import (
+	"html/template"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
+)
+
+// coursePage is a course as learners see it; its editors see the same,
+// with a note that they are previewing.
+type coursePage struct {
+	Page
+	Course      *courses.Course
+	CoverURL    string
+	Instructors []accounts.User
+	Modules     []courses.Module
+	// Editor: the viewer may edit the course (a link to the authoring page
+	// and the preview note are shown).
+	Editor bool
+	// CanRead: module titles link to the modules.
+	CanRead bool
+	// Enrolment is the viewer's active or completed enrolment, or nil. The
+	// enrol button and progress (issue 4) go where the template marks.
+	Enrolment *courses.Enrolment
+	// TotalMinutes adds up the modules' estimates.
+	TotalMinutes int
+}
+
+func (s *server) showCoursePage(c *fiber.Ctx) error {
+	acc, err := s.courseAccess(c, "ref")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	mods, err := s.courses.Outline(ctx, acc)
+	if err != nil {
+		return err
+	}
+	instructors, err := s.courses.Instructors(ctx, acc.Course.ID)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "courses.course.title")
+	p.Title = acc.Course.Title
+	p.Nav = "catalog"
+	page := coursePage{Page: p, Course: acc.Course, CoverURL: coverURL(acc.Course), Instructors: instructors, Modules: mods,
+		Editor: acc.CanEdit(), CanRead: acc.CanRead(), Enrolment: acc.Enrolment}
+	for _, m := range mods {
+		page.TotalMinutes += m.EstimatedMinutes
+	}
+	return s.render(c, "pages/courses/show", page)
+}
+
+// modulePage is one module as learners read it.
+type modulePage struct {
+	Page
+	Course     *courses.Course
+	Module     *courses.Module
+	Body       template.HTML
+	Prev, Next *courses.Module
+	Position   int
+	Count      int
+	Editor     bool
+	// Enrolment is the reader's enrolment, nil for an editor previewing.
+	Enrolment *courses.Enrolment
+	// CanComplete: the reader is an enrolled learner who may mark the
+	// module complete; the button (issue 4) goes where the template marks.
+	CanComplete bool
+}
+
+func (s *server) showModulePage(c *fiber.Ctx) error {
+	acc, err := s.courseAccess(c, "ref")
+	if err != nil {
+		return err
+	}
+	mid, err := paramID(c, "mid")
+	if err != nil {
+		return err
+	}
+	r, err := s.courses.ReadModule(c.UserContext(), actor(c), acc.Course.ID, mid)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "courses.module.title")
+	p.Title = r.Module.Title + " · " + r.Access.Course.Title
+	p.Nav = "catalog"
+	return s.render(c, "pages/courses/module", modulePage{
+		Page: p, Course: r.Access.Course, Module: r.Module,
+		// body_html was sanitised by courses.RenderMarkdown when the module
+		// was saved; it is the only way it is ever written.
+		Body: template.HTML(r.Module.BodyHTML), //nolint:gosec // sanitised on save
+		Prev: r.Prev, Next: r.Next, Position: r.Position, Count: r.Count,
+		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
+		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
+	})
+}
