@@ -3,6 +3,7 @@
 //	aula serve [-no-migrate]     serve HTTP (applies pending migrations first)
 //	aula migrate up|down|status  manage the database schema
 //	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
+//	aula seed demo               load the demo institutions, users and courses
 //	aula version                 print the version
 //
 // Configuration comes from AULA_* environment variables (see README).
@@ -26,6 +27,7 @@ commands:
   serve [-no-migrate]          serve HTTP; applies pending migrations first
   migrate up|down|status       apply, roll back (last group) or list migrations
   user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale es|pt|en]
+  seed demo                    load demo institutions, users and one course per language (again: no change)
   version                      print the version
 
 configuration: AULA_ADDR, AULA_BASE_URL, AULA_DATABASE_URL, AULA_DATA_DIR, AULA_SECRET,
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string) error {
 		return migrateCmd(ctx, args[1:])
 	case "user":
 		return userCmd(ctx, args[1:])
+	case "seed":
+		return seedCmd(ctx, args[1:])
 	case "version":
 		fmt.Println("aula", version)
 		return nil

@@ -50,6 +50,11 @@ func serve(ctx context.Context, args []string) error {
 	}
 
 	accountsSvc := accounts.NewService(db, nil)
+	// Checked before the admin is created: a new installation gets the demo content.
+	fresh, err := newDatabase(ctx, db)
+	if err != nil {
+		return err
+	}
 	if err := ensureAdmin(ctx, db, accountsSvc, cfg, log); err != nil {
 		return err
 	}
@@ -58,11 +63,17 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	coursesSvc := courses.NewService(db, courses.Options{Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes})
+	if fresh {
+		if _, err := seedDemo(ctx, coursesSvc, accountsSvc, cfg.BaseURL); err != nil {
+			return err
+		}
+	}
 
 	web, err := app.New(app.Config{
 		BaseURL:        cfg.BaseURL,
 		Secret:         cfg.Secret,
 		TrustedProxies: cfg.TrustedProxies,
+		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
 	}, app.Deps{DB: db, Accounts: accountsSvc, Courses: coursesSvc, Logger: log})
 	if err != nil {

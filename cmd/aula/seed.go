@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/assets"
+	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/migrations"
+)
+
+// seedCmd is `aula seed demo`: load the demo institutions, users and
+// courses. Running it again changes nothing.
+func seedCmd(ctx context.Context, args []string) error {
+	if len(args) != 1 || args[0] != "demo" {
+		fmt.Fprint(os.Stderr, usage)
+		return errUsage
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := migrations.Up(ctx, db); err != nil {
+		return err
+	}
+	blobs, err := courses.NewDirStore(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return err
+	}
+	svc := courses.NewService(db, courses.Options{Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes})
+	report, err := seedDemo(ctx, svc, accounts.NewService(db, nil), cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	if report.Empty() {
+		fmt.Println("The demo content is already there; nothing to do.")
+	}
+	return nil
+}
+
+// seedDemo loads the demo content and prints what it created, with the
+// demo users' passwords: shown this once, as only their hashes are kept.
+func seedDemo(ctx context.Context, svc *courses.Service, people *accounts.Service, baseURL string) (*courses.DemoReport, error) {
+	report, err := svc.SeedDemo(ctx, people, assets.Demo)
+	if err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Empty() {
+		return report, nil
+	}
+	fmt.Printf("\n  Demo content loaded: %d institutions, %d courses.\n", report.Institutions, len(report.Courses))
+	for _, title := range report.Courses {
+		fmt.Printf("    course: %s\n", title)
+	}
+	if len(report.Accounts) > 0 {
+		fmt.Println("  Demo users (passwords shown only this once):")
+		for _, a := range report.Accounts {
+			fmt.Printf("    %-10s %-26s password: %s   (%s)\n", a.Role, a.Email, a.Password, a.Name)
+		}
+	}
+	fmt.Printf("  Catalogue: %s/courses\n\n", baseURL)
+	return report, nil
+}
+
+// newDatabase reports whether the database holds no user and no course
+// yet: the first start of a new installation, which gets the demo content.
+func newDatabase(ctx context.Context, db *bun.DB) (bool, error) {
+	for _, model := range []any{(*accounts.User)(nil), (*courses.Course)(nil)} {
+		exists, err := db.NewSelect().Model(model).Exists(ctx)
+		if err != nil || exists {
+			return false, err
+		}
+	}
+	return true, nil
+}
