@@ -36,11 +36,6 @@ func (s *server) courseAccess(c *fiber.Ctx, param string) (*courses.Access, erro
 // coursePath is the address of a course page.
 func coursePath(co *courses.Course) string { return "/courses/" + co.Slug }
 
-// modulePath is the address of a module page.
-func modulePath(co *courses.Course, moduleID int64) string {
-	return fmt.Sprintf("/courses/%s/modules/%d", co.Slug, moduleID)
-}
-
 // managePath is the address of a course's authoring page.
 func managePath(courseID int64) string { return fmt.Sprintf("/manage/courses/%d", courseID) }
 
