@@ -9,7 +9,7 @@ LDFLAGS := -X main.version=$(VERSION)
 
 ## run: serve Aula on http://127.0.0.1:8080 with demo content
 run: db
-	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/aula serve
+	AULA_DEMO=$${AULA_DEMO:-1} $(GO) run -ldflags "$(LDFLAGS)" ./cmd/aula serve
 
 ## test: every test, against a real PostgreSQL, PDFs and a headless browser
 test: db deps

@@ -75,6 +75,9 @@ const DefaultBodyLimit = 1 << 20
 var uploadRoutes = []struct{ method, pattern string }{
 	{fiber.MethodPost, `^/manage/courses/[0-9]+/files/?$`},
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/assets/?$`},
+	// Bulk enrolment files: 10,000 learners are about 1 MB.
+	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`},
+	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`},
 }
 
 var uploadPatterns = func() []*regexp.Regexp {

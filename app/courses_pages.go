@@ -27,6 +27,10 @@ type coursePage struct {
 	Enrolment *courses.Enrolment
 	// TotalMinutes adds up the modules' estimates.
 	TotalMinutes int
+	// Done holds the modules the viewer completed; Continue is the first
+	// one left ("continue where you left off").
+	Done     map[int64]bool
+	Continue *courses.Module
 }
 
 func (s *server) showCoursePage(c *fiber.Ctx) error {
@@ -48,8 +52,16 @@ func (s *server) showCoursePage(c *fiber.Ctx) error {
 	p.Nav = "catalog"
 	page := coursePage{Page: p, Course: acc.Course, CoverURL: coverURL(acc.Course), Instructors: instructors, Modules: mods,
 		Editor: acc.CanEdit(), CanRead: acc.CanRead(), Enrolment: acc.Enrolment}
-	for _, m := range mods {
+	if acc.Enrolment != nil {
+		if page.Done, err = s.completedModules(c, acc.Enrolment); err != nil {
+			return err
+		}
+	}
+	for i, m := range mods {
 		page.TotalMinutes += m.EstimatedMinutes
+		if acc.Enrolment != nil && page.Continue == nil && !page.Done[m.ID] {
+			page.Continue = &mods[i]
+		}
 	}
 	return s.render(c, "pages/courses/show", page)
 }
@@ -69,6 +81,8 @@ type modulePage struct {
 	// CanComplete: the reader is an enrolled learner who may mark the
 	// module complete; the button (issue 4) goes where the template marks.
 	CanComplete bool
+	// Done: the reader completed this module already.
+	Done bool
 }
 
 func (s *server) showModulePage(c *fiber.Ctx) error {
@@ -84,10 +98,17 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var done map[int64]bool
+	if r.Access.Enrolment != nil {
+		if done, err = s.completedModules(c, r.Access.Enrolment); err != nil {
+			return err
+		}
+	}
 	p := s.page(c, "courses.module.title")
 	p.Title = r.Module.Title + " · " + r.Access.Course.Title
 	p.Nav = "catalog"
 	return s.render(c, "pages/courses/module", modulePage{
+		Done: done[r.Module.ID],
 		Page: p, Course: r.Access.Course, Module: r.Module,
 		// body_html was sanitised by courses.RenderMarkdown when the module
 		// was saved; it is the only way it is ever written.
@@ -96,4 +117,17 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
 	})
+}
+
+// completedModules returns the set of modules an enrolment completed.
+func (s *server) completedModules(c *fiber.Ctx, e *courses.Enrolment) (map[int64]bool, error) {
+	at, err := s.courses.CompletedModules(c.UserContext(), e.ID)
+	if err != nil {
+		return nil, err
+	}
+	done := make(map[int64]bool, len(at))
+	for id := range at {
+		done[id] = true
+	}
+	return done, nil
 }

@@ -105,6 +105,13 @@ func TestEnrolmentPages(t *testing.T) {
 	b, _ := e.signedIn(accounts.RoleLearner)
 	wantStatus(t, b.post("/language", url.Values{"lang": {"es"}}), http.StatusSeeOther)
 
+	visitor := e.browser()
+	if res := visitor.get("/courses/" + c.Slug); !strings.Contains(res.body, "/signin?next=/enrol/"+itoa(c.ID)) {
+		t.Errorf("visitors are not offered to sign in to enrol")
+	}
+	if res := b.get("/courses/" + c.Slug); !strings.Contains(res.body, `href="/enrol/`+itoa(c.ID)+`"`) {
+		t.Errorf("course page lacks the enrol button:\n%s", res.body)
+	}
 	confirm := b.get("/enrol/" + itoa(c.ID))
 	wantStatus(t, confirm, http.StatusOK)
 	if !strings.Contains(confirm.body, "Protección Social Básica") {
@@ -126,13 +133,30 @@ func TestEnrolmentPages(t *testing.T) {
 	if err := e.db.NewSelect().Model((*courses.Enrolment)(nil)).Column("id").Where("course_id = ?", c.ID).Scan(t.Context(), &enrolmentID); err != nil {
 		t.Fatal(err)
 	}
+	module := b.get(fmt.Sprintf("/courses/%s/modules/%d", c.Slug, mods[0]))
+	wantStatus(t, module, http.StatusOK)
+	action := fmt.Sprintf(`action="/enrolments/%d/modules/%d/complete"`, enrolmentID, mods[0])
+	if !strings.Contains(module.body, action) {
+		t.Fatalf("module page lacks the mark-as-complete form:\n%s", module.body)
+	}
 	for _, mid := range mods {
 		res = b.post(fmt.Sprintf("/enrolments/%d/modules/%d/complete", enrolmentID, mid), nil)
 		wantStatus(t, res, http.StatusSeeOther)
 	}
+	module = b.get(fmt.Sprintf("/courses/%s/modules/%d", c.Slug, mods[0]))
+	if !strings.Contains(module.body, "¡Felicitaciones! Completó el curso.") {
+		t.Errorf("no congratulations after the last module")
+	}
+	if strings.Contains(module.body, action) || !strings.Contains(module.body, "Completó este módulo.") {
+		t.Errorf("a completed module still offers the button")
+	}
+	course := b.get("/courses/" + c.Slug)
+	if !strings.Contains(course.body, "Completó este curso.") || !strings.Contains(course.body, `value="100"`) {
+		t.Errorf("course page does not show the completion")
+	}
 	done := b.get("/my/courses")
-	if !strings.Contains(done.body, "<h2>Completados</h2>") || !strings.Contains(done.body, "¡Felicitaciones! Completó el curso.") {
-		t.Errorf("completed course not shown apart, with a message:\n%s", done.body)
+	if !strings.Contains(done.body, "<h2>Completados</h2>") {
+		t.Errorf("completed course not shown apart:\n%s", done.body)
 	}
 	// The buttons are forms: without the CSRF token nothing happens.
 	wantStatus(t, b.postRaw(fmt.Sprintf("/enrolments/%d/withdraw", enrolmentID), url.Values{}), http.StatusForbidden)

@@ -60,6 +60,7 @@ func startServer(t *testing.T) *server {
 		"AULA_DATA_DIR="+filepath.Join(dir, "data"),
 		"AULA_ADMIN_EMAIL="+adminEmail,
 		"AULA_ADMIN_PASSWORD="+adminPassword,
+		"AULA_DEMO=1",
 	)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = s.env

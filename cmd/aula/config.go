@@ -30,6 +30,7 @@ type config struct {
 	LogFormat      string   // AULA_LOG_FORMAT: text or json
 	LogLevel       slog.Level
 	UploadMaxBytes int64 // AULA_UPLOAD_MAX_MB
+	Demo           bool  // AULA_DEMO: load demo content into a new, empty database
 }
 
 func getenv(name, def string) string {
@@ -74,6 +75,13 @@ func loadConfig() (*config, error) {
 				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 			}
 		}
+	}
+	if v := getenv("AULA_DEMO", "false"); v != "" {
+		demo, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("AULA_DEMO must be true or false, not %q", v)
+		}
+		cfg.Demo = demo
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
@@ -130,6 +138,7 @@ func (cfg *config) logAttrs() []any {
 		"trusted_proxies", strings.Join(cfg.TrustedProxies, ","),
 		"upload_max_mb", cfg.UploadMaxBytes >> 20,
 		"log_level", cfg.LogLevel.String(),
+		"demo", cfg.Demo,
 	}
 }
 

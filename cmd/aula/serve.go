@@ -63,7 +63,9 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	coursesSvc := courses.NewService(db, courses.Options{Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes})
-	if fresh {
+	// Demo content only where asked for (make run sets AULA_DEMO=1): a
+	// production installation must not start with made-up people.
+	if fresh && cfg.Demo {
 		if _, err := seedDemo(ctx, coursesSvc, accountsSvc, cfg.BaseURL); err != nil {
 			return err
 		}
