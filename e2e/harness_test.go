@@ -189,3 +189,26 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 		}
 	}
 }
+
+// clickAndWaitForNewPage clicks what sel matches and waits until the
+// browser shows another address, so the next read sees the new page.
+func clickAndWaitForNewPage(t *testing.T, ctx context.Context, step, sel string) {
+	t.Helper()
+	before, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	do(t, ctx, step, chromedp.Click(chromedp.CSS(sel)))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		now, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && now != before {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still at %s after 30 s", step, before)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	do(t, ctx, step+": page loaded", chromedp.WaitVisible(chromedp.CSS("footer.site")))
+}

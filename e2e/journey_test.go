@@ -1,13 +1,14 @@
 package e2e_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 )
 
 // TestJourney is a learner's and an administrator's day on Aula, in a real
-// browser against the real binary.
+// browser against the real binary with its demo content.
 func TestJourney(t *testing.T) {
 	s := startServer(t)
 	s.run(t, "user", "create", "-email", "joao@e2e.test", "-name", "João da Conceição Peña", "-role", "learner", "-password", "senha do joão", "-locale", "pt")
@@ -30,4 +31,32 @@ func TestJourney(t *testing.T) {
 	// The learner signs in and sees the site in Portuguese, with their name.
 	signIn(t, ctx, s, "joao@e2e.test", "senha do joão")
 	mustContain(t, "header", textOf(t, ctx, "header"), "João da Conceição Peña", "Sair")
+
+	// They find a course by searching without accents, and enrol.
+	do(t, ctx, "search the catalogue",
+		chromedp.Navigate(s.URL+"/courses?q=protecao"),
+		chromedp.WaitVisible(chromedp.CSS("main")),
+	)
+	mustContain(t, "search results", textOf(t, ctx, "main"), "Extensão da proteção social")
+	do(t, ctx, "open the course and enrol",
+		chromedp.Click(chromedp.CSS("a[href='/courses/extensao-da-protecao-social']")),
+		chromedp.WaitVisible(chromedp.CSS("a[href^='/enrol/']")),
+		chromedp.Click(chromedp.CSS("a[href^='/enrol/']")),
+		chromedp.WaitVisible(chromedp.CSS("form[action^='/enrol/'] button")),
+		chromedp.Click(chromedp.CSS("form[action^='/enrol/'] button")),
+		chromedp.WaitVisible(chromedp.CSS("progress#course-progress")),
+	)
+	mustContain(t, "course page after enrolling", textOf(t, ctx, "main"), "Está inscrito", "Progresso: 0%")
+
+	// They read every module, marking each complete, until the course is done.
+	do(t, ctx, "start the first module", chromedp.Click(chromedp.CSS("section.enrolment a.button")), chromedp.WaitVisible(chromedp.CSS("article.module")))
+	for i := 0; i < 10; i++ {
+		main := textOf(t, ctx, "main")
+		if strings.Contains(main, "Parabéns! Concluiu o curso.") {
+			break
+		}
+		clickAndWaitForNewPage(t, ctx, "mark a module complete", "section.complete button")
+	}
+	do(t, ctx, "see my courses", chromedp.Navigate(s.URL+"/my/courses"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	mustContain(t, "my courses", textOf(t, ctx, "main"), "Concluídos", "Extensão da proteção social")
 }
