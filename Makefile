@@ -5,7 +5,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build check vet lint fmt bench fuzz deps db clean
+.PHONY: run test build check vet lint fmt bench load fuzz deps db clean
 
 ## run: serve Aula on http://127.0.0.1:8080 with demo content
 run: db
@@ -35,6 +35,10 @@ fmt:
 ## bench: the benchmarks whose figures the issues record
 bench: db deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## load: wrk against the real binary with demo content (numbers for the notes)
+load:
+	./scripts/load.sh 10 32
 
 ## fuzz: one minute of fuzzing the quiz answer decoder and grader
 fuzz:
