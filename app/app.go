@@ -20,6 +20,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/assets"
+	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 )
 
@@ -50,6 +51,10 @@ type Deps struct {
 	Logger   *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+
+	// Certificates issues and verifies certificates; their pages and API
+	// are served only when it is set.
+	Certificates *certificates.Service
 }
 
 // server carries what every handler shares.
@@ -58,6 +63,7 @@ type server struct {
 	db       *bun.DB
 	accounts *accounts.Service
 	courses  *courses.Service
+	certs    *certificates.Service
 	log      *slog.Logger
 	now      func() time.Time
 	i18n     *i18n.Bundle
@@ -149,6 +155,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		db:       deps.DB,
 		accounts: deps.Accounts,
 		courses:  deps.Courses,
+		certs:    deps.Certificates,
 		log:      deps.Logger,
 		now:      deps.Now,
 		i18n:     bundle,

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 )
 
@@ -99,6 +100,14 @@ var domainErrors = []domainError{
 	{courses.ErrTooLarge, fiber.StatusRequestEntityTooLarge, "too_large", "courses.error.too_large", "file"},
 	// assessment
 	// certificates
+	{certificates.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{certificates.ErrExists, fiber.StatusConflict, "certificate_exists", "certificates.error.exists", ""},
+	{certificates.ErrRevoked, fiber.StatusConflict, "certificate_revoked", "certificates.error.revoked", ""},
+	{certificates.ErrNoChange, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.no_change", ""},
+	{certificates.ErrInvalidReason, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.reason", "reason"},
+	{certificates.ErrInvalidSnapshot, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.snapshot", ""},
+	{certificates.ErrInvalidIssuer, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.issuer", ""},
+	{certificates.ErrNotReady, fiber.StatusConflict, "not_ready", "certificates.error.zip_not_ready", ""},
 }
 
 // asHTTPError finds what to tell the user about err; ok is false for

@@ -47,6 +47,14 @@ var pageNames = []string{
 	"pages/enrolment/roster",
 	// assessment (issue 5)
 	// certificates (issue 6)
+	"pages/certificates/mine",
+	"pages/certificates/verify",
+	"pages/certificates/verify_form",
+	"pages/admin/certificates",
+	"pages/admin/certificates_show",
+	"pages/admin/certificates_issue",
+	"pages/admin/certificates_settings",
+	"pages/admin/certificates_zip",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

@@ -117,6 +117,34 @@ func (s *server) routes(app *fiber.App) {
 	// ---- Assessment: quizzes and attempts (issue 5) ----
 
 	// ---- Certificates and verification (issue 6) ----
+	if s.certs != nil {
+		app.Get("/verify", s.verifyFormPage)
+		app.Get("/verify/:code", s.verifyPage)
+		app.Get("/my/certificates", signedIn, s.myCertificatesPage)
+		app.Get("/certificates/:code.pdf", signedIn, s.certificatePDF)
+		ad.Get("/certificates", s.adminCertificatesPage)
+		ad.Get("/certificates/issue", s.issueCertificatesPage)
+		ad.Post("/certificates/issue", s.issueCertificatesSubmit)
+		ad.Get("/certificates/settings", s.issuerSettingsPage)
+		ad.Post("/certificates/settings", s.saveIssuerSettingsPage)
+		ad.Get("/certificates/settings/images/:slot", s.issuerImage)
+		ad.Get("/certificates/courses/:id/zip", s.certificatesZipPage)
+		ad.Post("/certificates/courses/:id/zip", s.startCertificatesZipPage)
+		ad.Get("/certificates/zips/:id/download", s.downloadCertificatesZip)
+		ad.Get("/certificates/:code", s.adminCertificatePage)
+		ad.Post("/certificates/:code/revoke", s.revokeCertificatePage)
+		ad.Post("/certificates/:code/reissue", s.reissueCertificatePage)
+		api.Get("/me/certificates", signedIn, s.myCertificates)
+		api.Get("/certificates", admin, s.listCertificates)
+		api.Post("/certificates", admin, s.issueCertificate)
+		api.Post("/certificates/batch", admin, s.issueCertificateBatch)
+		api.Get("/certificates/:code.pdf", signedIn, s.certificatePDF)
+		api.Get("/certificates/:code", signedIn, s.showCertificate)
+		api.Post("/certificates/:code/revoke", admin, s.revokeCertificate)
+		api.Post("/certificates/:code/reissue", admin, s.reissueCertificate)
+		api.Get("/verify/key", s.verifyKey)
+		api.Get("/verify/:code", s.verifyCertificate)
+	}
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFound })
 }

@@ -13,6 +13,21 @@
 //   - a Renderer draws a Document — snapshot, issuer, site URL and signature —
 //     as a PDF, the same bytes every time; Document.Hash is its cache key.
 //
+// Around it, the Service keeps certificates in PostgreSQL and applies the
+// rules:
+//
+//   - IssueOnCompletion, a courses.CompletionHook, issues a certificate in
+//     the transaction that completes an enrolment — exactly one, enforced
+//     by unique constraints however completions race; admins Issue by hand,
+//     Revoke with a reason and Reissue a corrected snapshot under the same
+//     code, each recorded in the certificate's audit trail (Events);
+//   - the installation's signing keys live in the database: the first is
+//     made on first start (EnsureKey), RotateKey retires it, and every
+//     certificate records the key that signed it;
+//   - Lookup answers the public verification; PDF draws a certificate once
+//     per Document.Hash and caches it; the ZIP of a course's certificates
+//     is made by a background job (StartZip, RunZipWorker, OpenZip).
+//
 // The package never imports net/http, Fiber or templates; cmd/aula hands it
 // the fonts embedded in package assets.
 package certificates

@@ -3,6 +3,7 @@
 //	aula serve [-no-migrate]     serve HTTP (applies pending migrations first)
 //	aula migrate up|down|status  manage the database schema
 //	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
+//	aula certificates rotate-key|keys  rotate or list the certificate signing keys
 //	aula seed demo               load the demo institutions, users and courses
 //	aula version                 print the version
 //
@@ -27,6 +28,8 @@ commands:
   serve [-no-migrate]          serve HTTP; applies pending migrations first
   migrate up|down|status       apply, roll back (last group) or list migrations
   user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale es|pt|en]
+  certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
+  certificates keys            list the signing keys
   seed demo                    load demo institutions, users and one course per language (again: no change)
   version                      print the version
 
@@ -63,6 +66,8 @@ func run(ctx context.Context, args []string) error {
 		return migrateCmd(ctx, args[1:])
 	case "user":
 		return userCmd(ctx, args[1:])
+	case "certificates":
+		return certificatesCmd(ctx, args[1:])
 	case "seed":
 		return seedCmd(ctx, args[1:])
 	case "version":

@@ -63,6 +63,15 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	coursesSvc := courses.NewService(db, courses.Options{Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes})
+	certSvc, err := newCertificates(db, cfg, log)
+	if err != nil {
+		return err
+	}
+	// A completed enrolment gets its certificate in the completion's transaction.
+	coursesSvc.OnCompleted(certSvc.IssueOnCompletion)
+	if _, err := certSvc.EnsureKey(ctx); err != nil {
+		return err
+	}
 	// Demo content only where asked for (make run sets AULA_DEMO=1): a
 	// production installation must not start with made-up people.
 	if fresh && cfg.Demo {
@@ -77,12 +86,14 @@ func serve(ctx context.Context, args []string) error {
 		TrustedProxies: cfg.TrustedProxies,
 		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
-	}, app.Deps{DB: db, Accounts: accountsSvc, Courses: coursesSvc, Logger: log})
+	}, app.Deps{DB: db, Accounts: accountsSvc, Courses: coursesSvc, Logger: log, Certificates: certSvc})
 	if err != nil {
 		return err
 	}
 
 	go sweepExpired(ctx, accountsSvc, log)
+	zipDone := make(chan struct{})
+	go func() { certSvc.RunZipWorker(ctx, zipPoll); close(zipDone) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- web.Listen(cfg.Addr) }()
@@ -98,6 +109,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := web.ShutdownWithTimeout(30 * time.Second); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	<-zipDone // a ZIP job in progress has been handed back to the queue
 	log.Info("stopped")
 	return nil
 }

@@ -1,0 +1,198 @@
+package app
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/certificates"
+)
+
+// This file is the holder's side of certificates: "My certificates", the
+// PDF download, and the JSON shape of a certificate.
+
+// certificateJSON is the API's `certificate` (../shared/API.md), with the
+// snapshot it states.
+type certificateJSON struct {
+	Code          string     `json:"code"`
+	UserID        int64      `json:"user_id"`
+	CourseID      int64      `json:"course_id"`
+	Status        string     `json:"status"`
+	HolderName    string     `json:"holder_name"`
+	CourseTitle   string     `json:"course_title"`
+	WorkloadHours int        `json:"workload_hours"`
+	Institution   string     `json:"institution"`
+	Issuer        string     `json:"issuer"`
+	Language      string     `json:"language"`
+	CompletedAt   time.Time  `json:"completed_at"`
+	IssuedAt      time.Time  `json:"issued_at"`
+	ExpiresAt     *time.Time `json:"expires_at"`
+	RevokedAt     *time.Time `json:"revoked_at"`
+	RevokeReason  string     `json:"revoke_reason,omitempty"`
+	Revision      int        `json:"revision"`
+	ReissuedAt    *time.Time `json:"reissued_at"`
+	PDFURL        string     `json:"pdf_url"`
+	VerifyURL     string     `json:"verify_url"`
+
+	Events []certificates.Event `json:"events,omitempty"` // admins only
+}
+
+func (s *server) certificateJSON(c *certificates.Certificate) certificateJSON {
+	return certificateJSON{
+		Code:          c.Code,
+		UserID:        c.UserID,
+		CourseID:      c.CourseID,
+		Status:        string(s.certs.Status(c)),
+		HolderName:    c.HolderName,
+		CourseTitle:   c.CourseTitle,
+		WorkloadHours: c.WorkloadHours,
+		Institution:   c.Institution,
+		Issuer:        c.IssuerName,
+		Language:      c.Language,
+		CompletedAt:   c.CompletedAt.UTC(),
+		IssuedAt:      c.IssuedAt.UTC(),
+		ExpiresAt:     certUTC(c.ExpiresAt),
+		RevokedAt:     certUTC(c.RevokedAt),
+		RevokeReason:  c.Reason(),
+		Revision:      c.Revision,
+		ReissuedAt:    certUTC(c.ReissuedAt),
+		PDFURL:        s.cfg.BaseURL + "/api/v1/certificates/" + c.Code + ".pdf",
+		VerifyURL:     s.certs.VerifyURL(c.Code),
+	}
+}
+
+func certUTC(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// myCertificates lists the signed-in user's certificates (API).
+func (s *server) myCertificates(c *fiber.Ctx) error {
+	mine, err := s.certs.UserCertificates(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	items := make([]certificateJSON, len(mine))
+	for i := range mine {
+		items[i] = s.certificateJSON(&mine[i])
+	}
+	return c.JSON(list[certificateJSON]{Items: items, Total: len(items)})
+}
+
+// showCertificate answers one certificate to its holder or an admin (API);
+// admins also get its audit trail.
+func (s *server) showCertificate(c *fiber.Ctx) error {
+	u := currentUser(c)
+	cert, err := s.downloadable(c, u)
+	if err != nil && !errors.Is(err, certificates.ErrRevoked) {
+		return err
+	}
+	if cert == nil { // the holder of a revoked certificate still sees its record
+		if cert, err = s.certs.Certificate(c.UserContext(), c.Params("code")); err != nil {
+			return err
+		}
+	}
+	out := s.certificateJSON(cert)
+	if u.IsAdmin() {
+		if out.Events, err = s.certs.Events(c.UserContext(), cert.ID); err != nil {
+			return err
+		}
+	}
+	return c.JSON(out)
+}
+
+// downloadable returns the certificate of the route if u may download it.
+func (s *server) downloadable(c *fiber.Ctx, u *accounts.User) (*certificates.Certificate, error) {
+	return s.certs.Downloadable(c.UserContext(), c.Params("code"), u.ID, u.IsAdmin())
+}
+
+// errRevokedPDF is what the holder of a revoked certificate gets for its PDF.
+var errRevokedPDF = newHTTPError(fiber.StatusGone, "certificate_revoked", "certificates.error.revoked_pdf")
+
+// certificatePDF sends a certificate's PDF to its holder or an admin, for
+// pages (/certificates/{code}.pdf) and the API alike. The PDF's ETag is
+// the hash of everything it is drawn from, so a browser that has it gets
+// 304 without anything being drawn, and a corrected certificate or new
+// issuer settings change the tag. Drawn PDFs are cached by that hash.
+func (s *server) certificatePDF(c *fiber.Ctx) error {
+	cert, err := s.downloadable(c, currentUser(c))
+	if errors.Is(err, certificates.ErrRevoked) {
+		return errRevokedPDF
+	}
+	if err != nil {
+		return err
+	}
+	doc, err := s.certs.Document(c.UserContext(), cert)
+	if err != nil {
+		return err
+	}
+	hash := doc.Hash()
+	etag := `"` + hash + `"`
+	// Private: a certificate is personal data; shared caches must not keep it.
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	pdf, err := s.certs.PDF(doc, hash)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	disposition := "inline"
+	if c.QueryBool("download") {
+		disposition = "attachment"
+	}
+	c.Set(fiber.HeaderContentDisposition, disposition+`; filename="`+certificates.FileName(cert)+`"`)
+	return c.Send(pdf)
+}
+
+// myCertificate is one line of "My certificates".
+type myCertificate struct {
+	Cert      certificates.Certificate
+	Status    string
+	Issued    string
+	Expires   string
+	Revoked   string
+	PDFURL    string
+	VerifyURL string
+}
+
+type myCertificatesPage struct {
+	Page
+	Items []myCertificate
+}
+
+// myCertificatesPage lists the learner's certificates with a download link
+// and the verify link to share.
+func (s *server) myCertificatesPage(c *fiber.Ctx) error {
+	mine, err := s.certs.UserCertificates(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	p := myCertificatesPage{Page: s.page(c, "certificates.mine.title")}
+	p.Nav = "my"
+	for i := range mine {
+		cert := &mine[i]
+		item := myCertificate{
+			Cert:      *cert,
+			Status:    string(s.certs.Status(cert)),
+			Issued:    certificates.FormatDate(cert.IssuedAt.UTC(), p.Lang),
+			PDFURL:    "/certificates/" + cert.Code + ".pdf",
+			VerifyURL: s.certs.VerifyURL(cert.Code),
+		}
+		if cert.ExpiresAt != nil {
+			item.Expires = certificates.FormatDate(cert.ExpiresAt.UTC(), p.Lang)
+		}
+		if cert.RevokedAt != nil {
+			item.Revoked = certificates.FormatDate(cert.RevokedAt.UTC(), p.Lang)
+		}
+		p.Items = append(p.Items, item)
+	}
+	return s.render(c, "pages/certificates/mine", p)
+}

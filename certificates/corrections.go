@@ -1,0 +1,148 @@
+package certificates
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+)
+
+// maxReasonRunes caps the reason given for a revocation or a correction.
+const maxReasonRunes = 1000
+
+// Revoke revokes the certificate with code, for a reason that the verify
+// page shows. The record stays: the certificate keeps its code and
+// snapshot, and verifying it says "revoked", when and why. Revoking twice
+// is ErrRevoked.
+func (s *Service) Revoke(ctx context.Context, code string, by int64, reason string) (*Certificate, error) {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	code, err = NormalizeCode(code)
+	if err != nil {
+		return nil, ErrNotFound
+	}
+	c := new(Certificate)
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockCertificate(ctx, tx, code, c); err != nil {
+			return err
+		}
+		if c.RevokedAt != nil {
+			return ErrRevoked
+		}
+		now := s.now()
+		c.RevokedAt, c.RevokedBy, c.RevokeReason = &now, &by, &reason
+		if _, err := tx.NewUpdate().Model(c).Column("revoked_at", "revoked_by", "revoke_reason").WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventRevoked, ActorID: &by, At: now, Reason: reason})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("certificates: revoke %s: %w", code, err)
+	}
+	return c, nil
+}
+
+// ReissueParams are the corrections of a reissue. A nil field keeps its
+// value.
+type ReissueParams struct {
+	HolderName  *string
+	CourseTitle *string
+	Institution *string
+	// Reason says why, for the audit trail (required).
+	Reason string
+}
+
+// Reissue corrects a certificate — most often the spelling of its holder's
+// name — keeping its code, so links and QR codes already shared still
+// work. The snapshot is replaced and signed again with the current key,
+// the revision grows, and the audit trail records who changed what, from
+// what, when and why. The verify page then shows the corrected snapshot
+// and says the certificate was reissued; a PDF printed before no longer
+// matches it. A revoked certificate cannot be reissued (ErrRevoked); one
+// without a change is ErrNoChange.
+func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueParams) (*Certificate, error) {
+	reason, err := checkReason(p.Reason)
+	if err != nil {
+		return nil, err
+	}
+	code, err = NormalizeCode(code)
+	if err != nil {
+		return nil, ErrNotFound
+	}
+	c := new(Certificate)
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockCertificate(ctx, tx, code, c); err != nil {
+			return err
+		}
+		if c.RevokedAt != nil {
+			return ErrRevoked
+		}
+		changes := map[string]Change{}
+		correct := func(field string, dst *string, v *string) {
+			if v == nil {
+				return
+			}
+			if nv := strings.Join(strings.Fields(*v), " "); nv != *dst {
+				changes[field] = Change{From: *dst, To: nv}
+				*dst = nv
+			}
+		}
+		correct("holder_name", &c.HolderName, p.HolderName)
+		correct("course_title", &c.CourseTitle, p.CourseTitle)
+		correct("institution", &c.Institution, p.Institution)
+		if len(changes) == 0 {
+			return ErrNoChange
+		}
+		snap := c.Snapshot()
+		if err := snap.Validate(); err != nil {
+			return err
+		}
+		for field, ch := range changes {
+			if utf8.RuneCountInString(ch.To) > 200 {
+				return fmt.Errorf("%w: %s longer than 200 characters", ErrInvalidSnapshot, field)
+			}
+		}
+		key, priv, err := currentKey(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		c.Signature, c.KeyID = Sign(priv, snap.Payload()), key.ID
+		c.Revision++
+		c.ReissuedAt = &now
+		if _, err := tx.NewUpdate().Model(c).
+			Column("holder_name", "course_title", "institution", "signature", "key_id", "revision", "reissued_at").
+			WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventReissued, ActorID: &by, At: now, Reason: reason, Changes: changes})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("certificates: reissue %s: %w", code, err)
+	}
+	return c, nil
+}
+
+// lockCertificate reads the certificate with a normalised code into c and
+// locks it for the rest of tx, so corrections and revocations queue up.
+func lockCertificate(ctx context.Context, tx bun.IDB, code string, c *Certificate) error {
+	if err := tx.NewSelect().Model(c).Where("cert.code = ?", code).For("UPDATE").Scan(ctx); err != nil {
+		return notFound(err)
+	}
+	return nil
+}
+
+func checkReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", ErrInvalidReason
+	}
+	if utf8.RuneCountInString(reason) > maxReasonRunes {
+		return "", fmt.Errorf("%w: at most %d characters", ErrInvalidReason, maxReasonRunes)
+	}
+	return reason, nil
+}

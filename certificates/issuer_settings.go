@@ -1,0 +1,196 @@
+package certificates
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+)
+
+// IssuerSettings are the issuing organisation's stored settings.
+type IssuerSettings struct {
+	Issuer
+	// Version grows with every save; cached copies compare it.
+	Version   int64
+	UpdatedAt time.Time
+}
+
+// Signatory returns the signatory printed in position i (0 or 1), or the
+// zero Signatory.
+func (st *IssuerSettings) Signatory(i int) Signatory {
+	if i < len(st.Signatories) {
+		return st.Signatories[i]
+	}
+	return Signatory{}
+}
+
+// MaxImageBytes caps an uploaded logo or signature image. A certificate
+// prints them a few centimetres wide: 2 MB is plenty for print quality.
+const MaxImageBytes = 2 << 20
+
+// IssuerParams are the settings an admin saves.
+type IssuerParams struct {
+	Name        string
+	AccentColor string // "#RRGGBB", or "" for the default dark blue
+	// Logo replaces the current logo when not nil; RemoveLogo drops it.
+	Logo        []byte
+	RemoveLogo  bool
+	Signatories [maxSignatories]SignatoryParams
+}
+
+// SignatoryParams describe the signatory in one position. An empty Name
+// leaves the position empty.
+type SignatoryParams struct {
+	Name  string
+	Title string
+	// Signature replaces the image of this position when not nil;
+	// RemoveSignature drops it.
+	Signature       []byte
+	RemoveSignature bool
+}
+
+// IssuerSettings returns the current issuer settings. They are cached in the
+// process and read again only when their version in the database changed,
+// so drawing a PDF does not fetch the logo and signature images each time.
+func (s *Service) IssuerSettings(ctx context.Context) (*IssuerSettings, error) {
+	var version int64
+	if err := s.db.NewSelect().Model((*issuerRow)(nil)).Column("version").Scan(ctx, &version); err != nil {
+		return nil, fmt.Errorf("certificates: issuer version: %w", err)
+	}
+	if cached := s.cachedIssuer(version); cached != nil {
+		return cached, nil
+	}
+	st, err := loadIssuer(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	s.issuerMu.Lock()
+	if s.issuer == nil || s.issuer.Version < st.Version {
+		s.issuer = st
+	}
+	s.issuerMu.Unlock()
+	return st, nil
+}
+
+// cachedIssuer returns the cached settings if they have the given version.
+func (s *Service) cachedIssuer(version int64) *IssuerSettings {
+	s.issuerMu.Lock()
+	defer s.issuerMu.Unlock()
+	if s.issuer != nil && version != 0 && s.issuer.Version == version {
+		return s.issuer
+	}
+	return nil
+}
+
+// loadIssuer reads the settings in db.
+func loadIssuer(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
+	row := new(issuerRow)
+	if err := db.NewSelect().Model(row).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("certificates: load issuer: %w", err)
+	}
+	var sigs []signatoryRow
+	if err := db.NewSelect().Model(&sigs).Order("sig.position").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("certificates: load signatories: %w", err)
+	}
+	st := &IssuerSettings{
+		Issuer:    Issuer{Name: row.Name, Logo: row.Logo, AccentColor: row.AccentColor},
+		Version:   row.Version,
+		UpdatedAt: row.UpdatedAt,
+	}
+	for _, sg := range sigs {
+		st.Signatories = append(st.Signatories, Signatory{Name: sg.Name, Title: sg.Title, Signature: sg.Signature})
+	}
+	return st, nil
+}
+
+// SaveIssuer stores new issuer settings. They shape every PDF drawn from
+// now on, including those of certificates issued before (their snapshots,
+// with the issuer's name at the time, do not change). Unusable settings —
+// no name, a malformed colour, an image that is not a PNG or JPEG — are
+// ErrInvalidIssuer and nothing is saved.
+func (s *Service) SaveIssuer(ctx context.Context, p IssuerParams, by int64) (*IssuerSettings, error) {
+	var saved *IssuerSettings
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row := new(issuerRow)
+		if err := tx.NewSelect().Model(row).For("UPDATE").Scan(ctx); err != nil {
+			return err
+		}
+		cur, err := loadIssuer(ctx, tx)
+		if err != nil {
+			return err
+		}
+		next, err := p.apply(cur)
+		if err != nil {
+			return err
+		}
+		row.Name, row.AccentColor, row.Logo = next.Name, next.AccentColor, next.Logo
+		row.UpdatedBy = &by
+		if _, err := tx.NewUpdate().Model(row).Column("name", "accent_color", "logo", "updated_by").
+			Set("version = version + 1, updated_at = ?", s.now()).WherePK().Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*signatoryRow)(nil)).Where("true").Exec(ctx); err != nil {
+			return err
+		}
+		for i, sg := range next.Signatories {
+			r := &signatoryRow{Position: i + 1, Name: sg.Name, Title: sg.Title, Signature: sg.Signature}
+			if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		saved, err = loadIssuer(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("certificates: save issuer: %w", err)
+	}
+	return saved, nil
+}
+
+// apply returns cur changed by p, checked.
+func (p IssuerParams) apply(cur *IssuerSettings) (Issuer, error) {
+	next := Issuer{
+		Name:        strings.TrimSpace(p.Name),
+		AccentColor: strings.ToUpper(strings.TrimSpace(p.AccentColor)),
+		Logo:        cur.Logo,
+	}
+	switch {
+	case p.RemoveLogo:
+		next.Logo = nil
+	case p.Logo != nil:
+		next.Logo = p.Logo
+	}
+	if len(next.Logo) > MaxImageBytes {
+		return Issuer{}, fmt.Errorf("%w: the logo is larger than %d bytes", ErrInvalidIssuer, MaxImageBytes)
+	}
+	if next.Name == "" || utf8.RuneCountInString(next.Name) > 200 {
+		return Issuer{}, fmt.Errorf("%w: the organisation's name must have 1 to 200 characters", ErrInvalidIssuer)
+	}
+	for i, sp := range p.Signatories {
+		name := strings.TrimSpace(sp.Name)
+		if name == "" {
+			continue
+		}
+		sg := Signatory{Name: name, Title: strings.TrimSpace(sp.Title), Signature: cur.Signatory(i).Signature}
+		if utf8.RuneCountInString(sg.Name) > 120 || utf8.RuneCountInString(sg.Title) > 120 {
+			return Issuer{}, fmt.Errorf("%w: signatory %d: name and title have at most 120 characters", ErrInvalidIssuer, i+1)
+		}
+		switch {
+		case sp.RemoveSignature:
+			sg.Signature = nil
+		case sp.Signature != nil:
+			sg.Signature = sp.Signature
+		}
+		if len(sg.Signature) > MaxImageBytes {
+			return Issuer{}, fmt.Errorf("%w: signature %d is larger than %d bytes", ErrInvalidIssuer, i+1, MaxImageBytes)
+		}
+		next.Signatories = append(next.Signatories, sg)
+	}
+	if err := next.Validate(); err != nil {
+		return Issuer{}, err
+	}
+	return next, nil
+}

@@ -1,0 +1,80 @@
+package certificates
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Service applies the certificate rules: issuing exactly once, revoking,
+// correcting, verifying, drawing PDFs and packing them into ZIP files.
+type Service struct {
+	db       *bun.DB
+	renderer *Renderer
+	baseURL  string
+	now      func() time.Time
+	log      *slog.Logger
+	pdfs     *pdfCache
+
+	issuerMu sync.Mutex
+	issuer   *IssuerSettings // cached; reloaded when its version changes
+
+	wake chan struct{} // nudges this process's ZIP worker
+}
+
+// Options configure a Service.
+type Options struct {
+	// Renderer draws the PDFs (required).
+	Renderer *Renderer
+	// BaseURL is the site's public root; QR codes and printed links point
+	// to BaseURL/verify/{code} (required).
+	BaseURL string
+	// PDFCacheBytes bounds the in-process cache of drawn PDFs (default
+	// DefaultPDFCacheBytes); a negative value turns the cache off.
+	PDFCacheBytes int64
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Logger gets the ZIP worker's messages (slog.Default when nil).
+	Logger *slog.Logger
+}
+
+// DefaultPDFCacheBytes is the default size of the PDF cache: about a
+// thousand certificates of 60 KB.
+const DefaultPDFCacheBytes = 64 << 20
+
+// NewService returns a Service on db.
+func NewService(db *bun.DB, opts Options) (*Service, error) {
+	if opts.Renderer == nil {
+		return nil, errors.New("certificates: NewService needs a Renderer")
+	}
+	if opts.BaseURL == "" {
+		return nil, errors.New("certificates: NewService needs the site's base URL")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.PDFCacheBytes == 0 {
+		opts.PDFCacheBytes = DefaultPDFCacheBytes
+	}
+	clock := opts.Now
+	return &Service{
+		db:       db,
+		renderer: opts.Renderer,
+		baseURL:  strings.TrimRight(opts.BaseURL, "/"),
+		// PostgreSQL keeps microseconds: times handed back must equal times read back.
+		now:  func() time.Time { return clock().UTC().Truncate(time.Microsecond) },
+		log:  opts.Logger,
+		pdfs: newPDFCache(opts.PDFCacheBytes),
+		wake: make(chan struct{}, 1),
+	}, nil
+}
+
+// VerifyURL returns the public page of the certificate with code.
+func (s *Service) VerifyURL(code string) string { return VerifyURL(s.baseURL, code) }

@@ -1,0 +1,183 @@
+package certificates
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSaveIssuer(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.admin()
+	before, err := f.svc.IssuerSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]IssuerParams{
+		"no name":        {Name: " "},
+		"bad colour":     {Name: "Escuela", AccentColor: "blue"},
+		"logo not image": {Name: "Escuela", Logo: []byte("<svg/>")},
+		"signature GIF": {Name: "Escuela", Signatories: [2]SignatoryParams{
+			{Name: "Ana", Signature: []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;")}}},
+	} {
+		if _, err := f.svc.SaveIssuer(ctx, p, admin.ID); !errors.Is(err, ErrInvalidIssuer) {
+			t.Errorf("%s: %v, want ErrInvalidIssuer", name, err)
+		}
+	}
+	saved, err := f.svc.SaveIssuer(ctx, IssuerParams{
+		Name: "Escuela Regional de Protección Social", AccentColor: "#7a1f1f", Logo: testLogo(),
+		Signatories: [2]SignatoryParams{{}, {Name: "Carlos Muñoz", Title: "Coordinador", Signature: testSignature()}},
+	}, admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Version <= before.Version || saved.AccentColor != "#7A1F1F" || !bytes.Equal(saved.Logo, testLogo()) ||
+		len(saved.Signatories) != 1 || saved.Signatories[0].Name != "Carlos Muñoz" {
+		t.Errorf("saved %+v", saved)
+	}
+	// Saving again without files keeps them; removing drops them.
+	kept, err := f.svc.SaveIssuer(ctx, IssuerParams{Name: saved.Name, Signatories: [2]SignatoryParams{{Name: "Carlos Muñoz"}}}, admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(kept.Logo, testLogo()) || !bytes.Equal(kept.Signatories[0].Signature, testSignature()) {
+		t.Error("saving without new images dropped the old ones")
+	}
+	got, err := f.svc.IssuerSettings(ctx)
+	if err != nil || got.Version != kept.Version {
+		t.Errorf("cached settings not refreshed: %+v %v", got, err)
+	}
+	if _, err := f.svc.SaveIssuer(ctx, IssuerParams{Name: saved.Name, RemoveLogo: true}, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.svc.IssuerSettings(ctx); got.Logo != nil || len(got.Signatories) != 0 {
+		t.Errorf("after removing: %+v", got)
+	}
+}
+
+func TestZip(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.admin()
+	if _, err := f.svc.SaveIssuer(ctx, IssuerParams{Name: "Escuela", Logo: testLogo(),
+		Signatories: [2]SignatoryParams{{Name: "Ana", Signature: testSignature()}, {Name: "Carlos", Signature: testSignature()}}}, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := f.course(1, nil)
+	var ids []int64
+	for range 30 {
+		ids = append(ids, f.user("João Conceição").ID)
+	}
+	res, err := f.svc.IssueMany(ctx, c.ID, ids, time.Time{}, admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Revoke(ctx, res.Issued[0].Code, admin.ID, "revocado"); err != nil {
+		t.Fatal(err)
+	}
+
+	job, err := f.svc.StartZip(ctx, c.ID, admin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.Status != ZipPending || job.Total != 29 {
+		t.Errorf("new job %+v", job)
+	}
+	if again, _ := f.svc.StartZip(ctx, c.ID, admin.ID); again.ID != job.ID {
+		t.Errorf("a second start made job %d besides %d", again.ID, job.ID)
+	}
+	if _, _, err := f.svc.OpenZip(ctx, job.ID); !errors.Is(err, ErrNotReady) {
+		t.Errorf("open before done: %v", err)
+	}
+	// A worker that died half-way: its job is taken over once its
+	// heartbeat is stale, and its parts are not mixed into the file.
+	claimed, err := f.svc.claimZip(ctx)
+	if err != nil || claimed == nil || claimed.ID != job.ID {
+		t.Fatalf("claim: %+v %v", claimed, err)
+	}
+	if _, err := f.db.NewInsert().Model(&zipPart{JobID: job.ID, Attempt: claimed.Attempt, Seq: 0, Data: []byte("garbage")}).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ran, err := f.svc.WorkZip(ctx); ran || err != nil {
+		t.Fatalf("a job with a live worker was taken: %v %v", ran, err)
+	}
+	if _, err := f.db.NewUpdate().Model((*ZipJob)(nil)).Set("heartbeat_at = now() - interval '1 hour'").Where("id = ?", job.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ran, err := f.svc.WorkZip(ctx); !ran || err != nil {
+		t.Fatalf("stale job not taken over: %v %v", ran, err)
+	}
+	done, err := f.svc.ZipJob(ctx, job.ID)
+	if err != nil || done.Status != ZipDone || done.Done != 29 || done.Total != 29 || done.Attempt != 2 || done.Percent() != 100 {
+		t.Fatalf("finished job %+v %v", done, err)
+	}
+	parts, err := f.db.NewSelect().Model((*zipPart)(nil)).Where("job_id = ?", job.ID).Count(ctx)
+	if err != nil || parts < 2 {
+		t.Errorf("%d parts, want the file split in several (%v)", parts, err)
+	}
+
+	r, size, err := f.svc.OpenZip(ctx, job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(r)
+	r.Close()
+	if err != nil || int64(len(data)) != size {
+		t.Fatalf("read %d bytes of %d: %v", len(data), size, err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zr.File) != 29 {
+		t.Fatalf("%d files in the ZIP, want 29", len(zr.File))
+	}
+	names := map[string]bool{}
+	for _, zf := range zr.File {
+		names[zf.Name] = true
+		if !strings.HasSuffix(zf.Name, " João Conceição.pdf") || !strings.HasPrefix(zf.Name, "AULA-") {
+			t.Errorf("entry name %q", zf.Name)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := make([]byte, 5)
+		if _, err := io.ReadFull(rc, head); err != nil || string(head) != "%PDF-" {
+			t.Errorf("%s is not a PDF: %q %v", zf.Name, head, err)
+		}
+		rc.Close()
+	}
+	if len(names) != 29 || names[res.Issued[0].Code+" João Conceição.pdf"] {
+		t.Errorf("names not unique, or the revoked certificate is in the ZIP")
+	}
+	latest, err := f.svc.LatestZip(ctx, c.ID)
+	if err != nil || latest.ID != job.ID {
+		t.Errorf("latest job %+v %v", latest, err)
+	}
+	// Finished files go after a day.
+	f.clock.Set(time.Now().Add(25 * time.Hour))
+	if n, err := f.svc.SweepZips(ctx); err != nil || n < 1 {
+		t.Errorf("sweep removed %d jobs: %v", n, err)
+	}
+	if _, err := f.svc.ZipJob(ctx, job.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("swept job still there: %v", err)
+	}
+}
+
+func TestZipEntryName(t *testing.T) {
+	taken := map[string]bool{}
+	c := &Certificate{Code: "AULA-7KM3-Q9XH-2P", HolderName: "Ana/Maria: \"Peña\"\n"}
+	if got := zipEntryName(c, taken); got != "AULA-7KM3-Q9XH-2P Ana_Maria_ _Peña__.pdf" {
+		t.Errorf("name %q", got)
+	}
+	if got := zipEntryName(c, taken); got != "AULA-7KM3-Q9XH-2P Ana_Maria_ _Peña__ (2).pdf" {
+		t.Errorf("second name %q", got)
+	}
+}
