@@ -19,6 +19,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
+	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
@@ -55,6 +56,9 @@ type Deps struct {
 	// Certificates issues and verifies certificates; their pages and API
 	// are served only when it is set.
 	Certificates *certificates.Service
+	// Assessment runs quizzes and attempts; their pages and API are served
+	// only when it is set.
+	Assessment *assessment.Service
 }
 
 // server carries what every handler shares.
@@ -71,6 +75,9 @@ type server struct {
 	limiter  *RateLimiter
 	secure   bool
 	static   *staticFiles
+
+	// assessment runs quizzes and attempts (issue 5); nil: not served.
+	assessment *assessment.Service
 }
 
 // DefaultBodyLimit is the largest request body accepted by default.
@@ -163,6 +170,8 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		limiter:  NewRateLimiter(deps.DB, deps.Now),
 		secure:   base.Scheme == "https",
 		static:   static,
+
+		assessment: deps.Assessment,
 	}
 
 	fcfg := fiber.Config{

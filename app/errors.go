@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 )
@@ -99,6 +100,12 @@ var domainErrors = []domainError{
 	{courses.ErrFileType, fiber.StatusUnprocessableEntity, "file_type", "courses.error.file_type", "file"},
 	{courses.ErrTooLarge, fiber.StatusRequestEntityTooLarge, "too_large", "courses.error.too_large", "file"},
 	// assessment
+	{assessment.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{assessment.ErrNotEnrolled, fiber.StatusForbidden, "not_enrolled", "quiz.error.not_enrolled", ""},
+	{assessment.ErrNoAttemptsLeft, fiber.StatusConflict, "no_attempts_left", "quiz.error.no_attempts_left", ""},
+	{assessment.ErrAlreadySubmitted, fiber.StatusConflict, "already_submitted", "quiz.error.already_submitted", ""},
+	{assessment.ErrDeadlinePassed, fiber.StatusUnprocessableEntity, "deadline_passed", "quiz.error.deadline_passed", ""},
+	{assessment.ErrConcurrentStart, fiber.StatusConflict, "conflict", "quiz.error.concurrent_start", ""},
 	// certificates
 	{certificates.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{certificates.ErrExists, fiber.StatusConflict, "certificate_exists", "certificates.error.exists", ""},
@@ -115,6 +122,11 @@ var domainErrors = []domainError{
 func asHTTPError(err error) (*httpError, bool) {
 	var he *httpError
 	if errors.As(err, &he) {
+		return he, true
+	}
+	// Typed domain errors carry a message per field (assessment's quiz
+	// validation and answers), which the table of sentinels cannot.
+	if he, ok := assessmentHTTPError(err); ok {
 		return he, true
 	}
 	// A bulk file with bad lines: every line is reported.

@@ -46,6 +46,12 @@ var pageNames = []string{
 	"pages/enrolment/my_courses",
 	"pages/enrolment/roster",
 	// assessment (issue 5)
+	"pages/quizzes/form",
+	"pages/quizzes/question_form",
+	"pages/quizzes/show",
+	"pages/quizzes/attempt",
+	"pages/quizzes/result",
+	"pages/quizzes/results",
 	// certificates (issue 6)
 	"pages/certificates/mine",
 	"pages/certificates/verify",

@@ -115,6 +115,39 @@ func (s *server) routes(app *fiber.App) {
 	api.Delete("/enrolments/:id", signedIn, s.withdraw)
 
 	// ---- Assessment: quizzes and attempts (issue 5) ----
+	if s.assessment != nil {
+		quizEditors := s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin)
+		app.Get("/manage/courses/:id/quizzes/new", quizEditors, s.newQuizPage)
+		app.Post("/manage/courses/:id/quizzes", quizEditors, s.createQuizPage)
+		app.Get("/manage/quizzes/:id", quizEditors, s.editQuizPage)
+		app.Post("/manage/quizzes/:id", quizEditors, s.updateQuizPage)
+		app.Post("/manage/quizzes/:id/delete", quizEditors, s.deleteQuizPage)
+		app.Get("/manage/quizzes/:id/questions/new", quizEditors, s.newQuestionPage)
+		app.Post("/manage/quizzes/:id/questions", quizEditors, s.createQuestionPage)
+		app.Get("/manage/quizzes/:id/results", quizEditors, s.quizResultsPage)
+		app.Get("/manage/quizzes/:id/results.csv", quizEditors, s.quizResultsCSV)
+		app.Get("/manage/questions/:id/edit", quizEditors, s.editQuestionPage)
+		app.Post("/manage/questions/:id", quizEditors, s.updateQuestionPage)
+		app.Post("/manage/questions/:id/delete", quizEditors, s.deleteQuestionPage)
+		app.Post("/manage/questions/:id/move", quizEditors, s.moveQuestionPage)
+		app.Get("/quizzes/:id", signedIn, s.showQuizPage)
+		app.Post("/quizzes/:id/attempts", signedIn, s.startAttemptPage)
+		app.Get("/attempts/:id", signedIn, s.showAttemptPage)
+		app.Post("/attempts/:id", signedIn, s.answerAttemptPage)
+		app.Post("/attempts/:id/save", signedIn, s.autosaveAttempt) // quiz.js
+		api.Get("/courses/:id/quizzes", signedIn, s.listQuizzes)
+		api.Post("/courses/:id/quizzes", quizEditors, s.createQuiz)
+		api.Get("/quizzes/:id", signedIn, s.showQuiz)
+		api.Patch("/quizzes/:id", quizEditors, s.updateQuiz)
+		api.Delete("/quizzes/:id", quizEditors, s.deleteQuiz)
+		api.Post("/quizzes/:id/attempts", signedIn, s.startAttempt)
+		api.Get("/quizzes/:id/attempts", signedIn, s.listAttempts)
+		api.Get("/quizzes/:id/results", quizEditors, s.quizResults)
+		api.Get("/quizzes/:id/results.csv", quizEditors, s.quizResultsCSV)
+		api.Get("/attempts/:id", signedIn, s.showAttempt)
+		api.Put("/attempts/:id/answers", signedIn, s.saveAnswers)
+		api.Post("/attempts/:id/submit", signedIn, s.submitAttempt)
+	}
 
 	// ---- Certificates and verification (issue 6) ----
 	if s.certs != nil {

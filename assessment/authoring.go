@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -139,6 +140,9 @@ func (s *Service) CreateQuiz(ctx context.Context, actor courses.Actor, courseID 
 	if err := s.editableCourse(ctx, actor, courseID); err != nil {
 		return nil, err
 	}
+	if questions != nil {
+		questions = slices.Clone(questions) // ids are filled in below: leave the caller's alone
+	}
 	for i := range questions {
 		questions[i].ID = 0 // a new quiz's questions are new
 	}
@@ -222,6 +226,7 @@ func (s *Service) UpdateQuiz(ctx context.Context, actor courses.Actor, quizID in
 
 // replacePool validates and stores a quiz's new question pool.
 func (s *Service) replacePool(ctx context.Context, tx bun.IDB, q *Quiz, p QuizParams, pool, questions []Question) error {
+	questions = slices.Clone(questions) // new ones get ids below: leave the caller's alone
 	if err := s.validateQuiz(ctx, tx, q.CourseID, p, questions, false); err != nil {
 		return err
 	}

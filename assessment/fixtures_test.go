@@ -123,7 +123,6 @@ func (w *world) learnerOf(institutionID *int64) (courses.Actor, *courses.Enrolme
 
 func boolPtr(b bool) *bool      { return &b }
 func numPtr(f float64) *float64 { return &f }
-func int64Ptr(i int64) *int64   { return &i }
 func opts(correct ...bool) []assessment.Option {
 	out := make([]assessment.Option, len(correct))
 	for i, c := range correct {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
+	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations"
 )
@@ -69,6 +70,9 @@ func serve(ctx context.Context, args []string) error {
 	}
 	// A completed enrolment gets its certificate in the completion's transaction.
 	coursesSvc.OnCompleted(certSvc.IssueOnCompletion)
+	// Quizzes: passing every required quiz is part of completing a course.
+	assessmentSvc := assessment.NewService(db, coursesSvc, assessment.Options{})
+	coursesSvc.AddRequirement(assessmentSvc.RequiredQuizzes)
 	if _, err := certSvc.EnsureKey(ctx); err != nil {
 		return err
 	}
@@ -86,7 +90,8 @@ func serve(ctx context.Context, args []string) error {
 		TrustedProxies: cfg.TrustedProxies,
 		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
-	}, app.Deps{DB: db, Accounts: accountsSvc, Courses: coursesSvc, Logger: log, Certificates: certSvc})
+	}, app.Deps{DB: db, Accounts: accountsSvc, Courses: coursesSvc, Logger: log, Certificates: certSvc,
+		Assessment: assessmentSvc})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,425 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/app/i18n"
+	"github.com/aula-platform/aula/assessment"
+	"github.com/aula-platform/aula/courses"
+)
+
+// Learners' pages: a quiz's overview with their attempts, the attempt
+// form, and the result with its review. They work without JavaScript;
+// quiz.js adds a live countdown and saves as the learner goes.
+
+// quizPage is a quiz's overview.
+type quizPage struct {
+	Page
+	Quiz   *assessment.Quiz
+	Course *courses.Course
+	// Instructions are the quiz's instructions, one paragraph per line.
+	Instructions []string
+	// Facts about the quiz, ready to show.
+	PassMark, TimeLimit, Attempts, Questions, Review string
+	CanEdit                                          bool
+	Standing                                         *assessment.Standing
+	Rows                                             []attemptRow
+	// Notice explains why an action was refused (no attempts left).
+	Notice string
+}
+
+// attemptRow is one of the learner's attempts in the overview.
+type attemptRow struct {
+	Number  int
+	URL     string
+	Started string
+	Status  string
+	Result  string
+	Passed  bool
+	Open    bool
+}
+
+func (s *server) showQuizPage(c *fiber.Ctx) error {
+	return s.renderQuizPage(c, "", fiber.StatusOK)
+}
+
+func (s *server) renderQuizPage(c *fiber.Ctx, notice string, status int) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	ov, err := s.assessment.Overview(ctx, quizActor(c), id)
+	if err != nil {
+		return err
+	}
+	acc, err := s.courses.Access(ctx, quizActor(c), ov.Quiz.CourseID)
+	if err != nil {
+		return err
+	}
+	q := ov.Quiz
+	tr := s.i18n.Printer(lang(c))
+	p := s.page(c, "quiz.title")
+	p.Title = q.Title
+	page := quizPage{Page: p, Quiz: q, Course: acc.Course, CanEdit: ov.CanEdit, Standing: ov.Standing, Notice: notice,
+		PassMark: formatPercent(tr.Lang, float64(q.PassPercent)), Review: tr.T("quiz.review_learner." + string(q.Review))}
+	for _, line := range strings.Split(q.Instructions, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			page.Instructions = append(page.Instructions, line)
+		}
+	}
+	page.TimeLimit = tr.T("quiz.no_time_limit")
+	if q.TimeLimitSeconds > 0 {
+		page.TimeLimit = formatDuration(tr, q.TimeLimit())
+	}
+	page.Attempts = tr.T("quiz.unlimited")
+	if q.MaxAttempts > 0 {
+		page.Attempts = strconv.Itoa(q.MaxAttempts)
+	}
+	perAttempt := q.QuestionCount
+	if q.DrawCount > 0 && q.DrawCount < perAttempt {
+		perAttempt = q.DrawCount
+	}
+	page.Questions = strconv.Itoa(perAttempt)
+	if st := ov.Standing; st != nil {
+		for i := range st.Attempts {
+			a := &st.Attempts[i]
+			row := attemptRow{Number: a.Number, URL: attemptPath(a.ID), Started: formatTime(a.StartedAt),
+				Status: tr.T("quiz.status." + attemptStatus(a)), Passed: a.Passed, Open: !a.Submitted()}
+			if a.Submitted() {
+				row.Result = tr.T("quiz.score_of", formatDecimal(tr.Lang, a.Score), a.MaxScore, formatPercent(tr.Lang, a.Percent))
+			}
+			page.Rows = append(page.Rows, row)
+		}
+	}
+	c.Status(status)
+	return s.render(c, "pages/quizzes/show", page)
+}
+
+// startAttemptPage starts (or resumes) the learner's attempt and opens it.
+func (s *server) startAttemptPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, _, err := s.assessment.Start(c.UserContext(), quizActor(c), id)
+	switch {
+	case errors.Is(err, assessment.ErrNoAttemptsLeft), errors.Is(err, assessment.ErrConcurrentStart):
+		he, _ := asHTTPError(err)
+		return s.renderQuizPage(c, s.i18n.Printer(lang(c)).T(he.Msg.Key), he.Status)
+	case err != nil:
+		return err
+	}
+	return c.Redirect(attemptPath(a.ID), fiber.StatusSeeOther)
+}
+
+// attemptPage is an open attempt as its learner answers it, or a closed
+// one with its result (and review when allowed).
+type attemptPage struct {
+	Page
+	Quiz      *assessment.Quiz
+	Attempt   *assessment.Attempt
+	Questions []questionView
+	// Open attempts: time left, and the sequence number of the next save.
+	SecondsLeft int
+	TimeLeft    string
+	Deadline    string
+	NextSeq     int64
+	// Closed attempts: the result, and whether answers are shown.
+	Result  string
+	Passed  bool
+	Review  bool
+	Owner   bool
+	Learner bool // the viewer took it (not an editor looking)
+	// Notice tells why a save or submit was not done; Errors is set when
+	// answers do not fit (shown beside each question).
+	Notice   string
+	HasError bool
+	// CanRetry: the learner may start another attempt.
+	CanRetry bool
+	QuizURL  string
+}
+
+// questionView is one question of an attempt page.
+type questionView struct {
+	Number int
+	ID     int64
+	Field  string
+	Kind   string
+	Prompt string
+	Points string
+	// Options in this attempt's order, checked as answered.
+	Options []optionView
+	// Value is the text or number typed; True and False say which
+	// true_false answer is checked.
+	Value       string
+	True, False bool
+	Error       string
+	// Review (closed attempts, when the quiz allows it).
+	Score     string
+	Correct   bool
+	Right     string // the correct answer, for kinds without options
+	Answered  bool
+	YourValue string // the learner's answer, for kinds without options
+}
+
+// optionView is one option of a question.
+type optionView struct {
+	Index   int
+	InputID string
+	Text    string
+	Checked bool
+	Correct bool // review only
+}
+
+func (s *server) showAttemptPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.assessment.Attempt(c.UserContext(), quizActor(c), id)
+	if err != nil {
+		return err
+	}
+	return s.renderAttempt(c, d, nil, nil, "", fiber.StatusOK)
+}
+
+// renderAttempt renders the attempt form (open attempts of the viewer) or
+// the result page. values are the form's fields to show (nil: the saved
+// answers); errs are messages by question id.
+func (s *server) renderAttempt(c *fiber.Ctx, d *assessment.AttemptDetail, values map[string][]string, errs map[int64]string, notice string, status int) error {
+	tr := s.i18n.Printer(lang(c))
+	a := d.Attempt
+	p := s.page(c, "quiz.attempt.title")
+	p.Title = tr.T("quiz.attempt.heading", d.Quiz.Title, a.Number)
+	page := attemptPage{Page: p, Quiz: d.Quiz, Attempt: a, SecondsLeft: d.SecondsLeft, Review: d.Review,
+		Owner: d.Owner, Learner: d.Owner, Notice: notice, NextSeq: a.LastSaveSeq + 1, QuizURL: quizPath(d.Quiz.ID)}
+	if values == nil {
+		values = map[string][]string{}
+		for id, ans := range d.Answers {
+			values[assessment.FormField(id)] = assessment.FormValues(ans)
+		}
+	}
+	page.HasError = len(errs) > 0
+	if d.SecondsLeft >= 0 {
+		page.TimeLeft = formatDuration(tr, time.Duration(d.SecondsLeft)*time.Second)
+		page.Deadline = formatTime(*a.Deadline)
+	}
+	if a.Submitted() {
+		page.Result = tr.T("quiz.score_of", formatDecimal(tr.Lang, a.Score), a.MaxScore, formatPercent(tr.Lang, a.Percent))
+		page.Passed = a.Passed
+		if d.Owner {
+			if ov, err := s.assessment.Overview(c.UserContext(), quizActor(c), d.Quiz.ID); err == nil && ov.Standing != nil {
+				page.CanRetry = ov.Standing.CanStart()
+			}
+		}
+	}
+	for i, pq := range d.Questions {
+		page.Questions = append(page.Questions, questionViewOf(tr, d, i+1, pq, values, errs[pq.Question.ID]))
+	}
+	c.Status(status)
+	if d.Owner && !a.Submitted() {
+		return s.render(c, "pages/quizzes/attempt", page)
+	}
+	return s.render(c, "pages/quizzes/result", page)
+}
+
+func questionViewOf(tr i18n.Printer, d *assessment.AttemptDetail, number int, pq assessment.Presented, values map[string][]string, errMsg string) questionView {
+	q := pq.Question
+	field := assessment.FormField(q.ID)
+	given := values[field]
+	v := questionView{Number: number, ID: q.ID, Field: field, Kind: string(q.Kind), Prompt: q.Prompt, Error: errMsg,
+		Points: tr.T("quiz.points", q.Points)}
+	chosen := map[string]bool{}
+	for _, g := range given {
+		chosen[strings.TrimSpace(g)] = true
+	}
+	for _, o := range pq.Public().Options {
+		idx := strconv.Itoa(o.Index)
+		v.Options = append(v.Options, optionView{Index: o.Index, InputID: fmt.Sprintf("%s-%d", field, o.Index), Text: o.Text,
+			Checked: chosen[idx], Correct: q.Options[o.Index].Correct})
+	}
+	switch q.Kind {
+	case assessment.KindTrueFalse:
+		v.True, v.False = chosen["true"], chosen["false"]
+	case assessment.KindShortText, assessment.KindNumeric:
+		v.Value = first(given)
+	}
+	if !d.Review {
+		for i := range v.Options {
+			v.Options[i].Correct = false // never in the page before the review rule allows it
+		}
+		return v
+	}
+	ans, answered := d.Answers[q.ID]
+	score := questionScore(d, q)
+	v.Answered, v.Correct = answered, score >= float64(q.Points)
+	v.Score = tr.T("quiz.points_of", formatDecimal(tr.Lang, score), q.Points)
+	switch q.Kind {
+	case assessment.KindTrueFalse:
+		if q.AnswerBool != nil {
+			v.Right = tr.T("quiz.answer." + strconv.FormatBool(*q.AnswerBool))
+		}
+		if answered {
+			v.YourValue = tr.T("quiz.answer." + strconv.FormatBool(ans.Bool))
+		}
+	case assessment.KindShortText:
+		v.Right = strings.Join(q.Accepted, " · ")
+		v.YourValue = ans.Text
+	case assessment.KindNumeric:
+		if q.AnswerNumber != nil {
+			v.Right = formatDecimal(tr.Lang, *q.AnswerNumber)
+			if q.Tolerance > 0 {
+				v.Right += " ± " + formatDecimal(tr.Lang, q.Tolerance)
+			}
+		}
+		if answered {
+			v.YourValue = strconv.FormatFloat(ans.Number, 'f', -1, 64)
+			if decimalComma(tr.Lang) {
+				v.YourValue = strings.Replace(v.YourValue, ".", ",", 1)
+			}
+		}
+	}
+	return v
+}
+
+// answerAttemptPage saves or submits the attempt form ("action" says which).
+func (s *server) answerAttemptPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := checkAnswersBody(c); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	d, err := s.assessment.Attempt(ctx, quizActor(c), id)
+	if err != nil {
+		return err
+	}
+	if !d.Owner {
+		return errNotFound // editors may look, never answer
+	}
+	form := postedForm(c)
+	body := assessment.FormBody(form, questionsOf(d))
+	submit := first(form["action"]) == "submit"
+	var saved assessment.SaveResult
+	switch {
+	case d.Attempt.Submitted() && d.Attempt.TimedOut:
+		// Closed by its deadline, possibly just now by reading it.
+		err = assessment.ErrDeadlinePassed
+	case d.Attempt.Submitted():
+		err = &assessment.SubmittedError{AttemptID: d.Attempt.ID, Result: d.Attempt.Result()}
+	case submit:
+		_, err = s.assessment.Submit(ctx, currentUser(c).ID, id, body)
+	default:
+		seq, _ := strconv.ParseInt(first(form["seq"]), 10, 64)
+		saved, err = s.assessment.Save(ctx, currentUser(c).ID, id, seq, body)
+	}
+	if err != nil {
+		return s.attemptFormError(c, id, form, err)
+	}
+	switch {
+	case submit:
+		return s.redirectWithFlash(c, attemptPath(id), "quiz.flash.submitted")
+	case !saved.Saved:
+		return s.redirectWithFlash(c, attemptPath(id), "quiz.flash.stale")
+	}
+	return s.redirectWithFlash(c, attemptPath(id), "quiz.flash.saved")
+}
+
+// attemptFormError shows what went wrong with a save or submit: the form
+// again with a message by each answer that does not fit (422, the input
+// kept), or the result of an attempt already closed (409) or closed by its
+// deadline (422).
+func (s *server) attemptFormError(c *fiber.Ctx, id int64, form map[string][]string, err error) error {
+	tr := s.i18n.Printer(lang(c))
+	var ae *assessment.AnswerError
+	var notice string
+	status := fiber.StatusOK
+	switch {
+	case errors.As(err, &ae):
+		notice, status = tr.T("quiz.error.invalid_answers"), fiber.StatusUnprocessableEntity
+	case errors.Is(err, assessment.ErrAlreadySubmitted):
+		notice, status = tr.T("quiz.error.already_submitted"), fiber.StatusConflict
+		form = nil
+	case errors.Is(err, assessment.ErrDeadlinePassed):
+		notice, status = tr.T("quiz.error.deadline_passed"), fiber.StatusUnprocessableEntity
+		form = nil
+	default:
+		return err
+	}
+	d, derr := s.assessment.Attempt(c.UserContext(), quizActor(c), id)
+	if derr != nil {
+		return derr
+	}
+	errs := map[int64]string{}
+	if ae != nil {
+		for field, key := range ae.Fields {
+			qid, perr := strconv.ParseInt(strings.TrimPrefix(field, "answers."), 10, 64)
+			if perr != nil {
+				notice += " " + tr.T(key)
+				continue
+			}
+			errs[qid] = tr.T(key)
+		}
+	}
+	return s.renderAttempt(c, d, form, errs, notice, status)
+}
+
+func questionsOf(d *assessment.AttemptDetail) []assessment.Question {
+	out := make([]assessment.Question, len(d.Questions))
+	for i, p := range d.Questions {
+		out[i] = p.Question
+	}
+	return out
+}
+
+// autosaveAttempt is the save quiz.js sends as the learner goes: the form's
+// fields, answered in JSON so the script can tell what happened.
+func (s *server) autosaveAttempt(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := checkAnswersBody(c); err != nil {
+		return s.jsonError(c, err)
+	}
+	d, err := s.assessment.Attempt(c.UserContext(), quizActor(c), id)
+	if err != nil {
+		return s.jsonError(c, err)
+	}
+	if !d.Owner {
+		return s.jsonError(c, errNotFound)
+	}
+	form := postedForm(c)
+	seq, _ := strconv.ParseInt(first(form["seq"]), 10, 64)
+	res, err := s.assessment.Save(c.UserContext(), currentUser(c).ID, id, seq, assessment.FormBody(form, questionsOf(d)))
+	if err != nil {
+		return s.jsonError(c, err)
+	}
+	return c.JSON(res)
+}
+
+// jsonError answers a page's background request with the API's error shape.
+func (s *server) jsonError(c *fiber.Ctx, err error) error {
+	he, ok := asHTTPError(err)
+	if !ok {
+		return err
+	}
+	tr := s.i18n.Printer(lang(c))
+	detail := errorDetail{Code: he.Code, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
+	if len(he.Fields) > 0 {
+		detail.Fields = map[string]string{}
+		for f, m := range he.Fields {
+			detail.Fields[f] = tr.T(m.Key, m.Args...)
+		}
+	}
+	return c.Status(he.Status).JSON(errorBody{Error: detail})
+}
