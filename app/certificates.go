@@ -176,7 +176,7 @@ func (s *server) myCertificatesPage(c *fiber.Ctx) error {
 		return err
 	}
 	p := myCertificatesPage{Page: s.page(c, "certificates.mine.title")}
-	p.Nav = "my"
+	p.Nav = "certificates"
 	for i := range mine {
 		cert := &mine[i]
 		item := myCertificate{

@@ -138,7 +138,9 @@ func (s *server) verifyKey(c *fiber.Ctx) error {
 			PublicKeyPEM: certificates.PublicKeyPEM(pub), CreatedAt: k.CreatedAt.UTC(), RetiredAt: certUTC(k.RetiredAt)})
 	}
 	out.keyJSON = out.Keys[0]
-	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	// Briefly cacheable: after a rotation, new certificates name a key that
+	// clients must be able to fetch soon.
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return c.JSON(out)
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -179,5 +180,53 @@ func TestZipEntryName(t *testing.T) {
 	}
 	if got := zipEntryName(c, taken); got != "AULA-7KM3-Q9XH-2P Ana_Maria_ _Peña__ (2).pdf" {
 		t.Errorf("second name %q", got)
+	}
+}
+
+// TestZipWorkersShareTheQueue runs several workers at once, as several app
+// processes would: every job is made once, by one of them.
+func TestZipWorkersShareTheQueue(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	admin := f.admin()
+	var jobs []*ZipJob
+	for range 4 {
+		c, _ := f.course(1, nil)
+		if _, err := f.svc.Issue(ctx, IssueParams{UserID: f.user("Ana").ID, CourseID: c.ID, By: admin.ID}); err != nil {
+			t.Fatal(err)
+		}
+		job, err := f.svc.StartZip(ctx, c.ID, admin.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, job)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				ran, err := f.svc.WorkZip(ctx)
+				if err != nil {
+					errs <- err
+				}
+				if !ran || err != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		got, err := f.svc.ZipJob(ctx, j.ID)
+		if err != nil || got.Status != ZipDone || got.Attempt != 1 || got.Done != 1 {
+			t.Errorf("job %d: %+v %v", j.ID, got, err)
+		}
 	}
 }
