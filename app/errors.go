@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/accounts"
-	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"

@@ -70,15 +70,6 @@ func serve(ctx context.Context, args []string) error {
 	}
 	// A completed enrolment gets its certificate in the completion's transaction.
 	coursesSvc.OnCompleted(certSvc.IssueOnCompletion)
-	if _, err := certSvc.EnsureKey(ctx); err != nil {
-		return err
-	}
-	certSvc, err := newCertificates(db, cfg, log)
-	if err != nil {
-		return err
-	}
-	// A completed enrolment gets its certificate in the completion's transaction.
-	coursesSvc.OnCompleted(certSvc.IssueOnCompletion)
 	// Quizzes: passing every required quiz is part of completing a course.
 	assessmentSvc := assessment.NewService(db, coursesSvc, assessment.Options{})
 	coursesSvc.AddRequirement(assessmentSvc.RequiredQuizzes)
