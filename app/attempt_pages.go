@@ -108,7 +108,7 @@ func (s *server) startAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := s.assessment.Start(c.UserContext(), quizActor(c), id)
+	d, _, err := s.assessment.Start(c.UserContext(), quizActor(c), id)
 	switch {
 	case errors.Is(err, assessment.ErrNoAttemptsLeft), errors.Is(err, assessment.ErrConcurrentStart):
 		he, _ := asHTTPError(err)
@@ -116,7 +116,7 @@ func (s *server) startAttemptPage(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	return c.Redirect(attemptPath(a.ID), fiber.StatusSeeOther)
+	return c.Redirect(attemptPath(d.Attempt.ID), fiber.StatusSeeOther)
 }
 
 // attemptPage is an open attempt as its learner answers it, or a closed

@@ -161,11 +161,7 @@ func (s *server) startAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, created, err := s.assessment.Start(c.UserContext(), quizActor(c), id)
-	if err != nil {
-		return err
-	}
-	d, err := s.assessment.Attempt(c.UserContext(), quizActor(c), a.ID)
+	d, created, err := s.assessment.Start(c.UserContext(), quizActor(c), id)
 	if err != nil {
 		return err
 	}

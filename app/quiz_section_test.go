@@ -117,11 +117,11 @@ func TestQuizSectionStandings(t *testing.T) {
 	final := create("Examen final", nil, question)
 	create("Del módulo", &mod.ID, question)
 	create("Sin preguntas", nil, nil)
-	a, _, err := as.Start(ctx, courses.ActorFor(learner), final.ID)
+	d, _, err := as.Start(ctx, courses.ActorFor(learner), final.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := as.Submit(ctx, learner.ID, a.ID, []byte(`{"answers": {"`+fmt.Sprint(final.Questions[0].ID)+`": true}}`)); err != nil {
+	if _, err := as.Submit(ctx, learner.ID, d.Attempt.ID, []byte(`{"answers": {"`+fmt.Sprint(final.Questions[0].ID)+`": true}}`)); err != nil {
 		t.Fatal(err)
 	}
 

@@ -15,11 +15,13 @@ import (
 // questions, fixes their order and their options' order, and sets the
 // deadline. A learner who has an open attempt gets it back instead (created
 // is false), so a double click or a second tab never spends an attempt.
+// The attempt comes as its learner sees it, as Attempt returns it.
 //
 // Attempts are numbered inside a transaction that holds the learner's
 // enrolment locked, so two simultaneous starts cannot both take the last
 // attempt; the unique (quiz, learner, number) constraint backs that up.
-func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) (a *Attempt, created bool, err error) {
+func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) (d *AttemptDetail, created bool, err error) {
+	var a *Attempt
 	quiz, acc, err := s.quizAccess(ctx, actor, quizID)
 	if err != nil {
 		return nil, false, err
@@ -87,7 +89,10 @@ func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) 
 	if err != nil {
 		return nil, false, fmt.Errorf("assessment: start quiz %d: %w", quizID, err)
 	}
-	return a, created, nil
+	if d, err = s.detail(ctx, a, quiz, true); err != nil {
+		return nil, false, err
+	}
+	return d, created, nil
 }
 
 // takeable says whether the actor may take the quiz: it must be open and
@@ -156,6 +161,12 @@ func (s *Service) Attempt(ctx context.Context, actor courses.Actor, attemptID in
 			return nil, err
 		}
 	}
+	return s.detail(ctx, a, quiz, owner)
+}
+
+// detail builds the view of attempt a of quiz for its learner (owner) or
+// for an editor of the quiz.
+func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, owner bool) (*AttemptDetail, error) {
 	qs, err := s.attemptQuestions(ctx, a)
 	if err != nil {
 		return nil, err

@@ -37,8 +37,8 @@ func TestStartFixesTheAttempt(t *testing.T) {
 	}
 	// Starting again (a reload, a second tab) gives back the same attempt.
 	again, created, err := w.svc.Start(ctx, learner, q.ID)
-	if err != nil || created || again.ID != a.ID {
-		t.Fatalf("second start: %v, created %v, attempt %d; want attempt %d resumed", err, created, again.ID, a.ID)
+	if err != nil || created || again.Attempt.ID != a.ID {
+		t.Fatalf("second start: %v, created %v, attempt %d; want attempt %d resumed", err, created, again.Attempt.ID, a.ID)
 	}
 	second, err := w.svc.Attempt(ctx, learner, a.ID)
 	if err != nil {
@@ -249,7 +249,7 @@ func TestAttemptLimitUnderConcurrency(t *testing.T) {
 			<-gate
 			a, c, err := w.svc.Start(ctx, learner, q.ID)
 			if err == nil {
-				ids[i], created[i] = a.ID, c
+				ids[i], created[i] = a.Attempt.ID, c
 			}
 			errs[i] = err
 		}()

@@ -203,12 +203,12 @@ func (w *world) attemptQuestions(actor courses.Actor, attemptID int64) []assessm
 // start begins a new attempt and fails the test unless one is created.
 func (w *world) start(actor courses.Actor, quizID int64) *assessment.Attempt {
 	w.t.Helper()
-	a, created, err := w.svc.Start(context.Background(), actor, quizID)
+	d, created, err := w.svc.Start(context.Background(), actor, quizID)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	if !created {
-		w.t.Fatalf("start of quiz %d resumed attempt %d, want a new one", quizID, a.ID)
+		w.t.Fatalf("start of quiz %d resumed attempt %d, want a new one", quizID, d.Attempt.ID)
 	}
-	return a
+	return d.Attempt
 }
