@@ -442,3 +442,47 @@ func TestQuizValidationOverAPI(t *testing.T) {
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	mustContain(t, res, `"questions"`)
 }
+
+// TestQuizAPIEditing: the pool is replaced by PATCH (questions with an id
+// kept and changed, others added or removed), settings change alone, and a
+// quiz someone attempted is archived by DELETE, its results kept.
+func TestQuizAPIEditing(t *testing.T) {
+	e := newQuizEnv(t)
+	teacherToken, teacher := e.token(accounts.RoleInstructor)
+	course, _ := quizCourse(t, e.db, teacher, 0)
+	q := e.createQuizAPI(teacherToken, course.ID, nil)
+	path := "/api/v1/quizzes/" + itoa(q.ID)
+
+	res := e.api(http.MethodPatch, path, teacherToken, map[string]any{"title": "Avaliação revista", "max_attempts": 1})
+	wantStatus(t, res, http.StatusOK)
+	mustContain(t, res, `"title":"Avaliação revista"`, `"max_attempts":1`, `"pass_percent":60`, `"question_count":5`)
+
+	res = e.api(http.MethodPatch, path, teacherToken, map[string]any{"questions": []map[string]any{
+		{"id": q.Questions[2].ID, "kind": "true_false", "prompt": "A pensão é paga em dezembro.", "points": 3, "answer": false},
+		{"kind": "numeric", "prompt": "Quantos meses?", "points": 1, "answer": 13},
+	}})
+	wantStatus(t, res, http.StatusOK)
+	var got apiQuiz
+	decode(t, res, &got)
+	if len(got.Questions) != 2 || got.Questions[0].ID != q.Questions[2].ID || got.Questions[1].ID == 0 {
+		t.Fatalf("pool after PATCH: %s", res.body)
+	}
+	mustContain(t, res, "A pensão é paga em dezembro.", `"points":3`)
+
+	token, _ := e.learnerToken(course.ID)
+	res = e.api(http.MethodGet, "/api/v1/courses/"+itoa(course.ID)+"/quizzes", token, nil)
+	wantStatus(t, res, http.StatusOK)
+	mustContain(t, res, `"total":1`, "Avaliação revista", `"attempts_left":1`)
+	mustNotContain(t, res, `"answer"`, "dezembro")
+
+	var a apiAttempt
+	decode(t, e.api(http.MethodPost, path+"/attempts", token, nil), &a)
+	wantStatus(t, e.api(http.MethodPost, "/api/v1/attempts/"+itoa(a.ID)+"/submit", token, `{"answers": {}}`), http.StatusOK)
+	wantStatus(t, e.api(http.MethodDelete, path, token, nil), http.StatusForbidden)
+	wantStatus(t, e.api(http.MethodDelete, path, teacherToken, nil), http.StatusNoContent)
+	wantStatus(t, e.api(http.MethodGet, path, token, nil), http.StatusNotFound)
+	res = e.api(http.MethodGet, path+"/results", teacherToken, nil)
+	wantStatus(t, res, http.StatusOK)
+	mustContain(t, res, `"total":1`)
+	wantStatus(t, e.api(http.MethodGet, "/api/v1/attempts/"+itoa(a.ID), token, nil), http.StatusOK)
+}

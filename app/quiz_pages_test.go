@@ -211,3 +211,38 @@ func newFormRequest(method, path, body string) *http.Request {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return req
 }
+
+// TestAutosave is the save quiz.js sends: the form's fields with the CSRF
+// token and a sequence number, answered in JSON.
+func TestAutosave(t *testing.T) {
+	e := newQuizEnv(t)
+	teacherToken, teacher := e.token(accounts.RoleInstructor)
+	course, _ := quizCourse(t, e.db, teacher, 0)
+	q := e.createQuizAPI(teacherToken, course.ID, nil)
+	learner, u := e.signedIn(accounts.RoleLearner)
+	e.enrol(u, course.ID)
+	res := learner.post("/quizzes/"+itoa(q.ID)+"/attempts", nil)
+	attempt := res.Header.Get("Location")
+	page := learner.get(attempt)
+	m := regexp.MustCompile(`id="(q[0-9]+)" name="q[0-9]+" value="" inputmode="decimal"`).FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatal("no numeric field on the attempt page")
+	}
+	numeric := m[1]
+	save := func(seq, value string) response {
+		return learner.post(attempt+"/save", url.Values{"seq": {seq}, numeric: {value}})
+	}
+	res = save("1732700000000", "1695,5")
+	wantStatus(t, res, http.StatusOK)
+	mustContain(t, res, `"saved":true`, `"last_save_seq":1732700000000`)
+	res = save("1732699999999", "1")
+	wantStatus(t, res, http.StatusOK)
+	mustContain(t, res, `"saved":false`)
+	res = save("1732700000001", "muitos")
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	mustContain(t, res, `"answers.`+strings.TrimPrefix(numeric, "q")+`"`)
+	mustContain(t, learner.get(attempt), `value="1695.5"`, `data-last-seq="1732700000000"`, `name="seq" value="1732700000001"`)
+
+	// Without the form's token the save is refused like any form.
+	wantStatus(t, learner.postRaw(attempt+"/save", url.Values{"seq": {"1732700000002"}}), http.StatusForbidden)
+}
