@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -235,33 +237,44 @@ func questionsOf(ps []Presented) []Question {
 
 // storedAnswers reads answers stored with an attempt. Stored answers were
 // decoded against the attempt's questions when saved; if a question has
-// since changed so that its answer no longer fits (an option removed), that
-// answer is dropped and the others kept.
+// since changed so that its answer no longer fits (an option removed, the
+// kind changed) or is gone, that answer is dropped and the others kept.
 func storedAnswers(raw json.RawMessage, questions []Question) Answers {
-	if len(raw) == 0 {
-		return Answers{}
-	}
-	body := append(append([]byte(`{"answers":`), raw...), '}')
-	answers, err := DecodeAnswers(body, questions)
-	if err == nil {
-		return answers
-	}
-	var ae *AnswerError
 	var members map[string]json.RawMessage
-	if !errors.As(err, &ae) || json.Unmarshal(raw, &members) != nil {
+	if len(raw) == 0 || json.Unmarshal(raw, &members) != nil {
 		return Answers{}
 	}
-	for field := range ae.Fields {
-		delete(members, field[len("answers."):])
+	known := make(map[string]bool, len(questions))
+	for _, q := range questions {
+		known[strconv.FormatInt(q.ID, 10)] = true
 	}
-	again, err := json.Marshal(map[string]any{"answers": members})
-	if err != nil {
-		return Answers{}
+	for key := range members {
+		if !known[key] {
+			delete(members, key)
+		}
 	}
-	if answers, err = DecodeAnswers(again, questions); err != nil {
-		return Answers{}
+	for range 2 {
+		body, err := json.Marshal(map[string]any{"answers": members})
+		if err != nil {
+			return Answers{}
+		}
+		answers, err := DecodeAnswers(body, questions)
+		if err == nil {
+			return answers
+		}
+		var ae *AnswerError
+		if !errors.As(err, &ae) {
+			return Answers{}
+		}
+		for field := range ae.Fields {
+			key, ok := strings.CutPrefix(field, "answers.")
+			if !ok {
+				return Answers{} // the whole body, which the filter above rules out
+			}
+			delete(members, key)
+		}
 	}
-	return answers
+	return Answers{}
 }
 
 // SaveResult tells a learner whether a save was kept.
