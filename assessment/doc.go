@@ -2,11 +2,21 @@
 // quiz must follow, the questions an attempt presents, the answers a learner
 // submits and how they are graded.
 //
-// The files question.go, answers.go, grading.go and normalize.go are the pure
-// core: no database, no clock, no web framework, so every rule that decides a
-// learner's score can be tested and fuzzed on its own. Persistence (quizzes,
-// attempts, deadlines) is built on top of it and calls these functions rather
-// than re-implementing any rule.
+// The files question.go, answers.go, grading.go, normalize.go and form.go
+// are the pure core: no database, no clock, no web framework, so every rule
+// that decides a learner's score can be tested and fuzzed on its own.
+// Persistence is built on top of it and calls these functions rather than
+// re-implementing any rule:
+//
+//   - models.go and store.go: quizzes, questions and attempts in PostgreSQL;
+//   - authoring.go: who may write quizzes and how their pool changes;
+//   - attempt.go: starting (attempt limits under concurrency), saving with
+//     sequence numbers, submitting once, deadlines with a grace period;
+//   - learner.go: a learner's standing, and RequiredQuizzes, the
+//     courses.Requirement that makes passing required quizzes part of
+//     completing a course;
+//   - results.go and results_csv.go: attempts, per-question statistics and
+//     the CSV export.
 //
 // Problems are reported as message keys ("quiz.single_needs_one_correct",
 // "answers.index_out_of_range"), never as sentences: the web layer translates
