@@ -200,6 +200,8 @@ type manageCoursePage struct {
 	// FileError explains why an upload was refused.
 	FileError   string
 	MaxUploadMB int64
+	// Quizzes of the course, with edit and results links.
+	Quizzes quizSection
 }
 
 // renderManage shows the dashboard; actionErr (may be nil) is the reason
@@ -227,6 +229,9 @@ func (s *server) renderManage(c *fiber.Ctx, acc *courses.Access, actionErr error
 		Instructors: instructors, Modules: mods, Assets: assetViews(assets), HasEnrolments: enrolled,
 		MaxUploadMB: s.courses.UploadMaxBytes() >> 20}
 	page.Title = co.Title
+	if page.Quizzes, err = s.courseQuizzes(c, acc); err != nil {
+		return err
+	}
 	if uploaded, err := strconv.ParseInt(c.Query("uploaded"), 10, 64); err == nil {
 		for i := range page.Assets {
 			if page.Assets[i].ID == uploaded {

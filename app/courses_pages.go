@@ -31,6 +31,8 @@ type coursePage struct {
 	// one left ("continue where you left off").
 	Done     map[int64]bool
 	Continue *courses.Module
+	// Quizzes of the course, with the viewer's standing.
+	Quizzes quizSection
 }
 
 func (s *server) showCoursePage(c *fiber.Ctx) error {
@@ -56,6 +58,9 @@ func (s *server) showCoursePage(c *fiber.Ctx) error {
 		if page.Done, err = s.completedModules(c, acc.Enrolment); err != nil {
 			return err
 		}
+	}
+	if page.Quizzes, err = s.courseQuizzes(c, acc); err != nil {
+		return err
 	}
 	for i, m := range mods {
 		page.TotalMinutes += m.EstimatedMinutes
@@ -83,6 +88,8 @@ type modulePage struct {
 	CanComplete bool
 	// Done: the reader completed this module already.
 	Done bool
+	// Quizzes attached to this module.
+	Quizzes quizSection
 }
 
 func (s *server) showModulePage(c *fiber.Ctx) error {
@@ -104,11 +111,15 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	quizzes, err := s.moduleQuizzes(c, r.Access, r.Module.ID)
+	if err != nil {
+		return err
+	}
 	p := s.page(c, "courses.module.title")
 	p.Title = r.Module.Title + " · " + r.Access.Course.Title
 	p.Nav = "catalog"
 	return s.render(c, "pages/courses/module", modulePage{
-		Done: done[r.Module.ID],
+		Done: done[r.Module.ID], Quizzes: quizzes,
 		Page: p, Course: r.Access.Course, Module: r.Module,
 		// body_html was sanitised by courses.RenderMarkdown when the module
 		// was saved; it is the only way it is ever written.
