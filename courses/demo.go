@@ -40,11 +40,14 @@ var demoInstitutions = []accounts.InstitutionParams{
 	{Name: "Instituto Lusófono de Segurança Social", Acronym: "ILSS", Country: "MZ"},
 }
 
+// DemoTeacherEmail is the demo instructor, who teaches every demo course.
+const DemoTeacherEmail = "docente@aula.localhost"
+
 var demoPeople = []struct {
 	Email, Name, Institution, Locale string
 	Role                             accounts.Role
 }{
-	{"docente@aula.localhost", "Lucía Fernández Peña", "CAPS", "es", accounts.RoleInstructor},
+	{DemoTeacherEmail, "Lucía Fernández Peña", "CAPS", "es", accounts.RoleInstructor},
 	{"formando@aula.localhost", "João Conceição", "ILSS", "pt", accounts.RoleLearner},
 }
 

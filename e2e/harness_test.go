@@ -191,22 +191,22 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 }
 
 // clickAndWaitForNewPage clicks what sel matches and waits until the
-// browser shows another address, so the next read sees the new page.
+// browser has loaded another document (even at the same address, as after
+// a POST that redirects back), so the next read sees the new page.
 func clickAndWaitForNewPage(t *testing.T, ctx context.Context, step, sel string) {
 	t.Helper()
-	before, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.aulaOldPage = true`)); err != nil {
 		t.Fatalf("%s: %v", step, err)
 	}
 	do(t, ctx, step, chromedp.Click(chromedp.CSS(sel)))
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		now, err := chromedp.Run(ctx, chromedp.Location())
-		if err == nil && now != before {
+		old, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.aulaOldPage === true`))
+		if err == nil && !old {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: still at %s after 30 s", step, before)
+			t.Fatalf("%s: no new page after 30 s", step)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

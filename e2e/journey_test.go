@@ -48,15 +48,47 @@ func TestJourney(t *testing.T) {
 	)
 	mustContain(t, "course page after enrolling", textOf(t, ctx, "main"), "Está inscrito", "Progresso: 0%")
 
-	// They read every module, marking each complete, until the course is done.
+	// They read every module, marking each complete.
 	do(t, ctx, "start the first module", chromedp.Click(chromedp.CSS("section.enrolment a.button")), chromedp.WaitVisible(chromedp.CSS("article.module")))
 	for i := 0; i < 10; i++ {
-		main := textOf(t, ctx, "main")
-		if strings.Contains(main, "Parabéns! Concluiu o curso.") {
+		more, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector("section.complete button")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !more {
 			break
 		}
 		clickAndWaitForNewPage(t, ctx, "mark a module complete", "section.complete button")
 	}
+
+	// The course also requires its final quiz: they take it and pass.
+	do(t, ctx, "open the course's quiz",
+		chromedp.Navigate(s.URL+"/courses/extensao-da-protecao-social"),
+		chromedp.WaitVisible(chromedp.CSS("section.quizzes a")),
+	)
+	mustContain(t, "course page before the quiz", textOf(t, ctx, "main"), "Progresso: 75%")
+	clickAndWaitForNewPage(t, ctx, "open the quiz", "section.quizzes a")
+	clickAndWaitForNewPage(t, ctx, "start an attempt", "form[action$='/attempts'] button")
+	do(t, ctx, "answer the questions",
+		chromedp.Click(chromedp.Search(`//label[normalize-space()="A Recomendação n.º 202"]`)),
+		chromedp.Click(chromedp.CSS("input[type=radio][value=true]")),
+		chromedp.SendKeys(chromedp.CSS("#attempt-form input[autocomplete=off]:not([inputmode])"), "  Seguro Social "),
+	)
+	clickAndWaitForNewPage(t, ctx, "submit the attempt", "button[value=submit]")
+	mustContain(t, "quiz result", textOf(t, ctx, "main"), "Aprovado")
+
+	// The course is complete, and its certificate is issued and verifiable.
 	do(t, ctx, "see my courses", chromedp.Navigate(s.URL+"/my/courses"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	mustContain(t, "my courses", textOf(t, ctx, "main"), "Concluídos", "Extensão da proteção social")
+	do(t, ctx, "see my certificates", chromedp.Navigate(s.URL+"/my/certificates"), chromedp.WaitVisible(chromedp.CSS("main code")))
+	code := textOf(t, ctx, "main code")
+	if !strings.HasPrefix(code, "AULA-") {
+		t.Fatalf("certificate code %q", code)
+	}
+	do(t, ctx, "sign out", chromedp.Click(chromedp.CSS("form[action='/signout'] button")), chromedp.WaitVisible(chromedp.CSS("a[href='/signin']")))
+	do(t, ctx, "verify the certificate as a visitor, typing the code loosely",
+		chromedp.Navigate(s.URL+"/verify/"+strings.ToLower(strings.ReplaceAll(code, "-", ""))),
+		chromedp.WaitVisible(chromedp.CSS("main table")),
+	)
+	mustContain(t, "verify page", textOf(t, ctx, "main"), code, "João da Conceição Peña", "Extensão da proteção social")
 }

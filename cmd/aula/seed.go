@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/uptrace/bun"
 
@@ -33,12 +32,11 @@ func seedCmd(ctx context.Context, args []string) error {
 	if _, err := migrations.Up(ctx, db); err != nil {
 		return err
 	}
-	blobs, err := courses.NewDirStore(filepath.Join(cfg.DataDir, "blobs"))
+	svc, err := newServices(ctx, db, cfg, newLogger(cfg))
 	if err != nil {
 		return err
 	}
-	svc := courses.NewService(db, courses.Options{Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes})
-	report, err := seedDemo(ctx, svc, accounts.NewService(db, nil), cfg.BaseURL)
+	report, err := seedDemo(ctx, svc, cfg.BaseURL)
 	if err != nil {
 		return err
 	}
@@ -48,17 +46,26 @@ func seedCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// seedDemo loads the demo content and prints what it created, with the
-// demo users' passwords: shown this once, as only their hashes are kept.
-func seedDemo(ctx context.Context, svc *courses.Service, people *accounts.Service, baseURL string) (*courses.DemoReport, error) {
-	report, err := svc.SeedDemo(ctx, people, assets.Demo)
+// seedDemo loads the demo content, with a final quiz in each course, and
+// prints what it created, with the demo users' passwords: shown this once,
+// as only their hashes are kept.
+func seedDemo(ctx context.Context, svc *services, baseURL string) (*courses.DemoReport, error) {
+	report, err := svc.courses.SeedDemo(ctx, svc.accounts, assets.Demo)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	if report.Empty() {
+	teacher, err := accounts.NewStore(svc.courses.DB()).UserByEmail(ctx, courses.DemoTeacherEmail)
+	if err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	quizzes, err := svc.assessment.SeedDemo(ctx, courses.ActorFor(teacher))
+	if err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Empty() && quizzes == 0 {
 		return report, nil
 	}
-	fmt.Printf("\n  Demo content loaded: %d institutions, %d courses.\n", report.Institutions, len(report.Courses))
+	fmt.Printf("\n  Demo content loaded: %d institutions, %d courses, %d quizzes.\n", report.Institutions, len(report.Courses), quizzes)
 	for _, title := range report.Courses {
 		fmt.Printf("    course: %s\n", title)
 	}

@@ -6,15 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
-	"github.com/aula-platform/aula/assessment"
-	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations"
 )
 
@@ -50,36 +47,22 @@ func serve(ctx context.Context, args []string) error {
 		}
 	}
 
-	accountsSvc := accounts.NewService(db, nil)
+	svc, err := newServices(ctx, db, cfg, log)
+	if err != nil {
+		return err
+	}
 	// Checked before the admin is created: a new installation gets the demo content.
 	fresh, err := newDatabase(ctx, db)
 	if err != nil {
 		return err
 	}
-	if err := ensureAdmin(ctx, db, accountsSvc, cfg, log); err != nil {
-		return err
-	}
-	blobs, err := courses.NewDirStore(filepath.Join(cfg.DataDir, "blobs"))
-	if err != nil {
-		return err
-	}
-	coursesSvc := courses.NewService(db, courses.Options{Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes})
-	certSvc, err := newCertificates(db, cfg, log)
-	if err != nil {
-		return err
-	}
-	// A completed enrolment gets its certificate in the completion's transaction.
-	coursesSvc.OnCompleted(certSvc.IssueOnCompletion)
-	// Quizzes: passing every required quiz is part of completing a course.
-	assessmentSvc := assessment.NewService(db, coursesSvc, assessment.Options{})
-	coursesSvc.AddRequirement(assessmentSvc.RequiredQuizzes)
-	if _, err := certSvc.EnsureKey(ctx); err != nil {
+	if err := ensureAdmin(ctx, db, svc.accounts, cfg, log); err != nil {
 		return err
 	}
 	// Demo content only where asked for (make run sets AULA_DEMO=1): a
 	// production installation must not start with made-up people.
 	if fresh && cfg.Demo {
-		if _, err := seedDemo(ctx, coursesSvc, accountsSvc, cfg.BaseURL); err != nil {
+		if _, err := seedDemo(ctx, svc, cfg.BaseURL); err != nil {
 			return err
 		}
 	}
@@ -90,15 +73,15 @@ func serve(ctx context.Context, args []string) error {
 		TrustedProxies: cfg.TrustedProxies,
 		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
-	}, app.Deps{DB: db, Accounts: accountsSvc, Courses: coursesSvc, Logger: log, Certificates: certSvc,
-		Assessment: assessmentSvc})
+	}, app.Deps{DB: db, Accounts: svc.accounts, Courses: svc.courses, Assessment: svc.assessment,
+		Certificates: svc.certificates, Logger: log})
 	if err != nil {
 		return err
 	}
 
-	go sweepExpired(ctx, accountsSvc, log)
+	go sweepExpired(ctx, svc.accounts, log)
 	zipDone := make(chan struct{})
-	go func() { certSvc.RunZipWorker(ctx, zipPoll); close(zipDone) }()
+	go func() { svc.certificates.RunZipWorker(ctx, zipPoll); close(zipDone) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- web.Listen(cfg.Addr) }()
