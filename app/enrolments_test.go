@@ -42,11 +42,11 @@ func (e *env) enrolCourse(n int, instructors ...int64) (*courses.Course, []int64
 }
 
 type enrolmentJSON struct {
-	ID              int64  `json:"id"`
-	CourseID        int64  `json:"course_id"`
-	UserID          int64  `json:"user_id"`
-	Status          string `json:"status"`
-	ProgressPercent int    `json:"progress_percent"`
+	ID              int64   `json:"id"`
+	CourseID        int64   `json:"course_id"`
+	UserID          int64   `json:"user_id"`
+	Status          string  `json:"status"`
+	ProgressPercent int     `json:"progress_percent"`
 	CompletedAt     *string `json:"completed_at"`
 }
 

@@ -20,6 +20,8 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
+	"github.com/aula-platform/aula/assessment"
+	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations/testdb"
 )
@@ -34,17 +36,33 @@ type env struct {
 
 const testPassword = "correct horse battery"
 
+// newEnv wires every service as `aula serve` does (completion requires
+// the required quizzes and issues the certificate), so the route-walking
+// tests see every route.
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db := testdb.Open(t, "app")
+	log := slog.New(slog.NewTextHandler(testLog{t}, nil))
 	svc := accounts.NewService(db, nil)
+	blobs, err := courses.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := courses.NewService(db, courses.Options{Blobs: blobs})
+	as := assessment.NewService(db, cs, assessment.Options{})
+	cs.AddRequirement(as.RequiredQuizzes)
+	certs, err := certificates.NewService(db, certificates.Options{Renderer: testRenderer(t), BaseURL: "http://aula.test", Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.OnCompleted(certs.IssueOnCompletion)
 	a, err := app.New(app.Config{
 		BaseURL: "http://aula.test",
 		Secret:  []byte("test-secret-test-secret-test-secret!"),
 		// app.Test connects from 0.0.0.0: trusting it lets each test client
 		// have its own X-Forwarded-For address, so rate limits stay per test.
 		TrustedProxies: []string{"0.0.0.0"},
-	}, app.Deps{DB: db, Accounts: svc, Courses: courses.NewService(db, courses.Options{}), Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	}, app.Deps{DB: db, Accounts: svc, Courses: cs, Assessment: as, Certificates: certs, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
