@@ -91,6 +91,8 @@ var uploadRoutes = []struct{ method, pattern string }{
 	// Bulk enrolment files: 10,000 learners are about 1 MB.
 	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`},
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`},
+	// The issuer's logo and signature images (2 MB each).
+	{fiber.MethodPost, `^/admin/certificates/settings/?$`},
 }
 
 var uploadPatterns = func() []*regexp.Regexp {
