@@ -30,11 +30,11 @@ commands:
   user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale es|pt|en]
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
-  seed demo                    load demo institutions, users and one course per language (again: no change)
+  seed demo                    load demo institutions, users, one course per language and its quiz (again: no change)
   version                      print the version
 
 configuration: AULA_ADDR, AULA_BASE_URL, AULA_DATABASE_URL, AULA_DATA_DIR, AULA_SECRET,
-AULA_ADMIN_EMAIL, AULA_ADMIN_PASSWORD, AULA_TRUSTED_PROXIES, AULA_UPLOAD_MAX_MB,
+AULA_ADMIN_EMAIL, AULA_ADMIN_PASSWORD, AULA_TRUSTED_PROXIES, AULA_UPLOAD_MAX_MB, AULA_DEMO,
 AULA_LOG_FORMAT, AULA_LOG_LEVEL (see README.md)
 `
 
