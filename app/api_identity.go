@@ -38,6 +38,19 @@ func paramID(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
+// paramIDs reads two id parameters, as in /courses/:id/modules/:mid.
+func paramIDs(c *fiber.Ctx, first, second string) (int64, int64, error) {
+	a, err := paramID(c, first)
+	if err != nil {
+		return 0, 0, err
+	}
+	b, err := paramID(c, second)
+	if err != nil {
+		return 0, 0, err
+	}
+	return a, b, nil
+}
+
 type tokenResponse struct {
 	Token string         `json:"token"`
 	User  *accounts.User `json:"user"`

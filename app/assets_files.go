@@ -104,11 +104,7 @@ func (s *server) listAssets(c *fiber.Ctx) error {
 }
 
 func (s *server) deleteAsset(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	aid, err := paramID(c, "aid")
+	id, aid, err := paramIDs(c, "id", "aid")
 	if err != nil {
 		return err
 	}

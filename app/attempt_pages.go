@@ -55,11 +55,11 @@ func (s *server) renderQuizPage(c *fiber.Ctx, notice string, status int) error {
 		return err
 	}
 	ctx := c.UserContext()
-	ov, err := s.assessment.Overview(ctx, quizActor(c), id)
+	ov, err := s.assessment.Overview(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
-	acc, err := s.courses.Access(ctx, quizActor(c), ov.Quiz.CourseID)
+	acc, err := s.courses.Access(ctx, actor(c), ov.Quiz.CourseID)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *server) startAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, _, err := s.assessment.Start(c.UserContext(), quizActor(c), id)
+	d, _, err := s.assessment.Start(c.UserContext(), actor(c), id)
 	switch {
 	case errors.Is(err, assessment.ErrNoAttemptsLeft), errors.Is(err, assessment.ErrConcurrentStart):
 		he, _ := asHTTPError(err)
@@ -183,7 +183,7 @@ func (s *server) showAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.assessment.Attempt(c.UserContext(), quizActor(c), id)
+	d, err := s.assessment.Attempt(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (s *server) renderAttempt(c *fiber.Ctx, d *assessment.AttemptDetail, values
 		page.Result = tr.T("quiz.score_of", formatDecimal(tr.Lang, a.Score), a.MaxScore, formatPercent(tr.Lang, a.Percent))
 		page.Passed = a.Passed
 		if d.Owner {
-			if ov, err := s.assessment.Overview(c.UserContext(), quizActor(c), d.Quiz.ID); err == nil && ov.Standing != nil {
+			if ov, err := s.assessment.Overview(c.UserContext(), actor(c), d.Quiz.ID); err == nil && ov.Standing != nil {
 				page.CanRetry = ov.Standing.CanStart()
 			}
 		}
@@ -299,7 +299,7 @@ func (s *server) answerAttemptPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	d, err := s.assessment.Attempt(ctx, quizActor(c), id)
+	d, err := s.assessment.Attempt(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -355,7 +355,7 @@ func (s *server) attemptFormError(c *fiber.Ctx, id int64, form map[string][]stri
 	default:
 		return err
 	}
-	d, derr := s.assessment.Attempt(c.UserContext(), quizActor(c), id)
+	d, derr := s.assessment.Attempt(c.UserContext(), actor(c), id)
 	if derr != nil {
 		return derr
 	}
@@ -391,7 +391,7 @@ func (s *server) autosaveAttempt(c *fiber.Ctx) error {
 	if err := checkAnswersBody(c); err != nil {
 		return s.jsonError(c, err)
 	}
-	d, err := s.assessment.Attempt(c.UserContext(), quizActor(c), id)
+	d, err := s.assessment.Attempt(c.UserContext(), actor(c), id)
 	if err != nil {
 		return s.jsonError(c, err)
 	}

@@ -53,22 +53,14 @@ func (s *server) certificateJSON(c *certificates.Certificate) certificateJSON {
 		Language:      c.Language,
 		CompletedAt:   c.CompletedAt.UTC(),
 		IssuedAt:      c.IssuedAt.UTC(),
-		ExpiresAt:     certUTC(c.ExpiresAt),
-		RevokedAt:     certUTC(c.RevokedAt),
+		ExpiresAt:     utcTime(c.ExpiresAt),
+		RevokedAt:     utcTime(c.RevokedAt),
 		RevokeReason:  c.Reason(),
 		Revision:      c.Revision,
-		ReissuedAt:    certUTC(c.ReissuedAt),
+		ReissuedAt:    utcTime(c.ReissuedAt),
 		PDFURL:        s.cfg.BaseURL + "/api/v1/certificates/" + c.Code + ".pdf",
 		VerifyURL:     s.certs.VerifyURL(c.Code),
 	}
-}
-
-func certUTC(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 // myCertificates lists the signed-in user's certificates (API).

@@ -139,11 +139,7 @@ func (s *server) createModule(c *fiber.Ctx) error {
 // showModule is GET /api/v1/courses/{id}/modules/{mid}: for enrolled
 // learners, the course's instructors and admins; body_html is sanitised.
 func (s *server) showModule(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	mid, err := paramID(c, "mid")
+	id, mid, err := paramIDs(c, "id", "mid")
 	if err != nil {
 		return err
 	}
@@ -164,11 +160,7 @@ func (s *server) showModule(c *fiber.Ctx) error {
 // updateModule is PATCH /api/v1/courses/{id}/modules/{mid}: fields left
 // out keep their value; a position moves the module there.
 func (s *server) updateModule(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	mid, err := paramID(c, "mid")
+	id, mid, err := paramIDs(c, "id", "mid")
 	if err != nil {
 		return err
 	}
@@ -195,11 +187,7 @@ func (s *server) updateModule(c *fiber.Ctx) error {
 // deleteModule is DELETE /api/v1/courses/{id}/modules/{mid}; 409 once
 // anyone has enrolled (archive it instead).
 func (s *server) deleteModule(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	mid, err := paramID(c, "mid")
+	id, mid, err := paramIDs(c, "id", "mid")
 	if err != nil {
 		return err
 	}
@@ -220,11 +208,7 @@ func (s *server) restoreModule(c *fiber.Ctx) error {
 }
 
 func (s *server) moduleChange(c *fiber.Ctx, change func(ctx context.Context, a courses.Actor, id, mid int64) (*courses.Module, error)) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	mid, err := paramID(c, "mid")
+	id, mid, err := paramIDs(c, "id", "mid")
 	if err != nil {
 		return err
 	}

@@ -42,11 +42,7 @@ func (s *server) myEnrolments(c *fiber.Ctx) error {
 
 // completeModule marks a module of the learner's enrolment complete (API).
 func (s *server) completeModule(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	mid, err := paramID(c, "mid")
+	id, mid, err := paramIDs(c, "id", "mid")
 	if err != nil {
 		return err
 	}
@@ -141,11 +137,7 @@ func (s *server) withdrawPage(c *fiber.Ctx) error {
 // completeModulePage marks a module complete from the button at its end and
 // moves the learner on: to the next module, or to the course when done.
 func (s *server) completeModulePage(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	mid, err := paramID(c, "mid")
+	id, mid, err := paramIDs(c, "id", "mid")
 	if err != nil {
 		return err
 	}

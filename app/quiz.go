@@ -25,8 +25,6 @@ const answersBodyLimit = 256 << 10
 // errAnswersTooLarge answers a save or submit body over answersBodyLimit.
 var errAnswersTooLarge = newHTTPError(fiber.StatusRequestEntityTooLarge, "too_large", "error.too_large")
 
-func quizActor(c *fiber.Ctx) courses.Actor { return courses.ActorFor(currentUser(c)) }
-
 func quizPath(id int64) string        { return fmt.Sprintf("/quizzes/%d", id) }
 func attemptPath(id int64) string     { return fmt.Sprintf("/attempts/%d", id) }
 func editQuizPath(id int64) string    { return fmt.Sprintf("/manage/quizzes/%d", id) }

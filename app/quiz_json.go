@@ -79,7 +79,7 @@ type attemptSummary struct {
 
 func newAttemptSummary(a *assessment.Attempt) attemptSummary {
 	out := attemptSummary{ID: a.ID, QuizID: a.QuizID, Number: a.Number, Status: attemptStatus(a),
-		StartedAt: a.StartedAt.UTC(), Deadline: utcPtr(a.Deadline), SubmittedAt: utcPtr(a.SubmittedAt)}
+		StartedAt: a.StartedAt.UTC(), Deadline: utcTime(a.Deadline), SubmittedAt: utcTime(a.SubmittedAt)}
 	if a.Submitted() {
 		r := a.Result()
 		out.Result = &r
@@ -137,12 +137,4 @@ func questionScore(d *assessment.AttemptDetail, q assessment.Question) float64 {
 		return d.Attempt.Scores[q.ID]
 	}
 	return assessment.Grade(q, d.Answers[q.ID])
-}
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

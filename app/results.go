@@ -85,7 +85,7 @@ func rowStatus(r *assessment.ResultRow) string {
 
 func newResultJSON(r *assessment.ResultRow) resultJSON {
 	out := resultJSON{AttemptID: r.AttemptID, Learner: resultLearner{ID: r.UserID, Name: r.Learner, Email: r.Email},
-		Number: r.Number, Status: rowStatus(r), StartedAt: r.StartedAt.UTC(), SubmittedAt: utcPtr(r.SubmittedAt),
+		Number: r.Number, Status: rowStatus(r), StartedAt: r.StartedAt.UTC(), SubmittedAt: utcTime(r.SubmittedAt),
 		Score: r.Score, MaxScore: r.MaxScore, Percent: r.Percent, Passed: r.Passed}
 	if r.InstitutionID != nil {
 		out.Institution = &resultInstitution{ID: *r.InstitutionID, Acronym: r.Institution, Name: r.InstitutionName}
@@ -144,7 +144,7 @@ func (s *server) quizResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.assessment.Results(c.UserContext(), quizActor(c), id, f)
+	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (s *server) quizResultsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.assessment.Results(c.UserContext(), quizActor(c), id, f)
+	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (s *server) quizResultsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.assessment.Results(c.UserContext(), quizActor(c), id, f)
+	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
 	if err != nil {
 		return err
 	}

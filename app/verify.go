@@ -89,11 +89,11 @@ func (s *server) verifyCertificate(c *fiber.Ctx) error {
 		CompletedOn:      cert.CompletedAt.UTC().Format(time.DateOnly),
 		Language:         cert.Language,
 		TemplateVersion:  cert.TemplateVersion,
-		ExpiresAt:        certUTC(cert.ExpiresAt),
-		RevokedAt:        certUTC(cert.RevokedAt),
+		ExpiresAt:        utcTime(cert.ExpiresAt),
+		RevokedAt:        utcTime(cert.RevokedAt),
 		RevocationReason: cert.Reason(),
 		Reissued:         cert.Reissued(),
-		ReissuedAt:       certUTC(cert.ReissuedAt),
+		ReissuedAt:       utcTime(cert.ReissuedAt),
 		Revision:         cert.Revision,
 		VerifyURL:        s.certs.VerifyURL(cert.Code),
 	})
@@ -135,7 +135,7 @@ func (s *server) verifyKey(c *fiber.Ctx) error {
 			return err
 		}
 		out.Keys = append(out.Keys, keyJSON{KeyID: k.ID, Algorithm: "Ed25519", PublicKey: k.Public,
-			PublicKeyPEM: certificates.PublicKeyPEM(pub), CreatedAt: k.CreatedAt.UTC(), RetiredAt: certUTC(k.RetiredAt)})
+			PublicKeyPEM: certificates.PublicKeyPEM(pub), CreatedAt: k.CreatedAt.UTC(), RetiredAt: utcTime(k.RetiredAt)})
 	}
 	out.keyJSON = out.Keys[0]
 	// Briefly cacheable: after a rotation, new certificates name a key that
