@@ -32,11 +32,11 @@ func catalogQuery(c *fiber.Ctx) (courses.CatalogQuery, error) {
 
 type catalogPage struct {
 	Page
-	Query     courses.CatalogQuery
-	Items     []courses.Course
-	Covers    map[int64]string
-	Languages []string
-	Pager     pager
+	Query           courses.CatalogQuery
+	Items           []courses.Course
+	Covers          map[int64]string
+	CourseLanguages []string
+	Pager           pager
 }
 
 // catalogPage lists published courses, searched and filtered.
@@ -55,7 +55,7 @@ func (s *server) catalogPage(c *fiber.Ctx) error {
 	p := s.page(c, "courses.catalog.title")
 	p.Nav = "catalog"
 	return s.render(c, "pages/courses/catalog", catalogPage{Page: p, Query: q, Items: items, Covers: covers,
-		Languages: courses.Languages, Pager: newPager(c, total, q.Limit, q.Offset)})
+		CourseLanguages: courses.Languages, Pager: newPager(c, total, q.Limit, q.Offset)})
 }
 
 // listCourses is GET /api/v1/courses: the published catalogue.

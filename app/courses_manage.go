@@ -57,11 +57,11 @@ func (s *server) teachingPage(c *fiber.Ctx) error {
 
 type courseFormPage struct {
 	Page
-	ID        int64
-	Course    *courses.Course
-	Form      courseForm
-	Errors    map[string]string
-	Languages []string
+	ID              int64
+	Course          *courses.Course
+	Form            courseForm
+	Errors          map[string]string
+	CourseLanguages []string
 	// Teachers are the users who may be chosen as instructors.
 	Teachers []accounts.User
 	// Images are the course's image files, to choose a cover from.
@@ -105,7 +105,7 @@ func (s *server) renderCourseForm(c *fiber.Ctx, acc *courses.Access, form course
 		return err
 	}
 	page := courseFormPage{Page: s.managePage(c, "courses.form.new_title"), Form: form, Errors: errs,
-		Languages: courses.Languages, Teachers: teachers}
+		CourseLanguages: courses.Languages, Teachers: teachers}
 	if acc != nil {
 		page.Title = page.T("courses.form.edit_title", acc.Course.Title)
 		page.ID, page.Course = acc.Course.ID, acc.Course
