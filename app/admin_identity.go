@@ -174,7 +174,9 @@ func (s *server) listUsersPage(c *fiber.Ctx) error {
 
 type userFormPage struct {
 	Page
-	ID           int64
+	ID int64
+	// PasswordLink is a one-time link just made for the user.
+	PasswordLink string
 	Form         createUserForm
 	Errors       map[string]string
 	Institutions []accounts.Institution
@@ -204,6 +206,50 @@ func (s *server) editUserPage(c *fiber.Ctx) error {
 		return err
 	}
 	return s.userFormPage(c, "admin.user_edit", id, userForm(u), nil)
+}
+
+// passwordLinkPage makes a one-time link for the user to choose a password
+// and shows it on their page: Aula sends no mail, the admin passes it on.
+func (s *server) passwordLinkPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, link, err := s.passwordLink(c, id)
+	if err != nil {
+		return err
+	}
+	all, err := s.allInstitutions(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "pages/admin/user_form", userFormPage{Page: s.adminPage(c, "admin.user_edit"), ID: id,
+		PasswordLink: link, Form: userForm(u), Institutions: all, Roles: accounts.Roles})
+}
+
+// createPasswordLink is the API face of passwordLinkPage.
+func (s *server) createPasswordLink(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	_, link, err := s.passwordLink(c, id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"password_url": link, "expires_in_days": int(accounts.PasswordLinkLifetime.Hours() / 24)})
+}
+
+func (s *server) passwordLink(c *fiber.Ctx, userID int64) (*accounts.User, string, error) {
+	u, err := s.accounts.User(c.UserContext(), userID)
+	if err != nil {
+		return nil, "", err
+	}
+	tokens, err := s.accounts.CreatePasswordLinks(c.UserContext(), s.db, []int64{u.ID})
+	if err != nil {
+		return nil, "", err
+	}
+	return u, s.cfg.BaseURL + "/password/" + tokens[u.ID], nil
 }
 
 func (s *server) createUserPage(c *fiber.Ctx) error { return s.saveUserPage(c, 0) }

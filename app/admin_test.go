@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -59,4 +60,35 @@ func TestAdminManagesInstitutionsAndUsers(t *testing.T) {
 	admin.get("/admin/users/" + itoa(me.ID) + "/edit")
 	res = admin.post("/admin/users/"+itoa(me.ID), url.Values{"name": {me.Name}, "email": {me.Email}, "role": {"learner"}, "locale": {"en"}})
 	wantStatus(t, res, http.StatusUnprocessableEntity)
+}
+
+// TestPasswordLinkForAUser: Aula sends no mail, so an admin makes a
+// one-time link for a user without a password and passes it on.
+func TestPasswordLinkForAUser(t *testing.T) {
+	e := newEnv(t)
+	admin, _ := e.signedIn(accounts.RoleAdmin)
+	u, err := e.accounts.CreateUser(t.Context(), accounts.CreateUserParams{Email: unique("sin.clave") + "@example.org", Name: "Inês Peña", Role: accounts.RoleLearner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/admin/users/" + itoa(u.ID) + "/edit")
+	res := admin.post("/admin/users/"+itoa(u.ID)+"/password-link", nil)
+	wantStatus(t, res, http.StatusOK)
+	m := regexp.MustCompile(`http://aula\.test(/password/[A-Za-z0-9_-]+)`).FindStringSubmatch(res.body)
+	if m == nil {
+		t.Fatalf("no link on the page:\n%s", res.body)
+	}
+	owner := e.browser()
+	owner.get(m[1])
+	wantStatus(t, owner.post(m[1], url.Values{"password": {"minha nova senha"}, "confirm": {"minha nova senha"}}), http.StatusSeeOther)
+	wantStatus(t, owner.signIn(u.Email, "minha nova senha"), http.StatusSeeOther)
+
+	token, _ := e.token(accounts.RoleAdmin)
+	api := e.api(http.MethodPost, "/api/v1/users/"+itoa(u.ID)+"/password-link", token, nil)
+	wantStatus(t, api, http.StatusCreated)
+	if !strings.Contains(api.body, `"password_url":"http://aula.test/password/`) {
+		t.Errorf("API answer %s", api.body)
+	}
+	learner, _ := e.token(accounts.RoleLearner)
+	wantStatus(t, e.api(http.MethodPost, "/api/v1/users/"+itoa(u.ID)+"/password-link", learner, nil), http.StatusForbidden)
 }

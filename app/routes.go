@@ -39,6 +39,7 @@ func (s *server) routes(app *fiber.App) {
 	ad.Post("/users", s.createUserPage)
 	ad.Get("/users/:id/edit", s.editUserPage)
 	ad.Post("/users/:id", s.updateUserPage)
+	ad.Post("/users/:id/password-link", s.passwordLinkPage)
 
 	// JSON API v1 (../shared/API.md).
 	api := app.Group("/api/v1")
@@ -53,6 +54,7 @@ func (s *server) routes(app *fiber.App) {
 	api.Post("/users", admin, s.createUser)
 	api.Get("/users/:id", admin, s.showUser)
 	api.Patch("/users/:id", admin, s.updateUser)
+	api.Post("/users/:id/password-link", admin, s.createPasswordLink)
 
 	// ---- Courses: catalog, authoring, modules, files (issue 3) ----
 	teach := s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin)
