@@ -12,6 +12,8 @@ CREATE TABLE institutions (
 );
 -- Bulk enrolment files name institutions by acronym: it must be unique.
 CREATE UNIQUE INDEX institutions_acronym_key ON institutions (lower(acronym));
+-- Lists are ordered by name.
+CREATE INDEX institutions_name_idx ON institutions (name, id);
 
 CREATE TABLE users (
     id              bigserial PRIMARY KEY,
@@ -27,7 +29,9 @@ CREATE TABLE users (
 );
 -- Emails are unique whatever their case: Ana@x.org and ana@x.org are one person.
 CREATE UNIQUE INDEX users_email_key ON users (lower(email));
-CREATE INDEX users_institution_id_idx ON users (institution_id);
+CREATE INDEX users_institution_id_idx ON users (institution_id, name, id);
+-- The admin's user list is ordered by name.
+CREATE INDEX users_name_idx ON users (name, id);
 
 -- Browser sessions. The cookie holds a random token; only its SHA-256 is
 -- stored, so a database leak does not hand out live sessions.
