@@ -65,7 +65,7 @@ func newCertEnv(t *testing.T) *certEnv {
 		BaseURL:        "http://aula.test",
 		Secret:         []byte("test-secret-test-secret-test-secret!"),
 		TrustedProxies: []string{"0.0.0.0"},
-	}, app.Deps{DB: db, Accounts: svc, Courses: cs, Certificates: certs, Logger: log})
+	}, app.Deps{DB: db, Accounts: svc, Courses: cs, Certificates: certs, Logger: log, Now: rateLimitClock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
@@ -62,12 +63,21 @@ func newEnv(t *testing.T) *env {
 		// app.Test connects from 0.0.0.0: trusting it lets each test client
 		// have its own X-Forwarded-For address, so rate limits stay per test.
 		TrustedProxies: []string{"0.0.0.0"},
-	}, app.Deps{DB: db, Accounts: svc, Courses: cs, Assessment: as, Certificates: certs, Logger: log})
+	}, app.Deps{DB: db, Accounts: svc, Courses: cs, Assessment: as, Certificates: certs, Logger: log, Now: rateLimitClock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &env{t: t, db: db, app: a, accounts: svc}
 }
+
+// rateLimitClock stands still for the whole test binary, so a test that
+// counts up to a rate limit never sees its minute window roll over midway.
+// Keys are per test client (each has its own address), so tests do not
+// share counters.
+var rateLimitClock = func() func() time.Time {
+	t := time.Now().UTC().Truncate(time.Minute).Add(30 * time.Second)
+	return func() time.Time { return t }
+}()
 
 // testLog sends the server's log to the test's output, shown only when
 // the test fails.
