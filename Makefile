@@ -11,9 +11,9 @@ LDFLAGS := -X main.version=$(VERSION)
 run: db
 	AULA_DEMO=$${AULA_DEMO:-1} $(GO) run -ldflags "$(LDFLAGS)" ./cmd/aula serve
 
-## test: every test, against a real PostgreSQL, PDFs and a headless browser
+## test: every test (race detector on), against a real PostgreSQL, PDFs and a headless browser
 test: db deps
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 ## build: the binary in bin/aula
 build:
