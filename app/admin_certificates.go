@@ -197,7 +197,7 @@ func (s *server) adminCertificatesPage(c *fiber.Ctx) error {
 		Pager:    newPager(c, total, f.Limit, f.Offset)}
 	for i := range items {
 		p.Items = append(p.Items, adminCertificateRow{Cert: items[i], Status: string(s.certs.Status(&items[i])),
-			Issued: certificates.FormatDate(items[i].IssuedAt.UTC(), p.Lang)})
+			Issued: certificates.FormatDate(items[i].IssuedAt.In(s.certs.Location()), p.Lang)})
 	}
 	return s.render(c, "pages/admin/certificates", p)
 }
@@ -215,12 +215,9 @@ type changeRow struct {
 
 type adminCertificatePage struct {
 	Page
-	Cert        *certificates.Certificate
-	Status      string
-	Completed   string
-	Issued      string
-	Expires     string
-	Revoked     string
+	Cert   *certificates.Certificate
+	Status string
+	certificateDates
 	AccountName string // the holder's account name, when it differs from the certificate
 	Events      []eventRow
 	Reissue     reissueValues
@@ -247,14 +244,7 @@ func (s *server) adminCertificateData(c *fiber.Ctx) (*adminCertificatePage, erro
 	p := &adminCertificatePage{Page: s.adminPage(c, "certificates.admin.show_title"), Cert: cert,
 		Status:  string(s.certs.Status(cert)),
 		Reissue: reissueValues{HolderName: cert.HolderName, CourseTitle: cert.CourseTitle, Institution: cert.Institution}}
-	date := func(t time.Time) string { return certificates.FormatDate(t.UTC(), p.Lang) }
-	p.Completed, p.Issued = date(cert.CompletedAt), date(cert.IssuedAt)
-	if cert.ExpiresAt != nil {
-		p.Expires = date(*cert.ExpiresAt)
-	}
-	if cert.RevokedAt != nil {
-		p.Revoked = date(*cert.RevokedAt)
-	}
+	p.certificateDates = s.certificateDates(cert, p.Lang)
 	if u, err := s.accounts.User(ctx, cert.UserID); err == nil && u.Name != cert.HolderName {
 		p.AccountName = u.Name
 	}

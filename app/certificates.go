@@ -174,7 +174,7 @@ func (s *server) myCertificatesPage(c *fiber.Ctx) error {
 		item := myCertificate{
 			Cert:      *cert,
 			Status:    string(s.certs.Status(cert)),
-			Issued:    certificates.FormatDate(cert.IssuedAt.UTC(), p.Lang),
+			Issued:    certificates.FormatDate(cert.IssuedAt.In(s.certs.Location()), p.Lang),
 			PDFURL:    "/certificates/" + cert.Code + ".pdf",
 			VerifyURL: s.certs.VerifyURL(cert.Code),
 		}
@@ -182,9 +182,33 @@ func (s *server) myCertificatesPage(c *fiber.Ctx) error {
 			item.Expires = certificates.FormatDate(cert.ExpiresAt.UTC(), p.Lang)
 		}
 		if cert.RevokedAt != nil {
-			item.Revoked = certificates.FormatDate(cert.RevokedAt.UTC(), p.Lang)
+			item.Revoked = certificates.FormatDate(cert.RevokedAt.In(s.certs.Location()), p.Lang)
 		}
 		p.Items = append(p.Items, item)
 	}
 	return s.render(c, "pages/certificates/mine", p)
+}
+
+// certificateDates are a certificate's dates as its pages print them.
+type certificateDates struct {
+	Completed, Issued, Expires, Revoked, Reissued string
+}
+
+// certificateDates writes a certificate's dates in lang. Completion and
+// expiry are calendar days (kept as midnight UTC); issue, revocation and
+// reissue are moments, shown on the installation's calendar.
+func (s *server) certificateDates(cert *certificates.Certificate, lang string) certificateDates {
+	day := func(t time.Time) string { return certificates.FormatDate(t.UTC(), lang) }
+	moment := func(t time.Time) string { return certificates.FormatDate(t.In(s.certs.Location()), lang) }
+	d := certificateDates{Completed: day(cert.CompletedAt), Issued: moment(cert.IssuedAt)}
+	if cert.ExpiresAt != nil {
+		d.Expires = day(*cert.ExpiresAt)
+	}
+	if cert.RevokedAt != nil {
+		d.Revoked = moment(*cert.RevokedAt)
+	}
+	if cert.ReissuedAt != nil {
+		d.Reissued = moment(*cert.ReissuedAt)
+	}
+	return d
 }

@@ -169,13 +169,9 @@ func (s *server) verifyFormPage(c *fiber.Ctx) error {
 // verifyPageData is the public page of a certificate.
 type verifyPageData struct {
 	Page
-	Cert       *certificates.Certificate
-	Status     string
-	Completed  string
-	Issued     string
-	Expires    string
-	Revoked    string
-	Reissued   string
+	Cert   *certificates.Certificate
+	Status string
+	certificateDates
 	Language   string
 	KeyID      int64
 	PublicKey  string
@@ -204,17 +200,7 @@ func (s *server) verifyPage(c *fiber.Ctx) error {
 		KeyID: v.Key.ID, PublicKey: v.Key.Public, VerifyURL: s.certs.VerifyURL(cert.Code),
 		JSONURL:    "/api/v1/verify/" + cert.Code,
 		Credential: certificates.Credential(cert.Snapshot().Payload(), cert.Signature)}
-	date := func(t time.Time) string { return certificates.FormatDate(t.UTC(), p.Lang) }
-	p.Completed, p.Issued = date(cert.CompletedAt), date(cert.IssuedAt)
-	if cert.ExpiresAt != nil {
-		p.Expires = date(*cert.ExpiresAt)
-	}
-	if cert.RevokedAt != nil {
-		p.Revoked = date(*cert.RevokedAt)
-	}
-	if cert.ReissuedAt != nil {
-		p.Reissued = date(*cert.ReissuedAt)
-	}
+	p.certificateDates = s.certificateDates(cert, p.Lang)
 	p.Language = p.T("lang." + cert.Language)
 	return s.render(c, "pages/certificates/verify", p)
 }

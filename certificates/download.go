@@ -43,7 +43,7 @@ func (s *Service) Document(ctx context.Context, c *Certificate) (Document, error
 }
 
 func (s *Service) document(c *Certificate, iss *IssuerSettings) Document {
-	return Document{Snapshot: c.Snapshot(), Issuer: iss.Issuer, BaseURL: s.baseURL, Signature: c.Signature}
+	return Document{Snapshot: c.Snapshot(), Issuer: iss.Issuer, BaseURL: s.baseURL, Signature: c.Signature, Location: s.loc}
 }
 
 // PDF returns the PDF of d, drawn once and then served from a cache keyed

@@ -194,7 +194,7 @@ func (s *Service) newCertificate(ctx context.Context, db bun.IDB, userID, course
 	if err != nil {
 		return nil, fmt.Errorf("snapshot of user %d in course %d: %w", userID, courseID, notFound(err))
 	}
-	completed = completed.UTC()
+	completed = CalendarDay(completed, s.loc)
 	c := &Certificate{
 		UserID:   userID,
 		CourseID: courseID,

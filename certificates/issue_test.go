@@ -34,7 +34,7 @@ func TestIssueOnCompletion(t *testing.T) {
 	s := cert.Snapshot()
 	if s.HolderName != "João da Conceição Peña" || s.CourseTitle != "Protección Social Básica" || s.WorkloadHours != 40 ||
 		s.Institution != "Ministério do Desenvolvimento Social" || s.IssuerName != iss.Name || s.Language != "es" ||
-		s.TemplateVersion != TemplateVersion || !s.CompletedAt.Equal(*e.CompletedAt) {
+		s.TemplateVersion != TemplateVersion || !s.CompletedAt.Equal(CalendarDay(*e.CompletedAt, time.UTC)) {
 		t.Errorf("snapshot %+v", s)
 	}
 	if err := s.Validate(); err != nil {
@@ -122,7 +122,7 @@ func TestIssueByHand(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cert.EnrolmentID != nil || cert.IssuedBy == nil || *cert.IssuedBy != admin.ID || !cert.CompletedAt.Equal(when) {
+		if cert.EnrolmentID != nil || cert.IssuedBy == nil || *cert.IssuedBy != admin.ID || !cert.CompletedAt.Equal(CalendarDay(when, time.UTC)) {
 			t.Errorf("manual certificate %+v", cert)
 		}
 		_, err = f.svc.Issue(ctx, IssueParams{UserID: u.ID, CourseID: c.ID, By: admin.ID})
@@ -146,7 +146,7 @@ func TestIssueByHand(t *testing.T) {
 		if err != nil {
 			t.Fatalf("issue after revocation: %v", err)
 		}
-		if again.Code == first.Code || again.EnrolmentID != nil || !again.CompletedAt.Equal(*e.CompletedAt) {
+		if again.Code == first.Code || again.EnrolmentID != nil || !again.CompletedAt.Equal(CalendarDay(*e.CompletedAt, time.UTC)) {
 			t.Errorf("new certificate %+v", again)
 		}
 	})
@@ -208,7 +208,8 @@ func TestExpiry(t *testing.T) {
 	c, mods := f.course(1, &twelve)
 	f.complete(u, c, mods)
 	cert := f.certificatesOf(u.ID, c.ID)[0]
-	want := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
+	// Completed on 31 January 2026: valid until 31 January 2027 begins.
+	want := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
 	if cert.ExpiresAt == nil || !cert.ExpiresAt.Equal(want) {
 		t.Fatalf("expires at %v, want %v", cert.ExpiresAt, want)
 	}

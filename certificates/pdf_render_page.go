@@ -48,7 +48,7 @@ func newTexts(d Document) texts {
 		details:     w.details(s.WorkloadHours, FormatDate(s.CompletedAt, s.Language)),
 		issuer:      clean(s.IssuerName),
 		codeLine: w.code + " " + s.Code + "   ·   " +
-			w.issued + " " + FormatDate(s.IssuedAt, s.Language),
+			w.issued + " " + FormatDate(s.IssuedAt.In(d.location()), s.Language),
 		verifyLine: w.verify + " " + clean(VerifyURL(d.BaseURL, s.Code)),
 	}
 	for _, sg := range d.Issuer.Signatories {

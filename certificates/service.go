@@ -17,6 +17,7 @@ type Service struct {
 	renderer *Renderer
 	baseURL  string
 	now      func() time.Time
+	loc      *time.Location
 	log      *slog.Logger
 	pdfs     *pdfCache
 
@@ -40,6 +41,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger gets the ZIP worker's messages (slog.Default when nil).
 	Logger *slog.Logger
+	// Location is the installation's time zone (AULA_TIMEZONE; UTC when
+	// nil): a course completed at 22:00 in Lima was completed that day, not
+	// on the next day of UTC.
+	Location *time.Location
 }
 
 // DefaultPDFCacheBytes is the default size of the PDF cache: about a
@@ -60,6 +65,9 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
 	if opts.PDFCacheBytes == 0 {
 		opts.PDFCacheBytes = DefaultPDFCacheBytes
 	}
@@ -71,6 +79,7 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 		// PostgreSQL keeps microseconds: times handed back must equal times read back.
 		now:  func() time.Time { return clock().UTC().Truncate(time.Microsecond) },
 		log:  opts.Logger,
+		loc:  opts.Location,
 		pdfs: newPDFCache(opts.PDFCacheBytes),
 		wake: make(chan struct{}, 1),
 	}, nil
@@ -78,3 +87,14 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 
 // VerifyURL returns the public page of the certificate with code.
 func (s *Service) VerifyURL(code string) string { return VerifyURL(s.baseURL, code) }
+
+// Location is the time zone the installation prints dates in.
+func (s *Service) Location() *time.Location { return s.loc }
+
+// CalendarDay is the day t falls on in loc, as midnight UTC: certificates
+// state completion as a date, and the date must not move with the reader's
+// or the server's time zone.
+func CalendarDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -79,6 +79,17 @@ type Document struct {
 	// Signature is Sign(key, Snapshot.Payload()); the PDF carries it with the
 	// payload in its metadata (see Credential) for offline verification.
 	Signature string
+	// Location is the installation's time zone, in which the issue date is
+	// printed (nil: UTC). The completion date is a calendar day already.
+	Location *time.Location
+}
+
+// location returns where d's dates are printed.
+func (d Document) location() *time.Location {
+	if d.Location == nil {
+		return time.UTC
+	}
+	return d.Location
 }
 
 // ErrInvalidSnapshot reports a snapshot that cannot make a certificate, such
@@ -228,6 +239,7 @@ func (d Document) Hash() string {
 	num(s.WorkloadHours)
 	str(s.CompletedAt.Format(time.RFC3339Nano))
 	str(s.IssuedAt.Format(time.RFC3339Nano))
+	str(d.location().String())
 	str(s.Institution)
 	str(s.IssuerName)
 	str(s.Language)

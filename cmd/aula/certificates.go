@@ -29,7 +29,7 @@ func newCertificates(db *bun.DB, cfg *config, log *slog.Logger) (*certificates.S
 	if err != nil {
 		return nil, err
 	}
-	return certificates.NewService(db, certificates.Options{Renderer: r, BaseURL: cfg.BaseURL, Logger: log})
+	return certificates.NewService(db, certificates.Options{Renderer: r, BaseURL: cfg.BaseURL, Logger: log, Location: cfg.Location})
 }
 
 // certificatesCmd runs `aula certificates …`.

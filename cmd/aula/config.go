@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DefaultDatabaseURL is the local PostgreSQL that `make run` starts if needed.
@@ -31,6 +32,9 @@ type config struct {
 	LogLevel       slog.Level
 	UploadMaxBytes int64 // AULA_UPLOAD_MAX_MB
 	Demo           bool  // AULA_DEMO: load demo content into a new, empty database
+	// Location (AULA_TIMEZONE, an IANA name such as America/Lima) is the
+	// calendar certificates are dated by.
+	Location *time.Location
 }
 
 func getenv(name, def string) string {
@@ -83,6 +87,11 @@ func loadConfig() (*config, error) {
 		}
 		cfg.Demo = demo
 	}
+	loc, err := time.LoadLocation(getenv("AULA_TIMEZONE", "UTC"))
+	if err != nil {
+		return nil, fmt.Errorf("AULA_TIMEZONE must be a time zone name like America/Lima or Europe/Lisbon: %w", err)
+	}
+	cfg.Location = loc
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
 	}
@@ -139,6 +148,7 @@ func (cfg *config) logAttrs() []any {
 		"upload_max_mb", cfg.UploadMaxBytes >> 20,
 		"log_level", cfg.LogLevel.String(),
 		"demo", cfg.Demo,
+		"timezone", cfg.Location.String(),
 	}
 }
 

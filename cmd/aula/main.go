@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // AULA_TIMEZONE works on hosts without a zoneinfo database
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -34,7 +35,7 @@ commands:
   version                      print the version
 
 configuration: AULA_ADDR, AULA_BASE_URL, AULA_DATABASE_URL, AULA_DATA_DIR, AULA_SECRET,
-AULA_ADMIN_EMAIL, AULA_ADMIN_PASSWORD, AULA_TRUSTED_PROXIES, AULA_UPLOAD_MAX_MB, AULA_DEMO,
+AULA_ADMIN_EMAIL, AULA_ADMIN_PASSWORD, AULA_TRUSTED_PROXIES, AULA_UPLOAD_MAX_MB, AULA_DEMO, AULA_TIMEZONE,
 AULA_LOG_FORMAT, AULA_LOG_LEVEL (see README.md)
 `
 
