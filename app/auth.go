@@ -83,7 +83,7 @@ func (s *server) signIn(c *fiber.Ctx) error {
 		return err
 	}
 	c.Cookie(s.cookie(cookieSession, token, int(accounts.SessionLifetime.Seconds())))
-	c.ClearCookie(cookieAnon)
+	s.clearCookie(c, cookieAnon)
 	return c.Redirect(safeNext(form.Next), fiber.StatusSeeOther)
 }
 
@@ -93,7 +93,7 @@ func (s *server) signOut(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	c.ClearCookie(cookieSession)
+	s.clearCookie(c, cookieSession)
 	return s.redirectWithFlash(c, "/", "flash.signed_out")
 }
 

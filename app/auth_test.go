@@ -46,6 +46,17 @@ func TestSignInAndOut(t *testing.T) {
 
 	res = c.post("/signout", nil)
 	wantStatus(t, res, http.StatusSeeOther)
+	// The browser must really drop the cookie: one set for "/" is only
+	// deleted by a deletion for "/" too.
+	cleared := false
+	for _, h := range res.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(h, "aula_session=;") {
+			cleared = strings.Contains(h, "path=/") && (strings.Contains(h, "max-age=0") || strings.Contains(h, "expires=Thu, 01 Jan 1970"))
+		}
+	}
+	if !cleared {
+		t.Errorf("sign-out does not delete the session cookie for path /: %q", res.Header.Values("Set-Cookie"))
+	}
 	if strings.Contains(c.get("/").body, u.Name) {
 		t.Error("still signed in after signing out")
 	}

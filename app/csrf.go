@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -85,4 +86,14 @@ func (s *server) cookie(name, value string, maxAge int) *fiber.Cookie {
 		Secure:   s.secure,
 		SameSite: fiber.CookieSameSiteLaxMode,
 	}
+}
+
+// clearCookie deletes a cookie Aula set. Fiber's ClearCookie sends no
+// Path, so the browser would delete only a cookie of the current
+// directory and keep ours, set for "/": a flash message would then follow
+// the user from page to page.
+func (s *server) clearCookie(c *fiber.Ctx, name string) {
+	ck := s.cookie(name, "", -1)
+	ck.Expires = time.Unix(0, 0)
+	c.Cookie(ck)
 }

@@ -131,7 +131,7 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 		u, err := s.accounts.SessionUser(ctx, token)
 		switch {
 		case errors.Is(err, accounts.ErrNotFound):
-			c.ClearCookie(cookieSession)
+			s.clearCookie(c, cookieSession)
 		case err != nil:
 			return err
 		default:

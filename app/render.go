@@ -120,7 +120,7 @@ func (s *server) page(c *fiber.Ctx, titleKey string) Page {
 		if s.i18n.Has(key) {
 			p.Flash = tr.T(key)
 		}
-		c.ClearCookie(cookieFlash)
+		s.clearCookie(c, cookieFlash)
 	}
 	return p
 }
