@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Errors of a BlobStore.
@@ -42,11 +44,11 @@ type BlobStore interface {
 	Put(ctx context.Context, r io.Reader, max int64) (Blob, error)
 	// Open returns the content with the given hash, or ErrBlobNotFound.
 	Open(ctx context.Context, sum string) (io.ReadSeekCloser, error)
-	// Delete removes the content with the given hash; deleting content
-	// that is not there is not an error. Because content is shared, the
-	// caller deletes only once no row refers to the hash any more, and
-	// must keep that check and a new Put of the same bytes from racing.
-	Delete(ctx context.Context, sum string) error
+	// Sweep removes content last stored before cutoff that inUse does not
+	// claim, and returns how much it removed. Content is shared and a new
+	// Put of the same bytes may race with the sweep: a store must never
+	// remove content that a Put has returned after the cutoff.
+	Sweep(ctx context.Context, cutoff time.Time, inUse func(ctx context.Context, sums []string) (map[string]bool, error)) (int, error)
 }
 
 // DirStore is a BlobStore in a directory on the local disk. Content with
@@ -114,8 +116,11 @@ func (s *DirStore) Put(ctx context.Context, r io.Reader, max int64) (blob Blob, 
 
 	blob = Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
 	dst := s.path(blob.SHA256)
-	if _, err := os.Stat(dst); err == nil {
-		// Already stored: content with this hash is these bytes.
+	// Already stored: content with this hash is these bytes. Touching it
+	// tells Sweep it is wanted again; if a sweep took it away meanwhile,
+	// the touch fails and the new copy is put in its place below.
+	now := time.Now()
+	if err := os.Chtimes(dst, now, now); err == nil {
 		_ = os.Remove(tmp.Name())
 		return blob, nil
 	}
@@ -169,6 +174,108 @@ func (s *DirStore) Delete(ctx context.Context, sum string) error {
 		return fmt.Errorf("courses: delete blob %s: %w", sum, err)
 	}
 	return nil
+}
+
+// Sweep implements BlobStore. Each candidate (stored before cutoff, not in
+// use) is first renamed into root/trash, then checked again: a Put that
+// touched it in between left a fresh time on it, and it is put back (any
+// copy a later Put wrote there has the same bytes); otherwise it is
+// removed. A Put that comes after the rename finds nothing to touch and
+// writes a new copy. Temporary files of uploads that died before cutoff
+// go too.
+func (s *DirStore) Sweep(ctx context.Context, cutoff time.Time, inUse func(ctx context.Context, sums []string) (map[string]bool, error)) (int, error) {
+	var old []string
+	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != s.root && (name == "tmp" || name == "trash") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil // gone meanwhile
+		}
+		if validSum(d.Name()) && info.ModTime().Before(cutoff) {
+			old = append(old, d.Name())
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("courses: sweep blobs: %w", err)
+	}
+	removed := 0
+	const batch = 500
+	for start := 0; start < len(old); start += batch {
+		sums := old[start:min(start+batch, len(old))]
+		used, err := inUse(ctx, sums)
+		if err != nil {
+			return removed, fmt.Errorf("courses: sweep blobs: %w", err)
+		}
+		for _, sum := range sums {
+			if used[sum] {
+				continue
+			}
+			ok, err := s.discard(sum, cutoff)
+			if err != nil {
+				return removed, err
+			}
+			if ok {
+				removed++
+			}
+		}
+	}
+	s.sweepTmp(cutoff)
+	return removed, nil
+}
+
+// discard moves one candidate to the trash, then removes it unless a Put
+// touched it after cutoff, in which case it goes back.
+func (s *DirStore) discard(sum string, cutoff time.Time) (bool, error) {
+	trash := filepath.Join(s.root, "trash")
+	if err := os.MkdirAll(trash, 0o750); err != nil {
+		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+	}
+	parked, err := os.CreateTemp(trash, sum+".*")
+	if err != nil {
+		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+	}
+	parked.Close()
+	if err := os.Rename(s.path(sum), parked.Name()); err != nil {
+		_ = os.Remove(parked.Name())
+		if errors.Is(err, os.ErrNotExist) {
+			return false, nil // another sweep took it
+		}
+		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+	}
+	info, err := os.Stat(parked.Name())
+	if err == nil && !info.ModTime().Before(cutoff) {
+		// Wanted again: back it goes, over any copy written meanwhile.
+		if err := os.Rename(parked.Name(), s.path(sum)); err != nil {
+			return false, fmt.Errorf("courses: sweep blob %s: restore: %w", sum, err)
+		}
+		return false, nil
+	}
+	if err := os.Remove(parked.Name()); err != nil {
+		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+	}
+	return true, nil
+}
+
+// sweepTmp removes what uploads that died before cutoff left in tmp.
+func (s *DirStore) sweepTmp(cutoff time.Time) {
+	entries, err := os.ReadDir(filepath.Join(s.root, "tmp"))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			_ = os.Remove(filepath.Join(s.root, "tmp", e.Name()))
+		}
+	}
 }
 
 // path is where content with a valid hash lives.

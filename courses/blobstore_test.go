@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aula-platform/aula/courses"
 )
@@ -337,5 +338,79 @@ func TestDirStoreNegativeLimit(t *testing.T) {
 	}
 	if files := storedFiles(t, root); len(files) != 0 {
 		t.Errorf("files left: %v", files)
+	}
+}
+
+// TestSweep: content nobody uses and nobody stored lately goes; content in
+// use, stored lately, or stored again while the sweep runs stays.
+func TestSweep(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	s, err := courses.NewDirStore(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(content string) string {
+		b, err := s.Put(ctx, strings.NewReader(content), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.SHA256
+	}
+	long := time.Now().Add(-48 * time.Hour)
+	age := func(sum string) {
+		p := filepath.Join(root, sum[0:2], sum[2:4], sum)
+		if err := os.Chtimes(p, long, long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	orphan, used, fresh, again, during := put("orphan"), put("in use"), put("fresh"), put("stored again"), put("stored during the sweep")
+	age(orphan)
+	age(used)
+	age(again)
+	age(during)
+	put("stored again") // the same bytes uploaded anew: wanted again
+	if err := os.WriteFile(filepath.Join(root, "tmp", "put-dead"), []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Join(root, "tmp", "put-dead"), long, long); err != nil {
+		t.Fatal(err)
+	}
+
+	cutoff := time.Now().Add(-24 * time.Hour)
+	removed, err := s.Sweep(ctx, cutoff, func(ctx context.Context, sums []string) (map[string]bool, error) {
+		// An upload of the same bytes lands after the sweep listed them
+		// and before it removes them: it must survive.
+		put("stored during the sweep")
+		return map[string]bool{used: true}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if removed != 1 {
+		t.Errorf("removed %d, want 1", removed)
+	}
+	if _, err := s.Open(ctx, orphan); !errors.Is(err, courses.ErrBlobNotFound) {
+		t.Errorf("orphan kept: %v", err)
+	}
+	for name, sum := range map[string]string{"in use": used, "fresh": fresh, "stored again": again, "stored during the sweep": during} {
+		f, err := s.Open(ctx, sum)
+		if err != nil {
+			t.Errorf("%s removed: %v", name, err)
+			continue
+		}
+		f.Close()
+	}
+	if _, err := os.Stat(filepath.Join(root, "tmp", "put-dead")); !os.IsNotExist(err) {
+		t.Error("a dead upload's temporary file was kept")
+	}
+	// Storing the swept content again brings it back.
+	if put("orphan") != orphan {
+		t.Fatal("hash changed")
+	}
+	if f, err := s.Open(ctx, orphan); err != nil {
+		t.Errorf("orphan not stored again: %v", err)
+	} else {
+		f.Close()
 	}
 }

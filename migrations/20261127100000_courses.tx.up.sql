@@ -70,6 +70,8 @@ CREATE TABLE course_assets (
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX course_assets_course_id_idx ON course_assets (course_id);
+-- The file sweep asks which stored contents are still in use.
+CREATE INDEX course_assets_sha256_idx ON course_assets (sha256);
 
 ALTER TABLE courses ADD CONSTRAINT courses_cover_asset_fk
     FOREIGN KEY (cover_asset_id) REFERENCES course_assets (id) ON DELETE SET NULL;

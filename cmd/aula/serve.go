@@ -79,7 +79,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 
-	go sweepExpired(ctx, svc.accounts, log)
+	go housekeeping(ctx, svc, log)
 	zipDone := make(chan struct{})
 	go func() { svc.certificates.RunZipWorker(ctx, zipPoll); close(zipDone) }()
 
@@ -135,9 +135,10 @@ func ensureAdmin(ctx context.Context, db *bun.DB, svc *accounts.Service, cfg *co
 	return nil
 }
 
-// sweepExpired deletes expired sessions every hour. Every process may run
-// it: deleting expired rows twice is harmless.
-func sweepExpired(ctx context.Context, svc *accounts.Service, log *slog.Logger) {
+// housekeeping deletes expired sessions, and the stored bytes of files no
+// course uses any more, every hour. Every process may run it: deleting
+// the same garbage twice is harmless.
+func housekeeping(ctx context.Context, svc *services, log *slog.Logger) {
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {
@@ -145,11 +146,16 @@ func sweepExpired(ctx context.Context, svc *accounts.Service, log *slog.Logger) 
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
-			if n, err := svc.DeleteExpired(ctx); err != nil {
-				log.Warn("sweep expired sessions", "error", err)
-			} else if n > 0 {
-				log.Info("swept expired sessions", "count", n)
-			}
+		}
+		if n, err := svc.accounts.DeleteExpired(ctx); err != nil {
+			log.Warn("sweep expired sessions", "error", err)
+		} else if n > 0 {
+			log.Info("swept expired sessions", "count", n)
+		}
+		if n, err := svc.courses.SweepBlobs(ctx); err != nil {
+			log.Warn("sweep unused files", "error", err)
+		} else if n > 0 {
+			log.Info("swept unused files", "count", n)
 		}
 	}
 }

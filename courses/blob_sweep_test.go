@@ -1,0 +1,54 @@
+package courses_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
+)
+
+// TestSweepBlobs: a file detached from its course leaves its bytes behind
+// until the sweep, which keeps whatever a course still uses.
+func TestSweepBlobs(t *testing.T) {
+	ctx := context.Background()
+	a := newAuthoring(t)
+	owner := a.person(accounts.RoleInstructor)
+	c := a.course(owner, "Archivos por barrer")
+	kept, err := a.svc.UploadAsset(ctx, owner, c.ID, "tabla.png", bytes.NewReader(encodedImage(t, "png")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropped, err := a.svc.UploadAsset(ctx, owner, c.ID, "borrador.pdf", bytes.NewReader([]byte("%PDF-1.4\n%âãÏÓ\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.svc.DeleteAsset(ctx, owner, c.ID, dropped.ID); err != nil {
+		t.Fatal(err)
+	}
+	store, err := courses.NewDirStore(a.blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Today nothing goes: the grace period protects recent uploads.
+	if n, err := a.svc.SweepBlobs(ctx); err != nil || n != 0 {
+		t.Fatalf("sweep today: %d, %v", n, err)
+	}
+	// Two days later the detached file's bytes go, the other stays.
+	later := courses.NewService(a.db, courses.Options{Blobs: store, Now: func() time.Time { return time.Now().Add(48 * time.Hour) }})
+	if n, err := later.SweepBlobs(ctx); err != nil || n < 1 {
+		t.Fatalf("sweep two days later: %d, %v", n, err)
+	}
+	if _, err := store.Open(ctx, dropped.SHA256); !errors.Is(err, courses.ErrBlobNotFound) {
+		t.Errorf("detached file still stored: %v", err)
+	}
+	f, err := a.svc.OpenAsset(ctx, kept)
+	if err != nil {
+		t.Fatalf("file in use was swept: %v", err)
+	}
+	f.Close()
+}
