@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -256,4 +257,51 @@ func TestUploadLimitInTheService(t *testing.T) {
 	}
 	res = e.apiUpload(path, token, "mediano.png", append(img, bytes.Repeat([]byte{1}, 3<<19)...))
 	wantStatus(t, res, http.StatusCreated)
+}
+
+// TestFileByteRanges: a download broken on a slow link resumes where it
+// stopped instead of starting over.
+func TestFileByteRanges(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	author, authorUser := e.signedIn(accounts.RoleInstructor)
+	co, _ := e.course(authorUser, "Con rangos", false, "Uno")
+	manage := fmt.Sprintf("/manage/courses/%d", co.ID)
+	author.get(manage)
+	img := pngImage(t)
+	res := author.upload(manage+"/files", "mapa.png", img)
+	wantStatus(t, res, http.StatusSeeOther)
+	m := uploadedURL.FindStringSubmatch(author.get(res.Header.Get("Location")).body)
+	if m == nil {
+		t.Fatal("no file URL")
+	}
+	get := func(headers ...string) response {
+		req := httptest.NewRequest(http.MethodGet, m[1], nil)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		return author.do(req)
+	}
+	size := len(img)
+	etag := `"` + sha256Hex(img) + `"`
+	for _, tc := range []struct {
+		name, rng, ifRange string
+		status             int
+		body               string
+		contentRange       string
+	}{
+		{"whole", "", "", http.StatusOK, string(img), ""},
+		{"middle", "bytes=10-19", "", http.StatusPartialContent, string(img[10:20]), fmt.Sprintf("bytes 10-19/%d", size)},
+		{"resume", "bytes=20-", etag, http.StatusPartialContent, string(img[20:]), fmt.Sprintf("bytes 20-%d/%d", size-1, size)},
+		{"tail", "bytes=-5", "", http.StatusPartialContent, string(img[size-5:]), fmt.Sprintf("bytes %d-%d/%d", size-5, size-1, size)},
+		{"past the end", fmt.Sprintf("bytes=%d-", size), "", http.StatusRequestedRangeNotSatisfiable, "", fmt.Sprintf("bytes */%d", size)},
+		{"changed content", "bytes=20-", `"other"`, http.StatusOK, string(img), ""},
+		{"several ranges", "bytes=0-1,5-6", "", http.StatusOK, string(img), ""},
+		{"garbage", "bytes=x-y", "", http.StatusOK, string(img), ""},
+	} {
+		res := get("Range", tc.rng, "If-Range", tc.ifRange)
+		if res.StatusCode != tc.status || res.Header.Get("Content-Range") != tc.contentRange || (tc.body != "" && res.body != tc.body) {
+			t.Errorf("%s: %d, Content-Range %q, %d bytes; want %d, %q, %d bytes",
+				tc.name, res.StatusCode, res.Header.Get("Content-Range"), len(res.body), tc.status, tc.contentRange, len(tc.body))
+		}
+	}
 }
