@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -188,7 +189,7 @@ func (s *server) requireUser(c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodGet {
 		return errUnauthorized
 	}
-	return c.Redirect("/signin?next="+urlQueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	return c.Redirect("/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 }
 
 // requireRole lets through signed-in users with one of roles; others get 403.

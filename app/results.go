@@ -127,6 +127,22 @@ func newStatsJSON(st assessment.QuestionStats) statsJSON {
 	return out
 }
 
+// quizResultsOf returns the results of the route's quiz under the
+// request's filter, for the JSON answer, the CSV file and the page alike
+// (paged: only one page of attempts).
+func (s *server) quizResultsOf(c *fiber.Ctx, paged bool) (*assessment.Results, assessment.ResultsFilter, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, assessment.ResultsFilter{}, err
+	}
+	f, err := resultsFilter(c, paged)
+	if err != nil {
+		return nil, f, err
+	}
+	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
+	return res, f, err
+}
+
 // resultsJSON is the answer of GET /api/v1/quizzes/{id}/results.
 type resultsJSON struct {
 	Items     []resultJSON `json:"items"`
@@ -136,15 +152,7 @@ type resultsJSON struct {
 
 // quizResults returns a quiz's attempts and statistics to its editors.
 func (s *server) quizResults(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := resultsFilter(c, true)
-	if err != nil {
-		return err
-	}
-	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
+	res, _, err := s.quizResultsOf(c, true)
 	if err != nil {
 		return err
 	}
@@ -162,15 +170,7 @@ func (s *server) quizResults(c *fiber.Ctx) error {
 // UTF-8 with a byte order mark, headed and formatted in the reader's
 // language (es and pt: ";" and decimal commas, as their spreadsheets expect).
 func (s *server) quizResultsCSV(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := resultsFilter(c, false)
-	if err != nil {
-		return err
-	}
-	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
+	res, _, err := s.quizResultsOf(c, false)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *server) quizResultsCSV(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="quiz-%d-results.csv"`, id))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="quiz-%d-results.csv"`, res.Quiz.ID))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
@@ -229,18 +229,11 @@ type optionStatsView struct {
 }
 
 func (s *server) quizResultsPage(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+	res, f, err := s.quizResultsOf(c, true)
 	if err != nil {
 		return err
 	}
-	f, err := resultsFilter(c, true)
-	if err != nil {
-		return err
-	}
-	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
-	if err != nil {
-		return err
-	}
+	id := res.Quiz.ID
 	insts, err := s.allInstitutions(c)
 	if err != nil {
 		return err

@@ -162,20 +162,6 @@ func (s *DirStore) Open(ctx context.Context, sum string) (io.ReadSeekCloser, err
 	return f, nil
 }
 
-// Delete implements BlobStore.
-func (s *DirStore) Delete(ctx context.Context, sum string) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("courses: delete blob: %w", err)
-	}
-	if !validSum(sum) {
-		return fmt.Errorf("courses: delete blob %.80q: malformed hash: %w", sum, ErrBlobNotFound)
-	}
-	if err := os.Remove(s.path(sum)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("courses: delete blob %s: %w", sum, err)
-	}
-	return nil
-}
-
 // Sweep implements BlobStore. Each candidate (stored before cutoff, not in
 // use) is first renamed into root/trash, then checked again: a Put that
 // touched it in between left a fresh time on it, and it is put back (any

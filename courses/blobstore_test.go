@@ -251,43 +251,12 @@ func TestDirStoreRefusesBadHashes(t *testing.T) {
 			}
 			t.Errorf("Open(%q) = %v, want ErrBlobNotFound", sum, err)
 		}
-		if err := s.Delete(ctx, sum); !errors.Is(err, courses.ErrBlobNotFound) {
-			t.Errorf("Delete(%q) = %v, want ErrBlobNotFound", sum, err)
-		}
 	}
 	if _, err := os.Stat(secret); err != nil {
 		t.Errorf("file outside the store touched: %v", err)
 	}
 	if _, err := s.Open(ctx, valid); !errors.Is(err, courses.ErrBlobNotFound) {
 		t.Errorf("Open(unknown hash) = %v, want ErrBlobNotFound", err)
-	}
-}
-
-func TestDirStoreDelete(t *testing.T) {
-	s, root := newBlobStore(t)
-	ctx := context.Background()
-	blob, err := s.Put(ctx, strings.NewReader("borrar"), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Delete(ctx, blob.SHA256); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Open(ctx, blob.SHA256); !errors.Is(err, courses.ErrBlobNotFound) {
-		t.Errorf("Open after Delete = %v, want ErrBlobNotFound", err)
-	}
-	if err := s.Delete(ctx, blob.SHA256); err != nil {
-		t.Errorf("second Delete = %v, want nil", err)
-	}
-	if files := storedFiles(t, root); len(files) != 0 {
-		t.Errorf("files left after Delete: %v", files)
-	}
-	// The same bytes can be stored again.
-	if _, err := s.Put(ctx, strings.NewReader("borrar"), 100); err != nil {
-		t.Fatal(err)
-	}
-	if got := readBlob(t, s, blob.SHA256); string(got) != "borrar" {
-		t.Errorf("read %q after storing again", got)
 	}
 }
 
