@@ -13,7 +13,7 @@ run: db
 
 ## test: every test (race detector on), against a real PostgreSQL, PDFs and a headless browser
 test: db deps
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -shuffle=on ./...
 
 ## build: the binary in bin/aula
 build:

@@ -18,15 +18,23 @@ import (
 // rather than of a table PostgreSQL would read whole.
 const fillerCourses = 3000
 
-var fillCatalog sync.Once
+var (
+	fillMu sync.Mutex
+	filled = map[string]bool{}
+)
 
-// catalog returns an authoring on its own database (search counts must not
-// see other tests' courses) holding fillerCourses published courses on
-// subjects no test searches for.
+// catalog returns an authoring on a database of the calling test's own
+// (search counts must not see other tests' courses, whatever order the
+// tests run in) holding fillerCourses published courses on subjects no
+// test searches for.
 func catalog(tb testing.TB) *authoring {
 	tb.Helper()
-	a := newAuthoringOn(tb, "courses_catalog")
-	fillCatalog.Do(func() {
+	name := "catalog_" + tb.Name()
+	a := newAuthoringOn(tb, name)
+	fillMu.Lock()
+	defer fillMu.Unlock()
+	if !filled[name] {
+		filled[name] = true
 		ctx := context.Background()
 		_, err := a.db.ExecContext(ctx, `
 			INSERT INTO courses (slug, title, summary, language, workload_hours, status, published_at)
@@ -42,7 +50,7 @@ func catalog(tb testing.TB) *authoring {
 		if _, err := a.db.ExecContext(ctx, "ANALYZE courses"); err != nil {
 			tb.Fatal(err)
 		}
-	})
+	}
 	return a
 }
 
