@@ -23,6 +23,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/wiring"
 )
 
 // Config is what the web layer needs to know about the installation.
@@ -44,21 +45,14 @@ type Config struct {
 	Version string
 }
 
-// Deps are the services the handlers call.
+// Deps are what the handlers call: the database (for readiness and rate
+// limits) and the domain services, wired together by package wiring.
 type Deps struct {
 	DB       *bun.DB
-	Accounts *accounts.Service
-	Courses  *courses.Service
+	Services *wiring.Services
 	Logger   *slog.Logger
-	// Now is the clock (time.Now when nil).
+	// Now is the clock of rate limits and sessions (time.Now when nil).
 	Now func() time.Time
-
-	// Certificates issues and verifies certificates; their pages and API
-	// are served only when it is set.
-	Certificates *certificates.Service
-	// Assessment runs quizzes and attempts; their pages and API are served
-	// only when it is set.
-	Assessment *assessment.Service
 }
 
 // server carries what every handler shares.
@@ -68,6 +62,7 @@ type server struct {
 	accounts *accounts.Service
 	courses  *courses.Service
 	certs    *certificates.Service
+	quizzes  *assessment.Service
 	log      *slog.Logger
 	now      func() time.Time
 	i18n     *i18n.Bundle
@@ -75,9 +70,6 @@ type server struct {
 	limiter  *RateLimiter
 	secure   bool
 	static   *staticFiles
-
-	// assessment runs quizzes and attempts (issue 5); nil: not served.
-	assessment *assessment.Service
 }
 
 // DefaultBodyLimit is the largest request body accepted by default.
@@ -141,6 +133,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	if cfg.UploadMaxBytes <= 0 {
 		cfg.UploadMaxBytes = courses.DefaultUploadMaxBytes
 	}
+	if deps.DB == nil || deps.Services == nil {
+		return nil, errors.New("app: New needs the database and the wired services")
+	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
@@ -162,9 +157,10 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	s := &server{
 		cfg:      cfg,
 		db:       deps.DB,
-		accounts: deps.Accounts,
-		courses:  deps.Courses,
-		certs:    deps.Certificates,
+		accounts: deps.Services.Accounts,
+		courses:  deps.Services.Courses,
+		certs:    deps.Services.Certificates,
+		quizzes:  deps.Services.Assessment,
 		log:      deps.Logger,
 		now:      deps.Now,
 		i18n:     bundle,
@@ -172,8 +168,6 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		limiter:  NewRateLimiter(deps.DB, deps.Now),
 		secure:   base.Scheme == "https",
 		static:   static,
-
-		assessment: deps.Assessment,
 	}
 
 	fcfg := fiber.Config{

@@ -55,7 +55,7 @@ func (s *server) renderQuizPage(c *fiber.Ctx, notice string, status int) error {
 		return err
 	}
 	ctx := c.UserContext()
-	ov, err := s.assessment.Overview(ctx, actor(c), id)
+	ov, err := s.quizzes.Overview(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (s *server) startAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, _, err := s.assessment.Start(c.UserContext(), actor(c), id)
+	d, _, err := s.quizzes.Start(c.UserContext(), actor(c), id)
 	switch {
 	case errors.Is(err, assessment.ErrNoAttemptsLeft), errors.Is(err, assessment.ErrConcurrentStart):
 		he, _ := asHTTPError(err)
@@ -183,7 +183,7 @@ func (s *server) showAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.assessment.Attempt(c.UserContext(), actor(c), id)
+	d, err := s.quizzes.Attempt(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (s *server) renderAttempt(c *fiber.Ctx, d *assessment.AttemptDetail, values
 		page.Result = tr.T("quiz.score_of", formatDecimal(tr.Lang, a.Score), a.MaxScore, formatPercent(tr.Lang, a.Percent))
 		page.Passed = a.Passed
 		if d.Owner {
-			if ov, err := s.assessment.Overview(c.UserContext(), actor(c), d.Quiz.ID); err == nil && ov.Standing != nil {
+			if ov, err := s.quizzes.Overview(c.UserContext(), actor(c), d.Quiz.ID); err == nil && ov.Standing != nil {
 				page.CanRetry = ov.Standing.CanStart()
 			}
 		}
@@ -299,7 +299,7 @@ func (s *server) answerAttemptPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	d, err := s.assessment.Attempt(ctx, actor(c), id)
+	d, err := s.quizzes.Attempt(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -317,10 +317,10 @@ func (s *server) answerAttemptPage(c *fiber.Ctx) error {
 	case d.Attempt.Submitted():
 		err = &assessment.SubmittedError{AttemptID: d.Attempt.ID, Result: d.Attempt.Result()}
 	case submit:
-		_, err = s.assessment.Submit(ctx, currentUser(c).ID, id, body)
+		_, err = s.quizzes.Submit(ctx, currentUser(c).ID, id, body)
 	default:
 		seq, _ := strconv.ParseInt(first(form["seq"]), 10, 64)
-		saved, err = s.assessment.Save(ctx, currentUser(c).ID, id, seq, body)
+		saved, err = s.quizzes.Save(ctx, currentUser(c).ID, id, seq, body)
 	}
 	if err != nil {
 		return s.attemptFormError(c, id, form, err)
@@ -355,7 +355,7 @@ func (s *server) attemptFormError(c *fiber.Ctx, id int64, form map[string][]stri
 	default:
 		return err
 	}
-	d, derr := s.assessment.Attempt(c.UserContext(), actor(c), id)
+	d, derr := s.quizzes.Attempt(c.UserContext(), actor(c), id)
 	if derr != nil {
 		return derr
 	}
@@ -391,7 +391,7 @@ func (s *server) autosaveAttempt(c *fiber.Ctx) error {
 	if err := checkAnswersBody(c); err != nil {
 		return s.jsonError(c, err)
 	}
-	d, err := s.assessment.Attempt(c.UserContext(), actor(c), id)
+	d, err := s.quizzes.Attempt(c.UserContext(), actor(c), id)
 	if err != nil {
 		return s.jsonError(c, err)
 	}
@@ -400,7 +400,7 @@ func (s *server) autosaveAttempt(c *fiber.Ctx) error {
 	}
 	form := postedForm(c)
 	seq, _ := strconv.ParseInt(first(form["seq"]), 10, 64)
-	res, err := s.assessment.Save(c.UserContext(), currentUser(c).ID, id, seq, assessment.FormBody(form, questionsOf(d)))
+	res, err := s.quizzes.Save(c.UserContext(), currentUser(c).ID, id, seq, assessment.FormBody(form, questionsOf(d)))
 	if err != nil {
 		return s.jsonError(c, err)
 	}

@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,10 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/accounts"
-	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
-	"github.com/aula-platform/aula/migrations/testdb"
 )
 
 // BenchmarkCertificatePDF measures GET /api/v1/certificates/{code}.pdf end
@@ -77,19 +74,8 @@ func BenchmarkCertificatePDF(b *testing.B) {
 func benchCertificate(b *testing.B, cacheBytes int64) (*fiber.App, string, string) {
 	b.Helper()
 	ctx := context.Background()
-	db := testdb.Open(b, "app_certificates")
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	certs, err := certificates.NewService(db, certificates.Options{Renderer: testRenderer(b), BaseURL: "http://aula.test",
-		PDFCacheBytes: cacheBytes, Logger: log})
-	if err != nil {
-		b.Fatal(err)
-	}
-	acc := accounts.NewService(db, nil)
-	a, err := app.New(app.Config{BaseURL: "http://aula.test", Secret: []byte("test-secret-test-secret-test-secret!")},
-		app.Deps{DB: db, Accounts: acc, Courses: courses.NewService(db, courses.Options{}), Certificates: certs, Logger: log})
-	if err != nil {
-		b.Fatal(err)
-	}
+	e, svc := newInstallation(b, installation{database: "app_certificates", pdfCache: cacheBytes, quietLog: true})
+	db, a, certs, acc := e.db, e.app, svc.Certificates, svc.Accounts
 	admin := &accounts.User{Email: unique("bench-admin") + "@example.org", Name: "Admin", Role: accounts.RoleAdmin, Locale: "es"}
 	holder := &accounts.User{Email: unique("bench") + "@example.org", Name: "João da Conceição Peña", Role: accounts.RoleLearner, Locale: "es"}
 	for _, u := range []*accounts.User{admin, holder} {

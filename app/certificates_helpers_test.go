@@ -4,24 +4,20 @@ import (
 	"context"
 	"fmt"
 	"image/png"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/aula-platform/aula/accounts"
-	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
-	"github.com/aula-platform/aula/migrations/testdb"
 )
 
 // certEnv is a running Aula with certificates wired as `aula serve` wires
@@ -32,44 +28,10 @@ type certEnv struct {
 	courses *courses.Service
 }
 
-var (
-	certRendererOnce sync.Once
-	certRenderer     *certificates.Renderer
-	certRendererErr  error
-)
-
-// testRenderer loads the fonts once per test binary.
-func testRenderer(tb testing.TB) *certificates.Renderer {
-	tb.Helper()
-	certRendererOnce.Do(func() {
-		certRenderer, certRendererErr = certificates.NewRenderer(os.DirFS("../assets/fonts"))
-	})
-	if certRendererErr != nil {
-		tb.Fatal(certRendererErr)
-	}
-	return certRenderer
-}
-
 func newCertEnv(t *testing.T) *certEnv {
 	t.Helper()
-	db := testdb.Open(t, "app_certificates")
-	log := slog.New(slog.NewTextHandler(testLog{t}, nil))
-	certs, err := certificates.NewService(db, certificates.Options{Renderer: testRenderer(t), BaseURL: "http://aula.test", Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := courses.NewService(db, courses.Options{})
-	cs.OnCompleted(certs.IssueOnCompletion)
-	svc := accounts.NewService(db, nil)
-	a, err := app.New(app.Config{
-		BaseURL:        "http://aula.test",
-		Secret:         []byte("test-secret-test-secret-test-secret!"),
-		TrustedProxies: []string{"0.0.0.0"},
-	}, app.Deps{DB: db, Accounts: svc, Courses: cs, Certificates: certs, Logger: log, Now: rateLimitClock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &certEnv{env: &env{t: t, db: db, app: a, accounts: svc}, certs: certs, courses: cs}
+	e, svc := newInstallation(t, installation{database: "app_certificates"})
+	return &certEnv{env: e, certs: svc.Certificates, courses: svc.Courses}
 }
 
 // learner creates a learner of a new institution, with an accented name.

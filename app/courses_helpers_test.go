@@ -9,7 +9,6 @@ import (
 	"image/color"
 	"image/png"
 	"io/fs"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -19,9 +18,7 @@ import (
 	"testing"
 
 	"github.com/aula-platform/aula/accounts"
-	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/courses"
-	"github.com/aula-platform/aula/migrations/testdb"
 )
 
 // coursesEnv is a running Aula whose course files go to a blob store in a
@@ -36,24 +33,9 @@ type coursesEnv struct {
 // default, 20 MB).
 func newCoursesEnv(t *testing.T, uploadMax int64) *coursesEnv {
 	t.Helper()
-	db := testdb.Open(t, "app")
 	root := filepath.Join(t.TempDir(), "blobs")
-	store, err := courses.NewDirStore(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	acc := accounts.NewService(db, nil)
-	svc := courses.NewService(db, courses.Options{Blobs: store, UploadMaxBytes: uploadMax})
-	a, err := app.New(app.Config{
-		BaseURL:        "http://aula.test",
-		Secret:         []byte("test-secret-test-secret-test-secret!"),
-		TrustedProxies: []string{"0.0.0.0"},
-		UploadMaxBytes: uploadMax,
-	}, app.Deps{DB: db, Accounts: acc, Courses: svc, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &coursesEnv{env: &env{t: t, db: db, app: a, accounts: acc}, courses: svc, blobs: root}
+	e, svc := newInstallation(t, installation{blobs: root, uploadMax: uploadMax})
+	return &coursesEnv{env: e, courses: svc.Courses, blobs: root}
 }
 
 // storedBlobs lists the files in the blob store (uploads in progress too).

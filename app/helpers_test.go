@@ -21,10 +21,9 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
-	"github.com/aula-platform/aula/assessment"
-	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations/testdb"
+	"github.com/aula-platform/aula/wiring"
 )
 
 // env is a running Aula on the test database.
@@ -37,37 +36,62 @@ type env struct {
 
 const testPassword = "correct horse battery"
 
-// newEnv wires every service as `aula serve` does (completion requires
-// the required quizzes and issues the certificate), so the route-walking
-// tests see every route.
+// newEnv is Aula on the package's test database, wired as `aula serve`
+// wires it.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := testdb.Open(t, "app")
-	log := slog.New(slog.NewTextHandler(testLog{t}, nil))
-	svc := accounts.NewService(db, nil)
-	blobs, err := courses.NewDirStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
+	e, _ := newInstallation(t, installation{})
+	return e
+}
+
+// installation says how a test's Aula differs from the default one.
+type installation struct {
+	database  string           // test database ("app" when empty)
+	blobs     string           // directory of course files (a temporary one when empty)
+	uploadMax int64            // largest course file (the default when 0)
+	clock     func() time.Time // the domain services' clock (time.Now when nil)
+	pdfCache  int64            // certificates' PDF cache (the default when 0)
+	quietLog  bool             // discard the server's log (benchmarks)
+}
+
+// newInstallation builds every domain service with wiring.New, exactly as
+// `aula serve` does, and the web app on top: no test runs on services
+// wired by hand with a hook or requirement missing.
+func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
+	tb.Helper()
+	if in.database == "" {
+		in.database = "app"
 	}
-	cs := courses.NewService(db, courses.Options{Blobs: blobs})
-	as := assessment.NewService(db, cs, assessment.Options{})
-	cs.AddRequirement(as.RequiredQuizzes)
-	certs, err := certificates.NewService(db, certificates.Options{Renderer: testRenderer(t), BaseURL: "http://aula.test", Logger: log})
-	if err != nil {
-		t.Fatal(err)
+	if in.blobs == "" {
+		in.blobs = tb.TempDir()
 	}
-	cs.OnCompleted(certs.IssueOnCompletion)
+	db := testdb.Open(tb, in.database)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tt, _ := tb.(*testing.T) // env's helpers report through a *testing.T; benchmarks use none of them
+	if tt != nil && !in.quietLog {
+		log = slog.New(slog.NewTextHandler(testLog{tt}, nil))
+	}
+	blobs, err := courses.NewDirStore(in.blobs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, UploadMaxBytes: in.uploadMax, BaseURL: "http://aula.test",
+		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	a, err := app.New(app.Config{
 		BaseURL: "http://aula.test",
 		Secret:  []byte("test-secret-test-secret-test-secret!"),
 		// app.Test connects from 0.0.0.0: trusting it lets each test client
 		// have its own X-Forwarded-For address, so rate limits stay per test.
 		TrustedProxies: []string{"0.0.0.0"},
-	}, app.Deps{DB: db, Accounts: svc, Courses: cs, Assessment: as, Certificates: certs, Logger: log, Now: rateLimitClock})
+		UploadMaxBytes: in.uploadMax,
+	}, app.Deps{DB: db, Services: svc, Logger: log, Now: rateLimitClock})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return &env{t: t, db: db, app: a, accounts: svc}
+	return &env{t: tt, db: db, app: a, accounts: svc.Accounts}, svc
 }
 
 // rateLimitClock stands still for the whole test binary, so a test that

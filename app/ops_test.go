@@ -16,8 +16,9 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
 
-	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
+	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/wiring"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -29,8 +30,16 @@ func TestHealthAndReadiness(t *testing.T) {
 	// A database nobody answers on: the process lives, but is not ready.
 	down := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN("postgres://postgres@127.0.0.1:1/none?sslmode=disable"))), pgdialect.New())
 	defer down.Close()
+	blobs, err := courses.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := wiring.New(down, wiring.Options{Blobs: blobs, BaseURL: "https://aula.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a, err := app.New(app.Config{BaseURL: "https://aula.test", Secret: []byte(strings.Repeat("s", 32))},
-		app.Deps{DB: down, Accounts: accounts.NewService(down, nil), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		app.Deps{DB: down, Services: svc, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,10 +73,7 @@ func (s *server) moduleQuizzes(c *fiber.Ctx, acc *courses.Access, moduleID int64
 
 func (s *server) quizSection(c *fiber.Ctx, acc *courses.Access, keep func(*assessment.Quiz) bool) (quizSection, error) {
 	sec := quizSection{tr: s.i18n.Printer(lang(c))}
-	if s.assessment == nil {
-		return sec, nil
-	}
-	list, err := s.assessment.CourseQuizzes(c.UserContext(), acc)
+	list, err := s.quizzes.CourseQuizzes(c.UserContext(), acc)
 	if err != nil {
 		return sec, err
 	}

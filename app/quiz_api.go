@@ -58,7 +58,7 @@ func (s *server) listQuizzes(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	quizzes, err := s.assessment.CourseQuizzes(c.UserContext(), acc)
+	quizzes, err := s.quizzes.CourseQuizzes(c.UserContext(), acc)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *server) createQuiz(c *fiber.Ctx) error {
 	if req.Questions != nil {
 		questions = *req.Questions
 	}
-	q, err := s.assessment.CreateQuiz(c.UserContext(), actor(c), courseID, p, questions)
+	q, err := s.quizzes.CreateQuiz(c.UserContext(), actor(c), courseID, p, questions)
 	if err != nil {
 		return err
 	}
@@ -103,13 +103,13 @@ func (s *server) showQuiz(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ov, err := s.assessment.Overview(c.UserContext(), actor(c), id)
+	ov, err := s.quizzes.Overview(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
 	q := ov.Quiz
 	if ov.CanEdit {
-		if q, err = s.assessment.EditableQuiz(c.UserContext(), actor(c), id); err != nil {
+		if q, err = s.quizzes.EditableQuiz(c.UserContext(), actor(c), id); err != nil {
 			return err
 		}
 	}
@@ -123,7 +123,7 @@ func (s *server) updateQuiz(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := s.assessment.EditableQuiz(c.UserContext(), actor(c), id)
+	q, err := s.quizzes.EditableQuiz(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *server) updateQuiz(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err = s.assessment.UpdateQuiz(c.UserContext(), actor(c), id, p, req.Questions)
+	q, err = s.quizzes.UpdateQuiz(c.UserContext(), actor(c), id, p, req.Questions)
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (s *server) deleteQuiz(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.assessment.DeleteQuiz(c.UserContext(), actor(c), id); err != nil {
+	if err := s.quizzes.DeleteQuiz(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -161,7 +161,7 @@ func (s *server) startAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, created, err := s.assessment.Start(c.UserContext(), actor(c), id)
+	d, created, err := s.quizzes.Start(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (s *server) listAttempts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ov, err := s.assessment.Overview(c.UserContext(), actor(c), id)
+	ov, err := s.quizzes.Overview(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *server) showAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.assessment.Attempt(c.UserContext(), actor(c), id)
+	d, err := s.quizzes.Attempt(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (s *server) saveAnswers(c *fiber.Ctx) error {
 	if req.Answers == nil {
 		body = nil // no answers at all: malformed, said by DecodeAnswers
 	}
-	res, err := s.assessment.Save(c.UserContext(), currentUser(c).ID, id, *req.Seq, body)
+	res, err := s.quizzes.Save(c.UserContext(), currentUser(c).ID, id, *req.Seq, body)
 	if err != nil {
 		return s.submittedError(c, err)
 	}
@@ -251,7 +251,7 @@ func (s *server) submitAttempt(c *fiber.Ctx) error {
 	if err := checkAnswersBody(c); err != nil {
 		return err
 	}
-	res, err := s.assessment.Submit(c.UserContext(), currentUser(c).ID, id, c.Body())
+	res, err := s.quizzes.Submit(c.UserContext(), currentUser(c).ID, id, c.Body())
 	if err != nil {
 		return s.submittedError(c, err)
 	}

@@ -3,8 +3,6 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -13,10 +11,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
-	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/courses"
-	"github.com/aula-platform/aula/migrations/testdb"
 )
 
 // quizClock is the clock of quizzes in tests: moved by hand, so deadlines
@@ -49,22 +45,9 @@ type quizEnv struct {
 
 func newQuizEnv(t testing.TB) *quizEnv {
 	t.Helper()
-	db := testdb.Open(t, "app")
 	clock := &quizClock{t: time.Now().UTC().Truncate(time.Second)}
-	acc := accounts.NewService(db, nil)
-	cs := courses.NewService(db, courses.Options{Now: clock.Now})
-	as := assessment.NewService(db, cs, assessment.Options{Now: clock.Now})
-	cs.AddRequirement(as.RequiredQuizzes)
-	a, err := app.New(app.Config{
-		BaseURL:        "http://aula.test",
-		Secret:         []byte("test-secret-test-secret-test-secret!"),
-		TrustedProxies: []string{"0.0.0.0"},
-	}, app.Deps{DB: db, Accounts: acc, Courses: cs, Assessment: as, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tt, _ := t.(*testing.T) // env's helpers report through a *testing.T; benchmarks use none of them
-	return &quizEnv{env: &env{t: tt, db: db, app: a, accounts: acc}, clock: clock, courses: cs, assessment: as}
+	e, svc := newInstallation(t, installation{clock: clock.Now, quietLog: true})
+	return &quizEnv{env: e, clock: clock, courses: svc.Courses, assessment: svc.Assessment}
 }
 
 // quizCourse inserts a published course with n modules, taught by teacher.

@@ -116,7 +116,7 @@ func (s *server) editableQuiz(c *fiber.Ctx) (*assessment.Quiz, *courses.Access, 
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := s.assessment.EditableQuiz(c.UserContext(), actor(c), id)
+	q, err := s.quizzes.EditableQuiz(c.UserContext(), actor(c), id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -148,7 +148,7 @@ func (s *server) createQuizPage(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderQuizForm(c, acc, nil, form, s.translateFields(c, validationError(bad)))
 	}
-	q, err := s.assessment.CreateQuiz(c.UserContext(), actor(c), acc.Course.ID, p, nil)
+	q, err := s.quizzes.CreateQuiz(c.UserContext(), actor(c), acc.Course.ID, p, nil)
 	if err != nil {
 		return s.quizFormError(c, acc, nil, form, err)
 	}
@@ -187,7 +187,7 @@ func (s *server) updateQuizPage(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderQuizForm(c, acc, q, form, s.translateFields(c, validationError(bad)))
 	}
-	if _, err := s.assessment.UpdateQuiz(c.UserContext(), actor(c), q.ID, p, nil); err != nil {
+	if _, err := s.quizzes.UpdateQuiz(c.UserContext(), actor(c), q.ID, p, nil); err != nil {
 		return s.quizFormError(c, acc, q, form, err)
 	}
 	return s.redirectWithFlash(c, editQuizPath(q.ID), "flash.saved")
@@ -198,7 +198,7 @@ func (s *server) deleteQuizPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.assessment.DeleteQuiz(c.UserContext(), actor(c), q.ID); err != nil {
+	if err := s.quizzes.DeleteQuiz(c.UserContext(), actor(c), q.ID); err != nil {
 		return err
 	}
 	return s.redirectWithFlash(c, managePath(q.CourseID), "quiz.flash.deleted")
@@ -260,7 +260,7 @@ func (s *server) createQuestionPage(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderQuestionForm(c, q, action, form, s.translateFields(c, validationError(bad)))
 	}
-	if _, err := s.assessment.AddQuestion(c.UserContext(), actor(c), q.ID, question); err != nil {
+	if _, err := s.quizzes.AddQuestion(c.UserContext(), actor(c), q.ID, question); err != nil {
 		return s.questionFormError(c, q, action, form, rows, err)
 	}
 	return s.redirectWithFlash(c, editQuizPath(q.ID), "quiz.flash.question_added")
@@ -301,7 +301,7 @@ func (s *server) editableQuestion(c *fiber.Ctx) (assessment.Question, *assessmen
 	if err != nil {
 		return assessment.Question{}, nil, err
 	}
-	return s.assessment.EditableQuestion(c.UserContext(), actor(c), id)
+	return s.quizzes.EditableQuestion(c.UserContext(), actor(c), id)
 }
 
 func questionPath(id int64) string { return "/manage/questions/" + strconv.FormatInt(id, 10) }
@@ -326,7 +326,7 @@ func (s *server) updateQuestionPage(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.renderQuestionForm(c, q, action, form, s.translateFields(c, validationError(bad)))
 	}
-	if _, err := s.assessment.UpdateQuestion(c.UserContext(), actor(c), question.ID, changed); err != nil {
+	if _, err := s.quizzes.UpdateQuestion(c.UserContext(), actor(c), question.ID, changed); err != nil {
 		return s.questionFormError(c, q, action, form, rows, err)
 	}
 	return s.redirectWithFlash(c, editQuizPath(q.ID), "flash.saved")
@@ -337,7 +337,7 @@ func (s *server) deleteQuestionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := s.assessment.DeleteQuestion(c.UserContext(), actor(c), id)
+	q, err := s.quizzes.DeleteQuestion(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -353,7 +353,7 @@ func (s *server) moveQuestionPage(c *fiber.Ctx) error {
 	if dir != "up" && dir != "down" {
 		return errMalformed
 	}
-	q, err := s.assessment.MoveQuestion(c.UserContext(), actor(c), id, dir == "up")
+	q, err := s.quizzes.MoveQuestion(c.UserContext(), actor(c), id, dir == "up")
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations/testdb"
+	"github.com/aula-platform/aula/wiring"
 )
 
 // TestQuizzesPartial renders partials/quizzes as course and module pages
@@ -78,9 +79,16 @@ func TestQuizSectionStandings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := courses.NewService(db, courses.Options{})
-	as := assessment.NewService(db, cs, assessment.Options{})
-	s := &server{courses: cs, assessment: as, i18n: bundle}
+	blobs, err := courses.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, BaseURL: "http://aula.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, as := svc.Courses, svc.Assessment
+	s := &server{courses: cs, quizzes: as, i18n: bundle}
 
 	n := time.Now().UnixNano()
 	teacher := &accounts.User{Email: fmt.Sprintf("section-teacher-%d@example.org", n), Name: "Profe", Role: accounts.RoleInstructor, Locale: "es"}

@@ -139,7 +139,7 @@ func (s *server) quizResultsOf(c *fiber.Ctx, paged bool) (*assessment.Results, a
 	if err != nil {
 		return nil, f, err
 	}
-	res, err := s.assessment.Results(c.UserContext(), actor(c), id, f)
+	res, err := s.quizzes.Results(c.UserContext(), actor(c), id, f)
 	return res, f, err
 }
 

@@ -3,34 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"log/slog"
 	"os"
 	"time"
-
-	"github.com/uptrace/bun"
-
-	"github.com/aula-platform/aula/assets"
-	"github.com/aula-platform/aula/certificates"
 )
 
 // zipPoll is how often the ZIP worker looks for jobs started by other
 // processes (jobs started in this process wake it at once).
 const zipPoll = 2 * time.Second
-
-// newCertificates builds the certificates service with the PDF renderer,
-// whose fonts come from the binary, loaded once.
-func newCertificates(db *bun.DB, cfg *config, log *slog.Logger) (*certificates.Service, error) {
-	fonts, err := fs.Sub(assets.Fonts, "fonts")
-	if err != nil {
-		return nil, fmt.Errorf("certificate fonts: %w", err)
-	}
-	r, err := certificates.NewRenderer(fonts)
-	if err != nil {
-		return nil, err
-	}
-	return certificates.NewService(db, certificates.Options{Renderer: r, BaseURL: cfg.BaseURL, Logger: log, Location: cfg.Location})
-}
 
 // certificatesCmd runs `aula certificates …`.
 func certificatesCmd(ctx context.Context, args []string) error {
@@ -47,10 +26,11 @@ func certificatesCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	svc, err := newCertificates(db, cfg, newLogger(cfg))
+	services, err := newServices(ctx, db, cfg, newLogger(cfg))
 	if err != nil {
 		return err
 	}
+	svc := services.Certificates
 	if args[0] == "rotate-key" {
 		old, err := svc.EnsureKey(ctx)
 		if err != nil {

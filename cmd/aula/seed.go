@@ -11,6 +11,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations"
+	"github.com/aula-platform/aula/wiring"
 )
 
 // seedCmd is `aula seed demo`: load the demo institutions, users and
@@ -49,16 +50,16 @@ func seedCmd(ctx context.Context, args []string) error {
 // seedDemo loads the demo content, with a final quiz in each course, and
 // prints what it created, with the demo users' passwords: shown this once,
 // as only their hashes are kept.
-func seedDemo(ctx context.Context, svc *services, baseURL string) (*courses.DemoReport, error) {
-	report, err := svc.courses.SeedDemo(ctx, svc.accounts, assets.Demo)
+func seedDemo(ctx context.Context, svc *wiring.Services, baseURL string) (*courses.DemoReport, error) {
+	report, err := svc.Courses.SeedDemo(ctx, svc.Accounts, assets.Demo)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	teacher, err := accounts.NewStore(svc.courses.DB()).UserByEmail(ctx, courses.DemoTeacherEmail)
+	teacher, err := accounts.NewStore(svc.Courses.DB()).UserByEmail(ctx, courses.DemoTeacherEmail)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	quizzes, err := svc.assessment.SeedDemo(ctx, courses.ActorFor(teacher))
+	quizzes, err := svc.Assessment.SeedDemo(ctx, courses.ActorFor(teacher))
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}

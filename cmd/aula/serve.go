@@ -13,6 +13,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/migrations"
+	"github.com/aula-platform/aula/wiring"
 )
 
 func serve(ctx context.Context, args []string) error {
@@ -56,7 +57,7 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := ensureAdmin(ctx, db, svc.accounts, cfg, log); err != nil {
+	if err := ensureAdmin(ctx, db, svc.Accounts, cfg, log); err != nil {
 		return err
 	}
 	// Demo content only where asked for (make run sets AULA_DEMO=1): a
@@ -73,15 +74,14 @@ func serve(ctx context.Context, args []string) error {
 		TrustedProxies: cfg.TrustedProxies,
 		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
-	}, app.Deps{DB: db, Accounts: svc.accounts, Courses: svc.courses, Assessment: svc.assessment,
-		Certificates: svc.certificates, Logger: log})
+	}, app.Deps{DB: db, Services: svc, Logger: log})
 	if err != nil {
 		return err
 	}
 
 	go housekeeping(ctx, svc, log)
 	zipDone := make(chan struct{})
-	go func() { svc.certificates.RunZipWorker(ctx, zipPoll); close(zipDone) }()
+	go func() { svc.Certificates.RunZipWorker(ctx, zipPoll); close(zipDone) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- web.Listen(cfg.Addr) }()
@@ -138,7 +138,7 @@ func ensureAdmin(ctx context.Context, db *bun.DB, svc *accounts.Service, cfg *co
 // housekeeping deletes expired sessions, and the stored bytes of files no
 // course uses any more, every hour. Every process may run it: deleting
 // the same garbage twice is harmless.
-func housekeeping(ctx context.Context, svc *services, log *slog.Logger) {
+func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger) {
 	ticker := time.NewTicker(time.Hour)
 	defer ticker.Stop()
 	for {
@@ -147,12 +147,12 @@ func housekeeping(ctx context.Context, svc *services, log *slog.Logger) {
 			return
 		case <-ticker.C:
 		}
-		if n, err := svc.accounts.DeleteExpired(ctx); err != nil {
+		if n, err := svc.Accounts.DeleteExpired(ctx); err != nil {
 			log.Warn("sweep expired sessions", "error", err)
 		} else if n > 0 {
 			log.Info("swept expired sessions", "count", n)
 		}
-		if n, err := svc.courses.SweepBlobs(ctx); err != nil {
+		if n, err := svc.Courses.SweepBlobs(ctx); err != nil {
 			log.Warn("sweep unused files", "error", err)
 		} else if n > 0 {
 			log.Info("swept unused files", "count", n)
