@@ -138,11 +138,3 @@ func (s *server) redirectWithFlash(c *fiber.Ctx, path, flashKey string) error {
 	}
 	return c.Redirect(path, fiber.StatusSeeOther)
 }
-
-// safeNext keeps a post-sign-in redirect on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
-}
