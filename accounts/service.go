@@ -199,11 +199,18 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	if err != nil {
 		return nil, err
 	}
-	ok, err := CheckPassword(u.PasswordHash, password)
+	// An account whose owner has not chosen a password yet is checked
+	// against the dummy hash too: answering at once would tell a stranger
+	// which emails belong to new accounts.
+	hash, hasPassword := u.PasswordHash, u.PasswordHash != ""
+	if !hasPassword {
+		hash = dummyHash
+	}
+	ok, err := CheckPassword(hash, password)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: authenticate %d: %w", u.ID, err)
 	}
-	if !ok || u.Disabled {
+	if !ok || !hasPassword || u.Disabled {
 		return nil, ErrInvalidCredentials
 	}
 	return u, nil
