@@ -100,6 +100,9 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 		u.Locale = Locales[0]
 	}
 	if p.Password != "" {
+		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
+			return nil, err
+		}
 		hash, err := HashPassword(p.Password)
 		if err != nil {
 			return nil, err
@@ -138,6 +141,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 	}
 	columns := []string{"email", "name", "role", "institution_id", "locale", "disabled"}
 	if p.Password != "" {
+		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
+			return nil, err
+		}
 		hash, err := HashPassword(p.Password)
 		if err != nil {
 			return nil, err
@@ -342,14 +348,11 @@ func (s *Service) PasswordLinkValid(ctx context.Context, token string) (bool, er
 }
 
 // SetPasswordWithLink sets a user's password through a one-time link and
-// returns the user. A used or expired link gives ErrLinkExpired.
+// returns the user. A used or expired link gives ErrLinkExpired; a weak
+// password gives ValidatePassword's error and leaves the link usable.
 func (s *Service) SetPasswordWithLink(ctx context.Context, token, password string) (*User, error) {
-	hash, err := HashPassword(password)
-	if err != nil {
-		return nil, err
-	}
 	var u *User
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		store := NewStore(tx)
 		userID, err := store.UsePasswordLink(ctx, HashSecret(token), s.now())
 		if errors.Is(err, ErrNotFound) {
@@ -358,7 +361,15 @@ func (s *Service) SetPasswordWithLink(ctx context.Context, token, password strin
 		if err != nil {
 			return err
 		}
-		u = &User{ID: userID, PasswordHash: hash}
+		if u, err = store.User(ctx, userID); err != nil {
+			return err
+		}
+		if err := ValidatePassword(password, u.Email, u.Name); err != nil {
+			return err // rolls back: the link still works
+		}
+		if u.PasswordHash, err = HashPassword(password); err != nil {
+			return err
+		}
 		if err := store.UpdateUser(ctx, u, "password_hash"); err != nil {
 			return err
 		}

@@ -149,19 +149,24 @@ func (s *server) setPassword(c *fiber.Ctx) error {
 	if err := c.BodyParser(&form); err != nil {
 		return errMalformed
 	}
-	if err := validateStruct(form); err != nil {
-		page := passwordPage{Page: s.page(c, "password.title"), Token: token, Valid: true}
-		page.Errors = s.translateFields(c, err)
-		if form.Confirm != form.Password {
-			page.Errors["confirm"] = page.T("validation.confirm")
-		}
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.render(c, "pages/password", page)
+	err := validateStruct(form)
+	if err == nil {
+		_, err = s.accounts.SetPasswordWithLink(c.UserContext(), token, form.Password)
 	}
-	if _, err := s.accounts.SetPasswordWithLink(c.UserContext(), token, form.Password); err != nil {
+	if err == nil {
+		return s.redirectWithFlash(c, "/signin", "flash.password_set")
+	}
+	if !fieldError(err) {
 		return err
 	}
-	return s.redirectWithFlash(c, "/signin", "flash.password_set")
+	// A bad or weak password: the form again, saying why.
+	page := passwordPage{Page: s.page(c, "password.title"), Token: token, Valid: true}
+	page.Errors = s.translateFields(c, err)
+	if form.Confirm != form.Password {
+		page.Errors["confirm"] = page.T("validation.confirm")
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, "pages/password", page)
 }
 
 // translateFields returns the per-field messages of a validation or

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // DefaultDatabaseURL is the local PostgreSQL that `make run` starts if needed.
@@ -94,6 +96,14 @@ func loadConfig() (*config, error) {
 	cfg.Location = loc
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
+	}
+	// The admin from the environment gets the same password rules as
+	// everyone: a weak one stops the start instead of creating an admin
+	// anyone could guess.
+	if cfg.AdminPassword != "" {
+		if err := accounts.ValidatePassword(cfg.AdminPassword, cfg.AdminEmail, adminName); err != nil {
+			return nil, fmt.Errorf("AULA_ADMIN_PASSWORD is refused (%w): use at least %d characters that are not a common password, a run like 1234567890 or the admin's email", err, accounts.MinPasswordLength)
+		}
 	}
 	if s := os.Getenv("AULA_SECRET"); s != "" {
 		if len(s) < 32 {
