@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -66,6 +67,11 @@ func (s *server) createToken(c *fiber.Ctx) error {
 		return err
 	}
 	u, err := s.accounts.Authenticate(c.UserContext(), form.Email, form.Password)
+	if errors.Is(err, accounts.ErrInvalidCredentials) {
+		if ferr := s.signInFailed(c, form.Email); ferr != nil {
+			return ferr
+		}
+	}
 	if err != nil {
 		return err
 	}
