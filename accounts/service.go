@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,11 +126,25 @@ type UpdateUserParams struct {
 	Locale        string
 	Disabled      bool
 	Password      string
+	// By is the user making the change (0: the installation itself, as
+	// the command line does), so they cannot lock themselves out.
+	By int64
 }
 
 // UpdateUser changes a user. Disabling a user also ends their sessions and
 // revokes their API tokens, in the same transaction.
+//
+// Two rules keep the installation administrable, for pages and API alike:
+// an admin may not remove their own admin role or disable themselves
+// (ErrSelfDemotion), and the last active admin may not be demoted or
+// disabled by anyone (ErrLastAdmin). The active admins' rows are locked
+// while it is decided, so two admins demoting each other at once cannot
+// both succeed: the second waits, then sees one admin left.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) (*User, error) {
+	losesAdmin := p.Role != RoleAdmin || p.Disabled
+	if p.By == id && losesAdmin {
+		return nil, ErrSelfDemotion
+	}
 	u := &User{
 		ID:            id,
 		Email:         strings.TrimSpace(p.Email),
@@ -152,7 +167,17 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		columns = append(columns, "password_hash")
 	}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := NewStore(tx).UpdateUser(ctx, u, columns...); err != nil {
+		store := NewStore(tx)
+		if losesAdmin {
+			admins, err := store.LockActiveAdmins(ctx)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(admins, id) && len(admins) == 1 {
+				return ErrLastAdmin
+			}
+		}
+		if err := store.UpdateUser(ctx, u, columns...); err != nil {
 			return err
 		}
 		if u.Disabled {

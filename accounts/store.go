@@ -172,6 +172,19 @@ func (s *Store) UpdateUser(ctx context.Context, u *User, columns ...string) erro
 	return nil
 }
 
+// LockActiveAdmins returns the ids of the enabled admins, locking their
+// rows (in id order, so two callers cannot deadlock) until the
+// transaction ends.
+func (s *Store) LockActiveAdmins(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.NewSelect().Model((*User)(nil)).Column("u.id").
+		Where("u.role = ? AND NOT u.disabled", RoleAdmin).OrderExpr("u.id").For("UPDATE").Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: lock admins: %w", err)
+	}
+	return ids, nil
+}
+
 func userConflict(err error) error {
 	switch pgCode(err) {
 	case pgUniqueViolation:

@@ -227,9 +227,10 @@ func (f createUserForm) createParams() accounts.CreateUserParams {
 		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale}
 }
 
-func (f createUserForm) updateParams() accounts.UpdateUserParams {
+// updateParams are the form's changes, made by the admin by.
+func (f createUserForm) updateParams(by *accounts.User) accounts.UpdateUserParams {
 	return accounts.UpdateUserParams{Email: f.Email, Name: f.Name, Password: f.Password,
-		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, Disabled: f.Disabled}
+		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, Disabled: f.Disabled, By: by.ID}
 }
 
 func userForm(u *accounts.User) createUserForm {
@@ -250,23 +251,11 @@ func (s *server) updateUser(c *fiber.Ctx) error {
 	if err := parseBody(c, &form); err != nil {
 		return err
 	}
-	if err := s.checkSelfDemotion(c, id, form); err != nil {
-		return err
-	}
-	u, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams())
+	u, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams(currentUser(c)))
 	if err != nil {
 		return err
 	}
 	return c.JSON(u)
-}
-
-// checkSelfDemotion stops an admin from locking themselves out by removing
-// their own admin role or disabling their own account.
-func (s *server) checkSelfDemotion(c *fiber.Ctx, id int64, form createUserForm) error {
-	if me := currentUser(c); me != nil && me.ID == id && (form.Role != string(accounts.RoleAdmin) || form.Disabled) {
-		return validationError(map[string]message{"role": {Key: "validation.self_demotion"}})
-	}
-	return nil
 }
 
 func nonNil[T any](items []T) []T {
