@@ -121,7 +121,7 @@ func (s *Store) UsersByEmail(ctx context.Context, emails []string) (map[string]U
 type UserFilter struct {
 	InstitutionID int64  // 0: any
 	Role          Role   // "": any
-	Query         string // part of the name or email
+	Query         string // part of the name or email, without accents or case
 	Limit, Offset int
 }
 
@@ -135,11 +135,10 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 	if f.Role != "" {
 		q = q.Where("u.role = ?", f.Role)
 	}
-	if f.Query != "" {
-		like := "%" + escapeLike(f.Query) + "%"
-		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("u.name ILIKE ?", like).WhereOr("u.email ILIKE ?", like)
-		})
+	if query := strings.TrimSpace(f.Query); query != "" {
+		// Without accents or case, served by users_search_idx: the
+		// expression must stay exactly the index's.
+		q = q.Where("accounts_fold(u.name || ' ' || u.email) LIKE '%' || accounts_fold(?) || '%'", escapeLike(query))
 	}
 	total, err := q.ScanAndCount(ctx)
 	if err != nil {

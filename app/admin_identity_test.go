@@ -79,3 +79,26 @@ func TestAdminRoleRulesOnTheAPI(t *testing.T) {
 	_, other := e.token(accounts.RoleAdmin)
 	wantStatus(t, e.api(http.MethodPatch, "/api/v1/users/"+itoa(other.ID), token, map[string]any{"role": "instructor"}), http.StatusOK)
 }
+
+// TestUserSearchWithoutAccents: the admin's user list and the API find
+// "Conceição" from "conceicao", as the catalogue does.
+func TestUserSearchWithoutAccents(t *testing.T) {
+	e := newEnv(t)
+	admin, _ := e.signedIn(accounts.RoleAdmin)
+	token, _ := e.token(accounts.RoleAdmin)
+	tag := unique("zq")
+	u, err := e.accounts.CreateUser(t.Context(), accounts.CreateUserParams{Email: tag + "@inss.example", Name: "Inês Gonçalves Conceição " + tag, Role: accounts.RoleLearner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := admin.get("/admin/users?q=" + url.QueryEscape("GONCALVES conceicao "+tag))
+	wantStatus(t, page, http.StatusOK)
+	if !strings.Contains(page.body, u.Name) {
+		t.Errorf("admin search without accents does not find %q:\n%s", u.Name, page.body)
+	}
+	api := e.api(http.MethodGet, "/api/v1/users?q="+url.QueryEscape("ines goncalves"), token, nil)
+	wantStatus(t, api, http.StatusOK)
+	if !strings.Contains(api.body, tag) {
+		t.Errorf("API search without accents does not find %q: %s", u.Name, api.body)
+	}
+}
