@@ -20,10 +20,19 @@ const (
 	PasswordLinkLifetime = 7 * 24 * time.Hour
 )
 
+// Lifetimes of API tokens unless the installation sets its own.
+const (
+	DefaultTokenLifetime    = 90 * 24 * time.Hour
+	DefaultTokenMaxLifetime = 365 * 24 * time.Hour
+)
+
 // Service applies the identity rules.
 type Service struct {
 	db  *bun.DB
 	now func() time.Time
+	// tokenLifetime is how long a new API token works unless its request
+	// asks for less; tokenMaxLifetime is the most a request may ask.
+	tokenLifetime, tokenMaxLifetime time.Duration
 }
 
 // NewService returns a Service on db. now is the clock (time.Now when nil).
@@ -31,7 +40,28 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, tokenLifetime: DefaultTokenLifetime, tokenMaxLifetime: DefaultTokenMaxLifetime}
+}
+
+// SetTokenLifetimes sets how long new API tokens work by default and at
+// most (zero keeps the built-in value). The default may not exceed the most.
+func (s *Service) SetTokenLifetimes(def, most time.Duration) error {
+	if def == 0 {
+		def = DefaultTokenLifetime
+	}
+	if most == 0 {
+		most = max(DefaultTokenMaxLifetime, def)
+	}
+	if def < 0 || most < def {
+		return fmt.Errorf("accounts: token lifetime %v must be positive and at most %v", def, most)
+	}
+	s.tokenLifetime, s.tokenMaxLifetime = def, most
+	return nil
+}
+
+// TokenLifetimes returns the default and the longest lifetime of a new API token.
+func (s *Service) TokenLifetimes() (def, most time.Duration) {
+	return s.tokenLifetime, s.tokenMaxLifetime
 }
 
 // InstitutionParams are the editable fields of an institution.
@@ -322,23 +352,60 @@ func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
 	return NewStore(s.db).DeleteExpiredSessions(ctx, s.now())
 }
 
-// CreateAPIToken returns a new API token for a user. Only its hash is kept:
-// the caller must show the token now or never.
-func (s *Service) CreateAPIToken(ctx context.Context, userID int64) (string, error) {
-	secret, err := NewSecret()
-	if err != nil {
-		return "", err
-	}
-	token := "aula_" + secret
-	if err := NewStore(s.db).InsertAPIToken(ctx, &APIToken{TokenHash: HashSecret(token), UserID: userID}); err != nil {
-		return "", err
-	}
-	return token, nil
+// CreateAPITokenParams describe a new API token.
+type CreateAPITokenParams struct {
+	// Name tells the owner's tokens apart in their list (may be empty).
+	Name string
+	// Lifetime is how long the token works: the installation's default
+	// when 0, and never longer than its maximum.
+	Lifetime time.Duration
 }
 
-// TokenUser returns the user an API token acts for.
+// CreateAPIToken returns a new API token for a user with the default
+// lifetime. Only its hash is kept: the caller must show the token now or
+// never.
+func (s *Service) CreateAPIToken(ctx context.Context, userID int64) (string, error) {
+	token, _, err := s.IssueAPIToken(ctx, userID, CreateAPITokenParams{})
+	return token, err
+}
+
+// IssueAPIToken returns a new API token for a user, and its record. Only
+// its hash is kept: the caller must show the token now or never.
+func (s *Service) IssueAPIToken(ctx context.Context, userID int64, p CreateAPITokenParams) (string, *APIToken, error) {
+	secret, err := NewSecret()
+	if err != nil {
+		return "", nil, err
+	}
+	lifetime := p.Lifetime
+	if lifetime <= 0 {
+		lifetime = s.tokenLifetime
+	}
+	lifetime = min(lifetime, s.tokenMaxLifetime)
+	now := s.now()
+	token := "aula_" + secret
+	t := &APIToken{TokenHash: HashSecret(token), UserID: userID, Name: truncate(strings.TrimSpace(p.Name), 100),
+		CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	if err := NewStore(s.db).InsertAPIToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	return token, t, nil
+}
+
+// TokenUser returns the user an API token acts for, while it has not
+// expired or been revoked.
 func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
-	return NewStore(s.db).UserByAPITokenHash(ctx, HashSecret(token))
+	return NewStore(s.db).UserByAPITokenHash(ctx, HashSecret(token), s.now())
+}
+
+// APITokens lists a user's tokens that still work, newest first.
+func (s *Service) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	return NewStore(s.db).APITokens(ctx, userID, s.now())
+}
+
+// RevokeAPITokenOf revokes one of a user's own tokens by id; any other id
+// is ErrNotFound, so a user cannot learn of others' tokens.
+func (s *Service) RevokeAPITokenOf(ctx context.Context, userID, id int64) error {
+	return NewStore(s.db).RevokeAPITokenOf(ctx, userID, id, s.now())
 }
 
 // RevokeAPIToken revokes a token for good.

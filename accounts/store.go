@@ -241,12 +241,12 @@ func (s *Store) InsertAPIToken(ctx context.Context, t *APIToken) error {
 	return nil
 }
 
-// UserByAPITokenHash returns the enabled user of an unrevoked token.
-func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte) (*User, error) {
+// UserByAPITokenHash returns the enabled user of an unrevoked, unexpired token.
+func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte, now time.Time) (*User, error) {
 	u := new(User)
 	err := s.db.NewSelect().Model(u).
 		Join("JOIN api_tokens AS t ON t.user_id = u.id").
-		Where("t.token_hash = ? AND t.revoked_at IS NULL AND NOT u.disabled", hash).
+		Where("t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled", hash, now).
 		Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: api token: %w", notFound(err))
@@ -263,6 +263,32 @@ func (s *Store) RevokeAPIToken(ctx context.Context, hash []byte, now time.Time) 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("accounts: revoke api token: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// APITokens returns a user's tokens that still work, newest first.
+func (s *Store) APITokens(ctx context.Context, userID int64, now time.Time) ([]APIToken, error) {
+	var list []APIToken
+	err := s.db.NewSelect().Model(&list).
+		Where("t.user_id = ? AND t.revoked_at IS NULL AND t.expires_at > ?", userID, now).
+		OrderExpr("t.created_at DESC, t.id DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: api tokens of %d: %w", userID, err)
+	}
+	return list, nil
+}
+
+// RevokeAPITokenOf marks the token id of a user revoked; another user's
+// token, or one revoked already, is ErrNotFound.
+func (s *Store) RevokeAPITokenOf(ctx context.Context, userID, id int64, now time.Time) error {
+	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
+		Where("id = ? AND user_id = ? AND revoked_at IS NULL", id, userID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("accounts: revoke api token %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: revoke api token %d: %w", id, ErrNotFound)
 	}
 	return nil
 }

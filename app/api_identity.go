@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,13 +54,25 @@ func paramIDs(c *fiber.Ctx, first, second string) (int64, int64, error) {
 }
 
 type tokenResponse struct {
-	Token string         `json:"token"`
-	User  *accounts.User `json:"user"`
+	Token string `json:"token"`
+	// ID and ExpiresAt say which token of the list it is and until when it works.
+	ID        int64          `json:"id"`
+	ExpiresAt time.Time      `json:"expires_at"`
+	User      *accounts.User `json:"user"`
+}
+
+// tokenRequest is a sign-in for the API, which may name the token and ask
+// for a shorter life than the installation's default.
+type tokenRequest struct {
+	Email         string `json:"email" validate:"required,max=254"`
+	Password      string `json:"password" validate:"required,max=1000"`
+	Name          string `json:"name" validate:"max=100"`
+	ExpiresInDays int    `json:"expires_in_days" validate:"gte=0,lte=3650"`
 }
 
 // createToken exchanges an email and password for an API token.
 func (s *server) createToken(c *fiber.Ctx) error {
-	var form signInForm
+	var form tokenRequest
 	if err := parseBody(c, &form); err != nil {
 		return err
 	}
@@ -75,11 +88,12 @@ func (s *server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, err := s.accounts.CreateAPIToken(c.UserContext(), u.ID)
+	token, t, err := s.accounts.IssueAPIToken(c.UserContext(), u.ID, accounts.CreateAPITokenParams{
+		Name: form.Name, Lifetime: time.Duration(form.ExpiresInDays) * 24 * time.Hour})
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: token, User: u})
+	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: token, ID: t.ID, ExpiresAt: t.ExpiresAt, User: u})
 }
 
 // revokeToken revokes the token the request came with.

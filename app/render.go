@@ -26,6 +26,7 @@ var pageNames = []string{
 	"pages/error",
 	"pages/signin",
 	"pages/password",
+	"pages/account/tokens",
 	"pages/admin/index",
 	"pages/admin/institutions",
 	"pages/admin/institution_form",

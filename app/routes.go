@@ -29,6 +29,8 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/language", s.setLanguage)
 	app.Get("/password/:token", s.showPasswordForm)
 	app.Post("/password/:token", s.setPassword)
+	app.Get("/account/tokens", signedIn, s.showTokensPage)
+	app.Post("/account/tokens/:id/revoke", signedIn, s.revokeTokenPage)
 
 	// Administration pages.
 	ad := app.Group("/admin", admin)
@@ -48,6 +50,8 @@ func (s *server) routes(root *fiber.App) {
 	// JSON API v1 (docs/api.md).
 	api.Post("/tokens", s.createToken)
 	api.Delete("/tokens/current", signedIn, s.revokeToken)
+	api.Get("/tokens", signedIn, s.listTokens)
+	api.Delete("/tokens/:id", signedIn, s.revokeTokenByID)
 	api.Get("/me", signedIn, s.me)
 	api.Get("/institutions", signedIn, s.listInstitutions)
 	api.Post("/institutions", admin, s.createInstitution)
