@@ -101,7 +101,7 @@ func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 		t.Fatal("the search query was not seen")
 	}
 	var plan []string
-	if err := db.NewRaw("EXPLAIN " + query).Scan(ctx, &plan); err != nil {
+	if err := db.NewRaw("EXPLAIN "+query).Scan(ctx, &plan); err != nil {
 		t.Fatal(err)
 	}
 	if text := strings.Join(plan, "\n"); !strings.Contains(text, "users_search_idx") {

@@ -164,7 +164,7 @@ func (cfg *config) logAttrs() []any {
 		"secret_from", cfg.secretSource,
 		"trusted_proxies", strings.Join(cfg.TrustedProxies, ","),
 		"upload_max_mb", cfg.UploadMaxBytes >> 20,
-		"token_ttl_days", int(cfg.TokenTTL.Hours()/24), "token_max_ttl_days", int(cfg.TokenMaxTTL.Hours()/24),
+		"token_ttl_days", int(cfg.TokenTTL.Hours() / 24), "token_max_ttl_days", int(cfg.TokenMaxTTL.Hours() / 24),
 		"log_level", cfg.LogLevel.String(),
 		"demo", cfg.Demo,
 		"timezone", cfg.Location.String(),
