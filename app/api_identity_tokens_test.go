@@ -4,36 +4,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aula-platform/aula/accounts"
 )
 
-// movableClock is a clock a test moves forward.
-type movableClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *movableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *movableClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // TestAPITokensExpireAndAreListed: tokens live for the default, asked or
 // maximum lifetime and stop working after it; their owner lists and revokes
 // them through the API and on a page, and nobody else's.
 func TestAPITokensExpireAndAreListed(t *testing.T) {
-	clock := &movableClock{now: time.Now().UTC().Truncate(time.Second)}
+	clock := &quizClock{t: time.Now().UTC().Truncate(time.Second)}
 	e, _ := newInstallation(t, installation{clock: clock.Now})
 	u := e.user(accounts.RoleLearner)
 	type created struct {
@@ -109,6 +90,6 @@ func TestAPITokensExpireAndAreListed(t *testing.T) {
 
 	// A week later the 7-day token has expired.
 	wantStatus(t, e.api(http.MethodGet, "/api/v1/me", week.Token, nil), http.StatusOK)
-	clock.advance(7*day + time.Second)
+	clock.Advance(7*day + time.Second)
 	wantStatus(t, e.api(http.MethodGet, "/api/v1/me", week.Token, nil), http.StatusUnauthorized)
 }
