@@ -24,6 +24,12 @@ var (
 	ErrUnknownInstitution = errors.New("accounts: unknown institution")
 	// ErrLinkExpired: a password link was used already or is too old.
 	ErrLinkExpired = errors.New("accounts: password link expired")
+	// ErrSelfDemotion: an admin tried to remove their own admin role or
+	// disable their own account.
+	ErrSelfDemotion = errors.New("accounts: admins cannot demote or disable themselves")
+	// ErrLastAdmin: the change would leave the installation without an
+	// active admin.
+	ErrLastAdmin = errors.New("accounts: the last active admin cannot be demoted or disabled")
 )
 
 // PostgreSQL error codes this package reacts to.

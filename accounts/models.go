@@ -75,16 +75,19 @@ type Session struct {
 	IP        string    `bun:"ip"`
 }
 
-// APIToken lets an integration act as a user through the JSON API.
+// APIToken lets an integration act as a user through the JSON API, until
+// it expires or is revoked.
 type APIToken struct {
 	bun.BaseModel `bun:"table:api_tokens,alias:t"`
 
-	ID         int64      `bun:"id,pk,autoincrement"`
-	TokenHash  []byte     `bun:"token_hash"`
-	UserID     int64      `bun:"user_id"`
-	CreatedAt  time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
-	LastUsedAt *time.Time `bun:"last_used_at"`
-	RevokedAt  *time.Time `bun:"revoked_at"`
+	ID         int64      `bun:"id,pk,autoincrement" json:"id"`
+	TokenHash  []byte     `bun:"token_hash" json:"-"`
+	UserID     int64      `bun:"user_id" json:"-"`
+	Name       string     `bun:"name" json:"name"`
+	CreatedAt  time.Time  `bun:"created_at,nullzero,default:current_timestamp" json:"created_at"`
+	ExpiresAt  time.Time  `bun:"expires_at" json:"expires_at"`
+	LastUsedAt *time.Time `bun:"last_used_at" json:"last_used_at"`
+	RevokedAt  *time.Time `bun:"revoked_at" json:"-"`
 }
 
 // PasswordLink is a one-time link that lets a user choose a password.

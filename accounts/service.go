@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,10 +20,19 @@ const (
 	PasswordLinkLifetime = 7 * 24 * time.Hour
 )
 
+// Lifetimes of API tokens unless the installation sets its own.
+const (
+	DefaultTokenLifetime    = 90 * 24 * time.Hour
+	DefaultTokenMaxLifetime = 365 * 24 * time.Hour
+)
+
 // Service applies the identity rules.
 type Service struct {
 	db  *bun.DB
 	now func() time.Time
+	// tokenLifetime is how long a new API token works unless its request
+	// asks for less; tokenMaxLifetime is the most a request may ask.
+	tokenLifetime, tokenMaxLifetime time.Duration
 }
 
 // NewService returns a Service on db. now is the clock (time.Now when nil).
@@ -30,7 +40,28 @@ func NewService(db *bun.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, tokenLifetime: DefaultTokenLifetime, tokenMaxLifetime: DefaultTokenMaxLifetime}
+}
+
+// SetTokenLifetimes sets how long new API tokens work by default and at
+// most (zero keeps the built-in value). The default may not exceed the most.
+func (s *Service) SetTokenLifetimes(def, most time.Duration) error {
+	if def == 0 {
+		def = DefaultTokenLifetime
+	}
+	if most == 0 {
+		most = max(DefaultTokenMaxLifetime, def)
+	}
+	if def < 0 || most < def {
+		return fmt.Errorf("accounts: token lifetime %v must be positive and at most %v", def, most)
+	}
+	s.tokenLifetime, s.tokenMaxLifetime = def, most
+	return nil
+}
+
+// TokenLifetimes returns the default and the longest lifetime of a new API token.
+func (s *Service) TokenLifetimes() (def, most time.Duration) {
+	return s.tokenLifetime, s.tokenMaxLifetime
 }
 
 // InstitutionParams are the editable fields of an institution.
@@ -100,6 +131,9 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 		u.Locale = Locales[0]
 	}
 	if p.Password != "" {
+		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
+			return nil, err
+		}
 		hash, err := HashPassword(p.Password)
 		if err != nil {
 			return nil, err
@@ -122,11 +156,25 @@ type UpdateUserParams struct {
 	Locale        string
 	Disabled      bool
 	Password      string
+	// By is the user making the change (0: the installation itself, as
+	// the command line does), so they cannot lock themselves out.
+	By int64
 }
 
 // UpdateUser changes a user. Disabling a user also ends their sessions and
 // revokes their API tokens, in the same transaction.
+//
+// Two rules keep the installation administrable, for pages and API alike:
+// an admin may not remove their own admin role or disable themselves
+// (ErrSelfDemotion), and the last active admin may not be demoted or
+// disabled by anyone (ErrLastAdmin). The active admins' rows are locked
+// while it is decided, so two admins demoting each other at once cannot
+// both succeed: the second waits, then sees one admin left.
 func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) (*User, error) {
+	losesAdmin := p.Role != RoleAdmin || p.Disabled
+	if p.By == id && losesAdmin {
+		return nil, ErrSelfDemotion
+	}
 	u := &User{
 		ID:            id,
 		Email:         strings.TrimSpace(p.Email),
@@ -138,6 +186,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 	}
 	columns := []string{"email", "name", "role", "institution_id", "locale", "disabled"}
 	if p.Password != "" {
+		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
+			return nil, err
+		}
 		hash, err := HashPassword(p.Password)
 		if err != nil {
 			return nil, err
@@ -146,7 +197,17 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		columns = append(columns, "password_hash")
 	}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := NewStore(tx).UpdateUser(ctx, u, columns...); err != nil {
+		store := NewStore(tx)
+		if losesAdmin {
+			admins, err := store.LockActiveAdmins(ctx)
+			if err != nil {
+				return err
+			}
+			if slices.Contains(admins, id) && len(admins) == 1 {
+				return ErrLastAdmin
+			}
+		}
+		if err := store.UpdateUser(ctx, u, columns...); err != nil {
 			return err
 		}
 		if u.Disabled {
@@ -199,11 +260,18 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	if err != nil {
 		return nil, err
 	}
-	ok, err := CheckPassword(u.PasswordHash, password)
+	// An account whose owner has not chosen a password yet is checked
+	// against the dummy hash too: answering at once would tell a stranger
+	// which emails belong to new accounts.
+	hash, hasPassword := u.PasswordHash, u.PasswordHash != ""
+	if !hasPassword {
+		hash = dummyHash
+	}
+	ok, err := CheckPassword(hash, password)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: authenticate %d: %w", u.ID, err)
 	}
-	if !ok || u.Disabled {
+	if !ok || !hasPassword || u.Disabled {
 		return nil, ErrInvalidCredentials
 	}
 	return u, nil
@@ -284,23 +352,60 @@ func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
 	return NewStore(s.db).DeleteExpiredSessions(ctx, s.now())
 }
 
-// CreateAPIToken returns a new API token for a user. Only its hash is kept:
-// the caller must show the token now or never.
-func (s *Service) CreateAPIToken(ctx context.Context, userID int64) (string, error) {
-	secret, err := NewSecret()
-	if err != nil {
-		return "", err
-	}
-	token := "aula_" + secret
-	if err := NewStore(s.db).InsertAPIToken(ctx, &APIToken{TokenHash: HashSecret(token), UserID: userID}); err != nil {
-		return "", err
-	}
-	return token, nil
+// CreateAPITokenParams describe a new API token.
+type CreateAPITokenParams struct {
+	// Name tells the owner's tokens apart in their list (may be empty).
+	Name string
+	// Lifetime is how long the token works: the installation's default
+	// when 0, and never longer than its maximum.
+	Lifetime time.Duration
 }
 
-// TokenUser returns the user an API token acts for.
+// CreateAPIToken returns a new API token for a user with the default
+// lifetime. Only its hash is kept: the caller must show the token now or
+// never.
+func (s *Service) CreateAPIToken(ctx context.Context, userID int64) (string, error) {
+	token, _, err := s.IssueAPIToken(ctx, userID, CreateAPITokenParams{})
+	return token, err
+}
+
+// IssueAPIToken returns a new API token for a user, and its record. Only
+// its hash is kept: the caller must show the token now or never.
+func (s *Service) IssueAPIToken(ctx context.Context, userID int64, p CreateAPITokenParams) (string, *APIToken, error) {
+	secret, err := NewSecret()
+	if err != nil {
+		return "", nil, err
+	}
+	lifetime := p.Lifetime
+	if lifetime <= 0 {
+		lifetime = s.tokenLifetime
+	}
+	lifetime = min(lifetime, s.tokenMaxLifetime)
+	now := s.now()
+	token := "aula_" + secret
+	t := &APIToken{TokenHash: HashSecret(token), UserID: userID, Name: truncate(strings.TrimSpace(p.Name), 100),
+		CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	if err := NewStore(s.db).InsertAPIToken(ctx, t); err != nil {
+		return "", nil, err
+	}
+	return token, t, nil
+}
+
+// TokenUser returns the user an API token acts for, while it has not
+// expired or been revoked.
 func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
-	return NewStore(s.db).UserByAPITokenHash(ctx, HashSecret(token))
+	return NewStore(s.db).UserByAPITokenHash(ctx, HashSecret(token), s.now())
+}
+
+// APITokens lists a user's tokens that still work, newest first.
+func (s *Service) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
+	return NewStore(s.db).APITokens(ctx, userID, s.now())
+}
+
+// RevokeAPITokenOf revokes one of a user's own tokens by id; any other id
+// is ErrNotFound, so a user cannot learn of others' tokens.
+func (s *Service) RevokeAPITokenOf(ctx context.Context, userID, id int64) error {
+	return NewStore(s.db).RevokeAPITokenOf(ctx, userID, id, s.now())
 }
 
 // RevokeAPIToken revokes a token for good.
@@ -335,14 +440,11 @@ func (s *Service) PasswordLinkValid(ctx context.Context, token string) (bool, er
 }
 
 // SetPasswordWithLink sets a user's password through a one-time link and
-// returns the user. A used or expired link gives ErrLinkExpired.
+// returns the user. A used or expired link gives ErrLinkExpired; a weak
+// password gives ValidatePassword's error and leaves the link usable.
 func (s *Service) SetPasswordWithLink(ctx context.Context, token, password string) (*User, error) {
-	hash, err := HashPassword(password)
-	if err != nil {
-		return nil, err
-	}
 	var u *User
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		store := NewStore(tx)
 		userID, err := store.UsePasswordLink(ctx, HashSecret(token), s.now())
 		if errors.Is(err, ErrNotFound) {
@@ -351,7 +453,15 @@ func (s *Service) SetPasswordWithLink(ctx context.Context, token, password strin
 		if err != nil {
 			return err
 		}
-		u = &User{ID: userID, PasswordHash: hash}
+		if u, err = store.User(ctx, userID); err != nil {
+			return err
+		}
+		if err := ValidatePassword(password, u.Email, u.Name); err != nil {
+			return err // rolls back: the link still works
+		}
+		if u.PasswordHash, err = HashPassword(password); err != nil {
+			return err
+		}
 		if err := store.UpdateUser(ctx, u, "password_hash"); err != nil {
 			return err
 		}

@@ -121,7 +121,7 @@ func (s *Store) UsersByEmail(ctx context.Context, emails []string) (map[string]U
 type UserFilter struct {
 	InstitutionID int64  // 0: any
 	Role          Role   // "": any
-	Query         string // part of the name or email
+	Query         string // part of the name or email, without accents or case
 	Limit, Offset int
 }
 
@@ -135,11 +135,10 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 	if f.Role != "" {
 		q = q.Where("u.role = ?", f.Role)
 	}
-	if f.Query != "" {
-		like := "%" + escapeLike(f.Query) + "%"
-		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("u.name ILIKE ?", like).WhereOr("u.email ILIKE ?", like)
-		})
+	if query := strings.TrimSpace(f.Query); query != "" {
+		// Without accents or case, served by users_search_idx: the
+		// expression must stay exactly the index's.
+		q = q.Where("accounts_fold(u.name || ' ' || u.email) LIKE '%' || accounts_fold(?) || '%'", escapeLike(query))
 	}
 	total, err := q.ScanAndCount(ctx)
 	if err != nil {
@@ -170,6 +169,19 @@ func (s *Store) UpdateUser(ctx context.Context, u *User, columns ...string) erro
 		return fmt.Errorf("accounts: update user %d: %w", u.ID, ErrNotFound)
 	}
 	return nil
+}
+
+// LockActiveAdmins returns the ids of the enabled admins, locking their
+// rows (in id order, so two callers cannot deadlock) until the
+// transaction ends.
+func (s *Store) LockActiveAdmins(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.NewSelect().Model((*User)(nil)).Column("u.id").
+		Where("u.role = ? AND NOT u.disabled", RoleAdmin).OrderExpr("u.id").For("UPDATE").Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: lock admins: %w", err)
+	}
+	return ids, nil
 }
 
 func userConflict(err error) error {
@@ -229,12 +241,12 @@ func (s *Store) InsertAPIToken(ctx context.Context, t *APIToken) error {
 	return nil
 }
 
-// UserByAPITokenHash returns the enabled user of an unrevoked token.
-func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte) (*User, error) {
+// UserByAPITokenHash returns the enabled user of an unrevoked, unexpired token.
+func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte, now time.Time) (*User, error) {
 	u := new(User)
 	err := s.db.NewSelect().Model(u).
 		Join("JOIN api_tokens AS t ON t.user_id = u.id").
-		Where("t.token_hash = ? AND t.revoked_at IS NULL AND NOT u.disabled", hash).
+		Where("t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled", hash, now).
 		Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: api token: %w", notFound(err))
@@ -251,6 +263,32 @@ func (s *Store) RevokeAPIToken(ctx context.Context, hash []byte, now time.Time) 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("accounts: revoke api token: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// APITokens returns a user's tokens that still work, newest first.
+func (s *Store) APITokens(ctx context.Context, userID int64, now time.Time) ([]APIToken, error) {
+	var list []APIToken
+	err := s.db.NewSelect().Model(&list).
+		Where("t.user_id = ? AND t.revoked_at IS NULL AND t.expires_at > ?", userID, now).
+		OrderExpr("t.created_at DESC, t.id DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: api tokens of %d: %w", userID, err)
+	}
+	return list, nil
+}
+
+// RevokeAPITokenOf marks the token id of a user revoked; another user's
+// token, or one revoked already, is ErrNotFound.
+func (s *Store) RevokeAPITokenOf(ctx context.Context, userID, id int64, now time.Time) error {
+	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
+		Where("id = ? AND user_id = ? AND revoked_at IS NULL", id, userID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("accounts: revoke api token %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("accounts: revoke api token %d: %w", id, ErrNotFound)
 	}
 	return nil
 }

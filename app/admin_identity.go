@@ -265,14 +265,11 @@ func (s *server) updateUserPage(c *fiber.Ctx) error {
 func (s *server) saveUserPage(c *fiber.Ctx, id int64) error {
 	var form createUserForm
 	err := parseBody(c, &form)
-	if err == nil && id != 0 {
-		err = s.checkSelfDemotion(c, id, form)
-	}
 	if err == nil {
 		if id == 0 {
 			_, err = s.accounts.CreateUser(c.UserContext(), form.createParams())
 		} else {
-			_, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams())
+			_, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams(currentUser(c)))
 		}
 	}
 	if err == nil {

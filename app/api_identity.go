@@ -1,8 +1,10 @@
 package app
 
 import (
+	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -52,13 +54,25 @@ func paramIDs(c *fiber.Ctx, first, second string) (int64, int64, error) {
 }
 
 type tokenResponse struct {
-	Token string         `json:"token"`
-	User  *accounts.User `json:"user"`
+	Token string `json:"token"`
+	// ID and ExpiresAt say which token of the list it is and until when it works.
+	ID        int64          `json:"id"`
+	ExpiresAt time.Time      `json:"expires_at"`
+	User      *accounts.User `json:"user"`
+}
+
+// tokenRequest is a sign-in for the API, which may name the token and ask
+// for a shorter life than the installation's default.
+type tokenRequest struct {
+	Email         string `json:"email" validate:"required,max=254"`
+	Password      string `json:"password" validate:"required,max=1000"`
+	Name          string `json:"name" validate:"max=100"`
+	ExpiresInDays int    `json:"expires_in_days" validate:"gte=0,lte=3650"`
 }
 
 // createToken exchanges an email and password for an API token.
 func (s *server) createToken(c *fiber.Ctx) error {
-	var form signInForm
+	var form tokenRequest
 	if err := parseBody(c, &form); err != nil {
 		return err
 	}
@@ -66,14 +80,20 @@ func (s *server) createToken(c *fiber.Ctx) error {
 		return err
 	}
 	u, err := s.accounts.Authenticate(c.UserContext(), form.Email, form.Password)
+	if errors.Is(err, accounts.ErrInvalidCredentials) {
+		if ferr := s.signInFailed(c, form.Email); ferr != nil {
+			return ferr
+		}
+	}
 	if err != nil {
 		return err
 	}
-	token, err := s.accounts.CreateAPIToken(c.UserContext(), u.ID)
+	token, t, err := s.accounts.IssueAPIToken(c.UserContext(), u.ID, accounts.CreateAPITokenParams{
+		Name: form.Name, Lifetime: time.Duration(form.ExpiresInDays) * 24 * time.Hour})
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: token, User: u})
+	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: token, ID: t.ID, ExpiresAt: t.ExpiresAt, User: u})
 }
 
 // revokeToken revokes the token the request came with.
@@ -221,9 +241,10 @@ func (f createUserForm) createParams() accounts.CreateUserParams {
 		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale}
 }
 
-func (f createUserForm) updateParams() accounts.UpdateUserParams {
+// updateParams are the form's changes, made by the admin by.
+func (f createUserForm) updateParams(by *accounts.User) accounts.UpdateUserParams {
 	return accounts.UpdateUserParams{Email: f.Email, Name: f.Name, Password: f.Password,
-		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, Disabled: f.Disabled}
+		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, Disabled: f.Disabled, By: by.ID}
 }
 
 func userForm(u *accounts.User) createUserForm {
@@ -244,23 +265,11 @@ func (s *server) updateUser(c *fiber.Ctx) error {
 	if err := parseBody(c, &form); err != nil {
 		return err
 	}
-	if err := s.checkSelfDemotion(c, id, form); err != nil {
-		return err
-	}
-	u, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams())
+	u, err = s.accounts.UpdateUser(c.UserContext(), id, form.updateParams(currentUser(c)))
 	if err != nil {
 		return err
 	}
 	return c.JSON(u)
-}
-
-// checkSelfDemotion stops an admin from locking themselves out by removing
-// their own admin role or disabling their own account.
-func (s *server) checkSelfDemotion(c *fiber.Ctx, id int64, form createUserForm) error {
-	if me := currentUser(c); me != nil && me.ID == id && (form.Role != string(accounts.RoleAdmin) || form.Disabled) {
-		return validationError(map[string]message{"role": {Key: "validation.self_demotion"}})
-	}
-	return nil
 }
 
 func nonNil[T any](items []T) []T {

@@ -171,10 +171,13 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 
 	fcfg := fiber.Config{
-		AppName:               "aula",
-		Views:                 vs.engine,
-		ErrorHandler:          s.handleError,
-		BodyLimit:             cfg.BodyLimit, // uploads: see uploadLimit
+		AppName:      "aula",
+		Views:        vs.engine,
+		ErrorHandler: s.handleError,
+		BodyLimit:    cfg.BodyLimit, // uploads: see uploadLimit
+		// "/API/v1/me" must not reach the API's routes with the pages'
+		// session: a route matches only as written.
+		CaseSensitive:         true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          120 * time.Second,
 		IdleTimeout:           120 * time.Second,

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"time"
 
@@ -11,8 +12,26 @@ import (
 	"github.com/aula-platform/aula/app/i18n"
 )
 
-// Sign-in attempts allowed per minute, per client IP and per account.
-const signInLimit = 10
+// Sign-in limits, per minute. An address may try one account 10 times and
+// all accounts 60 times (an institution's staff may share one address);
+// past that it gets 429. There is no limit per account alone: it would let
+// anyone keep the owner out. Instead every attempt on an account that has
+// failed often lately waits first (signInDelay), from whatever address.
+const (
+	signInLimit        = 10
+	signInAddressLimit = 60
+)
+
+// signInDelay is how long an attempt on an account waits when the account
+// has had this many wrong passwords this minute: nothing for the first five,
+// then 50 ms doubling up to 2 s. A guesser is slowed to a crawl; the owner
+// typing the right password waits two seconds at worst.
+func signInDelay(failures int) time.Duration {
+	if failures <= 5 {
+		return 0
+	}
+	return min(50*time.Millisecond<<min(failures-6, 10), 2*time.Second)
+}
 
 type signInForm struct {
 	Email    string `json:"email" form:"email" validate:"required,max=254"`
@@ -33,11 +52,20 @@ func (s *server) showSignIn(c *fiber.Ctx) error {
 	return s.render(c, "pages/signin", signInPage{Page: s.page(c, "signin.title"), Form: signInForm{Next: c.Query("next")}})
 }
 
-// signInAllowed counts an attempt against the client IP and the account.
+// signInAllowed counts an attempt against the client address, alone and
+// with the account, and makes it wait as long as the account's recent
+// failures say.
 func (s *server) signInAllowed(c *fiber.Ctx, email string) error {
 	ctx := c.UserContext()
-	for _, key := range []string{"signin:ip:" + c.IP(), "signin:email:" + strings.ToLower(strings.TrimSpace(email))} {
-		ok, retry, err := s.limiter.Allow(ctx, key, signInLimit, time.Minute)
+	account := signInAccount(email)
+	for _, limit := range []struct {
+		key string
+		max int
+	}{
+		{"signin:ip:" + c.IP(), signInAddressLimit},
+		{"signin:ip-account:" + c.IP() + ":" + account, signInLimit},
+	} {
+		ok, retry, err := s.limiter.Allow(ctx, limit.key, limit.max, time.Minute)
 		if err != nil {
 			return err
 		}
@@ -45,8 +73,28 @@ func (s *server) signInAllowed(c *fiber.Ctx, email string) error {
 			return rateLimited(retry)
 		}
 	}
+	failures, err := s.limiter.Hits(ctx, "signin:failed:"+account, time.Minute)
+	if err != nil {
+		return err
+	}
+	if d := signInDelay(failures); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	return nil
 }
+
+// signInFailed records a wrong password for the account, which slows the
+// next attempts on it.
+func (s *server) signInFailed(c *fiber.Ctx, email string) error {
+	_, _, err := s.limiter.Allow(c.UserContext(), "signin:failed:"+signInAccount(email), math.MaxInt32, time.Minute)
+	return err
+}
+
+func signInAccount(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 func (s *server) signIn(c *fiber.Ctx) error {
 	var form signInForm
@@ -72,6 +120,9 @@ func (s *server) signIn(c *fiber.Ctx) error {
 	}
 	u, err := s.accounts.Authenticate(c.UserContext(), form.Email, form.Password)
 	if errors.Is(err, accounts.ErrInvalidCredentials) {
+		if err := s.signInFailed(c, form.Email); err != nil {
+			return err
+		}
 		return fail(fiber.StatusUnauthorized, "error.invalid_credentials")
 	}
 	if err != nil {
@@ -149,19 +200,24 @@ func (s *server) setPassword(c *fiber.Ctx) error {
 	if err := c.BodyParser(&form); err != nil {
 		return errMalformed
 	}
-	if err := validateStruct(form); err != nil {
-		page := passwordPage{Page: s.page(c, "password.title"), Token: token, Valid: true}
-		page.Errors = s.translateFields(c, err)
-		if form.Confirm != form.Password {
-			page.Errors["confirm"] = page.T("validation.confirm")
-		}
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.render(c, "pages/password", page)
+	err := validateStruct(form)
+	if err == nil {
+		_, err = s.accounts.SetPasswordWithLink(c.UserContext(), token, form.Password)
 	}
-	if _, err := s.accounts.SetPasswordWithLink(c.UserContext(), token, form.Password); err != nil {
+	if err == nil {
+		return s.redirectWithFlash(c, "/signin", "flash.password_set")
+	}
+	if !fieldError(err) {
 		return err
 	}
-	return s.redirectWithFlash(c, "/signin", "flash.password_set")
+	// A bad or weak password: the form again, saying why.
+	page := passwordPage{Page: s.page(c, "password.title"), Token: token, Valid: true}
+	page.Errors = s.translateFields(c, err)
+	if form.Confirm != form.Password {
+		page.Errors["confirm"] = page.T("validation.confirm")
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, "pages/password", page)
 }
 
 // translateFields returns the per-field messages of a validation or

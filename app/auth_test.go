@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aula-platform/aula/accounts"
 )
@@ -120,35 +121,52 @@ func TestCSRFRequired(t *testing.T) {
 	wantStatus(t, res, http.StatusForbidden)
 }
 
+// TestSignInRateLimit: an attacker guessing from one address exhausts
+// their own limit for the account, but cannot keep the owner out: from
+// another address the owner still signs in, after a short wait.
 func TestSignInRateLimit(t *testing.T) {
 	e := newEnv(t)
 	u := e.user(accounts.RoleLearner)
-	c := e.browser()
-	c.get("/signin")
+	attacker := e.browser()
+	attacker.get("/signin")
 	for i := 1; i <= 10; i++ {
-		res := c.post("/signin", url.Values{"email": {u.Email}, "password": {"wrong password!"}})
+		res := attacker.post("/signin", url.Values{"email": {u.Email}, "password": {"wrong password!"}})
 		wantStatus(t, res, http.StatusUnauthorized)
 	}
-	res := c.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}})
+	res := attacker.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}})
 	wantStatus(t, res, http.StatusTooManyRequests)
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-
-	// The account is protected from other addresses too.
-	other := e.browser()
-	other.get("/signin")
-	res = other.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}})
-	wantStatus(t, res, http.StatusTooManyRequests)
-
-	// And the API shares the counters.
-	api := e.api(http.MethodPost, "/api/v1/tokens", "", map[string]string{"email": u.Email, "password": testPassword})
+	// The API shares the attacker's counters.
+	api := e.api(http.MethodPost, "/api/v1/tokens", "", map[string]string{"email": u.Email, "password": testPassword}, "X-Forwarded-For", attacker.ip)
 	wantStatus(t, api, http.StatusTooManyRequests)
 	var body apiError
 	decode(t, api, &body)
 	if body.Error.Code != "rate_limited" {
 		t.Errorf("code %q, want rate_limited", body.Error.Code)
 	}
+
+	// The owner, from another address, signs in; the account's failures
+	// make them wait a little, not forever.
+	owner := e.browser()
+	owner.get("/signin")
+	start := time.Now()
+	res = owner.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if waited := time.Since(start); waited < 500*time.Millisecond || waited > 5*time.Second {
+		t.Errorf("owner waited %v after 10 failures, want a slowing delay of about a second", waited)
+	}
+	// And through the API too.
+	wantStatus(t, e.api(http.MethodPost, "/api/v1/tokens", "", map[string]string{"email": u.Email, "password": testPassword}), http.StatusCreated)
+
+	// One address trying many accounts is stopped too.
+	sprayer := e.browser()
+	sprayer.get("/signin")
+	for i := 1; i <= 60; i++ {
+		sprayer.post("/signin", url.Values{"email": {unique("nobody") + "@example.org"}, "password": {"wrong password!"}})
+	}
+	wantStatus(t, sprayer.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}}), http.StatusTooManyRequests)
 }
 
 func TestLanguage(t *testing.T) {

@@ -81,6 +81,11 @@ var domainErrors = []domainError{
 	{accounts.ErrInvalidCredentials, fiber.StatusUnauthorized, "invalid_credentials", "error.invalid_credentials", ""},
 	{accounts.ErrUnknownInstitution, fiber.StatusUnprocessableEntity, "validation_failed", "error.unknown_institution", "institution_id"},
 	{accounts.ErrLinkExpired, fiber.StatusGone, "link_expired", "error.link_expired", ""},
+	{accounts.ErrSelfDemotion, fiber.StatusUnprocessableEntity, "validation_failed", "validation.self_demotion", "role"},
+	{accounts.ErrLastAdmin, fiber.StatusConflict, "last_admin", "security.last_admin", "role"},
+	{accounts.ErrPasswordTooShort, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.too_short", "password"},
+	{accounts.ErrPasswordCommon, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.common", "password"},
+	{accounts.ErrPasswordPersonal, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.personal", "password"},
 	// courses and enrolment
 	{courses.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{courses.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},

@@ -25,6 +25,7 @@ const (
 	localLang      = "lang"
 	localSession   = "session_token"
 	localAPIToken  = "api_token"
+	localAPI       = "api"
 )
 
 // Cookie names.
@@ -106,30 +107,71 @@ func (s *server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func isAPI(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
+// isAPI reports whether the request was routed into the API group: its
+// chain marks it (apiChain), so errors, body parsing and sign-in checks
+// answer as the API does. The router decides, never a look at the path:
+// "/API/v1/me" is no API route (routing is case-sensitive) and gets the
+// pages' 404.
+func isAPI(c *fiber.Ctx) bool {
+	api, _ := c.Locals(localAPI).(bool)
+	return api
+}
 
-// authenticate finds who is calling: a bearer token for /api/, the session
-// cookie for pages (a bearer token is never read from a cookie, and a
-// cookie never authenticates the API, so CSRF cannot reach the API).
-func (s *server) authenticate(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	if isAPI(c) {
-		auth := c.Get(fiber.HeaderAuthorization)
-		if token, ok := strings.CutPrefix(auth, "Bearer "); ok && token != "" {
-			token = strings.Clone(strings.TrimSpace(token))
-			u, err := s.accounts.TokenUser(ctx, token)
-			if err != nil && !errors.Is(err, accounts.ErrNotFound) {
-				return err
-			}
-			if u == nil {
-				return errUnauthorized
-			}
-			c.Locals(localUser, u)
-			c.Locals(localAPIToken, token)
+// apiChain is the middleware of every API route: the request is marked as
+// the API's, and only a bearer token authenticates it. A session cookie is
+// never read here, so a cross-site page cannot reach the API through the
+// browser's cookies, and the API needs no CSRF token.
+func (s *server) apiChain() []fiber.Handler {
+	return []fiber.Handler{s.markAPI, s.authenticateToken}
+}
+
+// pageChain is the middleware of every page route: the session cookie
+// authenticates, and unsafe requests need the form's CSRF token.
+func (s *server) pageChain() []fiber.Handler {
+	return []fiber.Handler{s.authenticateSession, s.checkCSRF}
+}
+
+func (s *server) markAPI(c *fiber.Ctx) error {
+	c.Locals(localAPI, true)
+	return c.Next()
+}
+
+// authenticateToken finds the API caller from the Authorization header. A
+// request without one goes on anonymous (public routes); a token that is
+// unknown, revoked or expired is refused at once.
+func (s *server) authenticateToken(c *fiber.Ctx) error {
+	if token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && token != "" {
+		token = strings.Clone(strings.TrimSpace(token))
+		u, err := s.accounts.TokenUser(c.UserContext(), token)
+		if err != nil && !errors.Is(err, accounts.ErrNotFound) {
+			return err
 		}
-	} else if token := c.Cookies(cookieSession); token != "" {
+		if u == nil {
+			return errUnauthorized
+		}
+		c.Locals(localUser, u)
+		c.Locals(localAPIToken, token)
+	}
+	// API messages follow Accept-Language first, as the contract says: the
+	// caller is a program choosing for its user.
+	l := i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
+	if u := currentUser(c); l == "" && u != nil && i18n.Supported(u.Locale) {
+		l = u.Locale
+	}
+	if l == "" {
+		l = i18n.Fallback
+	}
+	c.Locals(localLang, l)
+	return c.Next()
+}
+
+// authenticateSession finds the signed-in user of a page request from the
+// session cookie, and the language of the page: the user's setting, else
+// the language cookie, else Accept-Language, else English.
+func (s *server) authenticateSession(c *fiber.Ctx) error {
+	if token := c.Cookies(cookieSession); token != "" {
 		token = strings.Clone(token)
-		u, err := s.accounts.SessionUser(ctx, token)
+		u, err := s.accounts.SessionUser(c.UserContext(), token)
 		switch {
 		case errors.Is(err, accounts.ErrNotFound):
 			s.clearCookie(c, cookieSession)
@@ -140,29 +182,16 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 			c.Locals(localSession, token)
 		}
 	}
-	c.Locals(localLang, s.language(c))
-	return c.Next()
-}
-
-// language picks, for pages, the user's setting, else the language cookie,
-// else Accept-Language, else English. API messages follow Accept-Language
-// first, as the contract says: the caller is a program choosing for its user.
-func (s *server) language(c *fiber.Ctx) string {
-	if isAPI(c) {
-		if l := i18n.Match(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
-			return l
-		}
-	}
+	l := i18n.Fallback
 	if u := currentUser(c); u != nil && i18n.Supported(u.Locale) {
-		return u.Locale
+		l = u.Locale
+	} else if cl := c.Cookies(cookieLang); i18n.Supported(cl) {
+		l = cl
+	} else if al := i18n.Match(c.Get(fiber.HeaderAcceptLanguage)); al != "" {
+		l = al
 	}
-	if l := c.Cookies(cookieLang); i18n.Supported(l) {
-		return l
-	}
-	if l := i18n.Match(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
-		return l
-	}
-	return i18n.Fallback
+	c.Locals(localLang, strings.Clone(l))
+	return c.Next()
 }
 
 func currentUser(c *fiber.Ctx) *accounts.User {

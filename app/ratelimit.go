@@ -42,3 +42,15 @@ func (l *RateLimiter) Allow(ctx context.Context, key string, limit int, window t
 	}
 	return hits <= limit, start.Add(window).Sub(now), nil
 }
+
+// Hits returns how many hits key has in the current window, without
+// adding one.
+func (l *RateLimiter) Hits(ctx context.Context, key string, window time.Duration) (int, error) {
+	var hits int
+	err := l.db.NewRaw(`SELECT coalesce(sum(hits), 0) FROM rate_limits WHERE key = ? AND window_start = ?`,
+		key, l.now().Truncate(window)).Scan(ctx, &hits)
+	if err != nil {
+		return 0, fmt.Errorf("rate limit %s: %w", key, err)
+	}
+	return hits, nil
+}

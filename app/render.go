@@ -26,6 +26,7 @@ var pageNames = []string{
 	"pages/error",
 	"pages/signin",
 	"pages/password",
+	"pages/account/tokens",
 	"pages/admin/index",
 	"pages/admin/institutions",
 	"pages/admin/institution_form",
@@ -137,12 +138,4 @@ func (s *server) redirectWithFlash(c *fiber.Ctx, path, flashKey string) error {
 		c.Cookie(s.cookie(cookieFlash, flashKey, 60))
 	}
 	return c.Redirect(path, fiber.StatusSeeOther)
-}
-
-// safeNext keeps a post-sign-in redirect on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }

@@ -6,16 +6,20 @@ import (
 	"github.com/aula-platform/aula/accounts"
 )
 
-// routes lists every route of Aula, with who may call it.
-func (s *server) routes(app *fiber.App) {
+// routes lists every route of Aula, with who may call it. Pages (app)
+// and the JSON API (api) are two groups with their own middleware chains
+// (pageChain, apiChain: how each authenticates, CSRF, errors as HTML or
+// JSON); nothing decides by looking at the path.
+func (s *server) routes(root *fiber.App) {
 	admin := s.requireRole(accounts.RoleAdmin)
 	signedIn := s.requireUser
 
-	app.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Get("/static/*", s.static.serve)
-	app.Use(s.authenticate, s.checkCSRF)
+	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+	root.Get("/healthz", s.healthz)
+	root.Get("/readyz", s.readyz)
+	root.Get("/static/*", s.static.serve)
+	api := root.Group("/api/v1", s.apiChain()...)
+	app := s.pageRoutes(root)
 
 	// Pages for everyone.
 	app.Get("/", s.home)
@@ -25,6 +29,8 @@ func (s *server) routes(app *fiber.App) {
 	app.Post("/language", s.setLanguage)
 	app.Get("/password/:token", s.showPasswordForm)
 	app.Post("/password/:token", s.setPassword)
+	app.Get("/account/tokens", signedIn, s.showTokensPage)
+	app.Post("/account/tokens/:id/revoke", signedIn, s.revokeTokenPage)
 
 	// Administration pages.
 	ad := app.Group("/admin", admin)
@@ -41,10 +47,11 @@ func (s *server) routes(app *fiber.App) {
 	ad.Post("/users/:id", s.updateUserPage)
 	ad.Post("/users/:id/password-link", s.passwordLinkPage)
 
-	// JSON API v1 (../shared/API.md).
-	api := app.Group("/api/v1")
+	// JSON API v1 (docs/api.md).
 	api.Post("/tokens", s.createToken)
 	api.Delete("/tokens/current", signedIn, s.revokeToken)
+	api.Get("/tokens", signedIn, s.listTokens)
+	api.Delete("/tokens/:id", signedIn, s.revokeTokenByID)
 	api.Get("/me", signedIn, s.me)
 	api.Get("/institutions", signedIn, s.listInstitutions)
 	api.Post("/institutions", admin, s.createInstitution)
@@ -177,5 +184,6 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/verify/key", s.verifyKey)
 	api.Get("/verify/:code", s.verifyCertificate)
 
+	api.Use(func(c *fiber.Ctx) error { return errNotFound })
 	app.Use(func(c *fiber.Ctx) error { return errNotFound })
 }

@@ -26,7 +26,7 @@ type server struct {
 
 const (
 	adminEmail    = "admin@e2e.test"
-	adminPassword = "e2e admin password"
+	adminPassword = "tres tigres tristes en el trigal" // passes the password rules
 )
 
 // startServer builds the binary and serves it on a free port with an empty

@@ -49,6 +49,9 @@ type Options struct {
 	// PDFCacheBytes bounds the in-process cache of certificate PDFs
 	// (certificates' default when 0; negative: no cache).
 	PDFCacheBytes int64
+	// TokenLifetime and TokenMaxLifetime are how long a new API token
+	// works by default and at most (accounts' defaults when 0).
+	TokenLifetime, TokenMaxLifetime time.Duration
 }
 
 // Services are the domain services of one installation, wired together.
@@ -77,6 +80,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	}
 
 	svc := &Services{Accounts: accounts.NewService(db, opts.Now)}
+	if err := svc.Accounts.SetTokenLifetimes(opts.TokenLifetime, opts.TokenMaxLifetime); err != nil {
+		return nil, err
+	}
 	svc.Courses = courses.NewService(db, courses.Options{Blobs: opts.Blobs, UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now})
 	svc.Assessment = assessment.NewService(db, svc.Courses, assessment.Options{Now: opts.Now})
 	svc.Certificates, err = certificates.NewService(db, certificates.Options{

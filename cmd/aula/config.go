@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // DefaultDatabaseURL is the local PostgreSQL that `make run` starts if needed.
@@ -28,10 +30,12 @@ type config struct {
 	TrustedProxies []string // AULA_TRUSTED_PROXIES, comma separated
 	AdminEmail     string   // AULA_ADMIN_EMAIL
 	AdminPassword  string   // AULA_ADMIN_PASSWORD
-	LogFormat      string   // AULA_LOG_FORMAT: text or json
-	LogLevel       slog.Level
-	UploadMaxBytes int64 // AULA_UPLOAD_MAX_MB
-	Demo           bool  // AULA_DEMO: load demo content into a new, empty database
+	// TokenTTL, TokenMaxTTL: AULA_TOKEN_TTL_DAYS, AULA_TOKEN_MAX_TTL_DAYS.
+	TokenTTL, TokenMaxTTL time.Duration
+	LogFormat             string // AULA_LOG_FORMAT: text or json
+	LogLevel              slog.Level
+	UploadMaxBytes        int64 // AULA_UPLOAD_MAX_MB
+	Demo                  bool  // AULA_DEMO: load demo content into a new, empty database
 	// Location (AULA_TIMEZONE, an IANA name such as America/Lima) is the
 	// calendar certificates are dated by.
 	Location *time.Location
@@ -95,6 +99,20 @@ func loadConfig() (*config, error) {
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
 	}
+	// The admin from the environment gets the same password rules as
+	// everyone: a weak one stops the start instead of creating an admin
+	// anyone could guess.
+	if cfg.AdminPassword != "" {
+		if err := accounts.ValidatePassword(cfg.AdminPassword, cfg.AdminEmail, adminName); err != nil {
+			return nil, fmt.Errorf("AULA_ADMIN_PASSWORD is refused (%w): use at least %d characters that are not a common password, a run like 1234567890 or the admin's email", err, accounts.MinPasswordLength)
+		}
+	}
+	ttl, err := strconv.Atoi(getenv("AULA_TOKEN_TTL_DAYS", "90"))
+	maxTTL, maxErr := strconv.Atoi(getenv("AULA_TOKEN_MAX_TTL_DAYS", strconv.Itoa(max(ttl, 365))))
+	if err != nil || maxErr != nil || ttl < 1 || maxTTL < ttl || maxTTL > 3650 {
+		return nil, errors.New("AULA_TOKEN_TTL_DAYS and AULA_TOKEN_MAX_TTL_DAYS must be whole numbers of days, the default at least 1 and at most the maximum (at most 3650)")
+	}
+	cfg.TokenTTL, cfg.TokenMaxTTL = time.Duration(ttl)*24*time.Hour, time.Duration(maxTTL)*24*time.Hour
 	if s := os.Getenv("AULA_SECRET"); s != "" {
 		if len(s) < 32 {
 			return nil, errors.New("AULA_SECRET must be at least 32 characters (try: openssl rand -hex 32)")
@@ -146,6 +164,7 @@ func (cfg *config) logAttrs() []any {
 		"secret_from", cfg.secretSource,
 		"trusted_proxies", strings.Join(cfg.TrustedProxies, ","),
 		"upload_max_mb", cfg.UploadMaxBytes >> 20,
+		"token_ttl_days", int(cfg.TokenTTL.Hours() / 24), "token_max_ttl_days", int(cfg.TokenMaxTTL.Hours() / 24),
 		"log_level", cfg.LogLevel.String(),
 		"demo", cfg.Demo,
 		"timezone", cfg.Location.String(),

@@ -102,13 +102,16 @@ func serve(ctx context.Context, args []string) error {
 	return nil
 }
 
+// adminName is the name of the admin created from AULA_ADMIN_EMAIL.
+const adminName = "Administrator"
+
 // ensureAdmin makes sure the installation can be administered: the admin
 // from AULA_ADMIN_EMAIL/AULA_ADMIN_PASSWORD when set, otherwise a demo admin
 // whose password is printed once, on the start that creates it.
 func ensureAdmin(ctx context.Context, db *bun.DB, svc *accounts.Service, cfg *config, log *slog.Logger) error {
 	if cfg.AdminEmail != "" {
 		_, err := svc.CreateUser(ctx, accounts.CreateUserParams{
-			Email: cfg.AdminEmail, Name: "Administrator", Password: cfg.AdminPassword, Role: accounts.RoleAdmin,
+			Email: cfg.AdminEmail, Name: adminName, Password: cfg.AdminPassword, Role: accounts.RoleAdmin,
 		})
 		if errors.Is(err, accounts.ErrEmailTaken) {
 			return nil

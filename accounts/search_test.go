@@ -1,0 +1,110 @@
+package accounts_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/migrations/testdb"
+)
+
+// queryLog keeps the SQL a database ran, so a test can EXPLAIN the query
+// the store really sends.
+type queryLog struct {
+	mu      sync.Mutex
+	queries []string
+}
+
+func (l *queryLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+
+func (l *queryLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.queries = append(l.queries, e.Query)
+}
+
+func (l *queryLog) last(contains string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := len(l.queries) - 1; i >= 0; i-- {
+		if strings.Contains(l.queries[i], contains) && !strings.HasPrefix(l.queries[i], "SELECT count") {
+			return l.queries[i]
+		}
+	}
+	return ""
+}
+
+// TestUserSearchIgnoresAccentsAndUsesAnIndex: the admins' user search
+// finds "João Conceição" from "conceicao" or "JOAO", as the catalogue
+// does, and among a few thousand users PostgreSQL answers it from an index.
+func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t, "accounts_search")
+	log := &queryLog{}
+	db.AddQueryHook(log)
+	svc := accounts.NewService(db, nil)
+
+	first := []string{"Ana", "José", "María", "Inês", "Raúl", "Sofía", "Tomás", "Lucía", "André", "Zoë"}
+	last := []string{"Peña", "Muñoz", "Gómez", "Araújo", "Brandão", "Simões", "Ibáñez", "Løvås", "Müller", "Dupré"}
+	users := make([]accounts.User, 0, 4000)
+	for i := range 4000 {
+		users = append(users, accounts.User{
+			Email: fmt.Sprintf("person%d.%s@inst%d.example", i, strings.ToLower(last[i%len(last)][:2]), i%40),
+			Name:  fmt.Sprintf("%s %s %d", first[i%len(first)], last[(i/len(first))%len(last)], i),
+			Role:  accounts.RoleLearner, Locale: "es",
+		})
+	}
+	if _, err := db.NewInsert().Model(&users).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	joao, err := svc.CreateUser(ctx, accounts.CreateUserParams{Email: "jdc@inss.example", Name: "João da Conceição", Role: accounts.RoleLearner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pena, err := svc.CreateUser(ctx, accounts.CreateUserParams{Email: "M.P@ISS.example", Name: "María Peñalva", Role: accounts.RoleLearner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What autovacuum does after a bulk insert: statistics, and the trigram
+	// index's own, without which the planner guesses its cost.
+	if _, err := db.ExecContext(ctx, "VACUUM ANALYZE users"); err != nil {
+		t.Fatal(err)
+	}
+
+	for query, want := range map[string]int64{
+		"conceicao": joao.ID, "CONCEIÇÃO": joao.ID, "joão da": joao.ID, "jdc@INSS": joao.ID,
+		"penalva": pena.ID, "PEÑALVA": pena.ID, "m.p@iss": pena.ID,
+	} {
+		list, total, err := svc.Users(ctx, accounts.UserFilter{Query: query, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 || len(list) != 1 || list[0].ID != want {
+			t.Errorf("search %q: %d users (%v), want only user %d", query, total, list, want)
+		}
+	}
+	// Wildcards typed by the admin are text, not patterns.
+	if _, total, err := svc.Users(ctx, accounts.UserFilter{Query: "%_%", Limit: 20}); err != nil || total != 0 {
+		t.Errorf("search %%_%%: %d users (%v), want none", total, err)
+	}
+
+	if _, _, err := svc.Users(ctx, accounts.UserFilter{Query: "conceicao", Limit: 20}); err != nil {
+		t.Fatal(err)
+	}
+	query := log.last("accounts_fold")
+	if query == "" {
+		t.Fatal("the search query was not seen")
+	}
+	var plan []string
+	if err := db.NewRaw("EXPLAIN "+query).Scan(ctx, &plan); err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(plan, "\n"); !strings.Contains(text, "users_search_idx") {
+		t.Errorf("the search does not use users_search_idx:\n%s", text)
+	}
+}

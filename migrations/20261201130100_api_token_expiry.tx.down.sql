@@ -1,0 +1,2 @@
+ALTER TABLE api_tokens DROP COLUMN IF EXISTS name;
+ALTER TABLE api_tokens DROP COLUMN IF EXISTS expires_at;
