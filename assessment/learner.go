@@ -29,6 +29,12 @@ func (st *Standing) Passed() bool { return st.Best != nil && st.Best.Passed }
 // CanStart reports whether the learner may start (or continue) an attempt.
 func (st *Standing) CanStart() bool { return st.Open != nil || st.AttemptsLeft != 0 }
 
+// CanRetry reports whether the learner should be offered a new attempt:
+// none is open, one is left, and the quiz is not passed yet. A learner who
+// has passed may still start one (the best attempt counts, so it cannot
+// undo the pass), but pages do not invite it.
+func (st *Standing) CanRetry() bool { return st.Open == nil && st.AttemptsLeft != 0 && !st.Passed() }
+
 func standing(q *Quiz, attempts []Attempt) *Standing {
 	st := &Standing{Attempts: attempts, AttemptsLeft: -1}
 	for i := range attempts {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // Store runs the queries of quizzes, questions and attempts on a database or
@@ -290,6 +292,74 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
 	}
 	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("assessment: insert attempt: %w", err)
+	}
+	return nil
+}
+
+// MergeAnswers merges changes into an open attempt's saved answers and
+// records seq as its last save, unless a save with seq or a higher number
+// came first. The merge is one statement on the stored JSON, so saves
+// racing each other never lose an answer the winner did not touch. It
+// reports whether anything was written.
+func (s *Store) MergeAnswers(ctx context.Context, attemptID, seq int64, changes AnswerChanges) (bool, error) {
+	set := make(Answers, len(changes))
+	cleared := []string{}
+	for id, a := range changes {
+		if a.Kind == "" {
+			cleared = append(cleared, strconv.FormatInt(id, 10))
+			continue
+		}
+		set[id] = a
+	}
+	setJSON, err := json.Marshal(set)
+	if err != nil {
+		return false, fmt.Errorf("assessment: merge answers of attempt %d: %w", attemptID, err)
+	}
+	var saved []int64
+	err = s.db.NewUpdate().Model((*Attempt)(nil)).
+		Set("answers = (coalesce(answers, '{}'::jsonb) || ?::jsonb) - ?::text[], last_save_seq = ?",
+			string(setJSON), pgdialect.Array(cleared), seq).
+		Where("id = ? AND submitted_at IS NULL AND last_save_seq < ?", attemptID, seq).
+		Returning("last_save_seq").Scan(ctx, &saved)
+	if err != nil {
+		return false, fmt.Errorf("assessment: merge answers of attempt %d: %w", attemptID, err)
+	}
+	return len(saved) == 1, nil
+}
+
+// SetAnswers stores the answers of an open attempt as they are, without
+// a save's sequence number: a submit that was held back for unanswered
+// questions keeps what it merged.
+func (s *Store) SetAnswers(ctx context.Context, attemptID int64, answers Answers) error {
+	stored, err := json.Marshal(answers)
+	if err != nil {
+		return fmt.Errorf("assessment: store answers of attempt %d: %w", attemptID, err)
+	}
+	_, err = s.db.NewUpdate().Model((*Attempt)(nil)).Set("answers = ?", string(stored)).
+		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: store answers of attempt %d: %w", attemptID, err)
+	}
+	return nil
+}
+
+// Grade closes an open attempt with its result, the answers graded and
+// each question's score.
+func (s *Store) Grade(ctx context.Context, attemptID int64, closedAt time.Time, timedOut bool, res Result, answers Answers, scores map[int64]float64) error {
+	stored, err := json.Marshal(answers)
+	if err != nil {
+		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+	}
+	scoresJSON, err := json.Marshal(scores)
+	if err != nil {
+		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+	}
+	_, err = s.db.NewUpdate().Model((*Attempt)(nil)).
+		Set("submitted_at = ?, timed_out = ?, score = ?, max_score = ?, percent = ?, passed = ?, answers = ?, scores = ?",
+			closedAt, timedOut, res.Score, res.MaxScore, res.Percent, res.Passed, string(stored), string(scoresJSON)).
+		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
 	}
 	return nil
 }
