@@ -39,13 +39,12 @@ func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) 
 		if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
 			return err
 		}
+		store := NewStore(tx)
 		// A share lock on the quiz keeps its pool still while questions are
 		// drawn: removing a question cannot miss this attempt drawing it.
-		if err := tx.NewSelect().Model(quiz).ColumnExpr("qz.*").ColumnExpr(questionCount).
-			Where("qz.id = ?", quizID).For("SHARE OF qz").Scan(ctx); err != nil {
-			return notFound(err)
+		if quiz, err = store.ShareLockQuiz(ctx, quizID); err != nil {
+			return err
 		}
-		store := NewStore(tx)
 		attempts, err := store.LearnerAttempts(ctx, quizID, actor.UserID)
 		if err != nil {
 			return err
@@ -185,23 +184,13 @@ func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, owner bool
 	case quiz.Review == ReviewAfterAttempt:
 		d.Review = true
 	case quiz.Review == ReviewAfterPass:
-		passed, err := s.hasPassed(ctx, a.QuizID, a.UserID)
+		passed, err := NewStore(s.db).HasPassed(ctx, a.QuizID, a.UserID)
 		if err != nil {
 			return nil, err
 		}
 		d.Review = passed
 	}
 	return d, nil
-}
-
-// hasPassed reports whether a learner has passed the quiz in any attempt.
-func (s *Service) hasPassed(ctx context.Context, quizID, userID int64) (bool, error) {
-	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).
-		Where("quiz_id = ? AND user_id = ? AND passed", quizID, userID).Exists(ctx)
-	if err != nil {
-		return false, fmt.Errorf("assessment: has %d passed quiz %d: %w", userID, quizID, err)
-	}
-	return ok, nil
 }
 
 // attemptQuestions returns the attempt's questions in its order. A question

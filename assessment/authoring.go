@@ -68,7 +68,7 @@ func (s *Service) validateQuiz(ctx context.Context, db bun.IDB, courseID int64, 
 	moduleOK := true
 	if p.ModuleID != nil {
 		var err error
-		if moduleOK, err = NewStore(db).ModuleInCourse(ctx, *p.ModuleID, courseID); err != nil {
+		if moduleOK, err = courses.LiveModuleInCourse(ctx, db, *p.ModuleID, courseID); err != nil {
 			return err
 		}
 	}

@@ -43,6 +43,28 @@ func (s *Store) LockQuiz(ctx context.Context, id int64) (*Quiz, error) {
 	return q, nil
 }
 
+// ShareLockQuiz returns the quiz with id, share-locked until the end of the
+// transaction s runs in: its pool stays still while an attempt draws from
+// it, so removing a question cannot miss the attempt that drew it.
+func (s *Store) ShareLockQuiz(ctx context.Context, id int64) (*Quiz, error) {
+	q := new(Quiz)
+	err := s.db.NewSelect().Model(q).ColumnExpr("qz.*").ColumnExpr(questionCount).
+		Where("qz.id = ?", id).For("SHARE OF qz").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: share-lock quiz %d: %w", id, notFound(err))
+	}
+	return q, nil
+}
+
+// HasQuizzes reports whether a course has any quiz, archived or not.
+func (s *Store) HasQuizzes(ctx context.Context, courseID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Quiz)(nil)).Where("course_id = ?", courseID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: has course %d quizzes: %w", courseID, err)
+	}
+	return ok, nil
+}
+
 // CourseQuizzes returns the quizzes of a course that are not archived, in
 // the order they were added.
 func (s *Store) CourseQuizzes(ctx context.Context, courseID int64) ([]Quiz, error) {
@@ -92,16 +114,6 @@ func (s *Store) DeleteQuiz(ctx context.Context, id int64) error {
 		return fmt.Errorf("assessment: delete quiz %d: %w", id, err)
 	}
 	return nil
-}
-
-// ModuleInCourse reports whether a live module belongs to the course.
-func (s *Store) ModuleInCourse(ctx context.Context, moduleID, courseID int64) (bool, error) {
-	ok, err := s.db.NewSelect().Table("modules").
-		Where("id = ? AND course_id = ? AND archived_at IS NULL", moduleID, courseID).Exists(ctx)
-	if err != nil {
-		return false, fmt.Errorf("assessment: module %d: %w", moduleID, err)
-	}
-	return ok, nil
 }
 
 // Questions returns the live questions of a quiz, in pool order.
@@ -231,6 +243,33 @@ func (s *Store) HasAttempts(ctx context.Context, quizID int64) (bool, error) {
 		return false, fmt.Errorf("assessment: attempts of quiz %d: %w", quizID, err)
 	}
 	return ok, nil
+}
+
+// HasPassed reports whether a learner has passed the quiz in any attempt.
+func (s *Store) HasPassed(ctx context.Context, quizID, userID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).
+		Where("quiz_id = ? AND user_id = ? AND passed", quizID, userID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: has %d passed quiz %d: %w", userID, quizID, err)
+	}
+	return ok, nil
+}
+
+// RequiredQuizzes counts the open required quizzes of a course (not
+// archived, with a question) and how many of them the enrolment has passed.
+func (s *Store) RequiredQuizzes(ctx context.Context, enrolmentID, courseID int64) (done, total int, err error) {
+	err = s.db.NewRaw(`SELECT
+			count(*) FILTER (WHERE EXISTS (
+				SELECT 1 FROM attempts AS a WHERE a.enrolment_id = ? AND a.quiz_id = qz.id AND a.passed)),
+			count(*)
+		FROM quizzes AS qz
+		WHERE qz.course_id = ? AND qz.required AND qz.archived_at IS NULL
+		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)`,
+		enrolmentID, courseID).Scan(ctx, &done, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("assessment: required quizzes of enrolment %d: %w", enrolmentID, err)
+	}
+	return done, total, nil
 }
 
 // Attempt returns the attempt with id.
