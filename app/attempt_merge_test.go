@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/assessment"
@@ -232,4 +233,55 @@ func TestContinueOnlyOnceStarted(t *testing.T) {
 		mustContain(t, page, "Continue where you left off", "/modules/"+itoa(mods[1].ID))
 		mustNotContain(t, page, "Start the course")
 	}
+}
+
+// TestOnlyTheLearnerAnswersTheirAttempt: the quiz's instructor may look at
+// an attempt but not answer it, through the form or the script's save; the
+// save answers its errors in the API's JSON shape; a form sent after the
+// time limit is told so, and the saved answers count.
+func TestOnlyTheLearnerAnswersTheirAttempt(t *testing.T) {
+	e := newQuizEnv(t)
+	teacherBrowser, teacher := e.signedIn(accounts.RoleInstructor)
+	course, _ := quizCourse(t, e.db, teacher, 0)
+	teacherToken, err := e.accounts.CreateAPIToken(context.Background(), teacher.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := e.createQuizAPI(teacherToken, course.ID, func(b map[string]any) { b["time_limit_seconds"] = 60 })
+	learner, u := e.signedIn(accounts.RoleLearner)
+	e.enrol(u, course.ID)
+	attempt := learner.post("/quizzes/"+itoa(q.ID)+"/attempts", nil).Header.Get("Location")
+	learner.get(attempt)
+	d, err := e.assessment.Attempt(context.Background(), courses.ActorFor(u), attemptID(t, attempt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	single := assessment.FormField(d.Questions[0].Question.ID)
+	if d.Questions[0].Question.Kind != assessment.KindSingle {
+		t.Fatalf("first question is %s", d.Questions[0].Question.Kind)
+	}
+
+	wantStatus(t, teacherBrowser.get(attempt), http.StatusOK)
+	wantStatus(t, teacherBrowser.post(attempt, url.Values{"action": {"save"}, "seq": {"1"}, single: {"0"}}), http.StatusNotFound)
+	wantStatus(t, teacherBrowser.post(attempt, url.Values{"action": {"confirm"}}), http.StatusNotFound)
+	res := teacherBrowser.post(attempt+"/save", url.Values{"seq": {"1"}, single: {"0"}})
+	wantStatus(t, res, http.StatusNotFound)
+	var body apiError
+	decode(t, res, &body)
+	if body.Error.Code != "not_found" || body.Error.Message == "" {
+		t.Errorf("save by the instructor answered %s", res.body)
+	}
+
+	wantStatus(t, learner.post(attempt+"/save", url.Values{"seq": {"5"}, single: {"1"}}), http.StatusOK)
+	e.clock.Advance(time.Hour)
+	// The script's save to a closed attempt is a 409, after which it forgets its copy.
+	res = learner.post(attempt+"/save", url.Values{"seq": {"6"}, single: {"0"}})
+	wantStatus(t, res, http.StatusConflict)
+	decode(t, res, &body)
+	if body.Error.Code != "already_submitted" {
+		t.Errorf("save after the time limit answered %s", res.body)
+	}
+	res = learner.post(attempt, url.Values{"action": {"submit"}, single: {"0"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	mustContain(t, res, "The time for this attempt is over.", "1 of 6 points")
 }

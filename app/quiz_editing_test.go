@@ -140,6 +140,8 @@ func TestQuizEditingPages(t *testing.T) {
 	other, _ := e.signedIn(accounts.RoleInstructor)
 	wantStatus(t, other.get(quizPath), http.StatusForbidden)
 	wantStatus(t, other.get(editPath+"/edit"), http.StatusForbidden)
+	wantStatus(t, other.get("/manage/courses/"+itoa(course.ID)+"/quizzes/new"), http.StatusForbidden)
+	wantStatus(t, other.post("/manage/courses/"+itoa(course.ID)+"/quizzes", url.Values{"title": {"Intrusa"}, "pass_percent": {"50"}}), http.StatusForbidden)
 
 	// Deleting the quiz: back to the course, gone from it.
 	res = teacherBrowser.post(quizPath+"/delete", nil)
