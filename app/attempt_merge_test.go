@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,18 +95,9 @@ func TestSavesMergeAndSubmitGradesThem(t *testing.T) {
 func TestAttemptFormMergesAndAsksToConfirm(t *testing.T) {
 	e := newQuizEnv(t)
 	teacherToken, teacher := e.token(accounts.RoleInstructor)
-	course, _ := quizCourse(t, e.db, teacher, 0)
-	q := e.createQuizAPI(teacherToken, course.ID, nil)
-	learner, u := e.signedIn(accounts.RoleLearner)
-	e.enrol(u, course.ID)
-	res := learner.post("/quizzes/"+itoa(q.ID)+"/attempts", nil)
-	wantStatus(t, res, http.StatusSeeOther)
-	attempt := res.Header.Get("Location")
+	pa := startOnPages(e, teacherToken, teacher, nil)
+	learner, attempt, d, q := pa.learner, pa.path, pa.detail, pa.quiz
 	page := learner.get(attempt)
-	d, err := e.assessment.Attempt(context.Background(), courses.ActorFor(u), attemptID(t, attempt))
-	if err != nil {
-		t.Fatal(err)
-	}
 	field := map[assessment.Kind]string{}
 	number := map[assessment.Kind]int{}
 	for i, p := range d.Questions {
@@ -126,7 +119,7 @@ func TestAttemptFormMergesAndAsksToConfirm(t *testing.T) {
 	mustNotContain(t, page, `checked`)
 
 	// The form's submit with questions left: saved, and a summary asks to confirm.
-	res = learner.post(attempt, url.Values{"action": {"submit"}, "seq": {"14"}, field[assessment.KindSingle]: {"1"}})
+	res := learner.post(attempt, url.Values{"action": {"submit"}, "seq": {"14"}, field[assessment.KindSingle]: {"1"}})
 	wantStatus(t, res, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != attempt+"?confirm=1#confirm" {
 		t.Fatalf("submit with unanswered questions went to %q", loc)
@@ -152,17 +145,8 @@ func TestAttemptFormMergesAndAsksToConfirm(t *testing.T) {
 func TestFormSubmitWithEverythingAnsweredNeedsNoConfirmation(t *testing.T) {
 	e := newQuizEnv(t)
 	teacherToken, teacher := e.token(accounts.RoleInstructor)
-	course, _ := quizCourse(t, e.db, teacher, 0)
-	q := e.createQuizAPI(teacherToken, course.ID, func(b map[string]any) { b["max_attempts"] = 3 })
-	learner, u := e.signedIn(accounts.RoleLearner)
-	e.enrol(u, course.ID)
-	res := learner.post("/quizzes/"+itoa(q.ID)+"/attempts", nil)
-	attempt := res.Header.Get("Location")
-	learner.get(attempt)
-	d, err := e.assessment.Attempt(context.Background(), courses.ActorFor(u), attemptID(t, attempt))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pa := startOnPages(e, teacherToken, teacher, func(b map[string]any) { b["max_attempts"] = 3 })
+	learner, attempt, d, q := pa.learner, pa.path, pa.detail, pa.quiz
 	saved, sent := url.Values{"seq": {"1"}}, url.Values{"action": {"submit"}}
 	for i, p := range d.Questions {
 		half := saved
@@ -184,7 +168,7 @@ func TestFormSubmitWithEverythingAnsweredNeedsNoConfirmation(t *testing.T) {
 		}
 	}
 	wantStatus(t, learner.post(attempt+"/save", saved), http.StatusOK)
-	res = learner.post(attempt, sent)
+	res := learner.post(attempt, sent)
 	wantStatus(t, res, http.StatusSeeOther)
 	if res.Header.Get("Location") != attempt {
 		t.Fatalf("submit went to %q, want the result", res.Header.Get("Location"))
@@ -198,17 +182,38 @@ func TestFormSubmitWithEverythingAnsweredNeedsNoConfirmation(t *testing.T) {
 	mustNotContain(t, page, "Start another attempt", "Attempts left")
 }
 
-func attemptID(t *testing.T, path string) int64 {
-	t.Helper()
-	m := attemptLocation.FindStringSubmatch(path)
-	if m == nil {
-		t.Fatalf("not an attempt's path: %q", path)
+// pageAttempt is an attempt a learner started through the pages, with its
+// questions as the domain sees them.
+type pageAttempt struct {
+	learner *client
+	quiz    apiQuiz
+	path    string // /attempts/{id}
+	detail  *assessment.AttemptDetail
+}
+
+// startOnPages creates a quiz of the five kinds (changed by change) taught
+// by teacher and has a new learner start it through the pages.
+func startOnPages(e *quizEnv, teacherToken string, teacher *accounts.User, change func(map[string]any)) pageAttempt {
+	e.t.Helper()
+	course, _ := quizCourse(e.t, e.db, teacher, 0)
+	q := e.createQuizAPI(teacherToken, course.ID, change)
+	learner, u := e.signedIn(accounts.RoleLearner)
+	e.enrol(u, course.ID)
+	res := learner.post("/quizzes/"+itoa(q.ID)+"/attempts", nil)
+	if res.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("start: status %d", res.StatusCode)
 	}
-	var id int64
-	for _, ch := range m[1] {
-		id = id*10 + int64(ch-'0')
+	path := res.Header.Get("Location")
+	learner.get(path) // the form's token
+	id, err := strconv.ParseInt(strings.TrimPrefix(path, "/attempts/"), 10, 64)
+	if err != nil {
+		e.t.Fatalf("start went to %q", path)
 	}
-	return id
+	d, err := e.assessment.Attempt(context.Background(), courses.ActorFor(u), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return pageAttempt{learner: learner, quiz: q, path: path, detail: d}
 }
 
 // TestContinueOnlyOnceStarted: "continue where you left off" needs some
@@ -242,20 +247,12 @@ func TestContinueOnlyOnceStarted(t *testing.T) {
 func TestOnlyTheLearnerAnswersTheirAttempt(t *testing.T) {
 	e := newQuizEnv(t)
 	teacherBrowser, teacher := e.signedIn(accounts.RoleInstructor)
-	course, _ := quizCourse(t, e.db, teacher, 0)
 	teacherToken, err := e.accounts.CreateAPIToken(context.Background(), teacher.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := e.createQuizAPI(teacherToken, course.ID, func(b map[string]any) { b["time_limit_seconds"] = 60 })
-	learner, u := e.signedIn(accounts.RoleLearner)
-	e.enrol(u, course.ID)
-	attempt := learner.post("/quizzes/"+itoa(q.ID)+"/attempts", nil).Header.Get("Location")
-	learner.get(attempt)
-	d, err := e.assessment.Attempt(context.Background(), courses.ActorFor(u), attemptID(t, attempt))
-	if err != nil {
-		t.Fatal(err)
-	}
+	pa := startOnPages(e, teacherToken, teacher, func(b map[string]any) { b["time_limit_seconds"] = 60 })
+	learner, attempt, d := pa.learner, pa.path, pa.detail
 	single := assessment.FormField(d.Questions[0].Question.ID)
 	if d.Questions[0].Question.Kind != assessment.KindSingle {
 		t.Fatalf("first question is %s", d.Questions[0].Question.Kind)
