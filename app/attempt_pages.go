@@ -141,9 +141,22 @@ type attemptPage struct {
 	// answers do not fit (shown beside each question).
 	Notice   string
 	HasError bool
-	// CanRetry: the learner may start another attempt.
+	// CanRetry: the learner may start another attempt (not offered once
+	// the quiz is passed).
 	CanRetry bool
 	QuizURL  string
+	// Confirm: the learner asked to submit with questions unanswered, which
+	// Unanswered lists (Summary counts the answered ones); the page asks
+	// them to answer those or to confirm.
+	Confirm    bool
+	Summary    string
+	Unanswered []unansweredLink
+}
+
+// unansweredLink points to an unanswered question of the attempt form.
+type unansweredLink struct {
+	Number int
+	Anchor string
 }
 
 // questionView is one question of an attempt page.
@@ -216,7 +229,16 @@ func (s *server) renderAttempt(c *fiber.Ctx, d *assessment.AttemptDetail, values
 		page.Passed = a.Passed
 		if d.Owner {
 			if ov, err := s.quizzes.Overview(c.UserContext(), actor(c), d.Quiz.ID); err == nil && ov.Standing != nil {
-				page.CanRetry = ov.Standing.CanStart()
+				page.CanRetry = ov.Standing.CanRetry()
+			}
+		}
+	} else if c.Query("confirm") == "1" {
+		if missing := d.Unanswered(); len(missing) > 0 {
+			page.Confirm = true
+			page.Summary = tr.T("quiz2.confirm.summary", len(d.Questions)-len(missing), len(d.Questions))
+			for _, n := range missing {
+				page.Unanswered = append(page.Unanswered, unansweredLink{Number: n,
+					Anchor: "question-" + strconv.FormatInt(d.Questions[n-1].Question.ID, 10)})
 			}
 		}
 	}
@@ -289,7 +311,11 @@ func questionViewOf(tr i18n.Printer, d *assessment.AttemptDetail, number int, pq
 	return v
 }
 
-// answerAttemptPage saves or submits the attempt form ("action" says which).
+// answerAttemptPage saves or submits the attempt form ("action" says
+// which). The form's answers are merged into those saved. A submit that
+// would leave questions unanswered saves them and leads to the attempt's
+// confirmation step (?confirm=1), whose button ("confirm") submits anyway.
+// Whose attempt it is and whether it is still open, assessment decides.
 func (s *server) answerAttemptPage(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
@@ -303,30 +329,25 @@ func (s *server) answerAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !d.Owner {
-		return errNotFound // editors may look, never answer
-	}
 	form := postedForm(c)
 	body := assessment.FormBody(form, questionsOf(d))
-	submit := first(form["action"]) == "submit"
+	action := first(form["action"])
 	var saved assessment.SaveResult
-	switch {
-	case d.Attempt.Submitted() && d.Attempt.TimedOut:
-		// Closed by its deadline, possibly just now by reading it.
-		err = assessment.ErrDeadlinePassed
-	case d.Attempt.Submitted():
-		err = &assessment.SubmittedError{AttemptID: d.Attempt.ID, Result: d.Attempt.Result()}
-	case submit:
+	switch action {
+	case "submit":
+		_, err = s.quizzes.SubmitAnswered(ctx, currentUser(c).ID, id, body)
+	case "confirm":
 		_, err = s.quizzes.Submit(ctx, currentUser(c).ID, id, body)
 	default:
 		seq, _ := strconv.ParseInt(first(form["seq"]), 10, 64)
 		saved, err = s.quizzes.Save(ctx, currentUser(c).ID, id, seq, body)
 	}
-	if err != nil {
-		return s.attemptFormError(c, id, form, err)
-	}
 	switch {
-	case submit:
+	case errors.Is(err, assessment.ErrUnanswered):
+		return c.Redirect(attemptPath(id)+"?confirm=1#confirm", fiber.StatusSeeOther)
+	case err != nil:
+		return s.attemptFormError(c, id, form, err)
+	case action == "submit" || action == "confirm":
 		return s.redirectWithFlash(c, attemptPath(id), "quiz.flash.submitted")
 	case !saved.Saved:
 		return s.redirectWithFlash(c, attemptPath(id), "quiz.flash.stale")
@@ -336,8 +357,8 @@ func (s *server) answerAttemptPage(c *fiber.Ctx) error {
 
 // attemptFormError shows what went wrong with a save or submit: the form
 // again with a message by each answer that does not fit (422, the input
-// kept), or the result of an attempt already closed (409) or closed by its
-// deadline (422).
+// kept), or the result of an attempt closed by its deadline (422) or
+// already closed (409).
 func (s *server) attemptFormError(c *fiber.Ctx, id int64, form map[string][]string, err error) error {
 	tr := s.i18n.Printer(lang(c))
 	var ae *assessment.AnswerError
@@ -346,11 +367,11 @@ func (s *server) attemptFormError(c *fiber.Ctx, id int64, form map[string][]stri
 	switch {
 	case errors.As(err, &ae):
 		notice, status = tr.T("quiz.error.invalid_answers"), fiber.StatusUnprocessableEntity
-	case errors.Is(err, assessment.ErrAlreadySubmitted):
-		notice, status = tr.T("quiz.error.already_submitted"), fiber.StatusConflict
-		form = nil
 	case errors.Is(err, assessment.ErrDeadlinePassed):
 		notice, status = tr.T("quiz.error.deadline_passed"), fiber.StatusUnprocessableEntity
+		form = nil
+	case errors.Is(err, assessment.ErrAlreadySubmitted):
+		notice, status = tr.T("quiz.error.already_submitted"), fiber.StatusConflict
 		form = nil
 	default:
 		return err
@@ -382,44 +403,26 @@ func questionsOf(d *assessment.AttemptDetail) []assessment.Question {
 }
 
 // autosaveAttempt is the save quiz.js sends as the learner goes: the form's
-// fields, answered in JSON so the script can tell what happened.
+// fields, answered in JSON so the script can tell what happened; its errors
+// too, by the one error handler.
 func (s *server) autosaveAttempt(c *fiber.Ctx) error {
+	answerErrorsInJSON(c)
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	if err := checkAnswersBody(c); err != nil {
-		return s.jsonError(c, err)
+		return err
 	}
 	d, err := s.quizzes.Attempt(c.UserContext(), actor(c), id)
 	if err != nil {
-		return s.jsonError(c, err)
-	}
-	if !d.Owner {
-		return s.jsonError(c, errNotFound)
+		return err
 	}
 	form := postedForm(c)
 	seq, _ := strconv.ParseInt(first(form["seq"]), 10, 64)
 	res, err := s.quizzes.Save(c.UserContext(), currentUser(c).ID, id, seq, assessment.FormBody(form, questionsOf(d)))
 	if err != nil {
-		return s.jsonError(c, err)
-	}
-	return c.JSON(res)
-}
-
-// jsonError answers a page's background request with the API's error shape.
-func (s *server) jsonError(c *fiber.Ctx, err error) error {
-	he, ok := asHTTPError(err)
-	if !ok {
 		return err
 	}
-	tr := s.i18n.Printer(lang(c))
-	detail := errorDetail{Code: he.Code, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
-	if len(he.Fields) > 0 {
-		detail.Fields = map[string]string{}
-		for f, m := range he.Fields {
-			detail.Fields[f] = tr.T(m.Key, m.Args...)
-		}
-	}
-	return c.Status(he.Status).JSON(errorBody{Error: detail})
+	return c.JSON(res)
 }

@@ -210,7 +210,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if he.RetryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(he.RetryAfter.Seconds())+1))
 	}
-	if isAPI(c) {
+	if isAPI(c) || c.Locals(localJSONErrors) == true {
 		detail := errorDetail{Code: he.Code, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
 		if len(he.Fields) > 0 {
 			detail.Fields = make(map[string]string, len(he.Fields))
@@ -237,6 +237,14 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	return nil
 }
+
+// localJSONErrors marks a page's background request (a script's fetch)
+// whose errors are answered in the API's JSON shape.
+const localJSONErrors = "json_errors"
+
+// answerErrorsInJSON makes the error handler answer this request's errors
+// as the API does, for a page route that a script calls.
+func answerErrorsInJSON(c *fiber.Ctx) { c.Locals(localJSONErrors, true) }
 
 type errorPage struct {
 	Page

@@ -133,9 +133,11 @@ func TestQuizWithPagesOnly(t *testing.T) {
 	wantStatus(t, res, http.StatusConflict)
 	mustContain(t, res, "Esta tentativa já foi enviada.", "4 de 4 pontos")
 
-	// The quiz page lists the attempt; the instructor sees it in the results.
+	// The quiz page lists the attempt and, passed, offers no other; the
+	// instructor sees it in the results.
 	page = learner.get("/quizzes/" + quizID)
-	mustContain(t, page, "Você foi aprovado neste questionário.", "Tentativas restantes: 2")
+	mustContain(t, page, "Você foi aprovado neste questionário.", "4 de 4 pontos")
+	mustNotContain(t, page, "Começar outra tentativa", "Tentativas restantes")
 	results := teacherBrowser.get("/manage/quizzes/" + quizID + "/results")
 	wantStatus(t, results, http.StatusOK)
 	mustContain(t, results, html.EscapeString(u.Name), "Facilidade", "100\u00a0%")

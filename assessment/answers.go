@@ -95,6 +95,58 @@ var errMalformed = errors.New("malformed")
 // text) is an *AnswerError listing every problem found. DecodeAnswers reads
 // untrusted input and never panics; callers should still cap the body size.
 func DecodeAnswers(body []byte, questions []Question) (Answers, error) {
+	changes, err := decodeChanges(body, questions)
+	if err != nil {
+		return nil, err
+	}
+	answers := make(Answers, len(changes))
+	for id, a := range changes {
+		if a.Kind != "" {
+			answers[id] = a
+		}
+	}
+	return answers, nil
+}
+
+// AnswerChanges are what a save or a submit body changes in an attempt's
+// saved answers, by question: a new answer, or the zero Answer for one sent
+// as null, which clears it. Questions the body leaves out keep the answer
+// saved before, so a client may send only what changed.
+type AnswerChanges map[int64]Answer
+
+// Merge returns the answers a with changes made: a question's new answer
+// replaces its old one, a zero Answer removes it. a is left alone.
+func (a Answers) Merge(changes AnswerChanges) Answers {
+	out := make(Answers, len(a)+len(changes))
+	for id, ans := range a {
+		out[id] = ans
+	}
+	for id, ans := range changes {
+		if ans.Kind == "" {
+			delete(out, id)
+			continue
+		}
+		out[id] = ans
+	}
+	return out
+}
+
+// submitChanges reads the body of a submit: no body, {} and
+// {"answers": {}} change nothing, so the saved answers are graded as saved.
+func submitChanges(body []byte, questions []Question) (AnswerChanges, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	members := 0
+	if eachMember(body, func(string, json.RawMessage) error { members++; return nil }) == nil && members == 0 {
+		return nil, nil
+	}
+	return decodeChanges(body, questions)
+}
+
+// decodeChanges reads a submit body as DecodeAnswers does, keeping the
+// answers sent as null as zero Answers: to a save, null clears an answer.
+func decodeChanges(body []byte, questions []Question) (AnswerChanges, error) {
 	var inner json.RawMessage
 	err := eachMember(body, func(key string, value json.RawMessage) error {
 		if key != "answers" || inner != nil {
@@ -112,7 +164,7 @@ func DecodeAnswers(body []byte, questions []Question) (Answers, error) {
 		// The canonical decimal form only: "012" or "+12" must not alias 12.
 		byID[strconv.FormatInt(questions[i].ID, 10)] = &questions[i]
 	}
-	answers := make(Answers)
+	answers := make(AnswerChanges)
 	fields := make(map[string]string)
 	seen := make(map[string]bool)
 	err = eachMember(inner, func(key string, value json.RawMessage) error {
@@ -132,12 +184,11 @@ func DecodeAnswers(body []byte, questions []Question) (Answers, error) {
 			return nil
 		}
 		a, problem := decodeAnswer(*q, value)
-		switch {
-		case problem != "":
+		if problem != "" {
 			fields[field] = problem
-		case a.Kind != "":
-			answers[q.ID] = a
+			return nil
 		}
+		answers[q.ID] = a
 		return nil
 	})
 	switch {

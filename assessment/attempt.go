@@ -39,13 +39,12 @@ func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) 
 		if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
 			return err
 		}
+		store := NewStore(tx)
 		// A share lock on the quiz keeps its pool still while questions are
 		// drawn: removing a question cannot miss this attempt drawing it.
-		if err := tx.NewSelect().Model(quiz).ColumnExpr("qz.*").ColumnExpr(questionCount).
-			Where("qz.id = ?", quizID).For("SHARE OF qz").Scan(ctx); err != nil {
-			return notFound(err)
+		if quiz, err = store.ShareLockQuiz(ctx, quizID); err != nil {
+			return err
 		}
-		store := NewStore(tx)
 		attempts, err := store.LearnerAttempts(ctx, quizID, actor.UserID)
 		if err != nil {
 			return err
@@ -185,23 +184,13 @@ func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, owner bool
 	case quiz.Review == ReviewAfterAttempt:
 		d.Review = true
 	case quiz.Review == ReviewAfterPass:
-		passed, err := s.hasPassed(ctx, a.QuizID, a.UserID)
+		passed, err := NewStore(s.db).HasPassed(ctx, a.QuizID, a.UserID)
 		if err != nil {
 			return nil, err
 		}
 		d.Review = passed
 	}
 	return d, nil
-}
-
-// hasPassed reports whether a learner has passed the quiz in any attempt.
-func (s *Service) hasPassed(ctx context.Context, quizID, userID int64) (bool, error) {
-	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).
-		Where("quiz_id = ? AND user_id = ? AND passed", quizID, userID).Exists(ctx)
-	if err != nil {
-		return false, fmt.Errorf("assessment: has %d passed quiz %d: %w", userID, quizID, err)
-	}
-	return ok, nil
 }
 
 // attemptQuestions returns the attempt's questions in its order. A question
@@ -286,11 +275,12 @@ type SaveResult struct {
 	LastSaveSeq int64 `json:"last_save_seq"`
 }
 
-// Save stores the answers so far of the learner's open attempt, replacing
-// those saved before, when seq is higher than the sequence number of the
-// last save. body is a submit body ({"answers": {…}}) for any subset of the
-// attempt's questions; it is checked like one, and nothing is stored when
-// it does not fit (*AnswerError).
+// Save merges answers into the learner's open attempt, when seq is higher
+// than the sequence number of the last save: body is a submit body
+// ({"answers": {…}}) for any subset of the attempt's questions; each answer
+// it carries replaces the one saved for its question, null clears one, and
+// questions it leaves out keep theirs. It is checked like a submit, and
+// nothing is stored when it does not fit (*AnswerError).
 func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body []byte) (SaveResult, error) {
 	a, err := s.ownAttempt(ctx, userID, attemptID)
 	if err != nil {
@@ -300,23 +290,15 @@ func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body [
 	if err != nil {
 		return SaveResult{}, err
 	}
-	answers, err := DecodeAnswers(body, questionsOf(qs))
+	changes, err := decodeChanges(body, questionsOf(qs))
 	if err != nil {
 		return SaveResult{}, err
 	}
-	stored, err := json.Marshal(answers)
+	saved, err := NewStore(s.db).MergeAnswers(ctx, attemptID, seq, changes)
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("assessment: save attempt %d: %w", attemptID, err)
 	}
-	var saved []int64
-	err = s.db.NewUpdate().Model((*Attempt)(nil)).
-		Set("answers = ?, last_save_seq = ?", string(stored), seq).
-		Where("id = ? AND submitted_at IS NULL AND last_save_seq < ?", attemptID, seq).
-		Returning("last_save_seq").Scan(ctx, &saved)
-	if err != nil {
-		return SaveResult{}, fmt.Errorf("assessment: save attempt %d: %w", attemptID, err)
-	}
-	if len(saved) == 1 {
+	if saved {
 		return SaveResult{Saved: true, LastSaveSeq: seq}, nil
 	}
 	// Nothing written: a newer save won, or the attempt was submitted meanwhile.
@@ -324,7 +306,7 @@ func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body [
 		return SaveResult{}, err
 	}
 	if a.Submitted() {
-		return SaveResult{}, &SubmittedError{AttemptID: a.ID, Result: a.Result()}
+		return SaveResult{}, submittedError(a)
 	}
 	return SaveResult{LastSaveSeq: a.LastSaveSeq}, nil
 }
@@ -341,7 +323,7 @@ func (s *Service) ownAttempt(ctx context.Context, userID, attemptID int64) (*Att
 		return nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrNotFound)
 	}
 	if a.Submitted() {
-		return nil, &SubmittedError{AttemptID: a.ID, Result: a.Result()}
+		return nil, submittedError(a)
 	}
 	if s.expired(a) {
 		if err := s.expire(ctx, a.ID); err != nil {
@@ -352,9 +334,10 @@ func (s *Service) ownAttempt(ctx context.Context, userID, attemptID int64) (*Att
 	return a, nil
 }
 
-// Submit grades the learner's open attempt with the answers in body (a
-// submit body, {"answers": {…}}), or with the saved answers when body is
-// empty, and closes it. It returns the result, or:
+// Submit grades the learner's open attempt and closes it. The answers
+// graded are those saved, merged with the ones body carries (a submit body,
+// {"answers": {…}}, as for Save): no body, {} and {"answers": {}} grade
+// what is saved. It returns the result, or:
 //   - *AnswerError when body does not fit the attempt's questions; nothing
 //     is graded and the attempt stays open;
 //   - *SubmittedError (errors.Is ErrAlreadySubmitted) when the attempt was
@@ -366,6 +349,19 @@ func (s *Service) ownAttempt(ctx context.Context, userID, attemptID int64) (*Att
 // Passing a required quiz completes the course, in the same transaction,
 // when nothing else is left to do.
 func (s *Service) Submit(ctx context.Context, userID, attemptID int64, body []byte) (Result, error) {
+	return s.submit(ctx, userID, attemptID, body, false)
+}
+
+// SubmitAnswered is Submit for a learner who has not confirmed leaving
+// questions unanswered: when, body merged, some question of the attempt
+// has no answer, it saves the merged answers, leaves the attempt open and
+// returns *UnansweredError (errors.Is ErrUnanswered) with the questions'
+// numbers, so the learner can answer them or confirm with Submit.
+func (s *Service) SubmitAnswered(ctx context.Context, userID, attemptID int64, body []byte) (Result, error) {
+	return s.submit(ctx, userID, attemptID, body, true)
+}
+
+func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []byte, answeredOnly bool) (Result, error) {
 	a, err := s.ownAttempt(ctx, userID, attemptID)
 	if err != nil {
 		return Result{}, err
@@ -378,26 +374,25 @@ func (s *Service) Submit(ctx context.Context, userID, attemptID int64, body []by
 	if err != nil {
 		return Result{}, err
 	}
-	var answers Answers
-	if len(body) > 0 {
-		if answers, err = DecodeAnswers(body, questionsOf(qs)); err != nil {
-			return Result{}, err
-		}
+	changes, err := submitChanges(body, questionsOf(qs))
+	if err != nil {
+		return Result{}, err
 	}
-	var res Result
-	late := false
+	var out closed
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		res, late, err = s.close(ctx, tx, quiz, qs, a.ID, a.EnrolmentID, answers)
+		out, err = s.close(ctx, tx, quiz, qs, a.ID, a.EnrolmentID, changes, answeredOnly)
 		return err
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, err)
-	}
-	if late {
+	case out.late:
 		return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, ErrDeadlinePassed)
+	case len(out.unanswered) > 0:
+		return Result{}, &UnansweredError{AttemptID: attemptID, Numbers: out.unanswered}
 	}
-	return res, nil
+	return out.res, nil
 }
 
 // expired reports whether an open attempt is past its deadline and grace.
@@ -435,7 +430,7 @@ func (s *Service) expire(ctx context.Context, attemptID int64) error {
 		return err
 	}
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		_, _, err := s.close(ctx, tx, quiz, qs, a.ID, a.EnrolmentID, nil)
+		_, err := s.close(ctx, tx, quiz, qs, a.ID, a.EnrolmentID, nil, false)
 		if errors.Is(err, ErrAlreadySubmitted) {
 			return nil // closed by someone else meanwhile
 		}
@@ -447,57 +442,83 @@ func (s *Service) expire(ctx context.Context, attemptID int64) error {
 	return nil
 }
 
-// close grades and closes an open attempt inside tx. answers nil means the
-// saved ones. The enrolment is locked before the attempt: completing the
-// course (CheckCompletion) locks it too, as does completing a module, and
-// taking the locks in one order everywhere keeps them from deadlocking.
+// closed is what close did: graded the attempt (res), graded it with its
+// saved answers because its time was up (late), or left it open with the
+// merged answers saved because questions were unanswered.
+type closed struct {
+	res        Result
+	late       bool
+	unanswered []int
+}
+
+// close grades and closes an open attempt inside tx, with its saved answers
+// merged with changes. With answeredOnly, an attempt that would leave a
+// question unanswered is not closed: the merged answers are saved instead.
+// The enrolment is locked before the attempt: completing the course
+// (CheckCompletion) locks it too, as does completing a module, and taking
+// the locks in one order everywhere keeps them from deadlocking.
 //
 // An attempt found submitted is *SubmittedError. One past its deadline and
-// grace is graded with its saved answers whatever answers says, closed at
+// grace is graded with its saved answers whatever changes says, closed at
 // its deadline, and late is true.
-func (s *Service) close(ctx context.Context, tx bun.Tx, quiz *Quiz, qs []Presented, attemptID, enrolmentID int64, answers Answers) (res Result, late bool, err error) {
+func (s *Service) close(ctx context.Context, tx bun.Tx, quiz *Quiz, qs []Presented, attemptID, enrolmentID int64, changes AnswerChanges, answeredOnly bool) (closed, error) {
 	if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
-		return Result{}, false, err
+		return closed{}, err
 	}
-	a, err := NewStore(tx).LockAttempt(ctx, attemptID)
+	store := NewStore(tx)
+	a, err := store.LockAttempt(ctx, attemptID)
 	if err != nil {
-		return Result{}, false, err
+		return closed{}, err
 	}
 	if a.Submitted() {
-		return Result{}, false, &SubmittedError{AttemptID: a.ID, Result: a.Result()}
+		return closed{}, submittedError(a)
 	}
 	questions := questionsOf(qs)
 	closedAt := s.now()
-	if s.expired(a) {
-		late, answers, closedAt = true, nil, *a.Deadline
+	late := s.expired(a)
+	if late {
+		changes, closedAt = nil, *a.Deadline
 	}
-	if answers == nil {
-		answers = storedAnswers(a.Answers, questions)
+	answers := storedAnswers(a.Answers, questions).Merge(changes)
+	if missing := unanswered(qs, answers); answeredOnly && !late && len(missing) > 0 {
+		if err := store.SetAnswers(ctx, attemptID, answers); err != nil {
+			return closed{}, err
+		}
+		return closed{unanswered: missing}, nil
 	}
-	res = GradeAll(questions, answers, quiz.PassPercent)
+	res := GradeAll(questions, answers, quiz.PassPercent)
 	scores := make(map[int64]float64, len(questions))
 	for _, q := range questions {
 		scores[q.ID] = Grade(q, answers[q.ID])
 	}
-	stored, err := json.Marshal(answers)
-	if err != nil {
-		return Result{}, false, err
-	}
-	scoresJSON, err := json.Marshal(scores)
-	if err != nil {
-		return Result{}, false, err
-	}
-	_, err = tx.NewUpdate().Model((*Attempt)(nil)).
-		Set("submitted_at = ?, timed_out = ?, score = ?, max_score = ?, percent = ?, passed = ?, answers = ?, scores = ?",
-			closedAt, late, res.Score, res.MaxScore, res.Percent, res.Passed, string(stored), string(scoresJSON)).
-		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
-	if err != nil {
-		return Result{}, false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+	if err := store.Grade(ctx, attemptID, closedAt, late, res, answers, scores); err != nil {
+		return closed{}, err
 	}
 	if quiz.Required && res.Passed {
 		if _, err := s.courses.CheckCompletion(ctx, tx, enrolmentID); err != nil {
-			return Result{}, false, err
+			return closed{}, err
 		}
 	}
-	return res, late, nil
+	return closed{res: res, late: late}, nil
+}
+
+// unanswered returns the numbers (from 1, in display order) of the
+// questions that answers leaves without an answer.
+func unanswered(qs []Presented, answers Answers) []int {
+	var out []int
+	for i, p := range qs {
+		if _, ok := answers[p.Question.ID]; !ok {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// Unanswered returns the numbers (from 1, in display order) of the
+// attempt's questions that have no answer.
+func (d *AttemptDetail) Unanswered() []int { return unanswered(d.Questions, d.Answers) }
+
+// submittedError is the error of a save or submit to closed attempt a.
+func submittedError(a *Attempt) *SubmittedError {
+	return &SubmittedError{AttemptID: a.ID, Result: a.Result(), TimedOut: a.TimedOut}
 }

@@ -68,7 +68,7 @@ func (s *Service) validateQuiz(ctx context.Context, db bun.IDB, courseID int64, 
 	moduleOK := true
 	if p.ModuleID != nil {
 		var err error
-		if moduleOK, err = NewStore(db).ModuleInCourse(ctx, *p.ModuleID, courseID); err != nil {
+		if moduleOK, err = courses.LiveModuleInCourse(ctx, db, *p.ModuleID, courseID); err != nil {
 			return err
 		}
 	}
@@ -137,7 +137,7 @@ func containsNUL(s string) bool {
 // pages do); an empty non-nil list is refused like any quiz without
 // questions. Only the course's instructors and admins may.
 func (s *Service) CreateQuiz(ctx context.Context, actor courses.Actor, courseID int64, p QuizParams, questions []Question) (*Quiz, error) {
-	if err := s.editableCourse(ctx, actor, courseID); err != nil {
+	if _, err := s.QuizCourse(ctx, actor, courseID); err != nil {
 		return nil, err
 	}
 	if questions != nil {

@@ -78,7 +78,7 @@ func (s *Service) SeedDemo(ctx context.Context, actor courses.Actor) (int, error
 		if err != nil {
 			return added, err
 		}
-		has, err := s.db.NewSelect().Model((*Quiz)(nil)).Where("course_id = ?", acc.Course.ID).Exists(ctx)
+		has, err := NewStore(s.db).HasQuizzes(ctx, acc.Course.ID)
 		if err != nil {
 			return added, fmt.Errorf("assessment: demo quiz of %s: %w", dq.courseSlug, err)
 		}

@@ -8,10 +8,14 @@
 // Persistence is built on top of it and calls these functions rather than
 // re-implementing any rule:
 //
-//   - models.go and store.go: quizzes, questions and attempts in PostgreSQL;
+//   - models.go, store.go and store_results.go: quizzes, questions and
+//     attempts in PostgreSQL; every query of the package is there, and
+//     courses' data (modules, enrolments) is read through courses'
+//     functions, inside the caller's transaction where it matters;
 //   - authoring.go: who may write quizzes and how their pool changes;
 //   - attempt.go: starting (attempt limits under concurrency), saving with
-//     sequence numbers, submitting once, deadlines with a grace period;
+//     sequence numbers (merged by question), submitting once (the saved
+//     answers merged with the submit's), deadlines with a grace period;
 //   - learner.go: a learner's standing, and RequiredQuizzes, the
 //     courses.Requirement that makes passing required quizzes part of
 //     completing a course;

@@ -3,6 +3,7 @@ package assessment
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -28,20 +29,45 @@ var (
 	// ErrConcurrentStart: another request started an attempt of the same
 	// learner at the same moment; reloading shows it.
 	ErrConcurrentStart = errors.New("assessment: attempt started concurrently")
+	// ErrUnanswered: a submit that waits for the learner's confirmation
+	// found questions without an answer; an *UnansweredError says which.
+	ErrUnanswered = errors.New("assessment: questions unanswered")
 )
+
+// UnansweredError is ErrUnanswered with the numbers (from 1, in the
+// attempt's order) of the questions left without an answer. The answers
+// sent were saved and the attempt is still open.
+type UnansweredError struct {
+	AttemptID int64
+	Numbers   []int
+}
+
+// Error says how many questions are unanswered.
+func (e *UnansweredError) Error() string {
+	return fmt.Sprintf("%s: %d in attempt %d", ErrUnanswered.Error(), len(e.Numbers), e.AttemptID)
+}
+
+// Is makes errors.Is(err, ErrUnanswered) true.
+func (e *UnansweredError) Is(target error) bool { return target == ErrUnanswered }
 
 // SubmittedError is ErrAlreadySubmitted with the result the attempt got
 // when it was first submitted, unchanged by the repeated submit.
 type SubmittedError struct {
 	AttemptID int64
 	Result    Result
+	// TimedOut: the attempt's deadline closed it, not the learner.
+	TimedOut bool
 }
 
 // Error says which attempt was submitted already.
 func (e *SubmittedError) Error() string { return ErrAlreadySubmitted.Error() }
 
-// Is makes errors.Is(err, ErrAlreadySubmitted) true.
-func (e *SubmittedError) Is(target error) bool { return target == ErrAlreadySubmitted }
+// Is makes errors.Is(err, ErrAlreadySubmitted) true, and, for an attempt
+// its deadline closed, errors.Is(err, ErrDeadlinePassed) too: the learner
+// who sends answers to it is told the time is over.
+func (e *SubmittedError) Is(target error) bool {
+	return target == ErrAlreadySubmitted || e.TimedOut && target == ErrDeadlinePassed
+}
 
 // PostgreSQL error codes this package reacts to.
 const pgUniqueViolation = "23505"

@@ -31,8 +31,12 @@ var (
 // multiple, one field per chosen index; true_false, "true" or "false";
 // short_text, the text; numeric, a number, where a decimal comma is read as
 // a point ("3,5" is 3.5) as people write it in Spanish and Portuguese.
-// Other fields (the CSRF token, buttons) are ignored, and empty fields leave
-// their question unanswered.
+// Other fields (the CSRF token, buttons) are ignored. A question's field
+// sent empty is null, which clears a saved answer (Save merges); a question
+// whose field is not sent at all is left out, keeping its saved answer.
+// Browsers send no field for a set of checkboxes none of which is checked,
+// so a form with a multiple question carries an extra empty field for it
+// (an empty value never counts as an answer).
 //
 // FormBody never refuses anything: a value that does not fit becomes one
 // DecodeAnswers reports ("abc" for a number becomes a string, which is
@@ -54,9 +58,9 @@ func FormBody(form map[string][]string, questions []Question) []byte {
 	b.WriteString(`{"answers":{`)
 	first := true
 	for _, id := range keys {
-		kind := kinds[id]
+		kind, known := kinds[id]
 		values := nonEmpty(form[formPrefix+id], kind)
-		if len(values) == 0 {
+		if len(values) == 0 && !known {
 			continue
 		}
 		if !first {
@@ -66,6 +70,8 @@ func FormBody(form map[string][]string, questions []Question) []byte {
 		writeString(&b, id)
 		b.WriteByte(':')
 		switch {
+		case len(values) == 0:
+			b.WriteString("null") // sent empty: the learner cleared it
 		case kind == KindMultiple:
 			b.WriteByte('[')
 			for i, v := range values {

@@ -29,6 +29,12 @@ func (st *Standing) Passed() bool { return st.Best != nil && st.Best.Passed }
 // CanStart reports whether the learner may start (or continue) an attempt.
 func (st *Standing) CanStart() bool { return st.Open != nil || st.AttemptsLeft != 0 }
 
+// CanRetry reports whether the learner should be offered a new attempt:
+// none is open, one is left, and the quiz is not passed yet. A learner who
+// has passed may still start one (the best attempt counts, so it cannot
+// undo the pass), but pages do not invite it.
+func (st *Standing) CanRetry() bool { return st.Open == nil && st.AttemptsLeft != 0 && !st.Passed() }
+
 func standing(q *Quiz, attempts []Attempt) *Standing {
 	st := &Standing{Attempts: attempts, AttemptsLeft: -1}
 	for i := range attempts {
@@ -126,16 +132,5 @@ func (s *Service) CourseQuizzes(ctx context.Context, acc *courses.Access) ([]Ove
 // without questions cannot be taken, so it cannot be required. It runs in
 // the caller's transaction db.
 func (s *Service) RequiredQuizzes(ctx context.Context, db bun.IDB, e *courses.Enrolment) (done, total int, err error) {
-	err = db.NewRaw(`SELECT
-			count(*) FILTER (WHERE EXISTS (
-				SELECT 1 FROM attempts AS a WHERE a.enrolment_id = ? AND a.quiz_id = qz.id AND a.passed)),
-			count(*)
-		FROM quizzes AS qz
-		WHERE qz.course_id = ? AND qz.required AND qz.archived_at IS NULL
-		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)`,
-		e.ID, e.CourseID).Scan(ctx, &done, &total)
-	if err != nil {
-		return 0, 0, fmt.Errorf("assessment: required quizzes of enrolment %d: %w", e.ID, err)
-	}
-	return done, total, nil
+	return NewStore(db).RequiredQuizzes(ctx, e.ID, e.CourseID)
 }

@@ -2,11 +2,8 @@ package assessment
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
-
-	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/courses"
 )
@@ -90,20 +87,12 @@ func (s *Service) Results(ctx context.Context, actor courses.Actor, quizID int64
 		return nil, err
 	}
 	res := &Results{Quiz: quiz}
-	q := s.resultsQuery(quizID, f).
-		ColumnExpr("a.id AS attempt_id, a.user_id, a.number, a.started_at, a.submitted_at, a.timed_out").
-		ColumnExpr("a.score, a.max_score, a.percent, a.passed").
-		ColumnExpr("u.name AS learner, u.email, u.institution_id").
-		ColumnExpr("coalesce(i.acronym, '') AS institution, coalesce(i.name, '') AS institution_name").
-		OrderExpr("a.started_at DESC, a.id DESC")
-	if f.Limit > 0 {
-		q = q.Limit(f.Limit).Offset(f.Offset)
+	store := NewStore(s.db)
+	if res.Rows, err = store.ResultRows(ctx, quizID, f); err != nil {
+		return nil, err
 	}
-	if err := q.Scan(ctx, &res.Rows); err != nil {
-		return nil, fmt.Errorf("assessment: results of quiz %d: %w", quizID, err)
-	}
-	if res.Total, err = s.resultsQuery(quizID, f).Count(ctx); err != nil {
-		return nil, fmt.Errorf("assessment: count results of quiz %d: %w", quizID, err)
+	if res.Total, err = store.CountResults(ctx, quizID, f); err != nil {
+		return nil, err
 	}
 	if res.Questions, err = s.questionStats(ctx, quizID, f); err != nil {
 		return nil, err
@@ -111,36 +100,17 @@ func (s *Service) Results(ctx context.Context, actor courses.Actor, quizID int64
 	return res, nil
 }
 
-// resultsQuery selects the attempts of a quiz the filter keeps. Every
-// variant starts from attempts_quiz_started_idx (quiz_id first).
-func (s *Service) resultsQuery(quizID int64, f ResultsFilter) *bun.SelectQuery {
-	q := s.db.NewSelect().TableExpr("attempts AS a").
-		Join("JOIN users AS u ON u.id = a.user_id").
-		Join("LEFT JOIN institutions AS i ON i.id = u.institution_id").
-		Where("a.quiz_id = ?", quizID)
-	if f.InstitutionID != 0 {
-		q = q.Where("u.institution_id = ?", f.InstitutionID)
-	}
-	if f.Passed != nil {
-		q = q.Where("a.submitted_at IS NOT NULL AND a.passed = ?", *f.Passed)
-	}
-	return q
-}
-
 // questionStats computes the statistics of every question the quiz's
 // submitted attempts drew, pool order first, then archived questions.
 func (s *Service) questionStats(ctx context.Context, quizID int64, f ResultsFilter) ([]QuestionStats, error) {
-	var graded []Attempt
-	err := s.resultsQuery(quizID, f).ColumnExpr("a.layout, a.answers, a.scores").
-		Where("a.submitted_at IS NOT NULL").Scan(ctx, &graded)
+	store := NewStore(s.db)
+	graded, err := store.GradedAttempts(ctx, quizID, f)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: statistics of quiz %d: %w", quizID, err)
+		return nil, err
 	}
-	var rows []questionRow
-	err = s.db.NewSelect().Model(&rows).Where("qn.quiz_id = ?", quizID).
-		OrderExpr("qn.archived_at IS NOT NULL, qn.position, qn.id").Scan(ctx)
+	rows, err := store.everyQuestion(ctx, quizID)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: questions of quiz %d: %w", quizID, err)
+		return nil, err
 	}
 	stats := make([]QuestionStats, 0, len(rows))
 	index := make(map[int64]int, len(rows))

@@ -87,16 +87,18 @@ func (s *Service) editable(ctx context.Context, actor courses.Actor, quizID int6
 	return q, nil
 }
 
-// editableCourse checks that actor may add quizzes to the course.
-func (s *Service) editableCourse(ctx context.Context, actor courses.Actor, courseID int64) error {
+// QuizCourse returns what actor may do with a course if they may add
+// quizzes to it (its instructors and admins); others who can see the
+// course get courses.ErrForbidden. Pages ask it before showing the form.
+func (s *Service) QuizCourse(ctx context.Context, actor courses.Actor, courseID int64) (*courses.Access, error) {
 	acc, err := s.courses.Access(ctx, actor, courseID)
 	if err != nil {
-		return fmt.Errorf("assessment: course %d: %w", courseID, err)
+		return nil, fmt.Errorf("assessment: course %d: %w", courseID, err)
 	}
 	if !acc.CanEdit() {
-		return fmt.Errorf("assessment: add quiz to course %d: %w", courseID, courses.ErrForbidden)
+		return nil, fmt.Errorf("assessment: add quiz to course %d: %w", courseID, courses.ErrForbidden)
 	}
-	return nil
+	return acc, nil
 }
 
 // open reports whether learners may see and take quiz q: it is not

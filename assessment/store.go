@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // Store runs the queries of quizzes, questions and attempts on a database or
@@ -39,6 +41,28 @@ func (s *Store) LockQuiz(ctx context.Context, id int64) (*Quiz, error) {
 		return nil, fmt.Errorf("assessment: lock quiz %d: %w", id, notFound(err))
 	}
 	return q, nil
+}
+
+// ShareLockQuiz returns the quiz with id, share-locked until the end of the
+// transaction s runs in: its pool stays still while an attempt draws from
+// it, so removing a question cannot miss the attempt that drew it.
+func (s *Store) ShareLockQuiz(ctx context.Context, id int64) (*Quiz, error) {
+	q := new(Quiz)
+	err := s.db.NewSelect().Model(q).ColumnExpr("qz.*").ColumnExpr(questionCount).
+		Where("qz.id = ?", id).For("SHARE OF qz").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: share-lock quiz %d: %w", id, notFound(err))
+	}
+	return q, nil
+}
+
+// HasQuizzes reports whether a course has any quiz, archived or not.
+func (s *Store) HasQuizzes(ctx context.Context, courseID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Quiz)(nil)).Where("course_id = ?", courseID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: has course %d quizzes: %w", courseID, err)
+	}
+	return ok, nil
 }
 
 // CourseQuizzes returns the quizzes of a course that are not archived, in
@@ -90,16 +114,6 @@ func (s *Store) DeleteQuiz(ctx context.Context, id int64) error {
 		return fmt.Errorf("assessment: delete quiz %d: %w", id, err)
 	}
 	return nil
-}
-
-// ModuleInCourse reports whether a live module belongs to the course.
-func (s *Store) ModuleInCourse(ctx context.Context, moduleID, courseID int64) (bool, error) {
-	ok, err := s.db.NewSelect().Table("modules").
-		Where("id = ? AND course_id = ? AND archived_at IS NULL", moduleID, courseID).Exists(ctx)
-	if err != nil {
-		return false, fmt.Errorf("assessment: module %d: %w", moduleID, err)
-	}
-	return ok, nil
 }
 
 // Questions returns the live questions of a quiz, in pool order.
@@ -231,6 +245,33 @@ func (s *Store) HasAttempts(ctx context.Context, quizID int64) (bool, error) {
 	return ok, nil
 }
 
+// HasPassed reports whether a learner has passed the quiz in any attempt.
+func (s *Store) HasPassed(ctx context.Context, quizID, userID int64) (bool, error) {
+	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).
+		Where("quiz_id = ? AND user_id = ? AND passed", quizID, userID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: has %d passed quiz %d: %w", userID, quizID, err)
+	}
+	return ok, nil
+}
+
+// RequiredQuizzes counts the open required quizzes of a course (not
+// archived, with a question) and how many of them the enrolment has passed.
+func (s *Store) RequiredQuizzes(ctx context.Context, enrolmentID, courseID int64) (done, total int, err error) {
+	err = s.db.NewRaw(`SELECT
+			count(*) FILTER (WHERE EXISTS (
+				SELECT 1 FROM attempts AS a WHERE a.enrolment_id = ? AND a.quiz_id = qz.id AND a.passed)),
+			count(*)
+		FROM quizzes AS qz
+		WHERE qz.course_id = ? AND qz.required AND qz.archived_at IS NULL
+		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)`,
+		enrolmentID, courseID).Scan(ctx, &done, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("assessment: required quizzes of enrolment %d: %w", enrolmentID, err)
+	}
+	return done, total, nil
+}
+
 // Attempt returns the attempt with id.
 func (s *Store) Attempt(ctx context.Context, id int64) (*Attempt, error) {
 	a := new(Attempt)
@@ -290,6 +331,74 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
 	}
 	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
 		return fmt.Errorf("assessment: insert attempt: %w", err)
+	}
+	return nil
+}
+
+// MergeAnswers merges changes into an open attempt's saved answers and
+// records seq as its last save, unless a save with seq or a higher number
+// came first. The merge is one statement on the stored JSON, so saves
+// racing each other never lose an answer the winner did not touch. It
+// reports whether anything was written.
+func (s *Store) MergeAnswers(ctx context.Context, attemptID, seq int64, changes AnswerChanges) (bool, error) {
+	set := make(Answers, len(changes))
+	cleared := []string{}
+	for id, a := range changes {
+		if a.Kind == "" {
+			cleared = append(cleared, strconv.FormatInt(id, 10))
+			continue
+		}
+		set[id] = a
+	}
+	setJSON, err := json.Marshal(set)
+	if err != nil {
+		return false, fmt.Errorf("assessment: merge answers of attempt %d: %w", attemptID, err)
+	}
+	var saved []int64
+	err = s.db.NewUpdate().Model((*Attempt)(nil)).
+		Set("answers = (coalesce(answers, '{}'::jsonb) || ?::jsonb) - ?::text[], last_save_seq = ?",
+			string(setJSON), pgdialect.Array(cleared), seq).
+		Where("id = ? AND submitted_at IS NULL AND last_save_seq < ?", attemptID, seq).
+		Returning("last_save_seq").Scan(ctx, &saved)
+	if err != nil {
+		return false, fmt.Errorf("assessment: merge answers of attempt %d: %w", attemptID, err)
+	}
+	return len(saved) == 1, nil
+}
+
+// SetAnswers stores the answers of an open attempt as they are, without
+// a save's sequence number: a submit that was held back for unanswered
+// questions keeps what it merged.
+func (s *Store) SetAnswers(ctx context.Context, attemptID int64, answers Answers) error {
+	stored, err := json.Marshal(answers)
+	if err != nil {
+		return fmt.Errorf("assessment: store answers of attempt %d: %w", attemptID, err)
+	}
+	_, err = s.db.NewUpdate().Model((*Attempt)(nil)).Set("answers = ?", string(stored)).
+		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: store answers of attempt %d: %w", attemptID, err)
+	}
+	return nil
+}
+
+// Grade closes an open attempt with its result, the answers graded and
+// each question's score.
+func (s *Store) Grade(ctx context.Context, attemptID int64, closedAt time.Time, timedOut bool, res Result, answers Answers, scores map[int64]float64) error {
+	stored, err := json.Marshal(answers)
+	if err != nil {
+		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+	}
+	scoresJSON, err := json.Marshal(scores)
+	if err != nil {
+		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+	}
+	_, err = s.db.NewUpdate().Model((*Attempt)(nil)).
+		Set("submitted_at = ?, timed_out = ?, score = ?, max_score = ?, percent = ?, passed = ?, answers = ?, scores = ?",
+			closedAt, timedOut, res.Score, res.MaxScore, res.Percent, res.Passed, string(stored), string(scoresJSON)).
+		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
 	}
 	return nil
 }

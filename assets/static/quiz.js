@@ -64,7 +64,9 @@
     return lastSeq;
   }
 
-  // answers lists the answer fields of the form as [name, value] pairs.
+  // answers lists the answer fields of the form as [name, value] pairs. The
+  // server merges them into the saved answers: a field sent empty clears
+  // its question, one not sent keeps it.
   function answers() {
     var out = [];
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -75,13 +77,17 @@
     return out;
   }
 
+  // restore shows kept answers. The empty hidden field beside a multiple
+  // question's checkboxes is left alone: it tells the server the question
+  // was on the form, so unchecking every box clears its saved answer.
   function restore(pairs) {
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || el.name.charAt(0) !== "q") { return; }
+      if (!el.name || el.name.charAt(0) !== "q" || el.type === "hidden") { return; }
       if (el.type === "radio" || el.type === "checkbox") { el.checked = false; } else { el.value = ""; }
     });
     pairs.forEach(function (pair) {
       Array.prototype.forEach.call(form.querySelectorAll("[name='" + pair[0].replace(/[^a-z0-9]/gi, "") + "']"), function (el) {
+        if (el.type === "hidden") { return; }
         if (el.type === "radio" || el.type === "checkbox") {
           if (el.value === pair[1]) { el.checked = true; }
         } else {
