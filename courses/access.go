@@ -175,3 +175,19 @@ func (s *Service) editable(ctx context.Context, tx bun.IDB, actor Actor, id int6
 	}
 	return c, nil
 }
+
+// mayAdminister returns nil when actor administers the installation, the
+// only people who enrol others (by hand, by institution, from a file).
+// Others are told ErrForbidden, or ErrNotFound for a course they may not
+// see. Instructors see their course's roster (CanEdit) but enrol nobody:
+// creating accounts and enrolling a country's staff is the network's
+// administration, not a course's.
+func (s *Service) mayAdminister(ctx context.Context, db bun.IDB, actor Actor, c *Course) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	if _, err := s.visible(ctx, db, actor, c); err != nil {
+		return err
+	}
+	return fmt.Errorf("courses: administer course %d: %w", c.ID, ErrForbidden)
+}

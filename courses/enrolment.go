@@ -38,17 +38,56 @@ func (s *Service) LearnerEnrolment(ctx context.Context, userID, enrolmentID int6
 	return e, s.fillProgress(ctx, s.db, e)
 }
 
-// Enrol enrols a user in a published course. by is who enrolled them
-// (nil: themselves). Enrolling again after withdrawing reactivates the
-// enrolment with its earlier progress; enrolling twice is ErrAlreadyEnrolled.
+// Enrol enrols a user in a published course on behalf of the system (the
+// demo seed, fixtures): it checks no actor. by is who enrolled them (nil:
+// themselves). Enrolling again after withdrawing reactivates the enrolment
+// with its earlier progress; enrolling twice is ErrAlreadyEnrolled. People
+// go through EnrolSelf and EnrolUser, which decide who may.
 func (s *Service) Enrol(ctx context.Context, userID, courseID int64, by *int64) (*Enrolment, error) {
+	return s.enrol(ctx, nil, userID, courseID, by)
+}
+
+// EnrolSelf enrols the actor in a course. A course the actor may not see
+// (a draft, to anyone but its editors) is ErrNotFound, exactly as its page
+// is, so enrolling reveals no draft; one they see but that takes no
+// enrolments (a draft to its editor, an archived course) is ErrNotPublished.
+func (s *Service) EnrolSelf(ctx context.Context, actor Actor, courseID int64) (*Enrolment, error) {
+	if !actor.SignedIn() {
+		return nil, fmt.Errorf("courses: enrol in %d: %w", courseID, ErrForbidden)
+	}
+	return s.enrol(ctx, &actor, actor.UserID, courseID, nil)
+}
+
+// EnrolUser enrols another user in a course by hand. Only admins enrol
+// others; everyone else is told ErrForbidden (ErrNotFound for a course
+// they may not see).
+func (s *Service) EnrolUser(ctx context.Context, actor Actor, courseID, userID int64) (*Enrolment, error) {
+	by := actor.UserID
+	return s.enrol(ctx, &actor, userID, courseID, &by)
+}
+
+// enrol is the one writer of enrolments one at a time. actor, when not
+// nil, is checked against the course inside the transaction: anyone may
+// enrol themselves in a course they see, only admins enrol someone else.
+func (s *Service) enrol(ctx context.Context, actor *Actor, userID, courseID int64, by *int64) (*Enrolment, error) {
 	var e *Enrolment
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var status Status
-		if err := tx.NewSelect().Model((*Course)(nil)).Column("status").Where("id = ?", courseID).Scan(ctx, &status); err != nil {
-			return notFound(err)
+		c, err := NewStore(tx).Course(ctx, courseID)
+		if err != nil {
+			return err
 		}
-		if status != StatusPublished {
+		switch {
+		case actor == nil:
+		case userID == actor.UserID:
+			if _, err := s.visible(ctx, tx, *actor, c); err != nil {
+				return err
+			}
+		default:
+			if err := s.mayAdminister(ctx, tx, *actor, c); err != nil {
+				return err
+			}
+		}
+		if c.Status != StatusPublished {
 			return ErrNotPublished
 		}
 		e = &Enrolment{CourseID: courseID, UserID: userID, Status: EnrolmentActive, EnrolledBy: by, EnrolledAt: s.now()}

@@ -40,15 +40,12 @@ type NewLogin struct {
 // The work is a fixed number of queries whatever the file's size: one look
 // up of institutions, one of users, one batch insert of users, one of
 // password links and one of enrolments.
-func (s *Service) BulkEnrol(ctx context.Context, courseID int64, rows []BulkRow, by int64, dryRun bool) (*BulkResult, error) {
+func (s *Service) BulkEnrol(ctx context.Context, actor Actor, courseID int64, rows []BulkRow, dryRun bool) (*BulkResult, error) {
 	result := &BulkResult{DryRun: dryRun, NewAccounts: []NewLogin{}}
+	by := actor.UserID
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var status Status
-		if err := tx.NewSelect().Model((*Course)(nil)).Column("status").Where("id = ?", courseID).Scan(ctx, &status); err != nil {
-			return notFound(err)
-		}
-		if status != StatusPublished {
-			return ErrNotPublished
+		if _, err := s.enrollable(ctx, tx, actor, courseID); err != nil {
+			return err
 		}
 		store := accounts.NewStore(tx)
 		acronyms := make([]string, 0, len(rows))
@@ -167,15 +164,15 @@ func (s *Service) defaultLocale(ctx context.Context, db bun.IDB, courseID int64)
 
 // EnrolInstitution enrols every enabled learner of an institution (a
 // cohort) in a published course and returns how many were newly enrolled.
-func (s *Service) EnrolInstitution(ctx context.Context, courseID, institutionID, by int64) (int, error) {
+func (s *Service) EnrolInstitution(ctx context.Context, actor Actor, courseID, institutionID int64) (int, error) {
 	var added int
+	by := actor.UserID
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var status Status
-		if err := tx.NewSelect().Model((*Course)(nil)).Column("status").Where("id = ?", courseID).Scan(ctx, &status); err != nil {
-			return notFound(err)
+		if _, err := s.enrollable(ctx, tx, actor, courseID); err != nil {
+			return err
 		}
-		if status != StatusPublished {
-			return ErrNotPublished
+		if _, err := accounts.NewStore(tx).Institution(ctx, institutionID); err != nil {
+			return err
 		}
 		res, err := tx.NewRaw(`INSERT INTO enrolments (course_id, user_id, status, enrolled_by, enrolled_at)
 			SELECT ?, u.id, 'active', ?, ? FROM users AS u
@@ -195,6 +192,22 @@ func (s *Service) EnrolInstitution(ctx context.Context, courseID, institutionID,
 		return 0, fmt.Errorf("courses: enrol institution %d in %d: %w", institutionID, courseID, err)
 	}
 	return added, nil
+}
+
+// enrollable returns the course with id, published, if actor may enrol
+// others in it: admins only (mayAdminister).
+func (s *Service) enrollable(ctx context.Context, db bun.IDB, actor Actor, id int64) (*Course, error) {
+	c, err := NewStore(db).Course(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayAdminister(ctx, db, actor, c); err != nil {
+		return nil, err
+	}
+	if c.Status != StatusPublished {
+		return nil, fmt.Errorf("courses: enrol in %d: %w", id, ErrNotPublished)
+	}
+	return c, nil
 }
 
 // nullableID turns the zero id (nobody, e.g. a command-line import) into NULL.

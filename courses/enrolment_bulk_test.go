@@ -75,7 +75,7 @@ func TestBulkEnrol(t *testing.T) {
 	c, _ := publishedCourse(t, db, 1)
 	acr := fmt.Sprintf("BLK%d", enrolSeq.Add(1))
 	institution(t, db, acr)
-	admin := learner(t, db)
+	admin := administrator(t, db)
 	existing := learner(t, db)
 	if _, err := svc.Enrol(ctx, existing.ID, c.ID, nil); err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestBulkEnrol(t *testing.T) {
 	}
 
 	usersBefore, enrolBefore := count(t, db, "users"), count(t, db, "enrolments")
-	dry, err := svc.BulkEnrol(ctx, c.ID, rows, admin.ID, true)
+	dry, err := svc.BulkEnrol(ctx, admin, c.ID, rows, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestBulkEnrol(t *testing.T) {
 		t.Fatal("dry run wrote rows")
 	}
 
-	res, err := svc.BulkEnrol(ctx, c.ID, rows, admin.ID, false)
+	res, err := svc.BulkEnrol(ctx, admin, c.ID, rows, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestBulkEnrol(t *testing.T) {
 	}
 
 	// The same file again is harmless.
-	again, err := svc.BulkEnrol(ctx, c.ID, rows, admin.ID, false)
+	again, err := svc.BulkEnrol(ctx, admin, c.ID, rows, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +135,9 @@ func TestBulkEnrolAllOrNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	admin := administrator(t, db)
 	usersBefore, enrolBefore := count(t, db, "users"), count(t, db, "enrolments")
-	_, err = svc.BulkEnrol(ctx, c.ID, rows, 0, false)
+	_, err = svc.BulkEnrol(ctx, admin, c.ID, rows, false)
 	var rowErrs courses.RowErrors
 	if !errors.As(err, &rowErrs) || len(rowErrs) != 2 || rowErrs[0].Line != 3 || rowErrs[0].Key != "bulk.unknown_institution" || rowErrs[1].Line != 4 || rowErrs[1].Key != "bulk.name_required" {
 		t.Fatalf("err %v (%+v)", err, rowErrs)
@@ -152,17 +153,18 @@ func TestEnrolInstitution(t *testing.T) {
 	svc := courses.NewService(db, courses.Options{})
 	c, _ := publishedCourse(t, db, 1)
 	inst := institution(t, db, fmt.Sprintf("COH%d", enrolSeq.Add(1)))
+	admin := administrator(t, db)
 	for i := 0; i < 3; i++ {
 		u := learner(t, db)
 		if _, err := db.NewUpdate().Model(u).Set("institution_id = ?", inst.ID).WherePK().Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
-	added, err := svc.EnrolInstitution(ctx, c.ID, inst.ID, 0)
+	added, err := svc.EnrolInstitution(ctx, admin, c.ID, inst.ID)
 	if err != nil || added != 3 {
 		t.Fatalf("cohort: %d, %v", added, err)
 	}
-	if added, err = svc.EnrolInstitution(ctx, c.ID, inst.ID, 0); err != nil || added != 0 {
+	if added, err = svc.EnrolInstitution(ctx, admin, c.ID, inst.ID); err != nil || added != 0 {
 		t.Fatalf("cohort again: %d, %v", added, err)
 	}
 }
@@ -175,6 +177,7 @@ func BenchmarkBulkEnrol10k(b *testing.B) {
 	svc := courses.NewService(db, courses.Options{})
 	acr := fmt.Sprintf("BEN%d", enrolSeq.Add(1))
 	institution(b, db, acr)
+	admin := administrator(b, db)
 	for i := 0; i < b.N; i++ {
 		c, _ := publishedCourse(b, db, 3)
 		var sb strings.Builder
@@ -188,7 +191,7 @@ func BenchmarkBulkEnrol10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := svc.BulkEnrol(ctx, c.ID, rows, 0, false)
+		res, err := svc.BulkEnrol(ctx, admin, c.ID, rows, false)
 		if err != nil {
 			b.Fatal(err)
 		}

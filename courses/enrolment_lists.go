@@ -86,9 +86,26 @@ type RosterFilter struct {
 	Limit, Offset int
 }
 
+// Roster is one page of a course's enrolled learners.
+type Roster struct {
+	Course *Course
+	Items  []RosterEntry
+	// Total is how many learners match the filter, on every page.
+	Total int
+}
+
 // Roster returns who is enrolled in a course (not withdrawn), by name,
-// with progress, and how many match.
-func (s *Service) Roster(ctx context.Context, courseID int64, f RosterFilter) ([]RosterEntry, int, error) {
+// with progress, and how many match. Its editors (its instructors and
+// admins) see it; others get ErrForbidden, or ErrNotFound for a course
+// they may not see.
+func (s *Service) Roster(ctx context.Context, actor Actor, courseID int64, f RosterFilter) (*Roster, error) {
+	acc, err := s.Access(ctx, actor, courseID)
+	if err != nil {
+		return nil, err
+	}
+	if err := acc.mayEdit(); err != nil {
+		return nil, fmt.Errorf("courses: roster of %d: %w", courseID, err)
+	}
 	type row struct {
 		Enrolment     `bun:",extend"`
 		UserName      string `bun:"user_name"`
@@ -107,15 +124,15 @@ func (s *Service) Roster(ctx context.Context, courseID int64, f RosterFilter) ([
 	}
 	total, err := q.ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("courses: roster of %d: %w", courseID, err)
+		return nil, fmt.Errorf("courses: roster of %d: %w", courseID, err)
 	}
-	out := make([]RosterEntry, len(rows))
+	out := &Roster{Course: acc.Course, Items: make([]RosterEntry, len(rows)), Total: total}
 	for i, r := range rows {
 		e := r.Enrolment
 		if err := s.fillProgress(ctx, s.db, &e); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		out[i] = RosterEntry{Enrolment: e, User: RosterUser{ID: e.UserID, Name: r.UserName, Email: r.UserEmail, InstitutionID: r.InstitutionID}}
+		out.Items[i] = RosterEntry{Enrolment: e, User: RosterUser{ID: e.UserID, Name: r.UserName, Email: r.UserEmail, InstitutionID: r.InstitutionID}}
 	}
-	return out, total, nil
+	return out, nil
 }
