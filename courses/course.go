@@ -20,14 +20,14 @@ var Languages = []string{"es", "pt", "en"}
 
 // Limits of a course's fields; the database checks them too.
 const (
-	MaxTitleLen    = 200
-	MaxSummaryLen  = 5000
-	MaxWorkload    = 1000
+	MaxTitleLen   = 200
+	MaxSummaryLen = 5000
+	MaxWorkload   = 1000
 	// MaxCertificateValidity is the longest a certificate may stay valid,
 	// in months (ten years): a longer one is a typo for "never expires".
 	MaxCertificateValidity = 120
-	maxSlugTries   = 100
-	maxCreateTries = 5
+	maxSlugTries           = 100
+	maxCreateTries         = 5
 )
 
 // CourseParams are the editable fields of a course.
