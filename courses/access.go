@@ -71,6 +71,18 @@ func (a *Access) CanRead() bool {
 	return a.Editor || (a.Enrolment != nil && a.Course.Status != StatusDraft)
 }
 
+// IsCover reports whether the file with id is the course's cover image,
+// the one file shown to everyone who sees the course page.
+func (a *Access) IsCover(assetID int64) bool {
+	return a.Course.CoverAssetID != nil && *a.Course.CoverAssetID == assetID
+}
+
+// PublicFile reports whether the file with id may be kept by shared caches:
+// the cover of a published course, which anyone may see.
+func (a *Access) PublicFile(assetID int64) bool {
+	return a.Course.Status == StatusPublished && a.IsCover(assetID)
+}
+
 // Preview reports whether the actor sees the course as an editor would
 // preview it, rather than as a learner taking it.
 func (a *Access) Preview() bool { return a.Editor && a.Enrolment == nil }
