@@ -207,11 +207,8 @@ func (s *server) bulkEnrol(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := courses.ParseBulkCSV(bytes.NewReader(c.Body()))
-	if err != nil {
-		return err
-	}
-	res, err := s.courses.BulkEnrol(c.UserContext(), actor(c), id, rows, c.QueryBool("dry_run"))
+	res, err := s.courses.BulkEnrol(c.UserContext(), actor(c), id,
+		courses.BulkImport{File: bytes.NewReader(c.Body()), DryRun: c.QueryBool("dry_run")})
 	if err != nil {
 		return err
 	}

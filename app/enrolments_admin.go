@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -124,11 +125,11 @@ func (s *server) bulkEnrolPage(c *fiber.Ctx) error {
 	data, err := readUpload(c, "file", bulkCSVLimit)
 	var res *courses.BulkResult
 	if err == nil {
-		var rows []courses.BulkRow
-		rows, err = courses.ParseBulkCSV(bytes.NewReader(data))
-		if err == nil {
-			res, err = s.courses.BulkEnrol(c.UserContext(), actor(c), id, rows, dryRun)
+		in := courses.BulkImport{File: bytes.NewReader(data), DryRun: dryRun}
+		if fh, ferr := c.FormFile("file"); ferr == nil {
+			in.FileName = strings.Clone(fh.Filename)
 		}
+		res, err = s.courses.BulkEnrol(c.UserContext(), actor(c), id, in)
 	}
 	he, known := asHTTPError(err)
 	if err != nil && (!known || (len(he.Rows) == 0 && len(he.Fields) == 0)) {

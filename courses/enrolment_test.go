@@ -342,9 +342,9 @@ func TestEnrolmentActors(t *testing.T) {
 	}
 	teacher := courses.ActorFor(teacherUser)
 	inst := institution(t, db, fmt.Sprintf("ACT%d", enrolSeq.Add(1)))
-	rows, err := courses.ParseBulkCSV(strings.NewReader(fmt.Sprintf("email,name,institution_acronym\nactor%d@example.org,Ana,\n", enrolSeq.Add(1))))
-	if err != nil {
-		t.Fatal(err)
+	file := fmt.Sprintf("email,name,institution_acronym\nactor%d@example.org,Ana,\n", enrolSeq.Add(1))
+	rows := func(dryRun bool) courses.BulkImport {
+		return courses.BulkImport{File: strings.NewReader(file), DryRun: dryRun}
 	}
 
 	for _, tc := range []struct {
@@ -358,8 +358,8 @@ func TestEnrolmentActors(t *testing.T) {
 		{"learner enrols another in a draft", first(svc.EnrolUser(ctx, student, draft.ID, other.ID)), courses.ErrNotFound},
 		{"instructor enrols another", first(svc.EnrolUser(ctx, teacher, pub.ID, other.ID)), courses.ErrForbidden},
 		{"admin enrols another in a draft", first(svc.EnrolUser(ctx, admin, draft.ID, other.ID)), courses.ErrNotPublished},
-		{"learner imports a file", first(svc.BulkEnrol(ctx, student, pub.ID, rows, false)), courses.ErrForbidden},
-		{"instructor imports a file", first(svc.BulkEnrol(ctx, teacher, pub.ID, rows, true)), courses.ErrForbidden},
+		{"learner imports a file", first(svc.BulkEnrol(ctx, student, pub.ID, rows(false))), courses.ErrForbidden},
+		{"instructor imports a file", first(svc.BulkEnrol(ctx, teacher, pub.ID, rows(true))), courses.ErrForbidden},
 		{"learner enrols an institution", first(svc.EnrolInstitution(ctx, student, pub.ID, inst.ID)), courses.ErrForbidden},
 		{"admin enrols a missing institution", first(svc.EnrolInstitution(ctx, admin, pub.ID, 987654321)), accounts.ErrNotFound},
 		{"learner reads the roster", first(svc.Roster(ctx, student, pub.ID, courses.RosterFilter{Limit: 10})), courses.ErrForbidden},
