@@ -233,7 +233,7 @@ func (s *server) bulkResponse(res *courses.BulkResult) bulkResult {
 	for i, a := range res.NewAccounts {
 		out.NewAccounts[i] = newAccount{Email: a.Email, Name: a.Name}
 		if a.PasswordToken != "" {
-			out.NewAccounts[i].PasswordURL = s.cfg.BaseURL + "/password/" + a.PasswordToken
+			out.NewAccounts[i].PasswordURL = s.passwordURL(a.PasswordToken)
 		}
 	}
 	return out

@@ -285,6 +285,9 @@ func TestBulkEnrolmentPage(t *testing.T) {
 	if !strings.Contains(res.body, "/password/") || !strings.Contains(res.body, "Ana Conceição") {
 		t.Errorf("import page lacks the password link:\n%s", res.body)
 	}
+	if !strings.Contains(res.body, page+"/imports/") {
+		t.Errorf("import page does not link the kept report:\n%s", res.body)
+	}
 	res = upload("email;name;institution_acronym\r\nbroken;X;\r\n", false)
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	if !strings.Contains(res.body, "Line 2") || !strings.Contains(res.body, "is not a valid email address") {

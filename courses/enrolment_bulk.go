@@ -13,7 +13,9 @@ import (
 
 // BulkResult says what a bulk enrolment did, or would do on a dry run.
 type BulkResult struct {
-	DryRun          bool       `json:"dry_run"`
+	DryRun bool `json:"dry_run"`
+	// ImportID is the stored report of the import (0 on a dry run).
+	ImportID        int64      `json:"import_id,omitempty"`
 	CreatedUsers    int        `json:"created_users"`
 	Enrolled        int        `json:"enrolled"`
 	AlreadyEnrolled int        `json:"already_enrolled"`
@@ -70,7 +72,7 @@ func (s *Service) BulkEnrol(ctx context.Context, actor Actor, courseID int64, in
 	for try := 1; ; try++ {
 		result = &BulkResult{DryRun: in.DryRun, NewAccounts: []NewLogin{}}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return s.bulkEnrol(ctx, tx, actor, courseID, file, result)
+			return s.bulkEnrol(ctx, tx, actor, courseID, file, in.FileName, result)
 		})
 		if err == nil || !retryable(err) || try == maxImportTries {
 			break
@@ -83,7 +85,7 @@ func (s *Service) BulkEnrol(ctx context.Context, actor Actor, courseID int64, in
 }
 
 // bulkEnrol is one try of BulkEnrol, in tx.
-func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseID int64, file *BulkFile, result *BulkResult) error {
+func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseID int64, file *BulkFile, fileName string, result *BulkResult) error {
 	c, err := s.enrollable(ctx, tx, actor, courseID)
 	if err != nil {
 		return err
@@ -208,7 +210,7 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 	}
 	result.Enrolled = n
 	result.AlreadyEnrolled = len(userIDs) - n
-	return nil
+	return s.recordImport(ctx, tx, actor, courseID, fileName, len(file.Rows), result)
 }
 
 // EnrolInstitution enrols every enabled learner of an institution (a
