@@ -73,14 +73,30 @@ func (s *server) importAccounts(list []courses.ImportAccount) []importAccountJSO
 // passwordURL is the address of a one-time password link.
 func (s *server) passwordURL(token string) string { return s.cfg.BaseURL + "/password/" + token }
 
-// listImports is GET /api/v1/courses/{id}/enrolments/imports.
-func (s *server) listImports(c *fiber.Ctx) error {
+// importsOf reads the page of imports of the route's course, for the
+// page and the API alike.
+func (s *server) importsOf(c *fiber.Ctx) (*courses.ImportList, int, int, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return err
+		return nil, 0, 0, err
 	}
 	limit, offset := pagination(c)
 	imports, err := s.courses.Imports(c.UserContext(), actor(c), id, limit, offset)
+	return imports, limit, offset, err
+}
+
+// importOf reads the route's import report, for the page and the API alike.
+func (s *server) importOf(c *fiber.Ctx) (*courses.ImportReport, error) {
+	id, n, err := paramIDs(c, "id", "n")
+	if err != nil {
+		return nil, err
+	}
+	return s.courses.ImportReport(c.UserContext(), actor(c), id, n)
+}
+
+// listImports is GET /api/v1/courses/{id}/enrolments/imports.
+func (s *server) listImports(c *fiber.Ctx) error {
+	imports, _, _, err := s.importsOf(c)
 	if err != nil {
 		return err
 	}
@@ -93,11 +109,7 @@ func (s *server) listImports(c *fiber.Ctx) error {
 
 // showImport is GET /api/v1/courses/{id}/enrolments/imports/{n}.
 func (s *server) showImport(c *fiber.Ctx) error {
-	id, n, err := paramIDs(c, "id", "n")
-	if err != nil {
-		return err
-	}
-	report, err := s.courses.ImportReport(c.UserContext(), actor(c), id, n)
+	report, err := s.importOf(c)
 	if err != nil {
 		return err
 	}
@@ -130,12 +142,7 @@ func (s *server) importView(imp courses.Import) importView {
 
 // importsListPage lists a course's imports, newest first.
 func (s *server) importsListPage(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	limit, offset := pagination(c)
-	imports, err := s.courses.Imports(c.UserContext(), actor(c), id, limit, offset)
+	imports, limit, offset, err := s.importsOf(c)
 	if err != nil {
 		return err
 	}
@@ -149,11 +156,7 @@ func (s *server) importsListPage(c *fiber.Ctx) error {
 
 // importReportPage shows one import with its accounts and unused links.
 func (s *server) importReportPage(c *fiber.Ctx) error {
-	id, n, err := paramIDs(c, "id", "n")
-	if err != nil {
-		return err
-	}
-	report, err := s.courses.ImportReport(c.UserContext(), actor(c), id, n)
+	report, err := s.importOf(c)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,9 @@ const maxImportTries = 3
 // admin) created meanwhile is used as it is, and the import is tried again
 // when PostgreSQL picks it as a deadlock's victim.
 //
+// An import that writes is kept as a report (Imports, ImportReport) in
+// the same transaction, with the new accounts' password links.
+//
 // The work is a fixed number of queries whatever the file's size.
 func (s *Service) BulkEnrol(ctx context.Context, actor Actor, courseID int64, in BulkImport) (*BulkResult, error) {
 	file, err := ParseBulkCSV(in.File)
