@@ -115,11 +115,13 @@ func (s *server) deleteAsset(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// serveAsset sends a course file to whoever may see the course. The bytes
-// under an asset never change, so the SHA-256 is a strong ETag: a browser
-// asks again with If-None-Match and gets 304 without the file. Files of
-// published courses may be cached for an hour anywhere; the others only by
-// the browser, which checks each time (a draft's files are its editors').
+// serveAsset sends a course file to those who may read the course's
+// modules, and its cover to whoever may see the course (courses.Service.Asset
+// decides). The bytes under an asset never change, so the SHA-256 is a
+// strong ETag: a browser asks again with If-None-Match and gets 304 without
+// the file. The cover of a published course may be cached for an hour
+// anywhere; every other file only by the browser, which checks each time,
+// so a learner who withdraws or an instructor removed stops getting it.
 func (s *server) serveAsset(c *fiber.Ctx) error {
 	aid, err := paramID(c, "aid")
 	if err != nil {
@@ -135,12 +137,15 @@ func (s *server) serveAsset(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	a, acc, err := s.courses.Asset(ctx, actor(c), courseID, aid)
+	if errors.Is(err, courses.ErrForbidden) && currentUser(c) == nil {
+		return errUnauthorized // a learner following a link before signing in
+	}
 	if err != nil {
 		return err
 	}
 	etag := `"` + a.SHA256 + `"`
 	c.Set(fiber.HeaderETag, etag)
-	if acc.Course.Status == courses.StatusPublished {
+	if acc.PublicFile(a.ID) {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	} else {
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")

@@ -24,7 +24,7 @@ var uploadedURL = regexp.MustCompile(`id="uploaded-url" readonly value="([^"]+)"
 func TestUploadAndServeFiles(t *testing.T) {
 	e := newCoursesEnv(t, 0)
 	author, authorUser := e.signedIn(accounts.RoleInstructor)
-	learner, _ := e.signedIn(accounts.RoleLearner)
+	learner, learnerUser := e.signedIn(accounts.RoleLearner)
 	visitor := e.browser()
 	co, _ := e.course(authorUser, "Con archivos", false, "Uno")
 	manage := fmt.Sprintf("/manage/courses/%d", co.ID)
@@ -78,14 +78,18 @@ func TestUploadAndServeFiles(t *testing.T) {
 		t.Errorf("revalidation: %d with %d bytes", res.StatusCode, len(res.body))
 	}
 
-	// Published: anyone may fetch it, and caches may keep it a while.
+	// Published: the file is part of the modules, so it is for those who
+	// may read them, and caches other than the browser's keep nothing.
 	if _, err := e.courses.Publish(context.Background(), courses.ActorFor(authorUser), co.ID); err != nil {
 		t.Fatal(err)
 	}
-	got = visitor.get(fileURL)
+	wantStatus(t, visitor.get(fileURL), http.StatusUnauthorized)
+	wantStatus(t, learner.get(fileURL), http.StatusForbidden)
+	e.enrol(learnerUser, co.ID)
+	got = learner.get(fileURL)
 	wantStatus(t, got, http.StatusOK)
-	if cc := got.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "public") {
-		t.Errorf("published file Cache-Control %q", cc)
+	if cc := got.Header.Get("Cache-Control"); cc != "private, no-cache" {
+		t.Errorf("a module's file Cache-Control %q", cc)
 	}
 
 	// A PDF with accents downloads under its name, RFC 5987 encoded.
@@ -96,7 +100,7 @@ func TestUploadAndServeFiles(t *testing.T) {
 	if m == nil {
 		t.Fatal("no URL after the PDF upload")
 	}
-	got = visitor.get(m[1])
+	got = learner.get(m[1])
 	wantStatus(t, got, http.StatusOK)
 	if ct := got.Header.Get("Content-Type"); ct != "application/pdf" {
 		t.Errorf("pdf Content-Type %q", ct)
@@ -106,10 +110,82 @@ func TestUploadAndServeFiles(t *testing.T) {
 		t.Errorf("Content-Disposition %q\nwant %q", cd, want)
 	}
 	// The name in the URL is only for people: the ids find the file.
-	wantStatus(t, visitor.get(fmt.Sprintf("/courses/%d/files/%s/otro-nombre.pdf", co.ID, strings.Split(m[1], "/")[4])), http.StatusOK)
+	wantStatus(t, learner.get(fmt.Sprintf("/courses/%d/files/%s/otro-nombre.pdf", co.ID, strings.Split(m[1], "/")[4])), http.StatusOK)
 	// Through another course, the file is not there.
 	other, _ := e.course(authorUser, "Otro", true, "Uno")
-	wantStatus(t, visitor.get(fmt.Sprintf("/courses/%d/files/%s/x.pdf", other.ID, strings.Split(m[1], "/")[4])), http.StatusNotFound)
+	e.enrol(learnerUser, other.ID)
+	wantStatus(t, learner.get(fmt.Sprintf("/courses/%d/files/%s/x.pdf", other.ID, strings.Split(m[1], "/")[4])), http.StatusNotFound)
+}
+
+// TestCourseFilesNeedEnrolment: a published course's files open for those
+// who may read its modules, whatever their id; only its cover image, shown
+// on the catalogue and the course page, is for everyone, and may be cached
+// anywhere. Withdrawing closes the files again.
+func TestCourseFilesNeedEnrolment(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	author, authorUser := e.signedIn(accounts.RoleInstructor)
+	learner, learnerUser := e.signedIn(accounts.RoleLearner)
+	visitor := e.browser()
+	co, _ := e.course(authorUser, "Archivos privados", false, "Uno")
+	manage := fmt.Sprintf("/manage/courses/%d", co.ID)
+	author.get(manage)
+	urlOf := func(name string, content []byte) string {
+		t.Helper()
+		res := author.upload(manage+"/files", name, content)
+		wantStatus(t, res, http.StatusSeeOther)
+		m := uploadedURL.FindStringSubmatch(author.get(res.Header.Get("Location")).body)
+		if m == nil {
+			t.Fatal("no file URL")
+		}
+		return m[1]
+	}
+	cover := urlOf("portada.png", pngImage(t))
+	handout := urlOf("Guía del módulo.pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"))
+	coverID := strings.Split(cover, "/")[4]
+	ctx := context.Background()
+	if _, err := e.courses.UpdateCourse(ctx, courses.ActorFor(authorUser), co.ID, courses.CourseParams{Title: co.Title, Summary: co.Summary,
+		Language: co.Language, WorkloadHours: co.WorkloadHours, CoverAssetID: ptr(parseID(t, coverID))}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.courses.Publish(ctx, courses.ActorFor(authorUser), co.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	page := visitor.get("/courses/" + co.Slug)
+	wantBody(t, page, fmt.Sprintf(`src="/courses/%d/files/%s/cover"`, co.ID, coverID))
+	got := visitor.get(fmt.Sprintf("/courses/%d/files/%s/cover", co.ID, coverID))
+	wantStatus(t, got, http.StatusOK)
+	if cc := got.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "public") {
+		t.Errorf("cover Cache-Control %q", cc)
+	}
+	wantStatus(t, visitor.get(handout), http.StatusUnauthorized)
+	wantStatus(t, learner.get(handout), http.StatusForbidden)
+	// By slug, as in a module's links, the same rule.
+	bySlug := strings.Replace(handout, fmt.Sprintf("/courses/%d/", co.ID), "/courses/"+co.Slug+"/", 1)
+	wantStatus(t, learner.get(bySlug), http.StatusForbidden)
+
+	e.enrol(learnerUser, co.ID)
+	wantStatus(t, learner.get(handout), http.StatusOK)
+	wantStatus(t, learner.get(bySlug), http.StatusOK)
+	var enrolmentID int64
+	if err := e.db.NewSelect().Model((*courses.Enrolment)(nil)).Column("id").Where("course_id = ? AND user_id = ?", co.ID, learnerUser.ID).Scan(ctx, &enrolmentID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.courses.Withdraw(ctx, learnerUser.ID, enrolmentID); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, learner.get(handout), http.StatusForbidden)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func parseID(t *testing.T, s string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscan(s, &id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 // TestUploadRefusesDisguisedHTML: an HTML page renamed .png is refused by

@@ -106,6 +106,8 @@ type courseForm struct {
 	WorkloadHours int     `json:"workload_hours" form:"workload_hours" validate:"gte=1,lte=1000"`
 	CoverAssetID  *int64  `json:"cover_asset_id" form:"cover_asset_id" validate:"omitempty,gte=0"`
 	InstructorIDs []int64 `json:"instructor_ids" form:"instructor_ids" validate:"omitempty,max=50,dive,gt=0"`
+	// CertificateValidityMonths: 1–120; null, 0 or an empty field: never expires.
+	CertificateValidityMonths *int `json:"certificate_validity_months" form:"certificate_validity_months" validate:"omitempty,gte=0,lte=120"`
 }
 
 func (f *courseForm) normalize() {
@@ -116,17 +118,22 @@ func (f *courseForm) normalize() {
 	if f.CoverAssetID != nil && *f.CoverAssetID == 0 {
 		f.CoverAssetID = nil
 	}
+	if f.CertificateValidityMonths != nil && *f.CertificateValidityMonths == 0 {
+		f.CertificateValidityMonths = nil
+	}
 }
 
 func (f courseForm) params() courses.CourseParams {
 	return courses.CourseParams{Title: f.Title, Slug: f.Slug, Summary: f.Summary, Language: f.Language,
-		WorkloadHours: f.WorkloadHours, CoverAssetID: f.CoverAssetID, InstructorIDs: f.InstructorIDs}
+		WorkloadHours: f.WorkloadHours, CoverAssetID: f.CoverAssetID, InstructorIDs: f.InstructorIDs,
+		CertificateValidityMonths: f.CertificateValidityMonths}
 }
 
 // formOf fills a form from a course and its instructors.
 func formOf(co *courses.Course, instructors []accounts.User) courseForm {
 	f := courseForm{Title: co.Title, Slug: co.Slug, Summary: co.Summary, Language: co.Language,
-		WorkloadHours: co.WorkloadHours, CoverAssetID: co.CoverAssetID, InstructorIDs: []int64{}}
+		WorkloadHours: co.WorkloadHours, CoverAssetID: co.CoverAssetID, InstructorIDs: []int64{},
+		CertificateValidityMonths: co.CertificateValidityMonths}
 	for _, u := range instructors {
 		f.InstructorIDs = append(f.InstructorIDs, u.ID)
 	}
@@ -179,16 +186,19 @@ type courseJSON struct {
 	PublishedAt   *time.Time     `json:"published_at"`
 	CoverAssetID  *int64         `json:"cover_asset_id"`
 	CoverURL      *string        `json:"cover_url"`
-	URL           string         `json:"url"`
-	CreatedAt     time.Time      `json:"created_at"`
-	UpdatedAt     time.Time      `json:"updated_at"`
-	Instructors   []person       `json:"instructors,omitempty"`
+	// CertificateValidityMonths: null when certificates never expire.
+	CertificateValidityMonths *int      `json:"certificate_validity_months"`
+	URL                       string    `json:"url"`
+	CreatedAt                 time.Time `json:"created_at"`
+	UpdatedAt                 time.Time `json:"updated_at"`
+	Instructors               []person  `json:"instructors,omitempty"`
 }
 
 func (s *server) courseJSON(co *courses.Course) courseJSON {
 	out := courseJSON{ID: co.ID, Slug: co.Slug, Title: co.Title, Summary: co.Summary, Language: co.Language,
 		WorkloadHours: co.WorkloadHours, Status: co.Status, PublishedAt: utcTime(co.PublishedAt), CoverAssetID: co.CoverAssetID,
-		URL: s.cfg.BaseURL + coursePath(co), CreatedAt: co.CreatedAt.UTC(), UpdatedAt: co.UpdatedAt.UTC()}
+		CertificateValidityMonths: co.CertificateValidityMonths,
+		URL:                       s.cfg.BaseURL + coursePath(co), CreatedAt: co.CreatedAt.UTC(), UpdatedAt: co.UpdatedAt.UTC()}
 	if u := coverURL(co); u != "" {
 		u = s.cfg.BaseURL + u
 		out.CoverURL = &u

@@ -68,6 +68,15 @@ type courseFormPage struct {
 	Images []courses.Asset
 }
 
+// Validity is the certificate validity field's value: empty for "never
+// expires".
+func (p courseFormPage) Validity() string {
+	if v := p.Form.CertificateValidityMonths; v != nil {
+		return strconv.Itoa(*v)
+	}
+	return ""
+}
+
 // Selected reports whether a user is among the form's instructors.
 func (p courseFormPage) Selected(id int64) bool { return slices.Contains(p.Form.InstructorIDs, id) }
 

@@ -20,8 +20,7 @@ func (s *server) enrolSelf(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
-	e, err := s.courses.Enrol(c.UserContext(), u.ID, id, nil)
+	e, err := s.courses.EnrolSelf(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -91,7 +90,7 @@ func (s *server) enrolPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.courses.Enrol(c.UserContext(), currentUser(c).ID, access.Course.ID, nil)
+	_, err = s.courses.EnrolSelf(c.UserContext(), actor(c), access.Course.ID)
 	if errors.Is(err, courses.ErrAlreadyEnrolled) {
 		return c.Redirect(coursePath(access.Course), fiber.StatusSeeOther)
 	}
@@ -184,31 +183,18 @@ func (s *server) myCoursesPage(c *fiber.Ctx) error {
 
 // ---- Instructors' and administrators' side ----
 
-// rosterAccess returns the course of the route if the user may manage its
-// enrolments (its instructors and admins).
-func (s *server) rosterAccess(c *fiber.Ctx) (*courses.Access, error) {
-	access, err := s.courseAccess(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	if !access.CanEdit() {
-		return nil, errForbidden
-	}
-	return access, nil
-}
-
 func (s *server) listEnrolments(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
 	limit, offset := pagination(c)
-	items, total, err := s.courses.Roster(c.UserContext(), access.Course.ID, courses.RosterFilter{
+	roster, err := s.courses.Roster(c.UserContext(), actor(c), id, courses.RosterFilter{
 		InstitutionID: int64(c.QueryInt("institution_id")), Limit: limit, Offset: offset})
 	if err != nil {
 		return err
 	}
-	return c.JSON(list[courses.RosterEntry]{Items: nonNil(items), Total: total})
+	return c.JSON(list[courses.RosterEntry]{Items: nonNil(roster.Items), Total: roster.Total})
 }
 
 // bulkCSVLimit caps a bulk enrolment file: 10,000 learners fit in about 1 MB.
@@ -217,15 +203,12 @@ const bulkCSVLimit = 8 << 20
 // bulkEnrol enrols the learners of a CSV body (API). ?dry_run=1 only says
 // what would happen.
 func (s *server) bulkEnrol(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	rows, err := courses.ParseBulkCSV(bytes.NewReader(c.Body()))
-	if err != nil {
-		return err
-	}
-	res, err := s.courses.BulkEnrol(c.UserContext(), access.Course.ID, rows, currentUser(c).ID, c.QueryBool("dry_run"))
+	res, err := s.courses.BulkEnrol(c.UserContext(), actor(c), id,
+		courses.BulkImport{File: bytes.NewReader(c.Body()), DryRun: c.QueryBool("dry_run")})
 	if err != nil {
 		return err
 	}
@@ -250,7 +233,7 @@ func (s *server) bulkResponse(res *courses.BulkResult) bulkResult {
 	for i, a := range res.NewAccounts {
 		out.NewAccounts[i] = newAccount{Email: a.Email, Name: a.Name}
 		if a.PasswordToken != "" {
-			out.NewAccounts[i].PasswordURL = s.cfg.BaseURL + "/password/" + a.PasswordToken
+			out.NewAccounts[i].PasswordURL = s.passwordURL(a.PasswordToken)
 		}
 	}
 	return out
@@ -263,7 +246,7 @@ type enrolUserForm struct {
 
 // enrolOther lets an admin enrol a user by hand, by id or email (API).
 func (s *server) enrolOther(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -275,8 +258,7 @@ func (s *server) enrolOther(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	by := currentUser(c).ID
-	e, err := s.courses.Enrol(c.UserContext(), userID, access.Course.ID, &by)
+	e, err := s.courses.EnrolUser(c.UserContext(), actor(c), id, userID)
 	if err != nil {
 		return err
 	}
@@ -291,7 +273,7 @@ func (s *server) resolveUser(c *fiber.Ctx, form enrolUserForm) (int64, error) {
 		}
 		return u.ID, nil
 	}
-	u, err := accounts.NewStore(s.db).UserByEmail(c.UserContext(), form.Email)
+	u, err := s.accounts.UserByEmail(c.UserContext(), form.Email)
 	if errors.Is(err, accounts.ErrNotFound) {
 		return 0, validationError(map[string]message{"email": {Key: "enrol.unknown_email"}})
 	}
@@ -315,21 +297,18 @@ func (s *server) enrolCohort(c *fiber.Ctx) error {
 }
 
 // enrolCohortFrom enrols the institution named in the request body in the
-// route's course, for the page and the API alike.
-func (s *server) enrolCohortFrom(c *fiber.Ctx) (*courses.Access, int, error) {
-	access, err := s.rosterAccess(c)
+// route's course, for the page and the API alike, and returns the course id.
+func (s *server) enrolCohortFrom(c *fiber.Ctx) (int64, int, error) {
+	id, err := paramID(c, "id")
 	if err != nil {
-		return nil, 0, err
+		return 0, 0, err
 	}
 	var form cohortForm
 	if err := parseBody(c, &form); err != nil {
-		return nil, 0, err
+		return 0, 0, err
 	}
-	if _, err := s.accounts.Institution(c.UserContext(), form.InstitutionID); err != nil {
-		return nil, 0, err
-	}
-	n, err := s.courses.EnrolInstitution(c.UserContext(), access.Course.ID, form.InstitutionID, currentUser(c).ID)
-	return access, n, err
+	n, err := s.courses.EnrolInstitution(c.UserContext(), actor(c), id, form.InstitutionID)
+	return id, n, err
 }
 
 // readUpload returns the bytes of an uploaded form file.

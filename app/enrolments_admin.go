@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,10 +33,16 @@ type rosterPage struct {
 	CohortDone   bool
 }
 
-func (s *server) rosterPageData(c *fiber.Ctx, access *courses.Access) (*rosterPage, error) {
+// rosterPageData reads the roster of the route's course, for those who
+// may see it (courses.Service.Roster decides).
+func (s *server) rosterPageData(c *fiber.Ctx) (*rosterPage, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, err
+	}
 	limit, offset := pagination(c)
 	filter := courses.RosterFilter{InstitutionID: int64(c.QueryInt("institution_id")), Limit: limit, Offset: offset}
-	items, total, err := s.courses.Roster(c.UserContext(), access.Course.ID, filter)
+	roster, err := s.courses.Roster(c.UserContext(), actor(c), id, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -47,17 +54,13 @@ func (s *server) rosterPageData(c *fiber.Ctx, access *courses.Access) (*rosterPa
 	for _, inst := range all {
 		byID[inst.ID] = inst
 	}
-	p := &rosterPage{Page: s.page(c, "roster.title"), Course: access.Course, Items: items, Institutions: all,
-		InstByID: byID, Filter: filter, Pager: newPager(c, total, limit, offset)}
+	p := &rosterPage{Page: s.page(c, "roster.title"), Course: roster.Course, Items: roster.Items, Institutions: all,
+		InstByID: byID, Filter: filter, Pager: newPager(c, roster.Total, limit, offset)}
 	return p, nil
 }
 
 func (s *server) rosterPage(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
-	if err != nil {
-		return err
-	}
-	p, err := s.rosterPageData(c, access)
+	p, err := s.rosterPageData(c)
 	if err != nil {
 		return err
 	}
@@ -66,7 +69,7 @@ func (s *server) rosterPage(c *fiber.Ctx) error {
 
 // enrolByEmailPage enrols one existing user by email.
 func (s *server) enrolByEmailPage(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -77,19 +80,18 @@ func (s *server) enrolByEmailPage(c *fiber.Ctx) error {
 		userID, err = s.resolveUser(c, enrolUserForm{Email: form.Email})
 	}
 	if err == nil {
-		by := currentUser(c).ID
-		_, err = s.courses.Enrol(c.UserContext(), userID, access.Course.ID, &by)
+		_, err = s.courses.EnrolUser(c.UserContext(), actor(c), id, userID)
 		if errors.Is(err, courses.ErrAlreadyEnrolled) {
 			err = validationError(map[string]message{"email": {Key: "enrol.already"}})
 		}
 	}
 	if err == nil {
-		return s.redirectWithFlash(c, rosterURL(access.Course), "flash.enrolled_user")
+		return s.redirectWithFlash(c, rosterURL(id), "flash.enrolled_user")
 	}
 	if !fieldError(err) {
 		return err
 	}
-	p, perr := s.rosterPageData(c, access)
+	p, perr := s.rosterPageData(c)
 	if perr != nil {
 		return perr
 	}
@@ -99,11 +101,11 @@ func (s *server) enrolByEmailPage(c *fiber.Ctx) error {
 }
 
 func (s *server) enrolCohortPage(c *fiber.Ctx) error {
-	access, n, err := s.enrolCohortFrom(c)
+	_, n, err := s.enrolCohortFrom(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.rosterPageData(c, access)
+	p, err := s.rosterPageData(c)
 	if err != nil {
 		return err
 	}
@@ -115,7 +117,7 @@ func (s *server) enrolCohortPage(c *fiber.Ctx) error {
 // the password links of new accounts; a bad file shows every bad line and
 // nothing is written.
 func (s *server) bulkEnrolPage(c *fiber.Ctx) error {
-	access, err := s.rosterAccess(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -123,17 +125,17 @@ func (s *server) bulkEnrolPage(c *fiber.Ctx) error {
 	data, err := readUpload(c, "file", bulkCSVLimit)
 	var res *courses.BulkResult
 	if err == nil {
-		var rows []courses.BulkRow
-		rows, err = courses.ParseBulkCSV(bytes.NewReader(data))
-		if err == nil {
-			res, err = s.courses.BulkEnrol(c.UserContext(), access.Course.ID, rows, currentUser(c).ID, dryRun)
+		in := courses.BulkImport{File: bytes.NewReader(data), DryRun: dryRun}
+		if fh, ferr := c.FormFile("file"); ferr == nil {
+			in.FileName = strings.Clone(fh.Filename)
 		}
+		res, err = s.courses.BulkEnrol(c.UserContext(), actor(c), id, in)
 	}
 	he, known := asHTTPError(err)
 	if err != nil && (!known || (len(he.Rows) == 0 && len(he.Fields) == 0)) {
 		return err
 	}
-	p, perr := s.rosterPageData(c, access)
+	p, perr := s.rosterPageData(c)
 	if perr != nil {
 		return perr
 	}
@@ -152,6 +154,6 @@ func (s *server) bulkEnrolPage(c *fiber.Ctx) error {
 	return s.render(c, "pages/enrolment/roster", p)
 }
 
-func rosterURL(c *courses.Course) string {
-	return "/manage/courses/" + strconv.FormatInt(c.ID, 10) + "/enrolments"
+func rosterURL(courseID int64) string {
+	return "/manage/courses/" + strconv.FormatInt(courseID, 10) + "/enrolments"
 }

@@ -217,7 +217,10 @@ func TestBulkEnrolmentAPI(t *testing.T) {
 		}
 	}
 	decode(t, res, &body)
-	if len(body.Error.Rows) != 2 || body.Error.Rows[0].Line != 3 || body.Error.Rows[1].Line != 4 || !strings.Contains(body.Error.Rows[0].Message, "não é um e-mail válido") {
+	// Every bad line at once: the two the file shows and the unknown
+	// institution only the database knows of.
+	if len(body.Error.Rows) != 3 || body.Error.Rows[0].Line != 3 || body.Error.Rows[1].Line != 4 || body.Error.Rows[2].Line != 5 ||
+		!strings.Contains(body.Error.Rows[0].Message, "não é um e-mail válido") || !strings.Contains(body.Error.Rows[2].Message, "NOPE") {
 		t.Errorf("422 rows %s", res.body)
 	}
 	if _, err := accounts.NewStore(e.db).UserByEmail(t.Context(), "ok"+n+"@example.org"); err == nil {
@@ -281,6 +284,9 @@ func TestBulkEnrolmentPage(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	if !strings.Contains(res.body, "/password/") || !strings.Contains(res.body, "Ana Conceição") {
 		t.Errorf("import page lacks the password link:\n%s", res.body)
+	}
+	if !strings.Contains(res.body, page+"/imports/") {
+		t.Errorf("import page does not link the kept report:\n%s", res.body)
 	}
 	res = upload("email;name;institution_acronym\r\nbroken;X;\r\n", false)
 	wantStatus(t, res, http.StatusUnprocessableEntity)

@@ -45,6 +45,7 @@ var pageNames = []string{
 	"pages/enrolment/withdraw",
 	"pages/enrolment/my_courses",
 	"pages/enrolment/roster",
+	"pages/enrolment/imports",
 	// assessment (issue 5)
 	"pages/quizzes/form",
 	"pages/quizzes/question_form",

@@ -71,6 +71,18 @@ func (a *Access) CanRead() bool {
 	return a.Editor || (a.Enrolment != nil && a.Course.Status != StatusDraft)
 }
 
+// IsCover reports whether the file with id is the course's cover image,
+// the one file shown to everyone who sees the course page.
+func (a *Access) IsCover(assetID int64) bool {
+	return a.Course.CoverAssetID != nil && *a.Course.CoverAssetID == assetID
+}
+
+// PublicFile reports whether the file with id may be kept by shared caches:
+// the cover of a published course, which anyone may see.
+func (a *Access) PublicFile(assetID int64) bool {
+	return a.Course.Status == StatusPublished && a.IsCover(assetID)
+}
+
 // Preview reports whether the actor sees the course as an editor would
 // preview it, rather than as a learner taking it.
 func (a *Access) Preview() bool { return a.Editor && a.Enrolment == nil }
@@ -174,4 +186,20 @@ func (s *Service) editable(ctx context.Context, tx bun.IDB, actor Actor, id int6
 		return nil, fmt.Errorf("courses: edit course %d: %w", id, err)
 	}
 	return c, nil
+}
+
+// mayAdminister returns nil when actor administers the installation, the
+// only people who enrol others (by hand, by institution, from a file).
+// Others are told ErrForbidden, or ErrNotFound for a course they may not
+// see. Instructors see their course's roster (CanEdit) but enrol nobody:
+// creating accounts and enrolling a country's staff is the network's
+// administration, not a course's.
+func (s *Service) mayAdminister(ctx context.Context, db bun.IDB, actor Actor, c *Course) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	if _, err := s.visible(ctx, db, actor, c); err != nil {
+		return err
+	}
+	return fmt.Errorf("courses: administer course %d: %w", c.ID, ErrForbidden)
 }

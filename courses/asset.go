@@ -90,10 +90,13 @@ func (s *Service) Assets(ctx context.Context, actor Actor, courseID int64) ([]As
 }
 
 // Asset returns a file of a course for downloading, with the actor's
-// access to the course. Files are for whoever may see the course: anyone
-// for a published course (covers show in the catalogue), editors for a
-// draft, editors and those enrolled for an archived course. Others get
-// ErrNotFound.
+// access to the course. A course's files are for those who may read its
+// modules (its editors, and learners enrolled once it is published), as
+// the files are part of the modules; only the course's cover image, which
+// the catalogue and the course page show to everyone who sees the course,
+// is for anyone who may see the course (Access.PublicFile). Others get
+// ErrForbidden (ErrNotFound when they may not see the course, or the file
+// is not the course's), so sequential file ids open nothing.
 func (s *Service) Asset(ctx context.Context, actor Actor, courseID, id int64) (*Asset, *Access, error) {
 	a, err := NewStore(s.db).Asset(ctx, id)
 	if err != nil {
@@ -105,6 +108,9 @@ func (s *Service) Asset(ctx context.Context, actor Actor, courseID, id int64) (*
 	acc, err := s.Access(ctx, actor, courseID)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !acc.CanRead() && !acc.IsCover(id) {
+		return nil, nil, fmt.Errorf("courses: asset %d of %d: %w", id, courseID, errors.Join(ErrNotEnrolled, ErrForbidden))
 	}
 	return a, acc, nil
 }

@@ -167,8 +167,25 @@ func TestAssetVisibility(t *testing.T) {
 	if _, err := a.svc.Publish(ctx, owner, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := a.svc.Asset(ctx, courses.Actor{}, c.ID, asset.ID); err != nil {
-		t.Errorf("published file to a visitor: %v", err)
+	// Published: the file belongs to the modules, for those who read them;
+	// as the cover it is for everyone.
+	for _, actor := range []courses.Actor{{}, learner} {
+		if _, _, err := a.svc.Asset(ctx, actor, c.ID, asset.ID); !errors.Is(err, courses.ErrForbidden) {
+			t.Errorf("published module file to %+v: %v, want ErrForbidden", actor, err)
+		}
+	}
+	if _, err := a.svc.Enrol(ctx, learner.UserID, c.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, acc, err := a.svc.Asset(ctx, learner, c.ID, asset.ID); err != nil || acc.PublicFile(asset.ID) {
+		t.Errorf("published module file to an enrolled learner: %v (public %v)", err, acc != nil && acc.PublicFile(asset.ID))
+	}
+	if _, err := a.svc.UpdateCourse(ctx, owner, c.ID, courses.CourseParams{Title: c.Title, Summary: c.Summary, Language: c.Language,
+		WorkloadHours: c.WorkloadHours, CoverAssetID: &asset.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, acc, err := a.svc.Asset(ctx, courses.Actor{}, c.ID, asset.ID); err != nil || !acc.PublicFile(asset.ID) {
+		t.Errorf("published cover to a visitor: %v", err)
 	}
 	other := a.course(owner, "Otro")
 	if _, _, err := a.svc.Asset(ctx, owner, other.ID, asset.ID); !errors.Is(err, courses.ErrNotFound) {

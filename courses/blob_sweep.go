@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/uptrace/bun"
 )
 
 // BlobGrace is how long stored content is kept after its last Put even
@@ -21,18 +19,7 @@ func (s *Service) SweepBlobs(ctx context.Context) (int, error) {
 	if s.blobs == nil {
 		return 0, nil
 	}
-	n, err := s.blobs.Sweep(ctx, s.now().Add(-BlobGrace), func(ctx context.Context, sums []string) (map[string]bool, error) {
-		var used []string
-		if err := s.db.NewSelect().Model((*Asset)(nil)).Column("sha256").Distinct().
-			Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
-			return nil, fmt.Errorf("files in use: %w", err)
-		}
-		set := make(map[string]bool, len(used))
-		for _, sum := range used {
-			set[sum] = true
-		}
-		return set, nil
-	})
+	n, err := s.blobs.Sweep(ctx, s.now().Add(-BlobGrace), NewStore(s.db).BlobsInUse)
 	if err != nil {
 		return n, fmt.Errorf("courses: sweep files: %w", err)
 	}

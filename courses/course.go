@@ -20,11 +20,14 @@ var Languages = []string{"es", "pt", "en"}
 
 // Limits of a course's fields; the database checks them too.
 const (
-	MaxTitleLen    = 200
-	MaxSummaryLen  = 5000
-	MaxWorkload    = 1000
-	maxSlugTries   = 100
-	maxCreateTries = 5
+	MaxTitleLen   = 200
+	MaxSummaryLen = 5000
+	MaxWorkload   = 1000
+	// MaxCertificateValidity is the longest a certificate may stay valid,
+	// in months (ten years): a longer one is a typo for "never expires".
+	MaxCertificateValidity = 120
+	maxSlugTries           = 100
+	maxCreateTries         = 5
 )
 
 // CourseParams are the editable fields of a course.
@@ -38,6 +41,10 @@ type CourseParams struct {
 	WorkloadHours int
 	// CoverAssetID names an image attached to the course; nil for none.
 	CoverAssetID *int64
+	// CertificateValidityMonths is how long the course's certificates stay
+	// valid after completion, 1 to MaxCertificateValidity; nil or 0: they
+	// never expire.
+	CertificateValidityMonths *int
 	// InstructorIDs are the users who may edit the course besides admins.
 	// Creating: empty means the creator. Updating: nil keeps them.
 	InstructorIDs []int64
@@ -50,6 +57,9 @@ func (p *CourseParams) tidy() {
 	p.Language = strings.TrimSpace(p.Language)
 	if p.CoverAssetID != nil && *p.CoverAssetID == 0 {
 		p.CoverAssetID = nil
+	}
+	if p.CertificateValidityMonths != nil && *p.CertificateValidityMonths == 0 {
+		p.CertificateValidityMonths = nil
 	}
 }
 
@@ -64,6 +74,8 @@ func (p *CourseParams) check() error {
 		return fmt.Errorf("%w: language %q", ErrInvalidCourse, p.Language)
 	case p.WorkloadHours < 1 || p.WorkloadHours > MaxWorkload:
 		return fmt.Errorf("%w: workload %d", ErrInvalidCourse, p.WorkloadHours)
+	case p.CertificateValidityMonths != nil && (*p.CertificateValidityMonths < 1 || *p.CertificateValidityMonths > MaxCertificateValidity):
+		return fmt.Errorf("%w: certificate validity %d months", ErrInvalidCourse, *p.CertificateValidityMonths)
 	case p.Slug != "" && !ValidSlug(p.Slug):
 		return fmt.Errorf("%w: %q", ErrInvalidSlug, p.Slug)
 	}
@@ -91,7 +103,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor Actor, p CourseParams)
 	}
 	creator := actor.UserID
 	c := &Course{Title: p.Title, Summary: p.Summary, Language: p.Language, WorkloadHours: p.WorkloadHours,
-		Status: StatusDraft, CreatedBy: &creator}
+		CertificateValidityMonths: p.CertificateValidityMonths, Status: StatusDraft, CreatedBy: &creator}
 
 	// A generated slug may lose a race with another course taking it
 	// between the check and the insert: try the next free one.
@@ -187,10 +199,12 @@ func (s *Service) UpdateCourse(ctx context.Context, actor Actor, id int64, p Cou
 			}
 		}
 		c.Title, c.Summary, c.Language, c.WorkloadHours, c.CoverAssetID = p.Title, p.Summary, p.Language, p.WorkloadHours, p.CoverAssetID
+		c.CertificateValidityMonths = p.CertificateValidityMonths
 		if p.Slug != "" {
 			c.Slug = p.Slug
 		}
-		if err := store.UpdateCourse(ctx, c, "title", "slug", "summary", "language", "workload_hours", "cover_asset_id"); err != nil {
+		if err := store.UpdateCourse(ctx, c, "title", "slug", "summary", "language", "workload_hours", "cover_asset_id",
+			"certificate_validity_months"); err != nil {
 			return err
 		}
 		if p.InstructorIDs == nil {

@@ -1,6 +1,8 @@
 // Package courses owns what is taught and who is taking it: courses, their
-// modules and attached files, the published catalogue, enrolments, progress
-// and completion.
+// modules and attached files, the published catalogue, enrolments (one by
+// one, by institution, or from a CSV file, each import kept as a report),
+// progress and completion. Who may do what is decided here, from the
+// Actor every method takes, not by the web layer.
 //
 // It knows nothing of HTTP. Besides the models, Store and Service it holds
 // the pure pieces every path through them shares, so that the pages and the

@@ -2,7 +2,6 @@ package courses
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -13,15 +12,12 @@ import (
 // Enrolment returns the user's current (active or completed) enrolment in a
 // course, or ErrNotEnrolled.
 func (s *Service) Enrolment(ctx context.Context, userID, courseID int64) (*Enrolment, error) {
-	e := new(Enrolment)
-	err := s.db.NewSelect().Model(e).
-		Where("e.user_id = ? AND e.course_id = ? AND e.status IN (?, ?)", userID, courseID, EnrolmentActive, EnrolmentCompleted).
-		Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
+	e, err := NewStore(s.db).CurrentEnrolment(ctx, userID, courseID)
+	if errors.Is(err, ErrNotFound) {
 		return nil, ErrNotEnrolled
 	}
 	if err != nil {
-		return nil, fmt.Errorf("courses: enrolment of %d in %d: %w", userID, courseID, err)
+		return nil, err
 	}
 	return e, s.fillProgress(ctx, s.db, e)
 }
@@ -30,37 +26,71 @@ func (s *Service) Enrolment(ctx context.Context, userID, courseID int64) (*Enrol
 // learner's enrolment is ErrNotFound, exactly like a missing one, so ids
 // reveal nothing.
 func (s *Service) LearnerEnrolment(ctx context.Context, userID, enrolmentID int64) (*Enrolment, error) {
-	e := new(Enrolment)
-	err := s.db.NewSelect().Model(e).Where("e.id = ? AND e.user_id = ?", enrolmentID, userID).Scan(ctx)
+	e, err := NewStore(s.db).LearnerEnrolment(ctx, userID, enrolmentID, false)
 	if err != nil {
-		return nil, fmt.Errorf("courses: enrolment %d: %w", enrolmentID, notFound(err))
+		return nil, err
 	}
 	return e, s.fillProgress(ctx, s.db, e)
 }
 
-// Enrol enrols a user in a published course. by is who enrolled them
-// (nil: themselves). Enrolling again after withdrawing reactivates the
-// enrolment with its earlier progress; enrolling twice is ErrAlreadyEnrolled.
+// Enrol enrols a user in a published course on behalf of the system (the
+// demo seed, fixtures): it checks no actor. by is who enrolled them (nil:
+// themselves). Enrolling again after withdrawing reactivates the enrolment
+// with its earlier progress; enrolling twice is ErrAlreadyEnrolled. People
+// go through EnrolSelf and EnrolUser, which decide who may.
 func (s *Service) Enrol(ctx context.Context, userID, courseID int64, by *int64) (*Enrolment, error) {
+	return s.enrol(ctx, nil, userID, courseID, by)
+}
+
+// EnrolSelf enrols the actor in a course. A course the actor may not see
+// (a draft, to anyone but its editors) is ErrNotFound, exactly as its page
+// is, so enrolling reveals no draft; one they see but that takes no
+// enrolments (a draft to its editor, an archived course) is ErrNotPublished.
+func (s *Service) EnrolSelf(ctx context.Context, actor Actor, courseID int64) (*Enrolment, error) {
+	if !actor.SignedIn() {
+		return nil, fmt.Errorf("courses: enrol in %d: %w", courseID, ErrForbidden)
+	}
+	return s.enrol(ctx, &actor, actor.UserID, courseID, nil)
+}
+
+// EnrolUser enrols another user in a course by hand. Only admins enrol
+// others; everyone else is told ErrForbidden (ErrNotFound for a course
+// they may not see).
+func (s *Service) EnrolUser(ctx context.Context, actor Actor, courseID, userID int64) (*Enrolment, error) {
+	by := actor.UserID
+	return s.enrol(ctx, &actor, userID, courseID, &by)
+}
+
+// enrol is the one writer of enrolments one at a time. actor, when not
+// nil, is checked against the course inside the transaction: anyone may
+// enrol themselves in a course they see, only admins enrol someone else.
+func (s *Service) enrol(ctx context.Context, actor *Actor, userID, courseID int64, by *int64) (*Enrolment, error) {
 	var e *Enrolment
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var status Status
-		if err := tx.NewSelect().Model((*Course)(nil)).Column("status").Where("id = ?", courseID).Scan(ctx, &status); err != nil {
-			return notFound(err)
-		}
-		if status != StatusPublished {
-			return ErrNotPublished
-		}
-		e = &Enrolment{CourseID: courseID, UserID: userID, Status: EnrolmentActive, EnrolledBy: by, EnrolledAt: s.now()}
-		res, err := tx.NewInsert().Model(e).
-			On("CONFLICT (course_id, user_id) DO UPDATE").
-			Set("status = EXCLUDED.status, enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at, withdrawn_at = NULL").
-			Where("e.status = ?", EnrolmentWithdrawn).
-			Returning("*").Exec(ctx)
+		c, err := NewStore(tx).Course(ctx, courseID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		switch {
+		case actor == nil:
+		case userID == actor.UserID:
+			if _, err := s.visible(ctx, tx, *actor, c); err != nil {
+				return err
+			}
+		default:
+			if err := s.mayAdminister(ctx, tx, *actor, c); err != nil {
+				return err
+			}
+		}
+		if c.Status != StatusPublished {
+			return ErrNotPublished
+		}
+		e = &Enrolment{CourseID: courseID, UserID: userID, Status: EnrolmentActive, EnrolledBy: by, EnrolledAt: s.now()}
+		inserted, err := NewStore(tx).InsertEnrolment(ctx, e)
+		if err != nil {
+			return err
+		}
+		if !inserted {
 			return ErrAlreadyEnrolled
 		}
 		return s.fillProgress(ctx, tx, e)
@@ -74,14 +104,11 @@ func (s *Service) Enrol(ctx context.Context, userID, courseID int64, by *int64) 
 // Withdraw ends a learner's active enrolment. Completed enrolments stay:
 // the record of a completion is not the learner's to erase.
 func (s *Service) Withdraw(ctx context.Context, userID, enrolmentID int64) error {
-	res, err := s.db.NewUpdate().Model((*Enrolment)(nil)).
-		Set("status = ?, withdrawn_at = ?", EnrolmentWithdrawn, s.now()).
-		Where("id = ? AND user_id = ? AND status = ?", enrolmentID, userID, EnrolmentActive).
-		Exec(ctx)
+	done, err := NewStore(s.db).Withdraw(ctx, userID, enrolmentID, s.now())
 	if err != nil {
-		return fmt.Errorf("courses: withdraw %d: %w", enrolmentID, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if !done {
 		return fmt.Errorf("courses: withdraw %d: %w", enrolmentID, ErrNotFound)
 	}
 	return nil
@@ -96,23 +123,19 @@ func (s *Service) CompleteModule(ctx context.Context, userID, enrolmentID, modul
 		// Lock the enrolment before writing the completion: taking the lock
 		// after the insert (whose foreign key share-locks the row) would
 		// deadlock two tabs finishing modules at once.
-		own := new(Enrolment)
-		err := tx.NewSelect().Model(own).
-			Where("e.id = ? AND e.user_id = ? AND e.status IN (?, ?)", enrolmentID, userID, EnrolmentActive, EnrolmentCompleted).
-			For("UPDATE").Scan(ctx)
+		store := NewStore(tx)
+		own, err := store.LearnerEnrolment(ctx, userID, enrolmentID, true)
 		if err != nil {
-			return notFound(err)
+			return err
 		}
-		ok, err := tx.NewSelect().Model((*Module)(nil)).
-			Where("id = ? AND course_id = ? AND archived_at IS NULL", moduleID, own.CourseID).Exists(ctx)
+		ok, err := store.LiveModuleExists(ctx, own.CourseID, moduleID)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return ErrNotFound
 		}
-		if _, err := tx.NewInsert().Model(&ModuleCompletion{EnrolmentID: enrolmentID, ModuleID: moduleID, CompletedAt: s.now()}).
-			On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		if err := store.InsertCompletion(ctx, &ModuleCompletion{EnrolmentID: enrolmentID, ModuleID: moduleID, CompletedAt: s.now()}); err != nil {
 			return err
 		}
 		e, err = s.CheckCompletion(ctx, tx, enrolmentID)
@@ -134,9 +157,10 @@ func (s *Service) CompleteModule(ctx context.Context, userID, enrolmentID, modul
 // module: the learner met the course as it was, and their certificate must
 // not silently become unearned.
 func (s *Service) CheckCompletion(ctx context.Context, db bun.IDB, enrolmentID int64) (*Enrolment, error) {
-	e := new(Enrolment)
-	if err := db.NewSelect().Model(e).Where("e.id = ?", enrolmentID).For("UPDATE").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: lock enrolment %d: %w", enrolmentID, notFound(err))
+	store := NewStore(db)
+	e, err := store.LockEnrolment(ctx, enrolmentID)
+	if err != nil {
+		return nil, err
 	}
 	done, total, err := s.progress(ctx, db, e)
 	if err != nil {
@@ -151,8 +175,8 @@ func (s *Service) CheckCompletion(ctx context.Context, db bun.IDB, enrolmentID i
 	}
 	now := s.now()
 	e.Status, e.CompletedAt = EnrolmentCompleted, &now
-	if _, err := db.NewUpdate().Model(e).Column("status", "completed_at").WherePK().Exec(ctx); err != nil {
-		return nil, fmt.Errorf("courses: complete enrolment %d: %w", enrolmentID, err)
+	if err := store.MarkCompleted(ctx, e); err != nil {
+		return nil, err
 	}
 	for _, hook := range s.onCompleted {
 		if err := hook(ctx, db, e); err != nil {
@@ -165,14 +189,9 @@ func (s *Service) CheckCompletion(ctx context.Context, db bun.IDB, enrolmentID i
 // progress counts what the enrolment requires and what is done: live
 // modules of the course, then every added Requirement.
 func (s *Service) progress(ctx context.Context, db bun.IDB, e *Enrolment) (done, total int, err error) {
-	err = db.NewRaw(`SELECT
-			count(*) FILTER (WHERE mc.module_id IS NOT NULL),
-			count(*)
-		FROM modules AS m
-		LEFT JOIN module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = ?
-		WHERE m.course_id = ? AND m.archived_at IS NULL`, e.ID, e.CourseID).Scan(ctx, &done, &total)
+	done, total, err = NewStore(db).ModuleProgress(ctx, e)
 	if err != nil {
-		return 0, 0, fmt.Errorf("courses: progress of enrolment %d: %w", e.ID, err)
+		return 0, 0, err
 	}
 	for _, req := range s.requirements {
 		d, t, err := req(ctx, db, e)
@@ -206,9 +225,9 @@ func percent(done, total int) int {
 
 // CompletedModules returns the ids of the modules the enrolment completed.
 func (s *Service) CompletedModules(ctx context.Context, enrolmentID int64) (map[int64]time.Time, error) {
-	var rows []ModuleCompletion
-	if err := s.db.NewSelect().Model(&rows).Where("mc.enrolment_id = ?", enrolmentID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: completed modules of %d: %w", enrolmentID, err)
+	rows, err := NewStore(s.db).Completions(ctx, enrolmentID)
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[int64]time.Time, len(rows))
 	for _, r := range rows {
@@ -222,9 +241,6 @@ func (s *Service) CompletedModules(ctx context.Context, enrolmentID int64) (map[
 // that concurrent completions of one enrolment queue up instead of
 // deadlocking on the foreign-key locks their inserts take.
 func LockEnrolment(ctx context.Context, db bun.IDB, enrolmentID int64) error {
-	_, err := db.NewSelect().Model((*Enrolment)(nil)).Column("id").Where("id = ?", enrolmentID).For("UPDATE").Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("courses: lock enrolment %d: %w", enrolmentID, err)
-	}
-	return nil
+	_, err := NewStore(db).LockEnrolment(ctx, enrolmentID)
+	return err
 }

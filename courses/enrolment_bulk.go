@@ -3,17 +3,19 @@ package courses
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/aula-platform/aula/accounts"
 )
 
 // BulkResult says what a bulk enrolment did, or would do on a dry run.
 type BulkResult struct {
-	DryRun          bool       `json:"dry_run"`
+	DryRun bool `json:"dry_run"`
+	// ImportID is the stored report of the import (0 on a dry run).
+	ImportID        int64      `json:"import_id,omitempty"`
 	CreatedUsers    int        `json:"created_users"`
 	Enrolled        int        `json:"enrolled"`
 	AlreadyEnrolled int        `json:"already_enrolled"`
@@ -30,171 +32,227 @@ type NewLogin struct {
 	PasswordToken string `json:"-"`
 }
 
-// BulkEnrol enrols every row's learner in a published course, creating
-// learner accounts for unknown emails, all in one transaction: a bad row
-// (unknown institution, a new user without a name) fails the whole file
-// with RowErrors and writes nothing. Rows already enrolled are counted, not
-// errors, so running the same file twice is harmless. With dryRun nothing
-// is written and the result says what would happen.
+// BulkImport is a CSV file to enrol in a course.
+type BulkImport struct {
+	// File is the CSV file, in ParseBulkCSV's format.
+	File io.Reader
+	// FileName is the name the file was uploaded under ("" for an API body).
+	FileName string
+	// DryRun checks the file and says what would happen, writing nothing.
+	DryRun bool
+}
+
+// maxImportTries bounds how often an import is tried again after losing a
+// deadlock or serialisation race to another writer.
+const maxImportTries = 3
+
+// BulkEnrol enrols every learner of a CSV file in a published course,
+// creating learner accounts for unknown emails, all in one transaction.
+// Only admins import (mayAdminister). Every bad line is reported at once
+// as RowErrors, those the file shows (an email that is not one, a
+// duplicate, an unknown locale or a role other than learner) together with
+// those only the database shows (an unknown institution, a new person
+// without a name), and then nothing is written. Rows already enrolled are
+// counted, not errors, so running the same file twice is harmless.
 //
-// The work is a fixed number of queries whatever the file's size: one look
-// up of institutions, one of users, one batch insert of users, one of
-// password links and one of enrolments.
-func (s *Service) BulkEnrol(ctx context.Context, courseID int64, rows []BulkRow, by int64, dryRun bool) (*BulkResult, error) {
-	result := &BulkResult{DryRun: dryRun, NewAccounts: []NewLogin{}}
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var status Status
-		if err := tx.NewSelect().Model((*Course)(nil)).Column("status").Where("id = ?", courseID).Scan(ctx, &status); err != nil {
-			return notFound(err)
+// A new account speaks the file's locale for it or, without one, its
+// institution's country's language (accounts.LocaleForCountry), or the
+// course's when it has no institution. Imports running at the same time
+// with the same people both succeed: an account another import (or an
+// admin) created meanwhile is used as it is, and the import is tried again
+// when PostgreSQL picks it as a deadlock's victim.
+//
+// An import that writes is kept as a report (Imports, ImportReport) in
+// the same transaction, with the new accounts' password links.
+//
+// The work is a fixed number of queries whatever the file's size.
+func (s *Service) BulkEnrol(ctx context.Context, actor Actor, courseID int64, in BulkImport) (*BulkResult, error) {
+	file, err := ParseBulkCSV(in.File)
+	if err != nil {
+		return nil, fmt.Errorf("courses: bulk enrol in %d: %w", courseID, err)
+	}
+	var result *BulkResult
+	for try := 1; ; try++ {
+		result = &BulkResult{DryRun: in.DryRun, NewAccounts: []NewLogin{}}
+		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			return s.bulkEnrol(ctx, tx, actor, courseID, file, in.FileName, result)
+		})
+		if err == nil || !retryable(err) || try == maxImportTries {
+			break
 		}
-		if status != StatusPublished {
-			return ErrNotPublished
-		}
-		store := accounts.NewStore(tx)
-		acronyms := make([]string, 0, len(rows))
-		emails := make([]string, 0, len(rows))
-		for _, r := range rows {
-			if r.InstitutionAcronym != "" {
-				acronyms = append(acronyms, r.InstitutionAcronym)
-			}
-			emails = append(emails, r.Email)
-		}
-		institutions, err := store.InstitutionsByAcronym(ctx, acronyms)
-		if err != nil {
-			return err
-		}
-		existing, err := store.UsersByEmail(ctx, emails)
-		if err != nil {
-			return err
-		}
-
-		var bad RowErrors
-		userIDs := make([]int64, 0, len(rows))
-		var newUsers []accounts.User
-		for _, r := range rows {
-			var instID *int64
-			if r.InstitutionAcronym != "" {
-				inst, ok := institutions[strings.ToLower(r.InstitutionAcronym)]
-				if !ok {
-					bad = append(bad, RowError{Line: r.Line, Key: "bulk.unknown_institution", Args: []any{r.InstitutionAcronym}})
-					continue
-				}
-				instID = &inst.ID
-			}
-			if u, ok := existing[strings.ToLower(r.Email)]; ok {
-				userIDs = append(userIDs, u.ID)
-				continue
-			}
-			if r.Name == "" {
-				bad = append(bad, RowError{Line: r.Line, Key: "bulk.name_required", Args: []any{r.Email}})
-				continue
-			}
-			newUsers = append(newUsers, accounts.User{Email: r.Email, Name: r.Name, Role: accounts.RoleLearner,
-				InstitutionID: instID, Locale: s.defaultLocale(ctx, tx, courseID)})
-		}
-		if len(bad) > 0 {
-			return bad
-		}
-		result.CreatedUsers = len(newUsers)
-
-		if dryRun {
-			var already int
-			if len(userIDs) > 0 {
-				n, err := tx.NewSelect().Model((*Enrolment)(nil)).
-					Where("course_id = ? AND user_id IN (?) AND status IN (?, ?)", courseID, bun.List(userIDs), EnrolmentActive, EnrolmentCompleted).
-					Count(ctx)
-				if err != nil {
-					return err
-				}
-				already = n
-			}
-			result.AlreadyEnrolled = already
-			result.Enrolled = len(rows) - already
-			for _, u := range newUsers {
-				result.NewAccounts = append(result.NewAccounts, NewLogin{Email: u.Email, Name: u.Name})
-			}
-			return nil
-		}
-
-		if len(newUsers) > 0 {
-			if _, err := tx.NewInsert().Model(&newUsers).Returning("id").Exec(ctx); err != nil {
-				return fmt.Errorf("insert users: %w", err)
-			}
-			ids := make([]int64, len(newUsers))
-			for i, u := range newUsers {
-				ids[i] = u.ID
-			}
-			tokens, err := accounts.NewService(s.db, s.now).CreatePasswordLinks(ctx, tx, ids)
-			if err != nil {
-				return err
-			}
-			for _, u := range newUsers {
-				userIDs = append(userIDs, u.ID)
-				result.NewAccounts = append(result.NewAccounts, NewLogin{UserID: u.ID, Email: u.Email, Name: u.Name, PasswordToken: tokens[u.ID]})
-			}
-		}
-
-		// Withdrawn learners come back; active and completed ones are left
-		// alone and counted as already enrolled.
-		res, err := tx.NewRaw(`INSERT INTO enrolments (course_id, user_id, status, enrolled_by, enrolled_at)
-			SELECT ?, u, 'active', ?, ? FROM unnest(?::bigint[]) AS u
-			ON CONFLICT (course_id, user_id) DO UPDATE
-				SET status = 'active', enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at, withdrawn_at = NULL
-				WHERE enrolments.status = 'withdrawn'`,
-			courseID, nullableID(by), s.now(), pgdialect.Array(userIDs)).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("insert enrolments: %w", err)
-		}
-		n, _ := res.RowsAffected()
-		result.Enrolled = int(n)
-		result.AlreadyEnrolled = len(userIDs) - int(n)
-		return nil
-	})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("courses: bulk enrol in %d: %w", courseID, err)
 	}
 	return result, nil
 }
 
-// defaultLocale is the language new accounts get: the course's.
-func (s *Service) defaultLocale(ctx context.Context, db bun.IDB, courseID int64) string {
-	var lang string
-	if err := db.NewSelect().Model((*Course)(nil)).Column("language").Where("id = ?", courseID).Scan(ctx, &lang); err != nil {
-		return "en"
+// bulkEnrol is one try of BulkEnrol, in tx.
+func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseID int64, file *BulkFile, fileName string, result *BulkResult) error {
+	c, err := s.enrollable(ctx, tx, actor, courseID)
+	if err != nil {
+		return err
 	}
-	return lang
+	acronyms := make([]string, 0, len(file.Rows))
+	emails := make([]string, 0, len(file.Rows))
+	for _, r := range file.Rows {
+		if r.InstitutionAcronym != "" {
+			acronyms = append(acronyms, r.InstitutionAcronym)
+		}
+		if r.validEmail {
+			emails = append(emails, r.Email)
+		}
+	}
+	institutions, err := accounts.InstitutionsByAcronym(ctx, tx, acronyms)
+	if err != nil {
+		return err
+	}
+	existing, err := accounts.UsersByEmail(ctx, tx, emails)
+	if err != nil {
+		return err
+	}
+
+	bad := append(RowErrors(nil), file.Errors...)
+	userIDs := make([]int64, 0, len(file.Rows))
+	var people []accounts.NewLearner
+	for _, r := range file.Rows {
+		var inst *accounts.Institution
+		if r.InstitutionAcronym != "" {
+			found, ok := institutions[strings.ToLower(r.InstitutionAcronym)]
+			if !ok {
+				bad = append(bad, RowError{Line: r.Line, Key: "bulk.unknown_institution", Args: []any{r.InstitutionAcronym}})
+			} else {
+				inst = &found
+			}
+		}
+		if !r.validEmail {
+			continue
+		}
+		if u, ok := existing[strings.ToLower(r.Email)]; ok {
+			userIDs = append(userIDs, u.ID)
+			continue
+		}
+		if r.Name == "" {
+			bad = append(bad, RowError{Line: r.Line, Key: "bulk.name_required", Args: []any{r.Email}})
+			continue
+		}
+		p := accounts.NewLearner{Email: r.Email, Name: r.Name, Locale: r.Locale}
+		if inst != nil {
+			p.InstitutionID = &inst.ID
+			if p.Locale == "" {
+				p.Locale = accounts.LocaleForCountry(inst.Country)
+			}
+		}
+		if p.Locale == "" {
+			p.Locale = c.Language
+		}
+		people = append(people, p)
+	}
+	if len(bad) > 0 {
+		return bad.sorted()
+	}
+	store := NewStore(tx)
+
+	if result.DryRun {
+		already, err := store.CountEnrolled(ctx, courseID, userIDs)
+		if err != nil {
+			return err
+		}
+		result.CreatedUsers = len(people)
+		result.AlreadyEnrolled = already
+		result.Enrolled = len(userIDs) + len(people) - already
+		for _, p := range people {
+			result.NewAccounts = append(result.NewAccounts, NewLogin{Email: p.Email, Name: p.Name})
+		}
+		return nil
+	}
+
+	created, err := accounts.CreateLearners(ctx, tx, people)
+	if err != nil {
+		return err
+	}
+	if len(created) < len(people) {
+		// Someone else created some of these accounts since they were
+		// looked up: enrol those as the existing accounts they now are.
+		mine := make(map[string]bool, len(created))
+		for _, u := range created {
+			mine[strings.ToLower(u.Email)] = true
+		}
+		var theirs []string
+		for _, p := range people {
+			if !mine[strings.ToLower(p.Email)] {
+				theirs = append(theirs, p.Email)
+			}
+		}
+		found, err := accounts.UsersByEmail(ctx, tx, theirs)
+		if err != nil {
+			return err
+		}
+		for _, u := range found {
+			userIDs = append(userIDs, u.ID)
+		}
+	}
+	if len(created) > 0 {
+		ids := make([]int64, len(created))
+		for i, u := range created {
+			ids[i] = u.ID
+		}
+		tokens, err := accounts.NewService(s.db, s.now).CreatePasswordLinks(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		for _, u := range created {
+			userIDs = append(userIDs, u.ID)
+			result.NewAccounts = append(result.NewAccounts, NewLogin{UserID: u.ID, Email: u.Email, Name: u.Name, PasswordToken: tokens[u.ID]})
+		}
+	}
+	result.CreatedUsers = len(created)
+	n, err := store.EnrolUsers(ctx, courseID, userIDs, nullableID(actor.UserID), s.now())
+	if err != nil {
+		return err
+	}
+	result.Enrolled = n
+	result.AlreadyEnrolled = len(userIDs) - n
+	return s.recordImport(ctx, tx, actor, courseID, fileName, len(file.Rows), result)
 }
 
 // EnrolInstitution enrols every enabled learner of an institution (a
 // cohort) in a published course and returns how many were newly enrolled.
-func (s *Service) EnrolInstitution(ctx context.Context, courseID, institutionID, by int64) (int, error) {
+// Only admins enrol institutions; an unknown institution is
+// accounts.ErrNotFound.
+func (s *Service) EnrolInstitution(ctx context.Context, actor Actor, courseID, institutionID int64) (int, error) {
 	var added int
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var status Status
-		if err := tx.NewSelect().Model((*Course)(nil)).Column("status").Where("id = ?", courseID).Scan(ctx, &status); err != nil {
-			return notFound(err)
+		if _, err := s.enrollable(ctx, tx, actor, courseID); err != nil {
+			return err
 		}
-		if status != StatusPublished {
-			return ErrNotPublished
-		}
-		res, err := tx.NewRaw(`INSERT INTO enrolments (course_id, user_id, status, enrolled_by, enrolled_at)
-			SELECT ?, u.id, 'active', ?, ? FROM users AS u
-			WHERE u.institution_id = ? AND u.role = 'learner' AND NOT u.disabled
-			ON CONFLICT (course_id, user_id) DO UPDATE
-				SET status = 'active', enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at, withdrawn_at = NULL
-				WHERE enrolments.status = 'withdrawn'`,
-			courseID, nullableID(by), s.now(), institutionID).Exec(ctx)
+		ids, err := accounts.LearnerIDs(ctx, tx, institutionID)
 		if err != nil {
 			return err
 		}
-		n, _ := res.RowsAffected()
-		added = int(n)
-		return nil
+		added, err = NewStore(tx).EnrolUsers(ctx, courseID, ids, nullableID(actor.UserID), s.now())
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("courses: enrol institution %d in %d: %w", institutionID, courseID, err)
 	}
 	return added, nil
+}
+
+// enrollable returns the course with id, published, if actor may enrol
+// others in it: admins only (mayAdminister).
+func (s *Service) enrollable(ctx context.Context, db bun.IDB, actor Actor, id int64) (*Course, error) {
+	c, err := NewStore(db).Course(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayAdminister(ctx, db, actor, c); err != nil {
+		return nil, err
+	}
+	if c.Status != StatusPublished {
+		return nil, fmt.Errorf("courses: enrol in %d: %w", id, ErrNotPublished)
+	}
+	return c, nil
 }
 
 // nullableID turns the zero id (nobody, e.g. a command-line import) into NULL.

@@ -3,8 +3,6 @@ package courses
 import (
 	"context"
 	"fmt"
-
-	"github.com/uptrace/bun"
 )
 
 // LearnerCourse is one line of a learner's "My courses": the enrolment, its
@@ -19,42 +17,22 @@ type LearnerCourse struct {
 // MyCourses returns a learner's current enrolments, newest first, with
 // progress and where to continue.
 func (s *Service) MyCourses(ctx context.Context, userID int64) ([]LearnerCourse, error) {
-	var enrolments []Enrolment
-	err := s.db.NewSelect().Model(&enrolments).
-		Where("e.user_id = ? AND e.status IN (?, ?)", userID, EnrolmentActive, EnrolmentCompleted).
-		OrderExpr("e.enrolled_at DESC, e.id DESC").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("courses: enrolments of %d: %w", userID, err)
-	}
-	if len(enrolments) == 0 {
-		return nil, nil
+	store := NewStore(s.db)
+	enrolments, err := store.LearnerEnrolments(ctx, userID)
+	if err != nil || len(enrolments) == 0 {
+		return nil, err
 	}
 	courseIDs := make([]int64, len(enrolments))
 	for i, e := range enrolments {
 		courseIDs[i] = e.CourseID
 	}
-	var list []Course
-	if err := s.db.NewSelect().Model(&list).Where("c.id IN (?)", bun.List(courseIDs)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: courses of %d: %w", userID, err)
-	}
-	byID := make(map[int64]Course, len(list))
-	for _, c := range list {
-		byID[c.ID] = c
-	}
-	// The first unfinished live module of every course, in one query.
-	var next []Module
-	err = s.db.NewRaw(`SELECT DISTINCT ON (m.course_id) m.id, m.course_id, m.position, m.title, m.estimated_minutes
-		FROM modules AS m
-		JOIN enrolments AS e ON e.course_id = m.course_id AND e.user_id = ?
-		WHERE m.archived_at IS NULL
-		  AND NOT EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
-		ORDER BY m.course_id, m.position`, userID).Scan(ctx, &next)
+	byID, err := store.CoursesByID(ctx, courseIDs)
 	if err != nil {
-		return nil, fmt.Errorf("courses: next modules of %d: %w", userID, err)
+		return nil, err
 	}
-	nextByCourse := make(map[int64]*Module, len(next))
-	for i := range next {
-		nextByCourse[next[i].CourseID] = &next[i]
+	nextByCourse, err := store.NextModules(ctx, userID)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]LearnerCourse, 0, len(enrolments))
 	for _, e := range enrolments {
@@ -86,36 +64,35 @@ type RosterFilter struct {
 	Limit, Offset int
 }
 
+// Roster is one page of a course's enrolled learners.
+type Roster struct {
+	Course *Course
+	Items  []RosterEntry
+	// Total is how many learners match the filter, on every page.
+	Total int
+}
+
 // Roster returns who is enrolled in a course (not withdrawn), by name,
-// with progress, and how many match.
-func (s *Service) Roster(ctx context.Context, courseID int64, f RosterFilter) ([]RosterEntry, int, error) {
-	type row struct {
-		Enrolment     `bun:",extend"`
-		UserName      string `bun:"user_name"`
-		UserEmail     string `bun:"user_email"`
-		InstitutionID *int64 `bun:"user_institution_id"`
-	}
-	var rows []row
-	q := s.db.NewSelect().Model(&rows).
-		ColumnExpr("e.*").
-		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
-		Join("JOIN users AS u ON u.id = e.user_id").
-		Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted).
-		OrderExpr("u.name, e.id").Limit(f.Limit).Offset(f.Offset)
-	if f.InstitutionID != 0 {
-		q = q.Where("u.institution_id = ?", f.InstitutionID)
-	}
-	total, err := q.ScanAndCount(ctx)
+// with progress, and how many match. Its editors (its instructors and
+// admins) see it; others get ErrForbidden, or ErrNotFound for a course
+// they may not see.
+func (s *Service) Roster(ctx context.Context, actor Actor, courseID int64, f RosterFilter) (*Roster, error) {
+	acc, err := s.Access(ctx, actor, courseID)
 	if err != nil {
-		return nil, 0, fmt.Errorf("courses: roster of %d: %w", courseID, err)
+		return nil, err
 	}
-	out := make([]RosterEntry, len(rows))
-	for i, r := range rows {
-		e := r.Enrolment
-		if err := s.fillProgress(ctx, s.db, &e); err != nil {
-			return nil, 0, err
+	if err := acc.mayEdit(); err != nil {
+		return nil, fmt.Errorf("courses: roster of %d: %w", courseID, err)
+	}
+	items, total, err := NewStore(s.db).Roster(ctx, courseID, f)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		if err := s.fillProgress(ctx, s.db, &items[i].Enrolment); err != nil {
+			return nil, err
 		}
-		out[i] = RosterEntry{Enrolment: e, User: RosterUser{ID: e.UserID, Name: r.UserName, Email: r.UserEmail, InstitutionID: r.InstitutionID}}
 	}
-	return out, total, nil
+	out := &Roster{Course: acc.Course, Items: items, Total: total}
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -48,6 +49,16 @@ func learner(t testing.TB, db bun.IDB) *accounts.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// administrator creates an admin and returns them as an actor.
+func administrator(t testing.TB, db bun.IDB) courses.Actor {
+	t.Helper()
+	u := &accounts.User{Email: fmt.Sprintf("admin%d@example.org", enrolSeq.Add(1)), Name: "Ana Peña", Role: accounts.RoleAdmin, Locale: "es"}
+	if err := accounts.NewStore(db).InsertUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return courses.ActorFor(u)
 }
 
 func TestEnrolRules(t *testing.T) {
@@ -297,11 +308,77 @@ func TestMyCoursesAndRoster(t *testing.T) {
 	if len(mine) != 1 || mine[0].Course.Title != "Protección Social Básica" || mine[0].Next == nil || mine[0].Next.ID != mods[1] || mine[0].Enrolment.ProgressPercent != 50 {
 		t.Fatalf("my courses %+v", mine)
 	}
-	roster, total, err := svc.Roster(ctx, c.ID, courses.RosterFilter{Limit: 10})
+	roster, err := svc.Roster(ctx, administrator(t, db), c.ID, courses.RosterFilter{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 1 || roster[0].User.Name != "João da Conceição" || roster[0].ProgressPercent != 50 {
-		t.Fatalf("roster %+v (%d)", roster, total)
+	if roster.Total != 1 || roster.Items[0].User.Name != "João da Conceição" || roster.Items[0].ProgressPercent != 50 || roster.Course.ID != c.ID {
+		t.Fatalf("roster %+v", roster)
 	}
 }
+
+// TestEnrolmentActors: who may do what is decided by the service, not by
+// the handler in front of it. A draft is not found by outsiders, even when
+// they try to enrol in it; only admins enrol others, by hand, by
+// institution or from a file; a roster is its editors'.
+func TestEnrolmentActors(t *testing.T) {
+	ctx := context.Background()
+	db := enrolDB(t)
+	svc := courses.NewService(db, courses.Options{})
+	pub, _ := publishedCourse(t, db, 1)
+	draft, _ := publishedCourse(t, db, 1)
+	if _, err := db.NewUpdate().Model(draft).Set("status = 'draft'").WherePK().Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	me, other := learner(t, db), learner(t, db)
+	student := courses.ActorFor(me)
+	admin := administrator(t, db)
+	teacherUser := &accounts.User{Email: fmt.Sprintf("teacher%d@example.org", enrolSeq.Add(1)), Name: "Profesora", Role: accounts.RoleInstructor, Locale: "es"}
+	if err := accounts.NewStore(db).InsertUser(ctx, teacherUser); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.NewInsert().Model(&courses.CourseInstructor{CourseID: pub.ID, UserID: teacherUser.ID}).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	teacher := courses.ActorFor(teacherUser)
+	inst := institution(t, db, fmt.Sprintf("ACT%d", enrolSeq.Add(1)))
+	file := fmt.Sprintf("email,name,institution_acronym\nactor%d@example.org,Ana,\n", enrolSeq.Add(1))
+	rows := func(dryRun bool) courses.BulkImport {
+		return courses.BulkImport{File: strings.NewReader(file), DryRun: dryRun}
+	}
+
+	for _, tc := range []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"self-enrol in a draft", first(svc.EnrolSelf(ctx, student, draft.ID)), courses.ErrNotFound},
+		{"visitor enrols", first(svc.EnrolSelf(ctx, courses.Actor{}, pub.ID)), courses.ErrForbidden},
+		{"learner enrols another", first(svc.EnrolUser(ctx, student, pub.ID, other.ID)), courses.ErrForbidden},
+		{"learner enrols another in a draft", first(svc.EnrolUser(ctx, student, draft.ID, other.ID)), courses.ErrNotFound},
+		{"instructor enrols another", first(svc.EnrolUser(ctx, teacher, pub.ID, other.ID)), courses.ErrForbidden},
+		{"admin enrols another in a draft", first(svc.EnrolUser(ctx, admin, draft.ID, other.ID)), courses.ErrNotPublished},
+		{"learner imports a file", first(svc.BulkEnrol(ctx, student, pub.ID, rows(false))), courses.ErrForbidden},
+		{"instructor imports a file", first(svc.BulkEnrol(ctx, teacher, pub.ID, rows(true))), courses.ErrForbidden},
+		{"learner enrols an institution", first(svc.EnrolInstitution(ctx, student, pub.ID, inst.ID)), courses.ErrForbidden},
+		{"admin enrols a missing institution", first(svc.EnrolInstitution(ctx, admin, pub.ID, 987654321)), accounts.ErrNotFound},
+		{"learner reads the roster", first(svc.Roster(ctx, student, pub.ID, courses.RosterFilter{Limit: 10})), courses.ErrForbidden},
+		{"learner reads a draft's roster", first(svc.Roster(ctx, student, draft.ID, courses.RosterFilter{Limit: 10})), courses.ErrNotFound},
+	} {
+		if !errors.Is(tc.err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, tc.err, tc.want)
+		}
+	}
+	if _, err := svc.Roster(ctx, teacher, pub.ID, courses.RosterFilter{Limit: 10}); err != nil {
+		t.Errorf("the course's instructor reads its roster: %v", err)
+	}
+	if e, err := svc.EnrolUser(ctx, admin, pub.ID, other.ID); err != nil || e.UserID != other.ID || e.EnrolledBy == nil || *e.EnrolledBy != admin.UserID {
+		t.Errorf("admin enrols another: %+v %v", e, err)
+	}
+	if e, err := svc.EnrolSelf(ctx, student, pub.ID); err != nil || e.UserID != me.ID || e.EnrolledBy != nil {
+		t.Errorf("self-enrolment: %+v %v", e, err)
+	}
+}
+
+// first returns the error of a call that also returns a value.
+func first[T any](_ T, err error) error { return err }

@@ -52,7 +52,17 @@ var (
 const (
 	pgUniqueViolation     = "23505"
 	pgForeignKeyViolation = "23503"
+	pgDeadlock            = "40P01"
+	pgSerialization       = "40001"
 )
+
+// retryable reports whether err is PostgreSQL giving up a transaction to
+// let a concurrent one through (a deadlock victim, a serialisation
+// failure): the same work tried again normally succeeds.
+func retryable(err error) bool {
+	code := pgCode(err)
+	return code == pgDeadlock || code == pgSerialization
+}
 
 func pgCode(err error) string {
 	var pgErr pgdriver.Error

@@ -3,6 +3,8 @@ package courses
 import (
 	"context"
 	"fmt"
+
+	"github.com/uptrace/bun"
 )
 
 // Asset returns the file with id.
@@ -53,4 +55,18 @@ func (s *Store) DeleteAsset(ctx context.Context, courseID, id int64) error {
 		return fmt.Errorf("courses: delete asset %d: %w", id, ErrNotFound)
 	}
 	return nil
+}
+
+// BlobsInUse returns which of the given contents some course file refers to.
+func (s *Store) BlobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
+	var used []string
+	if err := s.db.NewSelect().Model((*Asset)(nil)).Column("sha256").Distinct().
+		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
+		return nil, fmt.Errorf("courses: files in use: %w", err)
+	}
+	set := make(map[string]bool, len(used))
+	for _, sum := range used {
+		set[sum] = true
+	}
+	return set, nil
 }

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS enrolment_import_accounts;
+DROP TABLE IF EXISTS enrolment_imports;
