@@ -200,7 +200,7 @@ func (s *Service) newCertificate(ctx context.Context, db bun.IDB, userID, course
 		CourseID: courseID,
 		Revision: 1,
 	}
-	c.setSnapshot(Snapshot{
+	snap := Snapshot{
 		HolderName:    row.HolderName,
 		CourseTitle:   row.CourseTitle,
 		WorkloadHours: row.WorkloadHours,
@@ -211,11 +211,12 @@ func (s *Service) newCertificate(ctx context.Context, db bun.IDB, userID, course
 		IssuerName:      row.IssuerName,
 		Language:        row.Language,
 		TemplateVersion: TemplateVersion,
-	})
+	}
 	if row.ValidityMonths != nil {
 		exp := completed.AddDate(0, *row.ValidityMonths, 0)
-		c.ExpiresAt = &exp
+		snap.ExpiresAt = &exp
 	}
+	c.setSnapshot(snap)
 	return c, nil
 }
 

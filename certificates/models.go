@@ -76,7 +76,17 @@ func (c *Certificate) Snapshot() Snapshot {
 		IssuerName:      c.IssuerName,
 		Language:        c.Language,
 		TemplateVersion: c.TemplateVersion,
+		ExpiresAt:       utcTime(c.ExpiresAt),
 	}
+}
+
+// utcTime returns *t in UTC, or nil.
+func utcTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // setSnapshot copies s into the certificate's columns.
@@ -91,6 +101,7 @@ func (c *Certificate) setSnapshot(s Snapshot) {
 	c.IssuerName = s.IssuerName
 	c.Language = s.Language
 	c.TemplateVersion = s.TemplateVersion
+	c.ExpiresAt = s.ExpiresAt
 }
 
 // Status returns the certificate's state at now: a revocation wins over an

@@ -24,12 +24,20 @@ const (
 
 // TemplateVersion is the certificate layout Render draws. A new Snapshot
 // records it so that a future layout can tell old certificates apart.
-const TemplateVersion = 1
+//
+//   - 1: the first layout. Its signed payload has no expiry.
+//   - 2: the expiry date is printed and signed (Payload.ExpiresAt).
+const TemplateVersion = 2
+
+// signedExpirySince is the first template version whose payload signs
+// the expiry: certificates of version 1 were signed without it and must
+// keep verifying.
+const signedExpirySince = 2
 
 // renderRevision changes whenever Render's output changes for the same
 // inputs (a layout fix, new fonts), so cached PDFs keyed by Document.Hash
 // are drawn again.
-const renderRevision = 1
+const renderRevision = 2
 
 // Snapshot is the immutable record of everything a certificate states, taken
 // when it is issued. Renaming a course or a learner later does not change a
@@ -48,6 +56,9 @@ type Snapshot struct {
 	IssuerName      string    `json:"issuer_name"` // the organisation granting the certificate
 	Language        string    `json:"language"`    // Spanish, Portuguese or English
 	TemplateVersion int       `json:"template_version"`
+	// ExpiresAt is a date, like CompletedAt: the day the certificate stops
+	// standing (CompletedAt plus the course's validity), nil for never.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
 
 // Issuer holds the issuing organisation's settings that shape a certificate's
@@ -117,7 +128,7 @@ func VerifyURL(base, code string) string {
 // to whole seconds in UTC, as it is signed, so that the payload's JSON and
 // the verify endpoint show exactly the signed value.
 func (s Snapshot) Payload() Payload {
-	return Payload{
+	p := Payload{
 		Code:          s.Code,
 		HolderName:    s.HolderName,
 		CourseTitle:   s.CourseTitle,
@@ -126,6 +137,11 @@ func (s Snapshot) Payload() Payload {
 		Institution:   s.Institution,
 		Issuer:        s.IssuerName,
 	}
+	if s.ExpiresAt != nil && s.TemplateVersion >= signedExpirySince {
+		exp := s.ExpiresAt.UTC().Truncate(time.Second)
+		p.ExpiresAt = &exp
+	}
+	return p
 }
 
 // Validate reports, wrapping ErrInvalidSnapshot, the first reason s cannot
@@ -149,8 +165,10 @@ func (s Snapshot) Validate() error {
 		problem = "no issuer name"
 	case !supportedLanguage(s.Language):
 		problem = fmt.Sprintf("unsupported language %q", s.Language)
-	case s.TemplateVersion != TemplateVersion:
+	case s.TemplateVersion < 1 || s.TemplateVersion > TemplateVersion:
 		problem = fmt.Sprintf("unknown template version %d", s.TemplateVersion)
+	case s.ExpiresAt != nil && !s.ExpiresAt.After(s.CompletedAt):
+		problem = "expires before it was completed"
 	}
 	if problem != "" {
 		return fmt.Errorf("%w: certificate %q: %s", ErrInvalidSnapshot, s.Code, problem)
@@ -244,6 +262,11 @@ func (d Document) Hash() string {
 	str(s.IssuerName)
 	str(s.Language)
 	num(s.TemplateVersion)
+	if s.ExpiresAt != nil {
+		str(s.ExpiresAt.Format(time.RFC3339Nano))
+	} else {
+		str("")
+	}
 	str(d.Issuer.Name)
 	raw(d.Issuer.Logo)
 	str(d.Issuer.AccentColor)
