@@ -210,14 +210,16 @@ const (
 type ZipJob struct {
 	bun.BaseModel `bun:"table:certificate_zip_jobs,alias:zj"`
 
-	ID          int64      `bun:"id,pk,autoincrement"`
-	CourseID    int64      `bun:"course_id"`
-	RequestedBy *int64     `bun:"requested_by"`
-	Status      ZipStatus  `bun:"status"`
-	Attempt     int        `bun:"attempt"`
-	Done        int        `bun:"done"`
-	Total       int        `bun:"total"`
-	SizeBytes   int64      `bun:"size_bytes"`
+	ID          int64     `bun:"id,pk,autoincrement"`
+	CourseID    int64     `bun:"course_id"`
+	RequestedBy *int64    `bun:"requested_by"`
+	Status      ZipStatus `bun:"status"`
+	Attempt     int       `bun:"attempt"`
+	Done        int       `bun:"done"`
+	Total       int       `bun:"total"`
+	SizeBytes   int64     `bun:"size_bytes"`
+	// BlobSHA256 names the finished file in the file storage.
+	BlobSHA256  *string    `bun:"blob_sha256"`
 	Error       string     `bun:"error"`
 	CreatedAt   time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
 	StartedAt   *time.Time `bun:"started_at"`
@@ -237,14 +239,4 @@ func (j *ZipJob) Percent() int {
 		return 0
 	}
 	return j.Done * 100 / j.Total
-}
-
-// zipPart is one piece of a job's ZIP file.
-type zipPart struct {
-	bun.BaseModel `bun:"table:certificate_zip_parts,alias:zp"`
-
-	JobID   int64  `bun:"job_id,pk"`
-	Attempt int    `bun:"attempt,pk"`
-	Seq     int    `bun:"seq,pk"`
-	Data    []byte `bun:"data"`
 }
