@@ -1,11 +1,13 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/certificates"
 )
 
 // TestReissueOverAPI corrects a certificate through
@@ -69,5 +71,51 @@ func TestReissueOverAPI(t *testing.T) {
 	wantStatus(t, revoked, http.StatusConflict)
 	if !strings.Contains(revoked.body, `"code":"certificate_revoked"`) {
 		t.Errorf("reissue of a revoked certificate %s", revoked.body)
+	}
+}
+
+// TestReissueWithCurrentIssuer: a certificate keeps the issuer's look
+// when the settings change; a reissue over the API or the page that asks
+// for the current settings redraws it, and the audit trail says so.
+func TestReissueWithCurrentIssuer(t *testing.T) {
+	e := newCertEnv(t)
+	c, mods := e.enrolCourse(1)
+	holder := e.learner("Ana Peña")
+	code := e.complete(holder, c, mods)
+	holderToken := e.tokenFor(holder)
+	adminToken, adminUser := e.token(accounts.RoleAdmin)
+	pdfOf := func() string {
+		res := e.api(http.MethodGet, "/api/v1/certificates/"+code+".pdf", holderToken, nil)
+		wantStatus(t, res, http.StatusOK)
+		return pdfText(t, []byte(res.body))
+	}
+	before := pdfOf()
+
+	if _, err := e.certs.SaveIssuer(context.Background(), certificates.IssuerParams{Name: "Instituto de Previsión Social",
+		Signatories: [2]certificates.SignatoryParams{{Name: "Carlos Muñoz", Title: "Director"}}}, adminUser.ID); err != nil {
+		t.Fatal(err)
+	}
+	if after := pdfOf(); after != before || strings.Contains(after, "Carlos Muñoz") {
+		t.Errorf("new issuer settings redrew an issued certificate:\n%s", after)
+	}
+	path := "/api/v1/certificates/" + code + "/reissue"
+	res := e.api(http.MethodPost, path, adminToken, map[string]any{"current_issuer": true, "reason": "Nuevo director"})
+	wantStatus(t, res, http.StatusOK)
+	if !strings.Contains(res.body, `"issuer":"Instituto de Previsión Social"`) || !strings.Contains(res.body, `"revision":2`) {
+		t.Errorf("reissue with the current issuer answered %s", res.body)
+	}
+	if text := pdfOf(); !strings.Contains(text, "Carlos Muñoz") || !strings.Contains(text, "Instituto de Previsión Social") {
+		t.Errorf("the reissued PDF reads:\n%s", text)
+	}
+	again := e.api(http.MethodPost, path, adminToken, map[string]any{"current_issuer": true, "reason": "otra vez"})
+	wantStatus(t, again, http.StatusUnprocessableEntity)
+
+	admin, _ := e.signedIn(accounts.RoleAdmin)
+	page := admin.get("/admin/certificates/" + code)
+	wantStatus(t, page, http.StatusOK)
+	for _, want := range []string{`name="current_issuer"`, "Signatories: “", "Carlos Muñoz (Director)", "Instituto de Previsión Social"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("admin page lacks %q:\n%s", want, page.body)
+		}
 	}
 }

@@ -181,19 +181,25 @@ func (s *Service) newCertificate(ctx context.Context, db bun.IDB, userID, course
 		WorkloadHours  int
 		Language       string
 		ValidityMonths *int
-		IssuerName     string
 	}
 	err := db.NewRaw(`SELECT u.name, coalesce(i.name, ''), c.title, c.workload_hours, c.language,
-			c.certificate_validity_months, (SELECT name FROM certificate_issuer)
+			c.certificate_validity_months
 		FROM users AS u
 		JOIN courses AS c ON c.id = ?
 		LEFT JOIN institutions AS i ON i.id = u.institution_id
 		WHERE u.id = ?`, courseID, userID).
 		Scan(ctx, &row.HolderName, &row.Institution, &row.CourseTitle, &row.WorkloadHours, &row.Language,
-			&row.ValidityMonths, &row.IssuerName)
+			&row.ValidityMonths)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot of user %d in course %d: %w", userID, courseID, notFound(err))
 	}
+	// The issuer's name and look are frozen into the certificate: later
+	// settings do not redraw it.
+	iss, err := s.issuerIn(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	look, _ := LookOf(iss.Issuer)
 	completed = CalendarDay(completed, s.loc)
 	c := &Certificate{
 		UserID:   userID,
@@ -208,9 +214,10 @@ func (s *Service) newCertificate(ctx context.Context, db bun.IDB, userID, course
 		// Whole seconds, as signed: the stored value is the signed value.
 		IssuedAt:        s.now().Truncate(time.Second),
 		Institution:     row.Institution,
-		IssuerName:      row.IssuerName,
+		IssuerName:      iss.Name,
 		Language:        row.Language,
 		TemplateVersion: TemplateVersion,
+		Look:            look,
 	}
 	if row.ValidityMonths != nil {
 		exp := completed.AddDate(0, *row.ValidityMonths, 0)

@@ -56,14 +56,20 @@ type SignatoryParams struct {
 // process and read again only when their version in the database changed,
 // so drawing a PDF does not fetch the logo and signature images each time.
 func (s *Service) IssuerSettings(ctx context.Context) (*IssuerSettings, error) {
+	return s.issuerIn(ctx, s.db)
+}
+
+// issuerIn is IssuerSettings read in db, a transaction when issuing inside
+// one.
+func (s *Service) issuerIn(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
 	var version int64
-	if err := s.db.NewSelect().Model((*issuerRow)(nil)).Column("version").Scan(ctx, &version); err != nil {
+	if err := db.NewSelect().Model((*issuerRow)(nil)).Column("version").Scan(ctx, &version); err != nil {
 		return nil, fmt.Errorf("certificates: issuer version: %w", err)
 	}
 	if cached := s.cachedIssuer(version); cached != nil {
 		return cached, nil
 	}
-	st, err := loadIssuer(ctx, s.db)
+	st, err := loadIssuer(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +112,11 @@ func loadIssuer(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
 	return st, nil
 }
 
-// SaveIssuer stores new issuer settings. They shape every PDF drawn from
-// now on, including those of certificates issued before (their snapshots,
-// with the issuer's name at the time, do not change). Unusable settings —
+// SaveIssuer stores new issuer settings. They shape the certificates
+// issued from now on; those issued before keep the name and look they were
+// issued with, unless an admin reissues one with the current settings.
+// Its images are stored by their hash too, for the certificates that will
+// print them. Unusable settings —
 // no name, a malformed colour, an image that is not a PNG or JPEG — are
 // ErrInvalidIssuer and nothing is saved.
 func (s *Service) SaveIssuer(ctx context.Context, p IssuerParams, by int64) (*IssuerSettings, error) {
@@ -138,6 +146,11 @@ func (s *Service) SaveIssuer(ctx context.Context, p IssuerParams, by int64) (*Is
 		for i, sg := range next.Signatories {
 			r := &signatoryRow{Position: i + 1, Name: sg.Name, Title: sg.Title, Signature: sg.Signature}
 			if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		if _, images := LookOf(next); len(images) > 0 {
+			if err := NewStore(tx).PutImages(ctx, images); err != nil {
 				return err
 			}
 		}

@@ -19,9 +19,7 @@ func (s *Service) Certificate(ctx context.Context, code string) (*Certificate, e
 		return nil, fmt.Errorf("certificates: certificate %.40q: %w", code, ErrNotFound)
 	}
 	c := new(Certificate)
-	err = s.db.NewSelect().Model(c).ColumnExpr("cert.*").
-		ColumnExpr("(SELECT version FROM certificate_issuer) AS issuer_version").
-		Where("cert.code = ?", norm).Scan(ctx)
+	err = s.db.NewSelect().Model(c).Where("cert.code = ?", norm).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("certificates: certificate %s: %w", norm, notFound(err))
 	}

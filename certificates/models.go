@@ -40,6 +40,10 @@ type Certificate struct {
 	IssuerName      string    `bun:"issuer_name"`
 	Language        string    `bun:"language"`
 	TemplateVersion int       `bun:"template_version"`
+	// The issuer's look at issue time, see Look.
+	AccentColor string         `bun:"accent_color"`
+	LogoSHA256  *string        `bun:"logo_sha256"`
+	Signatories []SignatoryRef `bun:"signatories,type:jsonb"`
 
 	Signature string     `bun:"signature"`
 	KeyID     int64      `bun:"key_id"`
@@ -53,12 +57,6 @@ type Certificate struct {
 	RevokedBy    *int64     `bun:"revoked_by"`
 	RevokeReason *string    `bun:"revoke_reason"`
 	CreatedAt    time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
-
-	// IssuerVersion is the version of the issuer settings, read in the same
-	// query as the certificate by Service.Certificate, so that drawing its
-	// PDF needs no further query while the cached settings are current.
-	// 0 when not read.
-	IssuerVersion int64 `bun:"issuer_version,scanonly"`
 }
 
 // Snapshot returns what the certificate states. Times come back in UTC
@@ -77,6 +75,7 @@ func (c *Certificate) Snapshot() Snapshot {
 		Language:        c.Language,
 		TemplateVersion: c.TemplateVersion,
 		ExpiresAt:       utcTime(c.ExpiresAt),
+		Look:            Look{AccentColor: c.AccentColor, LogoSHA256: c.LogoSHA256, Signatories: c.Signatories},
 	}
 }
 
@@ -102,6 +101,10 @@ func (c *Certificate) setSnapshot(s Snapshot) {
 	c.Language = s.Language
 	c.TemplateVersion = s.TemplateVersion
 	c.ExpiresAt = s.ExpiresAt
+	c.AccentColor, c.LogoSHA256, c.Signatories = s.Look.AccentColor, s.Look.LogoSHA256, s.Look.Signatories
+	if c.Signatories == nil {
+		c.Signatories = []SignatoryRef{}
+	}
 }
 
 // Status returns the certificate's state at now: a revocation wins over an
@@ -182,6 +185,15 @@ type issuerRow struct {
 	Version     int64     `bun:"version"`
 	UpdatedAt   time.Time `bun:"updated_at"`
 	UpdatedBy   *int64    `bun:"updated_by"`
+}
+
+// storedImage is an issuer image, stored once by the SHA-256 of its bytes and
+// referred to by every certificate that prints it.
+type storedImage struct {
+	bun.BaseModel `bun:"table:certificate_images,alias:img"`
+
+	SHA256 string `bun:"sha256,pk"`
+	Data   []byte `bun:"data"`
 }
 
 // signatoryRow is a stored signatory.

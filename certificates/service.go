@@ -26,6 +26,7 @@ type Service struct {
 
 	issuerMu sync.Mutex
 	issuer   *IssuerSettings // cached; reloaded when its version changes
+	images   imageBytes
 
 	blobs      courses.BlobStore
 	filesInUse func(ctx context.Context, sums []string) (map[string]bool, error)

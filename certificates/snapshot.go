@@ -59,11 +59,93 @@ type Snapshot struct {
 	// ExpiresAt is a date, like CompletedAt: the day the certificate stops
 	// standing (CompletedAt plus the course's validity), nil for never.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Look is how the issuer's settings made the certificate look when it
+	// was issued; later settings do not change it (only a reissue that
+	// asks for them does). The wording is the template version's.
+	Look Look `json:"look"`
+}
+
+// Look is the issuer's colour, logo and signatories as a certificate was
+// issued with them. Images are named by the SHA-256 of their bytes, which
+// are stored once however many certificates print them.
+type Look struct {
+	AccentColor string         `json:"accent_color"` // "#RRGGBB"; empty gives a dark blue
+	LogoSHA256  *string        `json:"logo_sha256,omitempty"`
+	Signatories []SignatoryRef `json:"signatories,omitempty"` // at most two
+}
+
+// SignatoryRef is a signatory as a certificate records them.
+type SignatoryRef struct {
+	Name            string  `json:"name"`
+	Title           string  `json:"title"`
+	SignatureSHA256 *string `json:"signature_sha256"`
+}
+
+// LookOf returns the look iss gives a certificate, and the images it
+// names by their hashes.
+func LookOf(iss Issuer) (Look, map[string][]byte) {
+	images := map[string][]byte{}
+	ref := func(b []byte) *string {
+		if len(b) == 0 {
+			return nil
+		}
+		sum := sha256.Sum256(b)
+		h := hex.EncodeToString(sum[:])
+		images[h] = b
+		return &h
+	}
+	l := Look{AccentColor: iss.AccentColor, LogoSHA256: ref(iss.Logo), Signatories: []SignatoryRef{}}
+	for _, sg := range iss.Signatories {
+		l.Signatories = append(l.Signatories, SignatoryRef{Name: sg.Name, Title: sg.Title, SignatureSHA256: ref(sg.Signature)})
+	}
+	return l, images
+}
+
+// sums returns the hashes of every image l prints.
+func (l Look) sums() []string {
+	var out []string
+	if l.LogoSHA256 != nil {
+		out = append(out, *l.LogoSHA256)
+	}
+	for _, sg := range l.Signatories {
+		if sg.SignatureSHA256 != nil {
+			out = append(out, *sg.SignatureSHA256)
+		}
+	}
+	return out
+}
+
+// issuer returns the Issuer that draws l, named name, with the image
+// bytes taken from images; a missing image is an error.
+func (l Look) issuer(name string, images map[string][]byte) (Issuer, error) {
+	get := func(sum *string) ([]byte, error) {
+		if sum == nil {
+			return nil, nil
+		}
+		b, ok := images[*sum]
+		if !ok {
+			return nil, fmt.Errorf("certificates: image %s not stored", *sum)
+		}
+		return b, nil
+	}
+	logo, err := get(l.LogoSHA256)
+	if err != nil {
+		return Issuer{}, err
+	}
+	iss := Issuer{Name: name, Logo: logo, AccentColor: l.AccentColor}
+	for _, sg := range l.Signatories {
+		sig, err := get(sg.SignatureSHA256)
+		if err != nil {
+			return Issuer{}, err
+		}
+		iss.Signatories = append(iss.Signatories, Signatory{Name: sg.Name, Title: sg.Title, Signature: sig})
+	}
+	return iss, nil
 }
 
 // Issuer holds the issuing organisation's settings that shape a certificate's
-// look. Unlike a Snapshot they may change; a changed Issuer changes the PDF
-// of every certificate drawn afterwards (see Document.Hash).
+// look. Unlike a Snapshot they may change; a certificate keeps the look
+// they gave it when it was issued (Snapshot.Look).
 type Issuer struct {
 	// Name is the organisation's name, copied into Snapshot.IssuerName when a
 	// certificate is issued; Render prints the snapshot's copy.

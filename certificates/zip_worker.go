@@ -117,11 +117,6 @@ func (s *Service) makeZip(ctx context.Context, job *ZipJob) error {
 	if err := s.zipProgress(ctx, job, 0, total); err != nil {
 		return err
 	}
-	// One look for the whole file, read once.
-	iss, err := s.IssuerSettings(ctx)
-	if err != nil {
-		return err
-	}
 	pr, pw := io.Pipe()
 	type result struct {
 		done int
@@ -129,7 +124,7 @@ func (s *Service) makeZip(ctx context.Context, job *ZipJob) error {
 	}
 	written := make(chan result, 1)
 	go func() {
-		done, err := s.writeZip(ctx, pw, job, iss, lastID, total)
+		done, err := s.writeZip(ctx, pw, job, lastID, total)
 		pw.CloseWithError(err) // nil: the reader sees the end of the file
 		written <- result{done, err}
 	}()
@@ -148,7 +143,7 @@ func (s *Service) makeZip(ctx context.Context, job *ZipJob) error {
 
 // writeZip writes the ZIP file of a job's certificates to w, reporting
 // progress as it goes, and returns how many it wrote.
-func (s *Service) writeZip(ctx context.Context, w io.Writer, job *ZipJob, iss *IssuerSettings, lastID int64, total int) (int, error) {
+func (s *Service) writeZip(ctx context.Context, w io.Writer, job *ZipJob, lastID int64, total int) (int, error) {
 	st := NewStore(s.db)
 	zw := zip.NewWriter(w)
 	names := map[string]bool{}
@@ -164,7 +159,12 @@ func (s *Service) writeZip(ctx context.Context, w io.Writer, job *ZipJob, iss *I
 		}
 		for i := range batch {
 			c := &batch[i]
-			d := s.document(c, iss)
+			// Each certificate is drawn with the look it was issued
+			// with; the images are read once for the whole file.
+			d, err := s.Document(ctx, c)
+			if err != nil {
+				return done, err
+			}
 			// Use a cached PDF when there is one, but do not fill the
 			// cache with a whole course: it is for repeated downloads.
 			pdf, ok := s.pdfs.get(d.Hash())
