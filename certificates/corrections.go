@@ -25,9 +25,11 @@ func (s *Service) Revoke(ctx context.Context, code string, by int64, reason stri
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	c := new(Certificate)
+	var c *Certificate
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := lockCertificate(ctx, tx, code, c); err != nil {
+		st := NewStore(tx)
+		var err error
+		if c, err = st.LockCertificate(ctx, code); err != nil {
 			return err
 		}
 		if c.RevokedAt != nil {
@@ -35,7 +37,7 @@ func (s *Service) Revoke(ctx context.Context, code string, by int64, reason stri
 		}
 		now := s.now()
 		c.RevokedAt, c.RevokedBy, c.RevokeReason = &now, &by, &reason
-		if _, err := tx.NewUpdate().Model(c).Column("revoked_at", "revoked_by", "revoke_reason").WherePK().Exec(ctx); err != nil {
+		if err := st.UpdateCertificate(ctx, c, "revoked_at", "revoked_by", "revoke_reason"); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventRevoked, ActorID: &by, At: now, Reason: reason})
@@ -78,9 +80,11 @@ func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueP
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	c := new(Certificate)
+	var c *Certificate
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := lockCertificate(ctx, tx, code, c); err != nil {
+		st := NewStore(tx)
+		var err error
+		if c, err = st.LockCertificate(ctx, code); err != nil {
 			return err
 		}
 		if c.RevokedAt != nil {
@@ -126,10 +130,8 @@ func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueP
 		c.Signature, c.KeyID = Sign(priv, snap.Payload()), key.ID
 		c.Revision++
 		c.ReissuedAt = &now
-		if _, err := tx.NewUpdate().Model(c).
-			Column("holder_name", "course_title", "institution", "issuer_name", "accent_color", "logo_sha256", "signatories",
-				"signature", "key_id", "revision", "reissued_at").
-			WherePK().Exec(ctx); err != nil {
+		if err := st.UpdateCertificate(ctx, c, "holder_name", "course_title", "institution", "issuer_name",
+			"accent_color", "logo_sha256", "signatories", "signature", "key_id", "revision", "reissued_at"); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventReissued, ActorID: &by, At: now, Reason: reason, Changes: changes})
@@ -181,15 +183,6 @@ func describeSignatories(list []SignatoryRef) string {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// lockCertificate reads the certificate with a normalised code into c and
-// locks it for the rest of tx, so corrections and revocations queue up.
-func lockCertificate(ctx context.Context, tx bun.IDB, code string, c *Certificate) error {
-	if err := tx.NewSelect().Model(c).Where("cert.code = ?", code).For("UPDATE").Scan(ctx); err != nil {
-		return notFound(err)
-	}
-	return nil
 }
 
 func checkReason(reason string) (string, error) {

@@ -62,8 +62,8 @@ func (s *Service) IssuerSettings(ctx context.Context) (*IssuerSettings, error) {
 // issuerIn is IssuerSettings read in db, a transaction when issuing inside
 // one.
 func (s *Service) issuerIn(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
-	var version int64
-	if err := db.NewSelect().Model((*issuerRow)(nil)).Column("version").Scan(ctx, &version); err != nil {
+	version, err := NewStore(db).IssuerVersion(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("certificates: issuer version: %w", err)
 	}
 	if cached := s.cachedIssuer(version); cached != nil {
@@ -93,21 +93,9 @@ func (s *Service) cachedIssuer(version int64) *IssuerSettings {
 
 // loadIssuer reads the settings in db.
 func loadIssuer(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
-	row := new(issuerRow)
-	if err := db.NewSelect().Model(row).Scan(ctx); err != nil {
+	st, err := NewStore(db).Issuer(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("certificates: load issuer: %w", err)
-	}
-	var sigs []signatoryRow
-	if err := db.NewSelect().Model(&sigs).Order("sig.position").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("certificates: load signatories: %w", err)
-	}
-	st := &IssuerSettings{
-		Issuer:    Issuer{Name: row.Name, Logo: row.Logo, AccentColor: row.AccentColor},
-		Version:   row.Version,
-		UpdatedAt: row.UpdatedAt,
-	}
-	for _, sg := range sigs {
-		st.Signatories = append(st.Signatories, Signatory{Name: sg.Name, Title: sg.Title, Signature: sg.Signature})
 	}
 	return st, nil
 }
@@ -122,8 +110,8 @@ func loadIssuer(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
 func (s *Service) SaveIssuer(ctx context.Context, p IssuerParams, by int64) (*IssuerSettings, error) {
 	var saved *IssuerSettings
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		row := new(issuerRow)
-		if err := tx.NewSelect().Model(row).For("UPDATE").Scan(ctx); err != nil {
+		st := NewStore(tx)
+		if err := st.LockIssuer(ctx); err != nil {
 			return err
 		}
 		cur, err := loadIssuer(ctx, tx)
@@ -134,23 +122,11 @@ func (s *Service) SaveIssuer(ctx context.Context, p IssuerParams, by int64) (*Is
 		if err != nil {
 			return err
 		}
-		row.Name, row.AccentColor, row.Logo = next.Name, next.AccentColor, next.Logo
-		row.UpdatedBy = &by
-		if _, err := tx.NewUpdate().Model(row).Column("name", "accent_color", "logo", "updated_by").
-			Set("version = version + 1, updated_at = ?", s.now()).WherePK().Exec(ctx); err != nil {
+		if err := st.SaveIssuer(ctx, next, by, s.now()); err != nil {
 			return err
-		}
-		if _, err := tx.NewDelete().Model((*signatoryRow)(nil)).Where("true").Exec(ctx); err != nil {
-			return err
-		}
-		for i, sg := range next.Signatories {
-			r := &signatoryRow{Position: i + 1, Name: sg.Name, Title: sg.Title, Signature: sg.Signature}
-			if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
-				return err
-			}
 		}
 		if _, images := LookOf(next); len(images) > 0 {
-			if err := NewStore(tx).PutImages(ctx, images); err != nil {
+			if err := st.PutImages(ctx, images); err != nil {
 				return err
 			}
 		}
