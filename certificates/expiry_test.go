@@ -3,7 +3,6 @@ package certificates
 import (
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -139,35 +138,5 @@ func TestIssuedExpiryIsSignedAndPrinted(t *testing.T) {
 	}
 	if text := readText(t, path); !strings.Contains(text, "Vence el 3 de marzo de 2027") {
 		t.Errorf("PDF lacks the expiry:\n%s", text)
-	}
-}
-
-// TestSignatureVectorWithExpiry pins the second documented test vector
-// (docs/certificate-signature.md), the one with an expiry.
-func TestSignatureVectorWithExpiry(t *testing.T) {
-	raw, err := os.ReadFile("testdata/signature_vector_expiry.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v struct {
-		PrivateKey string `json:"private_key"`
-		Canonical  string `json:"canonical"`
-		Signature  string `json:"signature"`
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatal(err)
-	}
-	priv, err := ParsePrivateKey(v.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := samplePayload()
-	exp := time.Date(2027, time.November, 27, 0, 0, 0, 0, time.UTC)
-	p.ExpiresAt = &exp
-	if got := string(p.Canonical()); got != v.Canonical {
-		t.Errorf("Canonical() = %s, want %s", got, v.Canonical)
-	}
-	if got := Sign(priv, p); got != v.Signature {
-		t.Errorf("Sign() = %s, want %s", got, v.Signature)
 	}
 }
