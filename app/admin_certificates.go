@@ -135,7 +135,10 @@ type reissueForm struct {
 	HolderName  *string `json:"holder_name" form:"holder_name" validate:"omitempty,min=1,max=200"`
 	CourseTitle *string `json:"course_title" form:"course_title" validate:"omitempty,min=1,max=200"`
 	Institution *string `json:"institution" form:"institution" validate:"omitempty,max=200"`
-	Reason      string  `json:"reason" form:"reason" validate:"required,max=1000"`
+	// CurrentIssuer redraws the certificate with the current issuer
+	// settings (name, colour, logo, signatories).
+	CurrentIssuer bool   `json:"current_issuer" form:"current_issuer"`
+	Reason        string `json:"reason" form:"reason" validate:"required,max=1000"`
 }
 
 func (f *reissueForm) normalize() {
@@ -148,7 +151,8 @@ func (f *reissueForm) normalize() {
 }
 
 func (f *reissueForm) params() certificates.ReissueParams {
-	return certificates.ReissueParams{HolderName: f.HolderName, CourseTitle: f.CourseTitle, Institution: f.Institution, Reason: f.Reason}
+	return certificates.ReissueParams{HolderName: f.HolderName, CourseTitle: f.CourseTitle, Institution: f.Institution,
+		CurrentIssuer: f.CurrentIssuer, Reason: f.Reason}
 }
 
 // reissueCertificate corrects a certificate, keeping its code (API).
@@ -229,6 +233,19 @@ type adminCertificatePage struct {
 // reissueValues fill the correction form.
 type reissueValues struct {
 	HolderName, CourseTitle, Institution, Reason string
+	CurrentIssuer                                bool
+}
+
+// changeLabels names the fields a reissue may change, as the audit trail
+// prints them.
+var changeLabels = map[string]string{
+	"holder_name":  "certificates.field.holder_name",
+	"course_title": "certificates.field.course_title",
+	"institution":  "certificates.field.institution",
+	"issuer_name":  "certificates.field.issuer",
+	"accent_color": "certificates.field.accent_color",
+	"logo":         "certificates.field.logo",
+	"signatories":  "certificates.field.signatories",
 }
 
 func (s *server) adminCertificateData(c *fiber.Ctx) (*adminCertificatePage, error) {
@@ -250,9 +267,9 @@ func (s *server) adminCertificateData(c *fiber.Ctx) (*adminCertificatePage, erro
 	}
 	for _, ev := range events {
 		row := eventRow{Event: ev, At: ev.At.UTC().Format("2006-01-02 15:04 UTC")}
-		for _, field := range []string{"holder_name", "course_title", "institution"} {
+		for _, field := range []string{"holder_name", "course_title", "institution", "issuer_name", "accent_color", "logo", "signatories"} {
 			if ch, ok := ev.Changes[field]; ok {
-				row.Changes = append(row.Changes, changeRow{Field: p.T("certificates.field." + field), From: ch.From, To: ch.To})
+				row.Changes = append(row.Changes, changeRow{Field: p.T(changeLabels[field]), From: ch.From, To: ch.To})
 			}
 		}
 		p.Events = append(p.Events, row)
@@ -324,6 +341,6 @@ func (s *server) reissueCertificatePage(c *fiber.Ctx) error {
 			return *v
 		}
 		p.Reissue = reissueValues{HolderName: deref(form.HolderName), CourseTitle: deref(form.CourseTitle),
-			Institution: deref(form.Institution), Reason: form.Reason}
+			Institution: deref(form.Institution), Reason: form.Reason, CurrentIssuer: form.CurrentIssuer}
 	})
 }

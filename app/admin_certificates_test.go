@@ -255,14 +255,19 @@ func TestIssuerSettingsPage(t *testing.T) {
 	}
 	wantStatus(t, admin.get("/admin/certificates/settings/images/signature-2"), http.StatusNotFound)
 
-	// Every PDF drawn from now on has the new look: a new ETag, the signatory.
+	// A certificate issued before keeps its look: the same PDF, same ETag.
 	after := e.api(http.MethodGet, "/api/v1/certificates/"+code+".pdf", token, nil)
 	wantStatus(t, after, http.StatusOK)
-	if after.Header.Get("ETag") == before.Header.Get("ETag") {
-		t.Error("new issuer settings kept the PDF's ETag")
+	if after.Header.Get("ETag") != before.Header.Get("ETag") || after.body != before.body {
+		t.Error("new issuer settings redrew a certificate issued before")
 	}
-	if text := pdfText(t, []byte(after.body)); !strings.Contains(text, "Ana Beatriz Souza") || !strings.Contains(text, "Directora académica") {
-		t.Errorf("PDF after the settings changed:\n%s", text)
+	// Certificates issued from now on have the new look: the signatory.
+	newer := e.learner("Settings Newcomer")
+	newCode := e.complete(newer, c, mods)
+	fresh := e.api(http.MethodGet, "/api/v1/certificates/"+newCode+".pdf", e.tokenFor(newer), nil)
+	wantStatus(t, fresh, http.StatusOK)
+	if text := pdfText(t, []byte(fresh.body)); !strings.Contains(text, "Ana Beatriz Souza") || !strings.Contains(text, "Directora académica") {
+		t.Errorf("PDF issued after the settings changed:\n%s", text)
 	}
 	// Back to the plain look for the other tests of this database.
 	admin.get("/admin/certificates/settings")

@@ -15,7 +15,7 @@ import (
 // "Download all certificates of a course as one ZIP": a background job
 // (see certificates.StartZip) makes the file while this page shows how far
 // it got, reloading itself every few seconds — no script needed — and then
-// offers the download, streamed from the database part by part.
+// offers the download, streamed from the file storage.
 
 // zipRefreshSeconds is how often the page reloads while the file is made.
 const zipRefreshSeconds = 2
@@ -75,7 +75,7 @@ func (s *server) startCertificatesZipPage(c *fiber.Ctx) error {
 }
 
 // downloadCertificatesZip streams a finished ZIP file: the response body is
-// read from the database one part at a time as the client takes it.
+// read from the file storage as the client takes it.
 func (s *server) downloadCertificatesZip(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {

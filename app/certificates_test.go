@@ -20,9 +20,12 @@ type certificateJSON struct {
 	Status      string  `json:"status"`
 	HolderName  string  `json:"holder_name"`
 	CourseTitle string  `json:"course_title"`
+	Institution string  `json:"institution"`
 	IssuedAt    string  `json:"issued_at"`
+	ExpiresAt   *string `json:"expires_at"`
 	RevokedAt   *string `json:"revoked_at"`
 	Revision    int     `json:"revision"`
+	ReissuedAt  *string `json:"reissued_at"`
 	PDFURL      string  `json:"pdf_url"`
 	VerifyURL   string  `json:"verify_url"`
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -166,6 +167,20 @@ func (s *server) verifyFormPage(c *fiber.Ctx) error {
 	return c.Redirect("/verify/"+url.PathEscape(norm), fiber.StatusSeeOther)
 }
 
+// verifyNotFound answers a code no certificate has with the verify form,
+// the code as typed in it and a 404: the visitor most likely mistyped it
+// and wants to try again, not to read a generic error page.
+func (s *server) verifyNotFound(c *fiber.Ctx, code string) error {
+	p := verifyFormPage{Page: s.page(c, "certificates.verify.form_title"), Code: strings.Clone(code)}
+	if _, err := certificates.NormalizeCode(code); err != nil {
+		p.Error = p.T("certificates.verify.bad_code")
+	} else {
+		p.Error = p.T("certificates.verify.unknown_code")
+	}
+	c.Status(fiber.StatusNotFound)
+	return s.render(c, "pages/certificates/verify_form", p)
+}
+
 // verifyPageData is the public page of a certificate.
 type verifyPageData struct {
 	Page
@@ -187,6 +202,9 @@ func (s *server) verifyPage(c *fiber.Ctx) error {
 		return err
 	}
 	v, err := s.certs.Lookup(c.UserContext(), c.Params("code"))
+	if errors.Is(err, certificates.ErrNotFound) {
+		return s.verifyNotFound(c, c.Params("code"))
+	}
 	if err != nil {
 		return err
 	}

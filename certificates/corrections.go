@@ -25,9 +25,11 @@ func (s *Service) Revoke(ctx context.Context, code string, by int64, reason stri
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	c := new(Certificate)
+	var c *Certificate
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := lockCertificate(ctx, tx, code, c); err != nil {
+		st := NewStore(tx)
+		var err error
+		if c, err = st.LockCertificate(ctx, code); err != nil {
 			return err
 		}
 		if c.RevokedAt != nil {
@@ -35,7 +37,7 @@ func (s *Service) Revoke(ctx context.Context, code string, by int64, reason stri
 		}
 		now := s.now()
 		c.RevokedAt, c.RevokedBy, c.RevokeReason = &now, &by, &reason
-		if _, err := tx.NewUpdate().Model(c).Column("revoked_at", "revoked_by", "revoke_reason").WherePK().Exec(ctx); err != nil {
+		if err := st.UpdateCertificate(ctx, c, "revoked_at", "revoked_by", "revoke_reason"); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventRevoked, ActorID: &by, At: now, Reason: reason})
@@ -52,6 +54,10 @@ type ReissueParams struct {
 	HolderName  *string
 	CourseTitle *string
 	Institution *string
+	// CurrentIssuer redraws the certificate with the issuer's current name
+	// and look (colour, logo, signatories) instead of those it was issued
+	// with; the audit trail records what they changed.
+	CurrentIssuer bool
 	// Reason says why, for the audit trail (required).
 	Reason string
 }
@@ -62,7 +68,8 @@ type ReissueParams struct {
 // the revision grows, and the audit trail records who changed what, from
 // what, when and why. The verify page then shows the corrected snapshot
 // and says the certificate was reissued; a PDF printed before no longer
-// matches it. A revoked certificate cannot be reissued (ErrRevoked); one
+// matches it. A reissue may also take the issuer's current name and look
+// (CurrentIssuer), the one way a certificate's look changes after issue. A revoked certificate cannot be reissued (ErrRevoked); one
 // without a change is ErrNoChange.
 func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueParams) (*Certificate, error) {
 	reason, err := checkReason(p.Reason)
@@ -73,9 +80,11 @@ func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueP
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	c := new(Certificate)
+	var c *Certificate
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := lockCertificate(ctx, tx, code, c); err != nil {
+		st := NewStore(tx)
+		var err error
+		if c, err = st.LockCertificate(ctx, code); err != nil {
 			return err
 		}
 		if c.RevokedAt != nil {
@@ -94,6 +103,13 @@ func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueP
 		correct("holder_name", &c.HolderName, p.HolderName)
 		correct("course_title", &c.CourseTitle, p.CourseTitle)
 		correct("institution", &c.Institution, p.Institution)
+		if p.CurrentIssuer {
+			iss, err := s.issuerIn(ctx, tx)
+			if err != nil {
+				return err
+			}
+			restyle(c, iss, changes)
+		}
 		if len(changes) == 0 {
 			return ErrNoChange
 		}
@@ -114,9 +130,8 @@ func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueP
 		c.Signature, c.KeyID = Sign(priv, snap.Payload()), key.ID
 		c.Revision++
 		c.ReissuedAt = &now
-		if _, err := tx.NewUpdate().Model(c).
-			Column("holder_name", "course_title", "institution", "signature", "key_id", "revision", "reissued_at").
-			WherePK().Exec(ctx); err != nil {
+		if err := st.UpdateCertificate(ctx, c, "holder_name", "course_title", "institution", "issuer_name",
+			"accent_color", "logo_sha256", "signatories", "signature", "key_id", "revision", "reissued_at"); err != nil {
 			return err
 		}
 		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventReissued, ActorID: &by, At: now, Reason: reason, Changes: changes})
@@ -127,13 +142,47 @@ func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueP
 	return c, nil
 }
 
-// lockCertificate reads the certificate with a normalised code into c and
-// locks it for the rest of tx, so corrections and revocations queue up.
-func lockCertificate(ctx context.Context, tx bun.IDB, code string, c *Certificate) error {
-	if err := tx.NewSelect().Model(c).Where("cert.code = ?", code).For("UPDATE").Scan(ctx); err != nil {
-		return notFound(err)
+// restyle gives c the issuer's current name and look, adding to changes
+// what differs from the ones it was issued with.
+func restyle(c *Certificate, iss *IssuerSettings, changes map[string]Change) {
+	old := c.Snapshot().Look
+	look, _ := LookOf(iss.Issuer)
+	for field, ch := range map[string]Change{
+		"issuer_name":  {From: c.IssuerName, To: iss.Name},
+		"accent_color": {From: old.AccentColor, To: look.AccentColor},
+		"logo":         {From: shortSum(old.LogoSHA256), To: shortSum(look.LogoSHA256)},
+		"signatories":  {From: describeSignatories(old.Signatories), To: describeSignatories(look.Signatories)},
+	} {
+		if ch.From != ch.To {
+			changes[field] = ch
+		}
 	}
-	return nil
+	c.IssuerName = iss.Name
+	c.AccentColor, c.LogoSHA256, c.Signatories = look.AccentColor, look.LogoSHA256, look.Signatories
+}
+
+// shortSum names an image in the audit trail by the start of its hash.
+func shortSum(sum *string) string {
+	if sum == nil {
+		return ""
+	}
+	return "sha256:" + (*sum)[:12]
+}
+
+// describeSignatories writes signatories for the audit trail, with their
+// images, so a new signature image under the same name shows as a change.
+func describeSignatories(list []SignatoryRef) string {
+	parts := make([]string, len(list))
+	for i, sg := range list {
+		parts[i] = sg.Name
+		if sg.Title != "" {
+			parts[i] += " (" + sg.Title + ")"
+		}
+		if sg.SignatureSHA256 != nil {
+			parts[i] += " " + shortSum(sg.SignatureSHA256)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func checkReason(reason string) (string, error) {

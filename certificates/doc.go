@@ -13,8 +13,12 @@
 //   - a Renderer draws a Document — snapshot, issuer, site URL and signature —
 //     as a PDF, the same bytes every time; Document.Hash is its cache key.
 //
-// Around it, the Service keeps certificates in PostgreSQL and applies the
-// rules:
+// Around it, a Store (store*.go) holds every query of the package, on the
+// database or in a transaction, and the Service applies the rules. Data of
+// other packages — the holder's name and institution, the course, the
+// completed enrolment — is read through functions accounts and courses
+// export for it (their for_certificates.go), never from their tables. The
+// Service:
 //
 //   - IssueOnCompletion, a courses.CompletionHook, issues a certificate in
 //     the transaction that completes an enrolment — exactly one, enforced

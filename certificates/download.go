@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sync"
 )
 
 // Downloadable returns the certificate with code if viewer may download its
@@ -29,21 +30,64 @@ func (s *Service) Downloadable(ctx context.Context, code string, viewerID int64,
 }
 
 // Document returns what the PDF of c is drawn from: its snapshot and
-// signature, the current issuer settings and the site's address. Its Hash
-// names the PDF; compare it with a browser's ETag before drawing anything.
+// signature, the issuer's look it was issued with and the site's address.
+// Its Hash names the PDF; compare it with a browser's ETag before drawing
+// anything.
 func (s *Service) Document(ctx context.Context, c *Certificate) (Document, error) {
-	iss := s.cachedIssuer(c.IssuerVersion)
-	if iss == nil {
-		var err error
-		if iss, err = s.IssuerSettings(ctx); err != nil {
-			return Document{}, err
-		}
+	snap := c.Snapshot()
+	images, err := s.images.get(ctx, NewStore(s.db), snap.Look.sums())
+	if err != nil {
+		return Document{}, fmt.Errorf("certificates: images of %s: %w", c.Code, err)
 	}
-	return s.document(c, iss), nil
+	iss, err := snap.Look.issuer(snap.IssuerName, images)
+	if err != nil {
+		return Document{}, fmt.Errorf("certificates: look of %s: %w", c.Code, err)
+	}
+	return Document{Snapshot: snap, Issuer: iss, BaseURL: s.baseURL, Signature: c.Signature, Location: s.loc}, nil
 }
 
-func (s *Service) document(c *Certificate, iss *IssuerSettings) Document {
-	return Document{Snapshot: c.Snapshot(), Issuer: iss.Issuer, BaseURL: s.baseURL, Signature: c.Signature, Location: s.loc}
+// imageBytes keeps the bytes of stored issuer images in the process. An
+// image is named by its hash, so a cached copy is never stale; an issuer
+// has a logo and a signature or two, and certificates issued over the
+// years a few more, so a small cache holds them all.
+type imageBytes struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+const imageBytesSize = 32
+
+// get returns the bytes of the images with the given hashes, reading the
+// ones it lacks from st.
+func (c *imageBytes) get(ctx context.Context, st *Store, sums []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(sums))
+	var missing []string
+	c.mu.Lock()
+	for _, sum := range sums {
+		if b, ok := c.m[sum]; ok {
+			out[sum] = b
+		} else {
+			missing = append(missing, sum)
+		}
+	}
+	c.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	loaded, err := st.Images(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m)+len(loaded) > imageBytesSize {
+		c.m = make(map[string][]byte, imageBytesSize)
+	}
+	for sum, b := range loaded {
+		c.m[sum] = b
+		out[sum] = b
+	}
+	return out, nil
 }
 
 // PDF returns the PDF of d, drawn once and then served from a cache keyed

@@ -3,6 +3,10 @@ package certificates
 import (
 	"database/sql"
 	"errors"
+	"fmt"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
 )
 
 // Errors the web layer maps to statuses and translated messages.
@@ -30,6 +34,15 @@ var (
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
+	}
+	return err
+}
+
+// foreignNotFound turns the not-found errors of the packages certificates
+// reads (an unknown user or course) into ErrNotFound, keeping their text.
+func foreignNotFound(err error) error {
+	if errors.Is(err, courses.ErrNotFound) || errors.Is(err, accounts.ErrNotFound) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	return err
 }

@@ -24,6 +24,7 @@ type fixture struct {
 	courses *courses.Service
 	svc     *Service
 	clock   *testClock
+	blobs   *courses.DirStore
 }
 
 // testClock is a settable clock, so expiry can be tested without waiting.
@@ -42,14 +43,18 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := testdb.Open(t, "certificates")
 	clock := &testClock{}
-	svc, err := NewService(db, Options{Renderer: newTestRenderer(t), BaseURL: "https://aula.example.org", Now: clock.Now,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	blobs, err := courses.NewDirStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := courses.NewService(db, courses.Options{Now: clock.Now})
+	cs := courses.NewService(db, courses.Options{Blobs: blobs, Now: clock.Now})
+	svc, err := NewService(db, Options{Renderer: newTestRenderer(t), BaseURL: "https://aula.example.org", Now: clock.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Blobs: blobs, FilesInUse: cs.FilesInUse})
+	if err != nil {
+		t.Fatal(err)
+	}
 	cs.OnCompleted(svc.IssueOnCompletion)
-	return &fixture{t: t, db: db, courses: cs, svc: svc, clock: clock}
+	return &fixture{t: t, db: db, courses: cs, svc: svc, clock: clock, blobs: blobs}
 }
 
 var seq atomic.Int64

@@ -2,13 +2,13 @@ package certificates
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
 )
 
@@ -92,7 +92,7 @@ func (s *Service) IssueMany(ctx context.Context, courseID int64, userIDs []int64
 			seen[id] = true
 			c, err := s.issue(ctx, tx, IssueParams{UserID: id, CourseID: courseID, CompletedAt: completedAt, By: by})
 			if errors.Is(err, ErrExists) {
-				old, err := standing(ctx, tx, id, courseID)
+				old, err := NewStore(tx).Standing(ctx, id, courseID)
 				if err != nil {
 					return err
 				}
@@ -114,7 +114,8 @@ func (s *Service) IssueMany(ctx context.Context, courseID int64, userIDs []int64
 
 // issue issues one certificate by hand inside tx.
 func (s *Service) issue(ctx context.Context, tx bun.IDB, p IssueParams) (*Certificate, error) {
-	if _, err := standing(ctx, tx, p.UserID, p.CourseID); err == nil {
+	st := NewStore(tx)
+	if _, err := st.Standing(ctx, p.UserID, p.CourseID); err == nil {
 		return nil, ErrExists
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, err
@@ -126,11 +127,17 @@ func (s *Service) issue(ctx context.Context, tx bun.IDB, p IssueParams) (*Certif
 		CompletedAt time.Time
 		Linked      bool
 	}
-	err := tx.NewSelect().Model((*courses.Enrolment)(nil)).Column("e.id", "e.completed_at").
-		ColumnExpr("EXISTS (SELECT 1 FROM certificates AS c2 WHERE c2.enrolment_id = e.id)").
-		Where("e.user_id = ? AND e.course_id = ? AND e.status = ?", p.UserID, p.CourseID, courses.EnrolmentCompleted).
-		Scan(ctx, &enrolment.ID, &enrolment.CompletedAt, &enrolment.Linked)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	e, err := courses.CompletedEnrolment(ctx, tx, p.UserID, p.CourseID)
+	switch {
+	case err == nil:
+		enrolment.ID = e.ID
+		if e.CompletedAt != nil {
+			enrolment.CompletedAt = *e.CompletedAt
+		}
+		if enrolment.Linked, err = st.EnrolmentHasCertificate(ctx, e.ID); err != nil {
+			return nil, fmt.Errorf("find enrolment's certificate: %w", err)
+		}
+	case !errors.Is(err, courses.ErrNotFound):
 		return nil, fmt.Errorf("find enrolment: %w", err)
 	}
 	completed := p.CompletedAt
@@ -158,64 +165,50 @@ func (s *Service) issue(ctx context.Context, tx bun.IDB, p IssueParams) (*Certif
 	return c, nil
 }
 
-// standing returns the person's certificate for the course that is not
-// revoked, or ErrNotFound.
-func standing(ctx context.Context, db bun.IDB, userID, courseID int64) (*Certificate, error) {
-	c := new(Certificate)
-	err := db.NewSelect().Model(c).
-		Where("cert.user_id = ? AND cert.course_id = ? AND cert.revoked_at IS NULL", userID, courseID).Scan(ctx)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return c, nil
-}
-
 // newCertificate takes the snapshot of what a new certificate states from
-// the live rows, read in db: the holder's name and institution, the
-// course's title, workload and language, the issuer's name.
+// the live data, read in db through the packages that own it: the
+// holder's name and institution (accounts), the course's title, workload,
+// language and validity (courses), the issuer's name and look.
 func (s *Service) newCertificate(ctx context.Context, db bun.IDB, userID, courseID int64, completed time.Time) (*Certificate, error) {
-	var row struct {
-		HolderName     string
-		Institution    string
-		CourseTitle    string
-		WorkloadHours  int
-		Language       string
-		ValidityMonths *int
-		IssuerName     string
-	}
-	err := db.NewRaw(`SELECT u.name, coalesce(i.name, ''), c.title, c.workload_hours, c.language,
-			c.certificate_validity_months, (SELECT name FROM certificate_issuer)
-		FROM users AS u
-		JOIN courses AS c ON c.id = ?
-		LEFT JOIN institutions AS i ON i.id = u.institution_id
-		WHERE u.id = ?`, courseID, userID).
-		Scan(ctx, &row.HolderName, &row.Institution, &row.CourseTitle, &row.WorkloadHours, &row.Language,
-			&row.ValidityMonths, &row.IssuerName)
+	holder, institution, err := accounts.CertificateHolder(ctx, db, userID)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot of user %d in course %d: %w", userID, courseID, notFound(err))
+		return nil, fmt.Errorf("snapshot of user %d: %w", userID, foreignNotFound(err))
 	}
+	course, err := courses.CourseForCertificate(ctx, db, courseID)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot of course %d: %w", courseID, foreignNotFound(err))
+	}
+	// The issuer's name and look are frozen into the certificate: later
+	// settings do not redraw it.
+	iss, err := s.issuerIn(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	look, _ := LookOf(iss.Issuer)
 	completed = CalendarDay(completed, s.loc)
 	c := &Certificate{
 		UserID:   userID,
 		CourseID: courseID,
 		Revision: 1,
 	}
-	c.setSnapshot(Snapshot{
-		HolderName:    row.HolderName,
-		CourseTitle:   row.CourseTitle,
-		WorkloadHours: row.WorkloadHours,
+	snap := Snapshot{
+		HolderName:    holder,
+		CourseTitle:   course.Title,
+		WorkloadHours: course.WorkloadHours,
 		CompletedAt:   completed,
 		// Whole seconds, as signed: the stored value is the signed value.
 		IssuedAt:        s.now().Truncate(time.Second),
-		Institution:     row.Institution,
-		IssuerName:      row.IssuerName,
-		Language:        row.Language,
+		Institution:     institution,
+		IssuerName:      iss.Name,
+		Language:        course.Language,
 		TemplateVersion: TemplateVersion,
-	})
-	if row.ValidityMonths != nil {
-		exp := completed.AddDate(0, *row.ValidityMonths, 0)
-		c.ExpiresAt = &exp
+		Look:            look,
 	}
+	if course.CertificateValidityMonths != nil {
+		exp := completed.AddDate(0, *course.CertificateValidityMonths, 0)
+		snap.ExpiresAt = &exp
+	}
+	c.setSnapshot(snap)
 	return c, nil
 }
 
@@ -229,6 +222,7 @@ func (s *Service) insert(ctx context.Context, db bun.IDB, c *Certificate) (bool,
 	if err != nil {
 		return false, err
 	}
+	st := NewStore(db)
 	for range codeAttempts {
 		c.Code = NewCode()
 		snap := c.Snapshot()
@@ -236,20 +230,14 @@ func (s *Service) insert(ctx context.Context, db bun.IDB, c *Certificate) (bool,
 			return false, err
 		}
 		c.Signature, c.KeyID = Sign(priv, snap.Payload()), key.ID
-		res, err := db.NewInsert().Model(c).On("CONFLICT DO NOTHING").Returning("id").Exec(ctx)
+		stored, err := st.InsertCertificate(ctx, c)
 		if err != nil {
 			return false, fmt.Errorf("insert certificate: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
+		if stored {
 			return true, addEvent(ctx, db, &Event{CertificateID: c.ID, Kind: EventIssued, ActorID: c.IssuedBy, At: c.IssuedAt})
 		}
-		taken, err := db.NewSelect().Model((*Certificate)(nil)).
-			WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-				if c.EnrolmentID != nil {
-					q = q.WhereOr("enrolment_id = ?", *c.EnrolmentID)
-				}
-				return q.WhereOr("user_id = ? AND course_id = ? AND revoked_at IS NULL", c.UserID, c.CourseID)
-			}).Exists(ctx)
+		taken, err := st.HasCertificateFor(ctx, c)
 		if err != nil {
 			return false, fmt.Errorf("check certificate conflict: %w", err)
 		}
@@ -266,10 +254,12 @@ func addEvent(ctx context.Context, db bun.IDB, ev *Event) error {
 	if ev.Changes == nil {
 		ev.Changes = map[string]Change{}
 	}
-	_, err := db.NewInsert().Model(ev).
-		Value("actor_name", "coalesce((SELECT name FROM users WHERE id = ?), '')", ev.ActorID).
-		Returning("id, actor_name").Exec(ctx)
+	name, err := accounts.UserName(ctx, db, ev.ActorID)
 	if err != nil {
+		return fmt.Errorf("record certificate %s event: %w", ev.Kind, err)
+	}
+	ev.ActorName = name
+	if err := NewStore(db).InsertEvent(ctx, ev); err != nil {
 		return fmt.Errorf("record certificate %s event: %w", ev.Kind, err)
 	}
 	return nil

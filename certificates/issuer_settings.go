@@ -56,14 +56,20 @@ type SignatoryParams struct {
 // process and read again only when their version in the database changed,
 // so drawing a PDF does not fetch the logo and signature images each time.
 func (s *Service) IssuerSettings(ctx context.Context) (*IssuerSettings, error) {
-	var version int64
-	if err := s.db.NewSelect().Model((*issuerRow)(nil)).Column("version").Scan(ctx, &version); err != nil {
+	return s.issuerIn(ctx, s.db)
+}
+
+// issuerIn is IssuerSettings read in db, a transaction when issuing inside
+// one.
+func (s *Service) issuerIn(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
+	version, err := NewStore(db).IssuerVersion(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("certificates: issuer version: %w", err)
 	}
 	if cached := s.cachedIssuer(version); cached != nil {
 		return cached, nil
 	}
-	st, err := loadIssuer(ctx, s.db)
+	st, err := loadIssuer(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -87,35 +93,25 @@ func (s *Service) cachedIssuer(version int64) *IssuerSettings {
 
 // loadIssuer reads the settings in db.
 func loadIssuer(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
-	row := new(issuerRow)
-	if err := db.NewSelect().Model(row).Scan(ctx); err != nil {
+	st, err := NewStore(db).Issuer(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("certificates: load issuer: %w", err)
-	}
-	var sigs []signatoryRow
-	if err := db.NewSelect().Model(&sigs).Order("sig.position").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("certificates: load signatories: %w", err)
-	}
-	st := &IssuerSettings{
-		Issuer:    Issuer{Name: row.Name, Logo: row.Logo, AccentColor: row.AccentColor},
-		Version:   row.Version,
-		UpdatedAt: row.UpdatedAt,
-	}
-	for _, sg := range sigs {
-		st.Signatories = append(st.Signatories, Signatory{Name: sg.Name, Title: sg.Title, Signature: sg.Signature})
 	}
 	return st, nil
 }
 
-// SaveIssuer stores new issuer settings. They shape every PDF drawn from
-// now on, including those of certificates issued before (their snapshots,
-// with the issuer's name at the time, do not change). Unusable settings —
+// SaveIssuer stores new issuer settings. They shape the certificates
+// issued from now on; those issued before keep the name and look they were
+// issued with, unless an admin reissues one with the current settings.
+// Its images are stored by their hash too, for the certificates that will
+// print them. Unusable settings —
 // no name, a malformed colour, an image that is not a PNG or JPEG — are
 // ErrInvalidIssuer and nothing is saved.
 func (s *Service) SaveIssuer(ctx context.Context, p IssuerParams, by int64) (*IssuerSettings, error) {
 	var saved *IssuerSettings
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		row := new(issuerRow)
-		if err := tx.NewSelect().Model(row).For("UPDATE").Scan(ctx); err != nil {
+		st := NewStore(tx)
+		if err := st.LockIssuer(ctx); err != nil {
 			return err
 		}
 		cur, err := loadIssuer(ctx, tx)
@@ -126,18 +122,11 @@ func (s *Service) SaveIssuer(ctx context.Context, p IssuerParams, by int64) (*Is
 		if err != nil {
 			return err
 		}
-		row.Name, row.AccentColor, row.Logo = next.Name, next.AccentColor, next.Logo
-		row.UpdatedBy = &by
-		if _, err := tx.NewUpdate().Model(row).Column("name", "accent_color", "logo", "updated_by").
-			Set("version = version + 1, updated_at = ?", s.now()).WherePK().Exec(ctx); err != nil {
+		if err := st.SaveIssuer(ctx, next, by, s.now()); err != nil {
 			return err
 		}
-		if _, err := tx.NewDelete().Model((*signatoryRow)(nil)).Where("true").Exec(ctx); err != nil {
-			return err
-		}
-		for i, sg := range next.Signatories {
-			r := &signatoryRow{Position: i + 1, Name: sg.Name, Title: sg.Title, Signature: sg.Signature}
-			if _, err := tx.NewInsert().Model(r).Exec(ctx); err != nil {
+		if _, images := LookOf(next); len(images) > 0 {
+			if err := st.PutImages(ctx, images); err != nil {
 				return err
 			}
 		}

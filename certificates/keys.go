@@ -3,7 +3,6 @@ package certificates
 import (
 	"context"
 	"crypto/ed25519"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -24,9 +23,9 @@ func (s *Service) EnsureKey(ctx context.Context) (*SigningKey, error) {
 // is read on every signature rather than cached, so that a key rotated by
 // `aula certificates rotate-key` is used at once by every process.
 func currentKey(ctx context.Context, db bun.IDB) (*SigningKey, ed25519.PrivateKey, error) {
+	st := NewStore(db)
 	for range 2 {
-		k := new(SigningKey)
-		err := db.NewSelect().Model(k).Where("sk.retired_at IS NULL").Scan(ctx)
+		k, err := st.CurrentKey(ctx)
 		if err == nil {
 			priv, err := ParsePrivateKey(k.Private)
 			if err != nil {
@@ -34,12 +33,12 @@ func currentKey(ctx context.Context, db bun.IDB) (*SigningKey, ed25519.PrivateKe
 			}
 			return k, priv, nil
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if !errors.Is(err, ErrNotFound) {
 			return nil, nil, fmt.Errorf("certificates: current signing key: %w", err)
 		}
 		priv := GenerateKey()
 		k = &SigningKey{Public: EncodePublicKey(priv.Public().(ed25519.PublicKey)), Private: EncodePrivateKey(priv)}
-		if _, err := db.NewInsert().Model(k).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		if err := st.InsertFirstKey(ctx, k); err != nil {
 			return nil, nil, fmt.Errorf("certificates: create signing key: %w", err)
 		}
 		// Read back whichever key won.
@@ -56,12 +55,11 @@ func (s *Service) RotateKey(ctx context.Context) (*SigningKey, error) {
 	priv := GenerateKey()
 	k := &SigningKey{Public: EncodePublicKey(priv.Public().(ed25519.PublicKey)), Private: EncodePrivateKey(priv)}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewUpdate().Model((*SigningKey)(nil)).Set("retired_at = ?", s.now()).
-			Where("retired_at IS NULL").Exec(ctx); err != nil {
+		st := NewStore(tx)
+		if err := st.RetireKeys(ctx, s.now()); err != nil {
 			return err
 		}
-		_, err := tx.NewInsert().Model(k).Returning("*").Exec(ctx)
-		return err
+		return st.InsertKey(ctx, k)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certificates: rotate signing key: %w", err)
@@ -72,9 +70,7 @@ func (s *Service) RotateKey(ctx context.Context) (*SigningKey, error) {
 // Keys returns every signing key, the current one first, then retired ones
 // from the most recent. Their Private fields are left empty.
 func (s *Service) Keys(ctx context.Context) ([]SigningKey, error) {
-	var keys []SigningKey
-	err := s.db.NewSelect().Model(&keys).ExcludeColumn("private").
-		OrderExpr("sk.retired_at IS NOT NULL, sk.retired_at DESC, sk.id DESC").Scan(ctx)
+	keys, err := NewStore(s.db).Keys(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("certificates: list signing keys: %w", err)
 	}
@@ -83,10 +79,9 @@ func (s *Service) Keys(ctx context.Context) ([]SigningKey, error) {
 
 // PublicKey returns the public half of the signing key with id.
 func (s *Service) PublicKey(ctx context.Context, id int64) (ed25519.PublicKey, error) {
-	var public string
-	err := s.db.NewSelect().Model((*SigningKey)(nil)).Column("public").Where("id = ?", id).Scan(ctx, &public)
+	k, err := NewStore(s.db).PublicKey(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("certificates: signing key %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("certificates: signing key %d: %w", id, err)
 	}
-	return ParsePublicKey(public)
+	return ParsePublicKey(k.Public)
 }

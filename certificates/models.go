@@ -40,6 +40,10 @@ type Certificate struct {
 	IssuerName      string    `bun:"issuer_name"`
 	Language        string    `bun:"language"`
 	TemplateVersion int       `bun:"template_version"`
+	// The issuer's look at issue time, see Look.
+	AccentColor string         `bun:"accent_color"`
+	LogoSHA256  *string        `bun:"logo_sha256"`
+	Signatories []SignatoryRef `bun:"signatories,type:jsonb"`
 
 	Signature string     `bun:"signature"`
 	KeyID     int64      `bun:"key_id"`
@@ -53,12 +57,6 @@ type Certificate struct {
 	RevokedBy    *int64     `bun:"revoked_by"`
 	RevokeReason *string    `bun:"revoke_reason"`
 	CreatedAt    time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
-
-	// IssuerVersion is the version of the issuer settings, read in the same
-	// query as the certificate by Service.Certificate, so that drawing its
-	// PDF needs no further query while the cached settings are current.
-	// 0 when not read.
-	IssuerVersion int64 `bun:"issuer_version,scanonly"`
 }
 
 // Snapshot returns what the certificate states. Times come back in UTC
@@ -76,7 +74,18 @@ func (c *Certificate) Snapshot() Snapshot {
 		IssuerName:      c.IssuerName,
 		Language:        c.Language,
 		TemplateVersion: c.TemplateVersion,
+		ExpiresAt:       utcTime(c.ExpiresAt),
+		Look:            Look{AccentColor: c.AccentColor, LogoSHA256: c.LogoSHA256, Signatories: c.Signatories},
 	}
+}
+
+// utcTime returns *t in UTC, or nil.
+func utcTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // setSnapshot copies s into the certificate's columns.
@@ -91,6 +100,11 @@ func (c *Certificate) setSnapshot(s Snapshot) {
 	c.IssuerName = s.IssuerName
 	c.Language = s.Language
 	c.TemplateVersion = s.TemplateVersion
+	c.ExpiresAt = s.ExpiresAt
+	c.AccentColor, c.LogoSHA256, c.Signatories = s.Look.AccentColor, s.Look.LogoSHA256, s.Look.Signatories
+	if c.Signatories == nil {
+		c.Signatories = []SignatoryRef{}
+	}
 }
 
 // Status returns the certificate's state at now: a revocation wins over an
@@ -173,6 +187,15 @@ type issuerRow struct {
 	UpdatedBy   *int64    `bun:"updated_by"`
 }
 
+// storedImage is an issuer image, stored once by the SHA-256 of its bytes and
+// referred to by every certificate that prints it.
+type storedImage struct {
+	bun.BaseModel `bun:"table:certificate_images,alias:img"`
+
+	SHA256 string `bun:"sha256,pk"`
+	Data   []byte `bun:"data"`
+}
+
 // signatoryRow is a stored signatory.
 type signatoryRow struct {
 	bun.BaseModel `bun:"table:certificate_signatories,alias:sig"`
@@ -199,14 +222,16 @@ const (
 type ZipJob struct {
 	bun.BaseModel `bun:"table:certificate_zip_jobs,alias:zj"`
 
-	ID          int64      `bun:"id,pk,autoincrement"`
-	CourseID    int64      `bun:"course_id"`
-	RequestedBy *int64     `bun:"requested_by"`
-	Status      ZipStatus  `bun:"status"`
-	Attempt     int        `bun:"attempt"`
-	Done        int        `bun:"done"`
-	Total       int        `bun:"total"`
-	SizeBytes   int64      `bun:"size_bytes"`
+	ID          int64     `bun:"id,pk,autoincrement"`
+	CourseID    int64     `bun:"course_id"`
+	RequestedBy *int64    `bun:"requested_by"`
+	Status      ZipStatus `bun:"status"`
+	Attempt     int       `bun:"attempt"`
+	Done        int       `bun:"done"`
+	Total       int       `bun:"total"`
+	SizeBytes   int64     `bun:"size_bytes"`
+	// BlobSHA256 names the finished file in the file storage.
+	BlobSHA256  *string    `bun:"blob_sha256"`
 	Error       string     `bun:"error"`
 	CreatedAt   time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
 	StartedAt   *time.Time `bun:"started_at"`
@@ -226,14 +251,4 @@ func (j *ZipJob) Percent() int {
 		return 0
 	}
 	return j.Done * 100 / j.Total
-}
-
-// zipPart is one piece of a job's ZIP file.
-type zipPart struct {
-	bun.BaseModel `bun:"table:certificate_zip_parts,alias:zp"`
-
-	JobID   int64  `bun:"job_id,pk"`
-	Attempt int    `bun:"attempt,pk"`
-	Seq     int    `bun:"seq,pk"`
-	Data    []byte `bun:"data"`
 }

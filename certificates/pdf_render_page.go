@@ -31,6 +31,7 @@ var (
 // texts is everything a certificate prints, cleaned, in Unicode.
 type texts struct {
 	title, intro, holder, institution, completed, course, details string
+	expires                                                       string // "" when it never expires
 	issuer, codeLine, verifyLine                                  string
 	signatories                                                   [][2]string // name, title
 }
@@ -51,6 +52,10 @@ func newTexts(d Document) texts {
 			w.issued + " " + FormatDate(s.IssuedAt.In(d.location()), s.Language),
 		verifyLine: w.verify + " " + clean(VerifyURL(d.BaseURL, s.Code)),
 	}
+	if s.ExpiresAt != nil {
+		// Like the completion, the expiry is a calendar day (midnight UTC).
+		t.expires = w.expires + " " + FormatDate(s.ExpiresAt.UTC(), s.Language)
+	}
 	for _, sg := range d.Issuer.Signatories {
 		t.signatories = append(t.signatories, [2]string{clean(sg.Name), clean(sg.Title)})
 	}
@@ -60,7 +65,7 @@ func newTexts(d Document) texts {
 // cp1252 reports whether the fast fonts can print every text.
 func (t texts) cp1252() bool {
 	all := []string{t.title, t.intro, t.holder, t.institution, t.completed, t.course,
-		t.details, t.issuer, t.codeLine, t.verifyLine}
+		t.details, t.expires, t.issuer, t.codeLine, t.verifyLine}
 	for _, sg := range t.signatories {
 		all = append(all, sg[0], sg[1])
 	}
@@ -155,11 +160,15 @@ func (r *Renderer) mainText(c *canvas, t texts, accent rgb, scale float64) []lin
 	if t.institution != "" {
 		lines = append(lines, line{fit(t.institution, "", 11, 7, 1), 0.5 * scale, mutedColor})
 	}
-	return append(lines,
+	lines = append(lines,
 		line{fit(t.completed, "", 13, 9, 1), 4 * scale, mutedColor},
 		line{fit(t.course, "B", 20, 10, 3), 2 * scale, inkColor},
 		line{fit(t.details, "", 12, 8, 2), 3 * scale, mutedColor},
 	)
+	if t.expires != "" {
+		lines = append(lines, line{fit(t.expires, "B", 12, 8, 1), 1.5 * scale, inkColor})
+	}
+	return lines
 }
 
 func (r *Renderer) drawSignatories(c *canvas, iss Issuer, t texts) error {

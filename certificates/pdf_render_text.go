@@ -17,6 +17,7 @@ type wording struct {
 	completed string // between the name and the course title
 	// details states the workload and the completion date.
 	details func(hours int, date string) string
+	expires string // before the expiry date
 	code    string // label before the verification code
 	issued  string // before the issue date
 	verify  string // before the verify URL
@@ -33,9 +34,10 @@ var wordings = map[string]wording{
 			}
 			return "con una carga horaria de " + plural(hours, "hora", "horas") + ", finalizado el " + date
 		},
-		code:   "Código de verificación:",
-		issued: "Emitido el",
-		verify: "Verifique la autenticidad de este certificado en",
+		expires: "Vence el",
+		code:    "Código de verificación:",
+		issued:  "Emitido el",
+		verify:  "Verifique la autenticidad de este certificado en",
 	},
 	Portuguese: {
 		title:     "Certificado de conclusão",
@@ -47,9 +49,10 @@ var wordings = map[string]wording{
 			}
 			return "com carga horária de " + plural(hours, "hora", "horas") + ", concluído em " + date
 		},
-		code:   "Código de verificação:",
-		issued: "Emitido em",
-		verify: "Verifique a autenticidade deste certificado em",
+		expires: "Expira em",
+		code:    "Código de verificação:",
+		issued:  "Emitido em",
+		verify:  "Verifique a autenticidade deste certificado em",
 	},
 	English: {
 		title:     "Certificate of completion",
@@ -61,9 +64,10 @@ var wordings = map[string]wording{
 			}
 			return "with a workload of " + plural(hours, "hour", "hours") + ", completed on " + date
 		},
-		code:   "Verification code:",
-		issued: "Issued on",
-		verify: "Verify this certificate at",
+		expires: "Expires on",
+		code:    "Verification code:",
+		issued:  "Issued on",
+		verify:  "Verify this certificate at",
 	},
 }
 

@@ -589,7 +589,7 @@ func TestRenderRejectsInvalidInput(t *testing.T) {
 		"no course":        {func(d *Document) { d.Snapshot.CourseTitle = "" }, ErrInvalidSnapshot},
 		"bad code":         {func(d *Document) { d.Snapshot.Code = "aula-7km3-q9xh-2p" }, ErrInvalidSnapshot},
 		"french":           {func(d *Document) { d.Snapshot.Language = "fr" }, ErrInvalidSnapshot},
-		"future template":  {func(d *Document) { d.Snapshot.TemplateVersion = 2 }, ErrInvalidSnapshot},
+		"future template":  {func(d *Document) { d.Snapshot.TemplateVersion = TemplateVersion + 1 }, ErrInvalidSnapshot},
 		"negative hours":   {func(d *Document) { d.Snapshot.WorkloadHours = -1 }, ErrInvalidSnapshot},
 		"no date":          {func(d *Document) { d.Snapshot.CompletedAt = time.Time{} }, ErrInvalidSnapshot},
 		"colour name":      {func(d *Document) { d.Issuer.AccentColor = "blue" }, ErrInvalidIssuer},

@@ -1,6 +1,7 @@
 package certificates
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/courses"
 )
 
 // Service applies the certificate rules: issuing exactly once, revoking,
@@ -23,6 +26,10 @@ type Service struct {
 
 	issuerMu sync.Mutex
 	issuer   *IssuerSettings // cached; reloaded when its version changes
+	images   imageBytes
+
+	blobs      courses.BlobStore
+	filesInUse func(ctx context.Context, sums []string) (map[string]bool, error)
 
 	wake chan struct{} // nudges this process's ZIP worker
 }
@@ -37,6 +44,13 @@ type Options struct {
 	// PDFCacheBytes bounds the in-process cache of drawn PDFs (default
 	// DefaultPDFCacheBytes); a negative value turns the cache off.
 	PDFCacheBytes int64
+	// Blobs is the file storage ZIP files of certificates are kept in, the
+	// one course files use (required).
+	Blobs courses.BlobStore
+	// FilesInUse tells which stored contents other parts of Aula still use
+	// (courses.Service.FilesInUse), so that sweeping old ZIP files from the
+	// shared storage never takes one of theirs (required).
+	FilesInUse func(ctx context.Context, sums []string) (map[string]bool, error)
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Logger gets the ZIP worker's messages (slog.Default when nil).
@@ -58,6 +72,9 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 	}
 	if opts.BaseURL == "" {
 		return nil, errors.New("certificates: NewService needs the site's base URL")
+	}
+	if opts.Blobs == nil || opts.FilesInUse == nil {
+		return nil, errors.New("certificates: NewService needs the file storage and what else uses it")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -82,6 +99,9 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 		loc:  opts.Location,
 		pdfs: newPDFCache(opts.PDFCacheBytes),
 		wake: make(chan struct{}, 1),
+
+		blobs:      opts.Blobs,
+		filesInUse: opts.FilesInUse,
 	}, nil
 }
 

@@ -28,6 +28,11 @@ type Payload struct {
 	IssuedAt      time.Time `json:"issued_at"` // signed as RFC 3339 UTC, whole seconds
 	Institution   string    `json:"institution"`
 	Issuer        string    `json:"issuer"`
+	// ExpiresAt is the first day the certificate no longer stands; nil for
+	// a certificate that never expires, whose signed bytes then have no
+	// expires_at member at all (as every certificate signed before expiry
+	// was signed).
+	ExpiresAt *time.Time `json:"expires_at"`
 }
 
 // ErrBadSignature reports a signature that does not match its payload and
@@ -39,10 +44,11 @@ var ErrInvalidKey = errors.New("certificates: invalid signing key")
 
 // Canonical returns the one byte sequence that is signed: a JSON object with
 // the keys code, holder_name, course_title, workload_hours, issued_at,
-// institution, issuer in that order, no whitespace, strings as UTF-8 with
+// institution, issuer in that order, then expires_at only when the
+// certificate expires, no whitespace, strings as UTF-8 with
 // only '"', '\\' and control characters escaped (\b \t \n \f \r, others
 // \u00xx), workload_hours as a decimal integer and issued_at as
-// "2006-01-02T15:04:05Z" in UTC. Python's
+// "2006-01-02T15:04:05Z" in UTC (expires_at too). Python's
 // json.dumps(obj, ensure_ascii=False, separators=(",", ":")) writes the same
 // bytes. Invalid UTF-8 is written as U+FFFD.
 func (p Payload) Canonical() []byte {
@@ -61,6 +67,10 @@ func (p Payload) Canonical() []byte {
 	b = appendJSONString(b, p.Institution)
 	b = append(b, `,"issuer":`...)
 	b = appendJSONString(b, p.Issuer)
+	if p.ExpiresAt != nil {
+		b = append(b, `,"expires_at":`...)
+		b = appendJSONString(b, canonicalTime(*p.ExpiresAt))
+	}
 	return append(b, '}')
 }
 

@@ -112,36 +112,44 @@ func TestCanonical(t *testing.T) {
 	}
 }
 
-// TestSignatureVector pins the documented test vector in
-// docs/certificate-signature.md: verifiers written in other languages check
-// themselves against it, so it must never change.
+// TestSignatureVector pins the documented test vectors in
+// docs/certificate-signature.md, without and with an expiry: verifiers
+// written in other languages check themselves against them, so they must
+// never change.
 func TestSignatureVector(t *testing.T) {
-	raw, err := os.ReadFile("testdata/signature_vector.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v struct {
-		PrivateKey string `json:"private_key"`
-		PublicKey  string `json:"public_key"`
-		Canonical  string `json:"canonical"`
-		Signature  string `json:"signature"`
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		t.Fatal(err)
-	}
-	priv, err := ParsePrivateKey(v.PrivateKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := EncodePublicKey(priv.Public().(ed25519.PublicKey)); got != v.PublicKey {
-		t.Errorf("public key = %s, want %s", got, v.PublicKey)
-	}
-	p := samplePayload()
-	if got := string(p.Canonical()); got != v.Canonical {
-		t.Errorf("Canonical() = %s, want %s", got, v.Canonical)
-	}
-	if got := Sign(priv, p); got != v.Signature {
-		t.Errorf("Sign() = %s, want %s", got, v.Signature)
+	withExpiry := samplePayload()
+	exp := time.Date(2027, time.November, 27, 0, 0, 0, 0, time.UTC)
+	withExpiry.ExpiresAt = &exp
+	for file, p := range map[string]Payload{
+		"testdata/signature_vector.json":        samplePayload(),
+		"testdata/signature_vector_expiry.json": withExpiry,
+	} {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v struct {
+			PrivateKey string `json:"private_key"`
+			PublicKey  string `json:"public_key"`
+			Canonical  string `json:"canonical"`
+			Signature  string `json:"signature"`
+		}
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		priv, err := ParsePrivateKey(v.PrivateKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := EncodePublicKey(priv.Public().(ed25519.PublicKey)); got != v.PublicKey {
+			t.Errorf("%s: public key = %s, want %s", file, got, v.PublicKey)
+		}
+		if got := string(p.Canonical()); got != v.Canonical {
+			t.Errorf("%s: Canonical() = %s, want %s", file, got, v.Canonical)
+		}
+		if got := Sign(priv, p); got != v.Signature {
+			t.Errorf("%s: Sign() = %s, want %s", file, got, v.Signature)
+		}
 	}
 }
 

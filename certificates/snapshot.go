@@ -24,12 +24,20 @@ const (
 
 // TemplateVersion is the certificate layout Render draws. A new Snapshot
 // records it so that a future layout can tell old certificates apart.
-const TemplateVersion = 1
+//
+//   - 1: the first layout. Its signed payload has no expiry.
+//   - 2: the expiry date is printed and signed (Payload.ExpiresAt).
+const TemplateVersion = 2
+
+// signedExpirySince is the first template version whose payload signs
+// the expiry: certificates of version 1 were signed without it and must
+// keep verifying.
+const signedExpirySince = 2
 
 // renderRevision changes whenever Render's output changes for the same
 // inputs (a layout fix, new fonts), so cached PDFs keyed by Document.Hash
 // are drawn again.
-const renderRevision = 1
+const renderRevision = 2
 
 // Snapshot is the immutable record of everything a certificate states, taken
 // when it is issued. Renaming a course or a learner later does not change a
@@ -48,11 +56,96 @@ type Snapshot struct {
 	IssuerName      string    `json:"issuer_name"` // the organisation granting the certificate
 	Language        string    `json:"language"`    // Spanish, Portuguese or English
 	TemplateVersion int       `json:"template_version"`
+	// ExpiresAt is a date, like CompletedAt: the day the certificate stops
+	// standing (CompletedAt plus the course's validity), nil for never.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Look is how the issuer's settings made the certificate look when it
+	// was issued; later settings do not change it (only a reissue that
+	// asks for them does). The wording is the template version's.
+	Look Look `json:"look"`
+}
+
+// Look is the issuer's colour, logo and signatories as a certificate was
+// issued with them. Images are named by the SHA-256 of their bytes, which
+// are stored once however many certificates print them.
+type Look struct {
+	AccentColor string         `json:"accent_color"` // "#RRGGBB"; empty gives a dark blue
+	LogoSHA256  *string        `json:"logo_sha256,omitempty"`
+	Signatories []SignatoryRef `json:"signatories,omitempty"` // at most two
+}
+
+// SignatoryRef is a signatory as a certificate records them.
+type SignatoryRef struct {
+	Name            string  `json:"name"`
+	Title           string  `json:"title"`
+	SignatureSHA256 *string `json:"signature_sha256"`
+}
+
+// LookOf returns the look iss gives a certificate, and the images it
+// names by their hashes.
+func LookOf(iss Issuer) (Look, map[string][]byte) {
+	images := map[string][]byte{}
+	ref := func(b []byte) *string {
+		if len(b) == 0 {
+			return nil
+		}
+		sum := sha256.Sum256(b)
+		h := hex.EncodeToString(sum[:])
+		images[h] = b
+		return &h
+	}
+	l := Look{AccentColor: iss.AccentColor, LogoSHA256: ref(iss.Logo), Signatories: []SignatoryRef{}}
+	for _, sg := range iss.Signatories {
+		l.Signatories = append(l.Signatories, SignatoryRef{Name: sg.Name, Title: sg.Title, SignatureSHA256: ref(sg.Signature)})
+	}
+	return l, images
+}
+
+// sums returns the hashes of every image l prints.
+func (l Look) sums() []string {
+	var out []string
+	if l.LogoSHA256 != nil {
+		out = append(out, *l.LogoSHA256)
+	}
+	for _, sg := range l.Signatories {
+		if sg.SignatureSHA256 != nil {
+			out = append(out, *sg.SignatureSHA256)
+		}
+	}
+	return out
+}
+
+// issuer returns the Issuer that draws l, named name, with the image
+// bytes taken from images; a missing image is an error.
+func (l Look) issuer(name string, images map[string][]byte) (Issuer, error) {
+	get := func(sum *string) ([]byte, error) {
+		if sum == nil {
+			return nil, nil
+		}
+		b, ok := images[*sum]
+		if !ok {
+			return nil, fmt.Errorf("certificates: image %s not stored", *sum)
+		}
+		return b, nil
+	}
+	logo, err := get(l.LogoSHA256)
+	if err != nil {
+		return Issuer{}, err
+	}
+	iss := Issuer{Name: name, Logo: logo, AccentColor: l.AccentColor}
+	for _, sg := range l.Signatories {
+		sig, err := get(sg.SignatureSHA256)
+		if err != nil {
+			return Issuer{}, err
+		}
+		iss.Signatories = append(iss.Signatories, Signatory{Name: sg.Name, Title: sg.Title, Signature: sig})
+	}
+	return iss, nil
 }
 
 // Issuer holds the issuing organisation's settings that shape a certificate's
-// look. Unlike a Snapshot they may change; a changed Issuer changes the PDF
-// of every certificate drawn afterwards (see Document.Hash).
+// look. Unlike a Snapshot they may change; a certificate keeps the look
+// they gave it when it was issued (Snapshot.Look).
 type Issuer struct {
 	// Name is the organisation's name, copied into Snapshot.IssuerName when a
 	// certificate is issued; Render prints the snapshot's copy.
@@ -117,7 +210,7 @@ func VerifyURL(base, code string) string {
 // to whole seconds in UTC, as it is signed, so that the payload's JSON and
 // the verify endpoint show exactly the signed value.
 func (s Snapshot) Payload() Payload {
-	return Payload{
+	p := Payload{
 		Code:          s.Code,
 		HolderName:    s.HolderName,
 		CourseTitle:   s.CourseTitle,
@@ -126,6 +219,11 @@ func (s Snapshot) Payload() Payload {
 		Institution:   s.Institution,
 		Issuer:        s.IssuerName,
 	}
+	if s.ExpiresAt != nil && s.TemplateVersion >= signedExpirySince {
+		exp := s.ExpiresAt.UTC().Truncate(time.Second)
+		p.ExpiresAt = &exp
+	}
+	return p
 }
 
 // Validate reports, wrapping ErrInvalidSnapshot, the first reason s cannot
@@ -149,8 +247,10 @@ func (s Snapshot) Validate() error {
 		problem = "no issuer name"
 	case !supportedLanguage(s.Language):
 		problem = fmt.Sprintf("unsupported language %q", s.Language)
-	case s.TemplateVersion != TemplateVersion:
+	case s.TemplateVersion < 1 || s.TemplateVersion > TemplateVersion:
 		problem = fmt.Sprintf("unknown template version %d", s.TemplateVersion)
+	case s.ExpiresAt != nil && !s.ExpiresAt.After(s.CompletedAt):
+		problem = "expires before it was completed"
 	}
 	if problem != "" {
 		return fmt.Errorf("%w: certificate %q: %s", ErrInvalidSnapshot, s.Code, problem)
@@ -244,6 +344,11 @@ func (d Document) Hash() string {
 	str(s.IssuerName)
 	str(s.Language)
 	num(s.TemplateVersion)
+	if s.ExpiresAt != nil {
+		str(s.ExpiresAt.Format(time.RFC3339Nano))
+	} else {
+		str("")
+	}
 	str(d.Issuer.Name)
 	raw(d.Issuer.Logo)
 	str(d.Issuer.AccentColor)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aula-platform/aula/courses"
 )
 
 func TestSaveIssuer(t *testing.T) {
@@ -97,13 +99,10 @@ func TestZip(t *testing.T) {
 		t.Errorf("open before done: %v", err)
 	}
 	// A worker that died half-way: its job is taken over once its
-	// heartbeat is stale, and its parts are not mixed into the file.
+	// heartbeat is stale.
 	claimed, err := f.svc.claimZip(ctx)
 	if err != nil || claimed == nil || claimed.ID != job.ID {
 		t.Fatalf("claim: %+v %v", claimed, err)
-	}
-	if _, err := f.db.NewInsert().Model(&zipPart{JobID: job.ID, Attempt: claimed.Attempt, Seq: 0, Data: []byte("garbage")}).Exec(ctx); err != nil {
-		t.Fatal(err)
 	}
 	if ran, err := f.svc.WorkZip(ctx); ran || err != nil {
 		t.Fatalf("a job with a live worker was taken: %v %v", ran, err)
@@ -118,9 +117,24 @@ func TestZip(t *testing.T) {
 	if err != nil || done.Status != ZipDone || done.Done != 29 || done.Total != 29 || done.Attempt != 2 || done.Percent() != 100 {
 		t.Fatalf("finished job %+v %v", done, err)
 	}
-	parts, err := f.db.NewSelect().Model((*zipPart)(nil)).Where("job_id = ?", job.ID).Count(ctx)
-	if err != nil || parts < 2 {
-		t.Errorf("%d parts, want the file split in several (%v)", parts, err)
+	// The file is in the file storage, not in the database.
+	if done.BlobSHA256 == nil {
+		t.Fatalf("finished job names no file: %+v", done)
+	}
+	stored, err := f.blobs.Open(ctx, *done.BlobSHA256)
+	if err != nil {
+		t.Fatalf("the ZIP is not in the file storage: %v", err)
+	}
+	if n, _ := io.Copy(io.Discard, stored); n != done.SizeBytes || n < 29*1000 {
+		t.Errorf("stored file of %d bytes, job says %d", n, done.SizeBytes)
+	}
+	stored.Close()
+	var inDB int64
+	if err := f.db.NewRaw(`SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM certificate_zip_jobs AS t`).Scan(ctx, &inDB); err != nil {
+		t.Fatal(err)
+	}
+	if inDB > 10_000 {
+		t.Errorf("the ZIP jobs take %d bytes in the database", inDB)
 	}
 
 	r, size, err := f.svc.OpenZip(ctx, job.ID)
@@ -162,13 +176,28 @@ func TestZip(t *testing.T) {
 	if err != nil || latest.ID != job.ID {
 		t.Errorf("latest job %+v %v", latest, err)
 	}
-	// Finished files go after a day.
+	// Finished files go after a day, from the database and the storage;
+	// a course's file in the same storage stays.
+	teacher := f.admin()
+	asset, err := f.courses.UploadAsset(ctx, courses.Actor{UserID: teacher.ID, Role: teacher.Role}, c.ID, "guia.pdf",
+		strings.NewReader("%PDF-1.4\n% a course file\n%%EOF\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.clock.Set(time.Now().Add(25 * time.Hour))
 	if n, err := f.svc.SweepZips(ctx); err != nil || n < 1 {
 		t.Errorf("sweep removed %d jobs: %v", n, err)
 	}
 	if _, err := f.svc.ZipJob(ctx, job.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("swept job still there: %v", err)
+	}
+	if _, err := f.blobs.Open(ctx, *done.BlobSHA256); !errors.Is(err, courses.ErrBlobNotFound) {
+		t.Errorf("the expired ZIP is still in storage: %v", err)
+	}
+	if r, err := f.blobs.Open(ctx, asset.SHA256); err != nil {
+		t.Errorf("sweeping ZIPs took a course's file: %v", err)
+	} else {
+		r.Close()
 	}
 }
 

@@ -3,14 +3,12 @@ package certificates
 import (
 	"archive/zip"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode"
-
-	"github.com/uptrace/bun"
 )
 
 // Timing of the ZIP worker.
@@ -87,136 +85,122 @@ func (s *Service) WorkZip(ctx context.Context) (bool, error) {
 		// Shutting down: hand the job back for another process.
 		back, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		_, uerr := s.db.NewUpdate().Model((*ZipJob)(nil)).Set("status = ?, heartbeat_at = NULL", ZipPending).
-			Where("id = ? AND attempt = ?", job.ID, job.Attempt).Exec(back)
-		return true, errors.Join(err, uerr)
+		return true, errors.Join(err, NewStore(s.db).RequeueZip(back, job))
 	}
 	return true, errors.Join(err, s.failZip(ctx, job, err.Error()))
 }
 
 // claimZip takes the oldest waiting job, or a running one whose worker
-// stopped beating, and counts one more attempt. SKIP LOCKED lets workers
-// of several processes claim different jobs without waiting on each other.
+// stopped beating, and counts one more attempt.
 func (s *Service) claimZip(ctx context.Context) (*ZipJob, error) {
-	now := s.now()
-	job := new(ZipJob)
-	err := s.db.NewRaw(`UPDATE certificate_zip_jobs AS zj
-		SET status = ?, attempt = zj.attempt + 1, done = 0, started_at = ?, heartbeat_at = ?
-		WHERE zj.id = (
-			SELECT id FROM certificate_zip_jobs
-			WHERE status = ? OR (status = ? AND heartbeat_at < ?)
-			ORDER BY id LIMIT 1
-			FOR UPDATE SKIP LOCKED)
-		RETURNING zj.*`, ZipRunning, now, now, ZipPending, ZipRunning, now.Add(-zipStale)).Scan(ctx, job)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+	job, err := NewStore(s.db).ClaimZip(ctx, s.now(), zipStale)
 	if err != nil {
 		return nil, fmt.Errorf("certificates: claim zip job: %w", err)
 	}
 	return job, nil
 }
 
-// makeZip writes the ZIP file of a claimed job.
+// makeZip writes the ZIP file of a claimed job into the file storage: the
+// ZIP is written into one end of a pipe while the store reads the other,
+// so the file is never whole in memory.
 func (s *Service) makeZip(ctx context.Context, job *ZipJob) error {
+	st := NewStore(s.db)
 	// The certificates that exist now; later ones wait for the next job.
-	var lastID int64
-	if err := s.db.NewSelect().Model((*Certificate)(nil)).ColumnExpr("coalesce(max(id), 0)").
-		Where("course_id = ?", job.CourseID).Scan(ctx, &lastID); err != nil {
+	lastID, err := st.LastCertificateID(ctx, job.CourseID)
+	if err != nil {
 		return err
 	}
-	total, err := s.db.NewSelect().Model((*Certificate)(nil)).
-		Where("course_id = ? AND revoked_at IS NULL AND id <= ?", job.CourseID, lastID).Count(ctx)
+	total, err := st.CountStanding(ctx, job.CourseID, lastID)
 	if err != nil {
 		return err
 	}
 	if err := s.zipProgress(ctx, job, 0, total); err != nil {
 		return err
 	}
-	// One look for the whole file, read once.
-	iss, err := s.IssuerSettings(ctx)
+	pr, pw := io.Pipe()
+	type result struct {
+		done int
+		err  error
+	}
+	written := make(chan result, 1)
+	go func() {
+		done, err := s.writeZip(ctx, pw, job, lastID, total)
+		pw.CloseWithError(err) // nil: the reader sees the end of the file
+		written <- result{done, err}
+	}()
+	blob, err := s.blobs.Put(ctx, pr, maxZipBytes)
+	// Put may stop reading early (a full disk): unblock the writer.
+	pr.CloseWithError(errors.Join(err, io.ErrClosedPipe))
+	w := <-written
+	if w.err != nil {
+		return w.err // errLostJob, or what broke the file
+	}
 	if err != nil {
 		return err
 	}
-	// A crashed earlier attempt may have left parts behind.
-	if _, err := s.db.NewDelete().Model((*zipPart)(nil)).Where("job_id = ? AND attempt <> ?", job.ID, job.Attempt).Exec(ctx); err != nil {
-		return err
-	}
-	pw := &partWriter{ctx: ctx, db: s.db, job: job.ID, attempt: job.Attempt, buf: make([]byte, 0, zipPartSize)}
-	zw := zip.NewWriter(pw)
+	return st.FinishZip(ctx, job, w.done, blob.SHA256, blob.Size, s.now())
+}
+
+// writeZip writes the ZIP file of a job's certificates to w, reporting
+// progress as it goes, and returns how many it wrote.
+func (s *Service) writeZip(ctx context.Context, w io.Writer, job *ZipJob, lastID int64, total int) (int, error) {
+	st := NewStore(s.db)
+	zw := zip.NewWriter(w)
 	names := map[string]bool{}
 	done, after := 0, int64(0)
 	lastReport := time.Now()
 	for {
-		var batch []Certificate
-		err := s.db.NewSelect().Model(&batch).
-			Where("cert.course_id = ? AND cert.revoked_at IS NULL AND cert.id > ? AND cert.id <= ?", job.CourseID, after, lastID).
-			OrderExpr("cert.id").Limit(zipBatch).Scan(ctx)
+		batch, err := st.StandingBatch(ctx, job.CourseID, after, lastID, zipBatch)
 		if err != nil {
-			return err
+			return done, err
 		}
 		if len(batch) == 0 {
 			break
 		}
 		for i := range batch {
 			c := &batch[i]
-			d := s.document(c, iss)
+			// Each certificate is drawn with the look it was issued
+			// with; the images are read once for the whole file.
+			d, err := s.Document(ctx, c)
+			if err != nil {
+				return done, err
+			}
 			// Use a cached PDF when there is one, but do not fill the
 			// cache with a whole course: it is for repeated downloads.
 			pdf, ok := s.pdfs.get(d.Hash())
 			if !ok {
 				if pdf, err = s.render(d); err != nil {
-					return err
+					return done, err
 				}
 			}
-			w, err := zw.CreateHeader(&zip.FileHeader{
+			fw, err := zw.CreateHeader(&zip.FileHeader{
 				Name:     zipEntryName(c, names),
 				Method:   zip.Store, // PDFs are compressed already
 				Modified: c.IssuedAt.UTC(),
 			})
 			if err != nil {
-				return err
+				return done, err
 			}
-			if _, err := w.Write(pdf); err != nil {
-				return err
+			if _, err := fw.Write(pdf); err != nil {
+				return done, err
 			}
 			done++
 			if time.Since(lastReport) >= zipProgressEvery {
 				if err := s.zipProgress(ctx, job, done, max(total, done)); err != nil {
-					return err
+					return done, err
 				}
 				lastReport = time.Now()
 			}
 		}
 		after = batch[len(batch)-1].ID
 	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := pw.flush(); err != nil {
-		return err
-	}
-	res, err := s.db.NewUpdate().Model((*ZipJob)(nil)).
-		Set("status = ?, done = ?, total = ?, size_bytes = ?, finished_at = ?, heartbeat_at = ?", ZipDone, done, done, pw.written, s.now(), s.now()).
-		Where("id = ? AND attempt = ?", job.ID, job.Attempt).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errLostJob
-	}
-	return nil
+	return done, zw.Close()
 }
 
 // zipProgress records how far a job got and that its worker is alive.
 func (s *Service) zipProgress(ctx context.Context, job *ZipJob, done, total int) error {
-	res, err := s.db.NewUpdate().Model((*ZipJob)(nil)).Set("done = ?, total = ?, heartbeat_at = ?", done, total, s.now()).
-		Where("id = ? AND attempt = ? AND status = ?", job.ID, job.Attempt, ZipRunning).Exec(ctx)
-	if err != nil {
+	if err := NewStore(s.db).ZipProgress(ctx, job, done, total, s.now()); err != nil {
 		return fmt.Errorf("certificates: zip job %d progress: %w", job.ID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errLostJob
 	}
 	return nil
 }
@@ -226,28 +210,40 @@ func (s *Service) failZip(ctx context.Context, job *ZipJob, msg string) error {
 	s.log.Error("certificates: zip job failed", "job", job.ID, "course", job.CourseID, "error", msg)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.NewUpdate().Model((*ZipJob)(nil)).Set("status = ?, error = ?, finished_at = ?", ZipFailed, msg, s.now()).
-			Where("id = ? AND attempt = ?", job.ID, job.Attempt).Exec(ctx); err != nil {
-			return err
-		}
-		_, err := tx.NewDelete().Model((*zipPart)(nil)).Where("job_id = ?", job.ID).Exec(ctx)
-		return err
-	})
-	if err != nil {
+	if err := NewStore(s.db).FailZip(ctx, job, msg, s.now()); err != nil {
 		return fmt.Errorf("certificates: mark zip job %d failed: %w", job.ID, err)
 	}
 	return nil
 }
 
-// SweepZips deletes finished ZIP jobs, and their files, older than a day.
+// SweepZips deletes finished ZIP jobs older than a day, and then their
+// files from the storage. The storage is shared with course files, so a
+// file is removed only when neither a remaining job nor a course file
+// refers to it.
 func (s *Service) SweepZips(ctx context.Context) (int64, error) {
-	res, err := s.db.NewDelete().Model((*ZipJob)(nil)).
-		Where("status IN (?, ?) AND finished_at < ?", ZipDone, ZipFailed, s.now().Add(-zipKeep)).Exec(ctx)
+	st := NewStore(s.db)
+	cutoff := s.now().Add(-zipKeep)
+	n, err := st.DeleteZipsFinishedBefore(ctx, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("certificates: sweep zip jobs: %w", err)
 	}
-	n, _ := res.RowsAffected()
+	_, err = s.blobs.Sweep(ctx, cutoff, func(ctx context.Context, sums []string) (map[string]bool, error) {
+		used, err := s.filesInUse(ctx, sums)
+		if err != nil {
+			return nil, err
+		}
+		zips, err := st.ZipBlobsInUse(ctx, sums)
+		if err != nil {
+			return nil, err
+		}
+		for sum := range zips {
+			used[sum] = true
+		}
+		return used, nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("certificates: sweep zip files: %w", err)
+	}
 	return n, nil
 }
 

@@ -88,6 +88,8 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	svc.Certificates, err = certificates.NewService(db, certificates.Options{
 		Renderer: renderer, BaseURL: opts.BaseURL, Logger: opts.Logger, Location: opts.Location, Now: opts.Now,
 		PDFCacheBytes: opts.PDFCacheBytes,
+		// ZIP files of certificates live in the storage course files use.
+		Blobs: opts.Blobs, FilesInUse: svc.Courses.FilesInUse,
 	})
 	if err != nil {
 		return nil, err

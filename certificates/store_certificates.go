@@ -1,0 +1,137 @@
+package certificates
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Certificate returns the certificate with a normalised code, or
+// ErrNotFound.
+func (s *Store) Certificate(ctx context.Context, code string) (*Certificate, error) {
+	c := new(Certificate)
+	if err := s.db.NewSelect().Model(c).Where("cert.code = ?", code).Scan(ctx); err != nil {
+		return nil, notFound(err)
+	}
+	return c, nil
+}
+
+// LockCertificate returns the certificate with a normalised code, locked
+// for the rest of the transaction, so corrections and revocations queue
+// up; ErrNotFound for none.
+func (s *Store) LockCertificate(ctx context.Context, code string) (*Certificate, error) {
+	c := new(Certificate)
+	if err := s.db.NewSelect().Model(c).Where("cert.code = ?", code).For("UPDATE").Scan(ctx); err != nil {
+		return nil, notFound(err)
+	}
+	return c, nil
+}
+
+// Standing returns the person's certificate for the course that is not
+// revoked, or ErrNotFound.
+func (s *Store) Standing(ctx context.Context, userID, courseID int64) (*Certificate, error) {
+	c := new(Certificate)
+	err := s.db.NewSelect().Model(c).
+		Where("cert.user_id = ? AND cert.course_id = ? AND cert.revoked_at IS NULL", userID, courseID).Scan(ctx)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return c, nil
+}
+
+// EnrolmentHasCertificate reports whether a certificate, revoked or not,
+// is tied to the enrolment.
+func (s *Store) EnrolmentHasCertificate(ctx context.Context, enrolmentID int64) (bool, error) {
+	return s.db.NewSelect().Model((*Certificate)(nil)).Where("enrolment_id = ?", enrolmentID).Exists(ctx)
+}
+
+// InsertCertificate stores c and reports whether it did: false, storing
+// nothing, when a unique constraint refused it (a code, the enrolment, or
+// the person's standing certificate for the course).
+func (s *Store) InsertCertificate(ctx context.Context, c *Certificate) (bool, error) {
+	res, err := s.db.NewInsert().Model(c).On("CONFLICT DO NOTHING").Returning("id").Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// HasCertificateFor reports whether c's enrolment, or its person and
+// course, have a standing certificate: what an insert that stored nothing
+// conflicted with, if not the code.
+func (s *Store) HasCertificateFor(ctx context.Context, c *Certificate) (bool, error) {
+	return s.db.NewSelect().Model((*Certificate)(nil)).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			if c.EnrolmentID != nil {
+				q = q.WhereOr("enrolment_id = ?", *c.EnrolmentID)
+			}
+			return q.WhereOr("user_id = ? AND course_id = ? AND revoked_at IS NULL", c.UserID, c.CourseID)
+		}).Exists(ctx)
+}
+
+// UpdateCertificate writes the given columns of c.
+func (s *Store) UpdateCertificate(ctx context.Context, c *Certificate, columns ...string) error {
+	_, err := s.db.NewUpdate().Model(c).Column(columns...).WherePK().Exec(ctx)
+	return err
+}
+
+// UserCertificates returns every certificate of a user, revoked ones too,
+// the most recent first.
+func (s *Store) UserCertificates(ctx context.Context, userID int64) ([]Certificate, error) {
+	var list []Certificate
+	err := s.db.NewSelect().Model(&list).Where("cert.user_id = ?", userID).
+		OrderExpr("cert.issued_at DESC, cert.id DESC").Scan(ctx)
+	return list, err
+}
+
+// List returns a page of the certificates f matches, as of now, the most
+// recently issued first, and how many match.
+func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificate, int, error) {
+	var list []Certificate
+	q := s.db.NewSelect().Model(&list).OrderExpr("cert.issued_at DESC, cert.id DESC").Limit(f.Limit).Offset(f.Offset)
+	if f.CourseID != 0 {
+		q = q.Where("cert.course_id = ?", f.CourseID)
+	}
+	switch f.Status {
+	case StatusRevoked:
+		q = q.Where("cert.revoked_at IS NOT NULL")
+	case StatusExpired:
+		q = q.Where("cert.revoked_at IS NULL AND cert.expires_at <= ?", now)
+	case StatusValid:
+		q = q.Where("cert.revoked_at IS NULL AND (cert.expires_at IS NULL OR cert.expires_at > ?)", now)
+	}
+	if query := strings.TrimSpace(f.Query); query != "" {
+		like := "%" + escapeLike(query) + "%"
+		code, codeErr := NormalizeCode(query)
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			q = q.Where("unaccent(cert.holder_name) ILIKE unaccent(?)", like).
+				WhereOr("unaccent(cert.course_title) ILIKE unaccent(?)", like)
+			if codeErr == nil {
+				q = q.WhereOr("cert.code = ?", code)
+			}
+			return q
+		})
+	}
+	total, err := q.ScanAndCount(ctx)
+	return list, total, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// InsertEvent appends ev to a certificate's audit trail.
+func (s *Store) InsertEvent(ctx context.Context, ev *Event) error {
+	_, err := s.db.NewInsert().Model(ev).Returning("id").Exec(ctx)
+	return err
+}
+
+// Events returns a certificate's audit trail, oldest first.
+func (s *Store) Events(ctx context.Context, certificateID int64) ([]Event, error) {
+	var list []Event
+	err := s.db.NewSelect().Model(&list).Where("ev.certificate_id = ?", certificateID).OrderExpr("ev.at, ev.id").Scan(ctx)
+	return list, err
+}
