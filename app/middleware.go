@@ -16,6 +16,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
+	"github.com/aula-platform/aula/locales"
 )
 
 // Keys of the values middleware leaves in c.Locals.
@@ -156,11 +157,17 @@ func (s *server) language(c *fiber.Ctx) string {
 	if u := currentUser(c); u != nil && i18n.Supported(u.Locale) {
 		return u.Locale
 	}
-	if l := c.Cookies(cookieLang); i18n.Supported(l) {
+	accepted := i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
+	switch l := c.Cookies(cookieLang); {
+	case i18n.Supported(l):
 		return l
+	case l == locales.Legacy && locales.Base(accepted) == "pt":
+		return accepted // a "pt" chosen before there were two: the browser says which
+	case l == locales.Legacy:
+		return locales.Canonical(l)
 	}
-	if l := i18n.Match(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
-		return l
+	if accepted != "" {
+		return accepted
 	}
 	return i18n.Fallback
 }
