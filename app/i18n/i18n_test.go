@@ -114,3 +114,29 @@ func TestLoadRefusesAKeyDefinedTwice(t *testing.T) {
 		t.Errorf("Load: %v, want a key defined twice", err)
 	}
 }
+
+func TestCatalogPluralsFor0125(t *testing.T) {
+	b, err := i18n.Load(assets.I18n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][4]string{
+		"en":    {"0 courses found for “ley”.", "1 course found for “ley”.", "2 courses found for “ley”.", "5 courses found for “ley”."},
+		"es":    {"0 cursos encontrados para «ley».", "1 curso encontrado para «ley».", "2 cursos encontrados para «ley».", "5 cursos encontrados para «ley»."},
+		"pt-BR": {"0 curso encontrado para “ley”.", "1 curso encontrado para “ley”.", "2 cursos encontrados para “ley”.", "5 cursos encontrados para “ley”."},
+		"pt-PT": {"0 cursos encontrados para «ley».", "1 curso encontrado para «ley».", "2 cursos encontrados para «ley».", "5 cursos encontrados para «ley»."},
+	}
+	for lang, texts := range want {
+		for i, n := range []int{0, 1, 2, 5} {
+			if got := b.Printer(lang).N("courses.catalog.results", n, "ley"); got != texts[i] {
+				t.Errorf("%s, %d: %q, want %q", lang, n, got, texts[i])
+			}
+		}
+	}
+	if got := b.T("pt-PT", "bulk.invalid", 1); got != "O ficheiro tem 1 linha a corrigir. Nada foi importado." {
+		t.Errorf("pt-PT bulk.invalid 1 = %q", got)
+	}
+	if got := b.T("en", "certificates.zip.progress", 1, 0); got != "Preparing: 0 of 1 certificate" {
+		t.Errorf("en zip progress = %q", got)
+	}
+}
