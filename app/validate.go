@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
@@ -33,6 +34,10 @@ func newValidator() *validator.Validate {
 	// as the locale it stands for.
 	must(v.RegisterValidation("locale", func(fl validator.FieldLevel) bool {
 		return locales.Canonical(fl.Field().String()) != ""
+	}))
+	// A language course content is written in (locales.Courses).
+	must(v.RegisterValidation("course_language", func(fl validator.FieldLevel) bool {
+		return slices.Contains(locales.Courses, fl.Field().String())
 	}))
 	return v
 }
@@ -95,6 +100,8 @@ func fieldMessage(fe validator.FieldError) message {
 		return message{Key: "validation.oneof", Args: []any{strings.ReplaceAll(fe.Param(), " ", ", ")}}
 	case "locale":
 		return message{Key: "validation.oneof", Args: []any{strings.Join(locales.UI, ", ")}}
+	case "course_language":
+		return message{Key: "validation.oneof", Args: []any{strings.Join(locales.Courses, ", ")}}
 	case "iso3166_1_alpha2":
 		return message{Key: "validation.country"}
 	}

@@ -151,4 +151,3 @@ func write(file string, entries []entry) error {
 	}
 	return os.WriteFile(file, b.Bytes(), 0o644)
 }
-
