@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/locales"
 )
 
 // This file holds what other domains need of accounts to enrol people in
@@ -46,7 +48,7 @@ func CreateLearners(ctx context.Context, db bun.IDB, people []NewLearner) ([]Use
 		users[i] = User{Email: strings.TrimSpace(p.Email), Name: strings.TrimSpace(p.Name), Role: RoleLearner,
 			InstitutionID: p.InstitutionID, Locale: p.Locale}
 		if users[i].Locale == "" {
-			users[i].Locale = Locales[0]
+			users[i].Locale = locales.Fallback
 		}
 	}
 	slices.SortFunc(users, func(a, b User) int { return strings.Compare(strings.ToLower(a.Email), strings.ToLower(b.Email)) })
@@ -119,28 +121,26 @@ func UnusedPasswordLinks(ctx context.Context, db bun.IDB, tokens []string, now t
 // America (and Equatorial Guinea), English otherwise.
 func LocaleForCountry(country string) string {
 	switch strings.ToUpper(strings.TrimSpace(country)) {
-	case "BR", "PT", "AO", "MZ", "CV", "GW", "ST", "TL", "MO":
-		return "pt"
+	case "BR":
+		return "pt-BR"
+	case "PT", "AO", "MZ", "CV", "GW", "ST", "TL", "MO":
+		return "pt-PT"
 	case "ES", "AR", "BO", "CL", "CO", "CR", "CU", "DO", "EC", "SV", "GT", "HN", "MX", "NI", "PA", "PY", "PE", "PR", "UY", "VE", "GQ":
 		return "es"
 	}
-	return "en"
+	return locales.Fallback
 }
 
-// KnownLocale returns the locale Aula speaks that s names ("PT", "pt",
-// "es-AR" → "es"), and false when it speaks none of it.
+// KnownLocale returns the interface locale Aula speaks that s names
+// ("pt-BR", "PT-pt", the older "pt", "es-AR" → "es", "pt-AO" → "pt-PT"),
+// and false when it speaks none of it.
 func KnownLocale(s string) (string, bool) {
-	s = strings.ToLower(strings.TrimSpace(strings.ReplaceAll(s, "_", "-")))
-	for _, l := range Locales {
-		if strings.EqualFold(s, l) {
-			return l, true
-		}
+	s = strings.TrimSpace(strings.ReplaceAll(s, "_", "-"))
+	if l := locales.Canonical(strings.ToLower(s)); l != "" {
+		return l, true
 	}
-	base, _, _ := strings.Cut(s, "-")
-	for _, l := range Locales {
-		if base == strings.ToLower(l) {
-			return l, true
-		}
+	if l := locales.Match(s); l != "" {
+		return l, true
 	}
 	return "", false
 }

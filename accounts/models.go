@@ -24,9 +24,6 @@ func (r Role) Valid() bool {
 	return r == RoleLearner || r == RoleInstructor || r == RoleAdmin
 }
 
-// Locales lists the languages Aula speaks; the first is the fallback.
-var Locales = []string{"en", "es", "pt"}
-
 // Institution is a member institution whose staff take courses.
 type Institution struct {
 	bun.BaseModel `bun:"table:institutions,alias:i"`

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/locales"
 )
 
 // Lifetimes of the secrets this package hands out.
@@ -125,10 +127,10 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 		Name:          strings.TrimSpace(p.Name),
 		Role:          p.Role,
 		InstitutionID: p.InstitutionID,
-		Locale:        p.Locale,
+		Locale:        canonicalLocale(p.Locale),
 	}
 	if u.Locale == "" {
-		u.Locale = Locales[0]
+		u.Locale = locales.Fallback
 	}
 	if p.Password != "" {
 		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
@@ -181,7 +183,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		Name:          strings.TrimSpace(p.Name),
 		Role:          p.Role,
 		InstitutionID: p.InstitutionID,
-		Locale:        p.Locale,
+		Locale:        canonicalLocale(p.Locale),
 		Disabled:      p.Disabled,
 	}
 	columns := []string{"email", "name", "role", "institution_id", "locale", "disabled"}
@@ -235,7 +237,17 @@ func endAccess(ctx context.Context, db bun.IDB, userID int64, now time.Time) err
 
 // SetLocale records the language a user chose.
 func (s *Service) SetLocale(ctx context.Context, userID int64, locale string) error {
-	return NewStore(s.db).UpdateUser(ctx, &User{ID: userID, Locale: locale}, "locale")
+	return NewStore(s.db).UpdateUser(ctx, &User{ID: userID, Locale: canonicalLocale(locale)}, "locale")
+}
+
+// canonicalLocale stores the legacy "pt" that API clients may still send as
+// the locale it stands for. A value Aula does not speak is kept, for the
+// database's CHECK to refuse.
+func canonicalLocale(locale string) string {
+	if c := locales.Canonical(locale); c != "" {
+		return c
+	}
+	return locale
 }
 
 // User returns one user.

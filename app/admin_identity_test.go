@@ -67,7 +67,7 @@ func TestAdminEditsAnInstitution(t *testing.T) {
 func TestAdminRoleRulesOnTheAPI(t *testing.T) {
 	e := newEnv(t)
 	token, me := e.token(accounts.RoleAdmin)
-	res := e.api(http.MethodPatch, "/api/v1/users/"+itoa(me.ID), token, map[string]any{"role": "learner"}, "Accept-Language", "pt")
+	res := e.api(http.MethodPatch, "/api/v1/users/"+itoa(me.ID), token, map[string]any{"role": "learner"}, "Accept-Language", "pt-PT")
 	wantStatus(t, res, http.StatusUnprocessableEntity)
 	var body apiError
 	decode(t, res, &body)

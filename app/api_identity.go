@@ -193,7 +193,7 @@ type createUserForm struct {
 	Password      string `json:"password" form:"password" validate:"omitempty,min=10,max=200"`
 	Role          string `json:"role" form:"role" validate:"required,oneof=learner instructor admin"`
 	InstitutionID *int64 `json:"institution_id" form:"institution_id" validate:"omitempty,gt=0"`
-	Locale        string `json:"locale" form:"locale" validate:"omitempty,oneof=es pt en"`
+	Locale        string `json:"locale" form:"locale" validate:"omitempty,locale"`
 	Disabled      bool   `json:"disabled" form:"disabled"`
 }
 

@@ -117,7 +117,7 @@ func TestUsersAPI(t *testing.T) {
 		t.Errorf("409 body %s", dup.body)
 	}
 
-	for lang, want := range map[string]string{"en": "Enter a valid email address", "es": "Escriba un correo electrónico válido", "pt": "Escreva um e-mail válido"} {
+	for lang, want := range map[string]string{"en": "Enter a valid email address", "es": "Escriba un correo electrónico válido", "pt": "Digite um e-mail válido", "pt-PT": "Escreva um e-mail válido"} {
 		bad := e.api(http.MethodPost, "/api/v1/users", admin,
 			map[string]any{"email": "not-an-email", "name": "X", "role": "boss", "password": "short"}, "Accept-Language", lang)
 		wantStatus(t, bad, http.StatusUnprocessableEntity)

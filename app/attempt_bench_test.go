@@ -30,7 +30,7 @@ func BenchmarkConcurrentSubmissions(b *testing.B) {
 	e := newQuizEnv(b)
 	store := accounts.NewStore(e.db)
 	newUser := func(role accounts.Role) *accounts.User {
-		u := &accounts.User{Email: unique("bench") + "@example.org", Name: "Conceição " + unique(""), Role: role, Locale: "pt"}
+		u := &accounts.User{Email: unique("bench") + "@example.org", Name: "Conceição " + unique(""), Role: role, Locale: "pt-PT"}
 		if err := store.InsertUser(ctx, u); err != nil {
 			b.Fatal(err)
 		}

@@ -93,7 +93,7 @@ func (s *server) renderQuizPage(c *fiber.Ctx, notice string, status int) error {
 			row := attemptRow{Number: a.Number, URL: attemptPath(a.ID), Started: formatTime(a.StartedAt),
 				Status: tr.T("quiz.status." + attemptStatus(a)), Passed: a.Passed, Open: !a.Submitted()}
 			if a.Submitted() {
-				row.Result = tr.T("quiz.score_of", formatDecimal(tr.Lang, a.Score), a.MaxScore, formatPercent(tr.Lang, a.Percent))
+				row.Result = tr.N("quiz.score_of", a.MaxScore, formatDecimal(tr.Lang, a.Score), formatPercent(tr.Lang, a.Percent))
 			}
 			page.Rows = append(page.Rows, row)
 		}
@@ -225,7 +225,7 @@ func (s *server) renderAttempt(c *fiber.Ctx, d *assessment.AttemptDetail, values
 		page.Deadline = formatTime(*a.Deadline)
 	}
 	if a.Submitted() {
-		page.Result = tr.T("quiz.score_of", formatDecimal(tr.Lang, a.Score), a.MaxScore, formatPercent(tr.Lang, a.Percent))
+		page.Result = tr.N("quiz.score_of", a.MaxScore, formatDecimal(tr.Lang, a.Score), formatPercent(tr.Lang, a.Percent))
 		page.Passed = a.Passed
 		if d.Owner {
 			if ov, err := s.quizzes.Overview(c.UserContext(), actor(c), d.Quiz.ID); err == nil && ov.Standing != nil {
@@ -282,7 +282,7 @@ func questionViewOf(tr i18n.Printer, d *assessment.AttemptDetail, number int, pq
 	ans, answered := d.Answers[q.ID]
 	score := questionScore(d, q)
 	v.Answered, v.Correct = answered, score >= float64(q.Points)
-	v.Score = tr.T("quiz.points_of", formatDecimal(tr.Lang, score), q.Points)
+	v.Score = tr.N("quiz.points_of", q.Points, formatDecimal(tr.Lang, score))
 	switch q.Kind {
 	case assessment.KindTrueFalse:
 		if q.AnswerBool != nil {

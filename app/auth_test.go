@@ -177,7 +177,7 @@ func TestLanguage(t *testing.T) {
 	if !strings.Contains(res.body, `<html lang="es">`) || !strings.Contains(res.body, "Iniciar sesión en Aula") {
 		t.Fatalf("Accept-Language es not honoured:\n%s", res.body[:400])
 	}
-	wantStatus(t, c.post("/language", url.Values{"lang": {"pt"}, "next": {"/signin"}}), http.StatusSeeOther)
+	wantStatus(t, c.post("/language", url.Values{"lang": {"pt-PT"}, "next": {"/signin"}}), http.StatusSeeOther)
 	if res := c.get("/signin"); !strings.Contains(res.body, "Entrar na Aula") {
 		t.Error("language switch to pt not kept")
 	}

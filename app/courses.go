@@ -102,7 +102,7 @@ type courseForm struct {
 	Title         string  `json:"title" form:"title" validate:"required,max=200"`
 	Slug          string  `json:"slug" form:"slug" validate:"omitempty,max=80"`
 	Summary       string  `json:"summary" form:"summary" validate:"max=5000"`
-	Language      string  `json:"language" form:"language" validate:"required,oneof=es pt en"`
+	Language      string  `json:"language" form:"language" validate:"required,course_language"`
 	WorkloadHours int     `json:"workload_hours" form:"workload_hours" validate:"gte=1,lte=1000"`
 	CoverAssetID  *int64  `json:"cover_asset_id" form:"cover_asset_id" validate:"omitempty,gte=0"`
 	InstructorIDs []int64 `json:"instructor_ids" form:"instructor_ids" validate:"omitempty,max=50,dive,gt=0"`

@@ -98,7 +98,7 @@ func TestAuthorCourseWithPages(t *testing.T) {
 func TestCourseFormErrorsKeepInput(t *testing.T) {
 	e := newCoursesEnv(t, 0)
 	c, u := e.signedIn(accounts.RoleInstructor)
-	c.speak("pt")
+	c.speak("pt-PT")
 	c.get("/manage/courses/new")
 	res := c.post("/manage/courses", url.Values{"title": {""}, "summary": {"Proteção social de João Conceição"},
 		"language": {"pt"}, "workload_hours": {"0"}})

@@ -170,7 +170,7 @@ func TestCohortEnrolment(t *testing.T) {
 	b.get(page)
 	res = b.post(page+"/cohort", url.Values{"institution_id": {itoa(inst.ID)}})
 	wantStatus(t, res, http.StatusOK)
-	wantBody(t, res, "1 learners newly enrolled.", u.Name)
+	wantBody(t, res, "1 learner newly enrolled.", u.Name)
 }
 
 // TestTeachingPage: /manage/courses lists an instructor's own courses and

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
+	"github.com/aula-platform/aula/locales"
 )
 
 // Keys of the values middleware leaves in c.Locals.
@@ -182,16 +183,29 @@ func (s *server) authenticateSession(c *fiber.Ctx) error {
 			c.Locals(localSession, token)
 		}
 	}
-	l := i18n.Fallback
-	if u := currentUser(c); u != nil && i18n.Supported(u.Locale) {
-		l = u.Locale
-	} else if cl := c.Cookies(cookieLang); i18n.Supported(cl) {
-		l = cl
-	} else if al := i18n.Match(c.Get(fiber.HeaderAcceptLanguage)); al != "" {
-		l = al
-	}
-	c.Locals(localLang, strings.Clone(l))
+	c.Locals(localLang, strings.Clone(pageLanguage(c)))
 	return c.Next()
+}
+
+// pageLanguage is the language of a page: the user's setting, else the
+// language cookie, else Accept-Language, else English.
+func pageLanguage(c *fiber.Ctx) string {
+	if u := currentUser(c); u != nil && i18n.Supported(u.Locale) {
+		return u.Locale
+	}
+	accepted := i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
+	switch l := c.Cookies(cookieLang); {
+	case i18n.Supported(l):
+		return l
+	case l == locales.Legacy && locales.Base(accepted) == "pt":
+		return accepted // a "pt" chosen before there were two: the browser says which
+	case l == locales.Legacy:
+		return locales.Canonical(l)
+	}
+	if accepted != "" {
+		return accepted
+	}
+	return i18n.Fallback
 }
 
 func currentUser(c *fiber.Ctx) *accounts.User {

@@ -94,7 +94,7 @@ func TestErrorsAndHeaders(t *testing.T) {
 		t.Error("no request id")
 	}
 
-	api := e.api(http.MethodGet, "/api/v1/nothing", "", nil, "Accept-Language", "pt")
+	api := e.api(http.MethodGet, "/api/v1/nothing", "", nil, "Accept-Language", "pt-PT")
 	wantStatus(t, api, http.StatusNotFound)
 	var body apiError
 	decode(t, api, &body)

@@ -12,6 +12,7 @@ import (
 	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/locales"
 )
 
 // Quizzes and attempts (issue 5): shared pieces of the pages and the API.
@@ -114,7 +115,7 @@ func standingStatus(st *assessment.Standing) string {
 }
 
 // decimalComma reports whether lang writes 72,5 rather than 72.5.
-func decimalComma(lang string) bool { return lang == "es" || lang == "pt" }
+func decimalComma(lang string) bool { return locales.Base(lang) == "es" || locales.Base(lang) == "pt" }
 
 // formatDecimal writes x with at most 2 decimals, in the reader's style.
 func formatDecimal(lang string, x float64) string {

@@ -23,7 +23,7 @@ var (
 func TestQuizWithPagesOnly(t *testing.T) {
 	e := newQuizEnv(t)
 	teacherBrowser, teacher := e.signedIn(accounts.RoleInstructor)
-	e.speaks(teacher, "pt")
+	e.speaks(teacher, "pt-BR")
 	course, mods := quizCourse(t, e.db, teacher, 1)
 
 	// The instructor creates the quiz, then adds questions one by one.
@@ -65,7 +65,7 @@ func TestQuizWithPagesOnly(t *testing.T) {
 
 	// A learner takes it.
 	learner, u := e.signedIn(accounts.RoleLearner)
-	e.speaks(u, "pt")
+	e.speaks(u, "pt-BR")
 	e.enrol(u, course.ID)
 	page := learner.get("/quizzes/" + quizID)
 	wantStatus(t, page, http.StatusOK)

@@ -98,6 +98,12 @@ type Page struct {
 // T translates a catalog key into the page's language.
 func (p Page) T(key string, args ...any) string { return p.tr.T(key, args...) }
 
+// N translates a plural message for the count n (any integer type, as
+// templates hold them), followed by args: {{$.N "courses.hours" .Hours}}.
+func (p Page) N(key string, n any, args ...any) string {
+	return p.tr.T(key, append([]any{n}, args...)...)
+}
+
 // Asset returns the cache-busting URL of a static file.
 func (p Page) Asset(name string) string { return p.assetURL(name) }
 

@@ -286,7 +286,7 @@ func resultRowViewOf(tr i18n.Printer, r *assessment.ResultRow) resultRowView {
 		Status: tr.T("quiz.status." + rowStatus(r))}
 	if r.Submitted() {
 		v.Duration = formatDuration(tr, r.Duration())
-		v.Result = tr.T("quiz.score_of", formatDecimal(tr.Lang, r.Score), r.MaxScore, formatPercent(tr.Lang, r.Percent))
+		v.Result = tr.N("quiz.score_of", r.MaxScore, formatDecimal(tr.Lang, r.Score), formatPercent(tr.Lang, r.Percent))
 	}
 	return v
 }

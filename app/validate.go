@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/locales"
 )
 
 // validate is the one validator; it is safe for concurrent use and caches
@@ -27,7 +30,22 @@ func newValidator() *validator.Validate {
 		}
 		return name
 	})
+	// An interface locale (locales.UI), or the legacy "pt" accounts stores
+	// as the locale it stands for.
+	must(v.RegisterValidation("locale", func(fl validator.FieldLevel) bool {
+		return locales.Canonical(fl.Field().String()) != ""
+	}))
+	// A language course content is written in (locales.Courses).
+	must(v.RegisterValidation("course_language", func(fl validator.FieldLevel) bool {
+		return slices.Contains(locales.Courses, fl.Field().String())
+	}))
 	return v
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err) // only when a tag above is malformed
+	}
 }
 
 // validateStruct checks v's validate tags and returns a 422 error with one
@@ -80,6 +98,10 @@ func fieldMessage(fe validator.FieldError) message {
 		return message{Key: "validation.max", Args: []any{fe.Param()}}
 	case "oneof":
 		return message{Key: "validation.oneof", Args: []any{strings.ReplaceAll(fe.Param(), " ", ", ")}}
+	case "locale":
+		return message{Key: "validation.oneof", Args: []any{strings.Join(locales.UI, ", ")}}
+	case "course_language":
+		return message{Key: "validation.oneof", Args: []any{strings.Join(locales.Courses, ", ")}}
 	case "iso3166_1_alpha2":
 		return message{Key: "validation.country"}
 	}

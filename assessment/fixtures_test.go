@@ -89,7 +89,7 @@ func (w *world) user(role accounts.Role, institutionID *int64) *accounts.User {
 	w.t.Helper()
 	n := fixtureSeq.Add(1)
 	u := &accounts.User{Email: fmt.Sprintf("quiz%d@example.org", n), Name: fmt.Sprintf("João Conceição %d", n),
-		Role: role, Locale: "pt", InstitutionID: institutionID}
+		Role: role, Locale: "pt-PT", InstitutionID: institutionID}
 	if err := accounts.NewStore(w.db).InsertUser(context.Background(), u); err != nil {
 		w.t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ var Static = mustSub(static, "static")
 // Templates holds the page templates (partials/*.html and pages/**/*.html).
 var Templates = mustSub(templates, "templates")
 
-// I18n holds the message catalogs: <lang>/<area>.json for en, es and pt.
+// I18n holds the message catalogs: <lang>/<area>.json, one folder per interface locale (locales.UI).
 var I18n = mustSub(i18nFiles, "i18n")
 
 func mustSub(fsys fs.FS, dir string) fs.FS {

@@ -69,7 +69,7 @@ func (f *fixture) user(name string) *accounts.User {
 	if err := accounts.NewStore(f.db).InsertInstitution(ctx, inst); err != nil {
 		f.t.Fatal(err)
 	}
-	u := &accounts.User{Email: unique("learner") + "@example.org", Name: name, Role: accounts.RoleLearner, Locale: "pt", InstitutionID: &inst.ID}
+	u := &accounts.User{Email: unique("learner") + "@example.org", Name: name, Role: accounts.RoleLearner, Locale: "pt-PT", InstitutionID: &inst.ID}
 	if err := accounts.NewStore(f.db).InsertUser(ctx, u); err != nil {
 		f.t.Fatal(err)
 	}

@@ -13,10 +13,12 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/locales"
 )
 
 // Languages a course can be taught in, in the order forms offer them.
-var Languages = []string{"es", "pt", "en"}
+// They are the interface locales' languages: one list, in package locales.
+var Languages = locales.Courses
 
 // Limits of a course's fields; the database checks them too.
 const (

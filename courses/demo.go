@@ -48,7 +48,7 @@ var demoPeople = []struct {
 	Role                             accounts.Role
 }{
 	{DemoTeacherEmail, "Lucía Fernández Peña", "CAPS", "es", accounts.RoleInstructor},
-	{"formando@aula.localhost", "João Conceição", "ILSS", "pt", accounts.RoleLearner},
+	{"formando@aula.localhost", "João Conceição", "ILSS", "pt-PT", accounts.RoleLearner},
 }
 
 // SeedDemo loads the demo content: two institutions, an instructor and a

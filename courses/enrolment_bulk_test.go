@@ -41,7 +41,7 @@ func TestParseBulkCSV(t *testing.T) {
 	if got[2] != "bulk.bad_email" || got[4] != "bulk.duplicate" || got[5] != "bulk.role_not_allowed" || got[6] != "bulk.bad_locale" || got[7] != "bulk.bad_line" || len(got) != 5 {
 		t.Errorf("row errors %+v", parsed.Errors)
 	}
-	if parsed.Rows[1].Locale != "pt" {
+	if parsed.Rows[1].Locale != "pt-BR" {
 		t.Errorf("locale column: %+v", parsed.Rows[1])
 	}
 	var rowErrs courses.RowErrors
@@ -116,7 +116,7 @@ func TestBulkEnrol(t *testing.T) {
 		t.Errorf("import %+v", res)
 	}
 	created, err := accounts.NewStore(db).UserByEmail(ctx, fmt.Sprintf("new%d@example.org", n))
-	if err != nil || created.Name != "Ana Peña" || created.InstitutionID == nil || created.Role != accounts.RoleLearner || created.Locale != "pt" {
+	if err != nil || created.Name != "Ana Peña" || created.InstitutionID == nil || created.Role != accounts.RoleLearner || created.Locale != "pt-PT" {
 		t.Fatalf("created user %+v %v", created, err)
 	}
 
@@ -176,7 +176,7 @@ func TestBulkEnrolLocales(t *testing.T) {
 	institutionIn(t, db, mz, "MZ")
 	institutionIn(t, db, ar, "AR")
 	institutionIn(t, db, fr, "FR")
-	known := learner(t, db) // speaks pt
+	known := learner(t, db) // speaks Portuguese
 	file := fmt.Sprintf("email;name;institution_acronym;locale\n"+
 		"br%[1]d@example.org;João Conceição;%[2]s;\n"+
 		"mz%[1]d@example.org;Amélia Machava;%[3]s;\n"+
@@ -188,13 +188,13 @@ func TestBulkEnrolLocales(t *testing.T) {
 	if _, err := svc.BulkEnrol(ctx, administrator(t, db), c.ID, courses.BulkImport{File: strings.NewReader(file)}); err != nil {
 		t.Fatal(err)
 	}
-	for prefix, want := range map[string]string{"br": "pt", "mz": "pt", "ar": "es", "fr": "en", "none": "es", "chosen": "en"} {
+	for prefix, want := range map[string]string{"br": "pt-BR", "mz": "pt-PT", "ar": "es", "fr": "en", "none": "es", "chosen": "en"} {
 		u, err := accounts.NewStore(db).UserByEmail(ctx, fmt.Sprintf("%s%d@example.org", prefix, n))
 		if err != nil || u.Locale != want {
 			t.Errorf("%s: %+v %v, want locale %s", prefix, u, err, want)
 		}
 	}
-	if u, _ := accounts.NewStore(db).UserByEmail(ctx, known.Email); u.Locale != "pt" {
+	if u, _ := accounts.NewStore(db).UserByEmail(ctx, known.Email); u.Locale != known.Locale {
 		t.Errorf("an existing account's locale changed to %s", u.Locale)
 	}
 }

@@ -33,7 +33,7 @@ func TestBulkEnrolWhileAnAccountIsCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // committed below
-	byAdmin := &accounts.User{Email: racing, Name: "João da Conceição", Role: accounts.RoleLearner, Locale: "pt"}
+	byAdmin := &accounts.User{Email: racing, Name: "João da Conceição", Role: accounts.RoleLearner, Locale: "pt-BR"}
 	if err := accounts.NewStore(tx).InsertUser(ctx, byAdmin); err != nil {
 		t.Fatal(err)
 	}

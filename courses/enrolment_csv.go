@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/locales"
 )
 
 // BulkRow is one learner of a bulk enrolment file.
@@ -167,7 +168,7 @@ func ParseBulkCSV(r io.Reader) (*BulkFile, error) {
 			if l, ok := accounts.KnownLocale(locale); ok {
 				row.Locale = l
 			} else {
-				bad("bulk.bad_locale", locale, strings.Join(accounts.Locales, ", "))
+				bad("bulk.bad_locale", locale, strings.Join(locales.UI, ", "))
 			}
 		}
 		if role != "" && !strings.EqualFold(role, string(BulkRole)) {

@@ -44,7 +44,7 @@ func publishedCourse(t testing.TB, db bun.IDB, n int) (*courses.Course, []course
 
 func learner(t testing.TB, db bun.IDB) *accounts.User {
 	t.Helper()
-	u := &accounts.User{Email: fmt.Sprintf("learner%d@example.org", enrolSeq.Add(1)), Name: "João da Conceição", Role: accounts.RoleLearner, Locale: "pt"}
+	u := &accounts.User{Email: fmt.Sprintf("learner%d@example.org", enrolSeq.Add(1)), Name: "João da Conceição", Role: accounts.RoleLearner, Locale: "pt-PT"}
 	if err := accounts.NewStore(db).InsertUser(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}

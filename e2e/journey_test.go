@@ -11,7 +11,7 @@ import (
 // browser against the real binary with its demo content.
 func TestJourney(t *testing.T) {
 	s := startServer(t)
-	s.run(t, "user", "create", "-email", "joao@e2e.test", "-name", "João da Conceição Peña", "-role", "learner", "-password", "senha do joão", "-locale", "pt")
+	s.run(t, "user", "create", "-email", "joao@e2e.test", "-name", "João da Conceição Peña", "-role", "learner", "-password", "senha do joão", "-locale", "pt-PT")
 	ctx := browser(t)
 
 	// The administrator manages institutions.

@@ -28,7 +28,7 @@ const usage = `usage: aula <command> [arguments]
 commands:
   serve [-no-migrate]          serve HTTP; applies pending migrations first
   migrate up|down|status       apply, roll back (last group) or list migrations
-  user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale es|pt|en]
+  user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale en|es|pt-BR|pt-PT]
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
   seed demo                    load demo institutions, users, one course per language and its quiz (again: no change)

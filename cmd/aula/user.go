@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/locales"
 )
 
 func userCmd(ctx context.Context, args []string) error {
@@ -22,7 +23,7 @@ func userCmd(ctx context.Context, args []string) error {
 	role := fs.String("role", "learner", "learner, instructor or admin")
 	institution := fs.String("institution", "", "acronym of the user's institution")
 	password := fs.String("password", "", "password (at least 10 characters; generated and printed when empty)")
-	locale := fs.String("locale", "en", "es, pt or en")
+	locale := fs.String("locale", locales.Fallback, strings.Join(locales.UI, ", "))
 	if err := fs.Parse(args[1:]); err != nil {
 		return errUsage
 	}
@@ -32,8 +33,8 @@ func userCmd(ctx context.Context, args []string) error {
 	if !accounts.Role(*role).Valid() {
 		return fmt.Errorf("user create: -role must be learner, instructor or admin, not %q", *role)
 	}
-	if *locale != "es" && *locale != "pt" && *locale != "en" {
-		return fmt.Errorf("user create: -locale must be es, pt or en")
+	if locales.Canonical(*locale) == "" {
+		return fmt.Errorf("user create: -locale must be one of %s, not %q", strings.Join(locales.UI, ", "), *locale)
 	}
 	generated := *password == ""
 	if generated {
