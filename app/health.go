@@ -9,12 +9,14 @@ import (
 
 // healthz answers while the process runs: a load balancer restarts it otherwise.
 func (s *server) healthz(c *fiber.Ctx) error {
+	c.Locals(localQuiet, true)
 	return c.SendString("ok")
 }
 
 // readyz answers 200 only when PostgreSQL does, so a load balancer sends no
 // traffic to a process that cannot serve it.
 func (s *server) readyz(c *fiber.Ctx) error {
+	c.Locals(localQuiet, true)
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(ctx); err != nil {

@@ -25,6 +25,9 @@ const (
 	localLang      = "lang"
 	localSession   = "session_token"
 	localAPIToken  = "api_token"
+	// localQuiet marks a request whose log line is DEBUG when it succeeds:
+	// health probes come every few seconds and would bury everything else.
+	localQuiet = "quiet_log"
 )
 
 // Cookie names.
@@ -77,6 +80,14 @@ func (s *server) logRequests(c *fiber.Ctx) error {
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
+	}
+	if quiet, _ := c.Locals(localQuiet).(bool); quiet {
+		// A probe saying "not ready" is the process telling the balancer
+		// something (the database is away, it is draining), not a fault.
+		level = slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelWarn
+		}
 	}
 	attrs := []slog.Attr{
 		slog.String("request_id", id),

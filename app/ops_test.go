@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/migrations/testdb"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -133,5 +135,82 @@ func TestErrorsAndHeaders(t *testing.T) {
 	wantStatus(t, static, http.StatusOK)
 	if !strings.HasPrefix(static.Header.Get("Content-Type"), "text/css") {
 		t.Errorf("css served as %q", static.Header.Get("Content-Type"))
+	}
+}
+
+// opsInstallation is Aula on the package's test database like
+// newInstallation, with what the operator's tests vary: the web
+// configuration, the database handle and where the log goes.
+type opsInstallation struct {
+	cfg   app.Config
+	db    *bun.DB   // the package's test database when nil
+	log   io.Writer // the test's output when nil
+	blobs courses.BlobStore
+}
+
+func newOpsEnv(t *testing.T, in opsInstallation) *env {
+	t.Helper()
+	if in.db == nil {
+		in.db = testdb.Open(t, "app")
+	}
+	var w io.Writer = testLog{t}
+	if in.log != nil {
+		w = in.log
+	}
+	log := slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if in.blobs == nil {
+		blobs, err := courses.NewDirStore(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.blobs = blobs
+	}
+	svc, err := wiring.New(in.db, wiring.Options{Blobs: in.blobs, UploadMaxBytes: in.cfg.UploadMaxBytes, BaseURL: "http://aula.test", Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.cfg.BaseURL = "http://aula.test"
+	in.cfg.Secret = []byte("test-secret-test-secret-test-secret!")
+	in.cfg.TrustedProxies = []string{"0.0.0.0"}
+	a, err := app.New(in.cfg, app.Deps{DB: in.db, Services: svc, Logger: log, Now: rateLimitClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{t: t, db: in.db, app: a, accounts: svc.Accounts}
+}
+
+// syncBuffer is a log destination tests read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// TestProbesLoggedAtDebug: a load balancer probes every few seconds; at
+// the default INFO level those lines would bury the requests of people.
+func TestProbesLoggedAtDebug(t *testing.T) {
+	var logs syncBuffer
+	e := newOpsEnv(t, opsInstallation{log: &logs})
+	c := e.browser()
+	wantStatus(t, c.get("/healthz"), http.StatusOK)
+	wantStatus(t, c.get("/readyz"), http.StatusOK)
+	wantStatus(t, c.get("/courses"), http.StatusOK)
+	out := logs.String()
+	if strings.Contains(out, "path=/healthz") || strings.Contains(out, "path=/readyz") {
+		t.Errorf("a probe is logged at INFO:\n%s", out)
+	}
+	if !strings.Contains(out, "path=/courses") {
+		t.Errorf("a page request is not logged at INFO:\n%s", out)
 	}
 }
