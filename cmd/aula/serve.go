@@ -79,7 +79,7 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 
-	go housekeeping(ctx, svc, log)
+	go housekeeping(ctx, svc, log, housekeepingEvery)
 	zipDone := make(chan struct{})
 	go func() { svc.Certificates.RunZipWorker(ctx, zipPoll); close(zipDone) }()
 
@@ -135,18 +135,18 @@ func ensureAdmin(ctx context.Context, db *bun.DB, svc *accounts.Service, cfg *co
 	return nil
 }
 
+// housekeepingEvery is how often housekeeping runs after the first time.
+const housekeepingEvery = time.Hour
+
 // housekeeping deletes expired sessions, and the stored bytes of files no
-// course uses any more, every hour. Every process may run it: deleting
-// the same garbage twice is harmless.
-func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger) {
-	ticker := time.NewTicker(time.Hour)
+// course uses any more: once at start, so a process restarted more often
+// than every hour (a deploy, a crash loop) still cleans up, then every
+// interval. Every process may run it: deleting the same garbage twice is
+// harmless.
+func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger, every time.Duration) {
+	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
 		if n, err := svc.Accounts.DeleteExpired(ctx); err != nil {
 			log.Warn("sweep expired sessions", "error", err)
 		} else if n > 0 {
@@ -156,6 +156,11 @@ func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger) {
 			log.Warn("sweep unused files", "error", err)
 		} else if n > 0 {
 			log.Info("swept unused files", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
 		}
 	}
 }
