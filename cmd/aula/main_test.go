@@ -254,3 +254,30 @@ func openNewDatabase(t *testing.T) (*bun.DB, string) {
 	}
 	return db, dsn
 }
+
+// shellWords splits a command line as sh would for the simple lines of
+// the README: words, and double-quoted strings.
+func shellWords(line string) []string {
+	var words []string
+	var w strings.Builder
+	quoted, in := false, false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted, in = !quoted, true
+		case r == ' ' && !quoted:
+			if in {
+				words = append(words, w.String())
+				w.Reset()
+				in = false
+			}
+		default:
+			w.WriteRune(r)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, w.String())
+	}
+	return words
+}
