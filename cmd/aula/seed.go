@@ -37,7 +37,11 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	report, err := seedDemo(ctx, svc, cfg.BaseURL)
+	var report *courses.DemoReport
+	err = withSetupLock(ctx, db, func() (err error) {
+		report, err = seedDemo(ctx, svc, cfg.BaseURL)
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -52,20 +52,26 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Checked before the admin is created: a new installation gets the demo content.
-	fresh, err := newDatabase(ctx, db)
-	if err != nil {
-		return err
-	}
-	if err := ensureAdmin(ctx, db, svc.Accounts, cfg, log); err != nil {
-		return err
-	}
-	// Demo content only where asked for (make run sets AULA_DEMO=1): a
-	// production installation must not start with made-up people.
-	if fresh && cfg.Demo {
-		if _, err := seedDemo(ctx, svc, cfg.BaseURL); err != nil {
+	err = withSetupLock(ctx, db, func() error {
+		// Checked before the admin is created: a new installation gets the demo content.
+		fresh, err := newDatabase(ctx, db)
+		if err != nil {
 			return err
 		}
+		if err := ensureAdmin(ctx, db, svc.Accounts, cfg, log); err != nil {
+			return err
+		}
+		// Demo content only where asked for (make run sets AULA_DEMO=1): a
+		// production installation must not start with made-up people.
+		if fresh && cfg.Demo {
+			if _, err := seedDemo(ctx, svc, cfg.BaseURL); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 
 	web, err := app.New(app.Config{

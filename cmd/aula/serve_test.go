@@ -46,3 +46,33 @@ func TestHousekeepingRunsAtStart(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestTwoProcessesStartOnANewInstall: two `aula serve` started together
+// on a database that does not exist yet (a new install behind a load
+// balancer) both come up, and the demo content is there once.
+func TestTwoProcessesStartOnANewInstall(t *testing.T) {
+	for round := range 3 { // the race is lost only sometimes
+		dsn, data := newDatabaseURL(t), t.TempDir()
+		a := serveAt(t, dsn, data, "AULA_DEMO=1")
+		b := serveAt(t, dsn, data, "AULA_DEMO=1")
+		a.waitReady(t)
+		b.waitReady(t)
+		for _, p := range []*process{a, b} {
+			if err := p.stop(t); err != nil {
+				t.Fatalf("round %d: %v\n%s", round, err, p.out)
+			}
+		}
+		db, err := openDB(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var courses, admins int
+		if err := db.NewRaw("SELECT (SELECT count(*) FROM courses), (SELECT count(*) FROM users WHERE role = 'admin')").Scan(context.Background(), &courses, &admins); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if courses != 3 || admins != 1 {
+			t.Errorf("round %d: %d courses and %d admins after two starts, want the demo's 3 and one admin", round, courses, admins)
+		}
+	}
+}
