@@ -1,7 +1,7 @@
 // Command aula is Aula's one binary: the web server and the admin tasks.
 //
 //	aula serve [-no-migrate]     serve HTTP (applies pending migrations first)
-//	aula migrate up|down|status  manage the database schema
+//	aula migrate up|down|status  manage the database schema (down refuses to delete data not named)
 //	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
 //	aula certificates rotate-key|keys  rotate or list the certificate signing keys
 //	aula seed demo               load the demo institutions, users and courses
@@ -27,7 +27,8 @@ const usage = `usage: aula <command> [arguments]
 
 commands:
   serve [-no-migrate]          serve HTTP; applies pending migrations first
-  migrate up|down|status       apply, roll back (last group) or list migrations
+  migrate up|status            apply or list migrations
+  migrate down [-drop-data T,…] roll back the last group; refused when it deletes data not named in -drop-data
   user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale es|pt|en]
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
