@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,6 +44,10 @@ type Config struct {
 	UploadMaxBytes int64
 	// Version is shown in logs and /healthz.
 	Version string
+	// Draining, once set, makes /readyz answer 503: the process is
+	// shutting down and the load balancer should send its requests
+	// elsewhere, while those already sent are still served.
+	Draining *atomic.Bool
 }
 
 // Deps are what the handlers call: the database (for readiness and rate
@@ -132,6 +137,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	if cfg.UploadMaxBytes <= 0 {
 		cfg.UploadMaxBytes = courses.DefaultUploadMaxBytes
+	}
+	if cfg.Draining == nil {
+		cfg.Draining = new(atomic.Bool)
 	}
 	if deps.DB == nil || deps.Services == nil {
 		return nil, errors.New("app: New needs the database and the wired services")

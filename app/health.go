@@ -13,10 +13,14 @@ func (s *server) healthz(c *fiber.Ctx) error {
 	return c.SendString("ok")
 }
 
-// readyz answers 200 only when PostgreSQL does, so a load balancer sends no
-// traffic to a process that cannot serve it.
+// readyz answers 200 only when PostgreSQL does and the process is not
+// shutting down, so a load balancer sends no traffic to a process that
+// cannot serve it, or is about to stop.
 func (s *server) readyz(c *fiber.Ctx) error {
 	c.Locals(localQuiet, true)
+	if s.cfg.Draining.Load() {
+		return c.Status(fiber.StatusServiceUnavailable).SendString("shutting down")
+	}
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(ctx); err != nil {

@@ -35,6 +35,13 @@ type config struct {
 	// Location (AULA_TIMEZONE, an IANA name such as America/Lima) is the
 	// calendar certificates are dated by.
 	Location *time.Location
+	// ShutdownDrain (AULA_SHUTDOWN_DRAIN) is how long a stopping process
+	// keeps serving while /readyz says not ready, so the load balancer
+	// stops sending it requests before its listener closes.
+	ShutdownDrain time.Duration
+	// ShutdownTimeout (AULA_SHUTDOWN_TIMEOUT) is how long requests in
+	// flight (a download on a slow link) may take to finish after that.
+	ShutdownTimeout time.Duration
 }
 
 func getenv(name, def string) string {
@@ -92,6 +99,12 @@ func loadConfig() (*config, error) {
 		return nil, fmt.Errorf("AULA_TIMEZONE must be a time zone name like America/Lima or Europe/Lisbon: %w", err)
 	}
 	cfg.Location = loc
+	if cfg.ShutdownDrain, err = duration("AULA_SHUTDOWN_DRAIN", "5s", 0); err != nil {
+		return nil, err
+	}
+	if cfg.ShutdownTimeout, err = duration("AULA_SHUTDOWN_TIMEOUT", "60s", time.Second); err != nil {
+		return nil, err
+	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
 	}
@@ -102,6 +115,17 @@ func loadConfig() (*config, error) {
 		cfg.Secret, cfg.secretSource = []byte(s), "AULA_SECRET"
 	}
 	return cfg, nil
+}
+
+// duration reads a variable holding a Go duration ("5s", "2m") of at
+// least least.
+func duration(name, def string, least time.Duration) (time.Duration, error) {
+	v := getenv(name, def)
+	d, err := time.ParseDuration(v)
+	if err != nil || d < least {
+		return 0, fmt.Errorf("%s must be a duration of at least %s such as %s, not %q", name, least, def, v)
+	}
+	return d, nil
 }
 
 // ensureSecret loads the secret from the data directory, creating it on the
@@ -149,6 +173,8 @@ func (cfg *config) logAttrs() []any {
 		"log_level", cfg.LogLevel.String(),
 		"demo", cfg.Demo,
 		"timezone", cfg.Location.String(),
+		"shutdown_drain", cfg.ShutdownDrain.String(),
+		"shutdown_timeout", cfg.ShutdownTimeout.String(),
 	}
 }
 

@@ -125,6 +125,7 @@ func testEnv(t *testing.T, dsn, dataDir string, extra ...string) []string {
 		"AULA_DATA_DIR=" + dataDir,
 		"AULA_SECRET=" + strings.Repeat("s", 32),
 		"AULA_LOG_LEVEL=debug",
+		"AULA_SHUTDOWN_DRAIN=0s", // no load balancer to wait for
 	}, extra...)...)
 }
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -74,12 +75,14 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 
+	var draining atomic.Bool
 	web, err := app.New(app.Config{
 		BaseURL:        cfg.BaseURL,
 		Secret:         cfg.Secret,
 		TrustedProxies: cfg.TrustedProxies,
 		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
+		Draining:       &draining,
 	}, app.Deps{DB: db, Services: svc, Logger: log})
 	if err != nil {
 		return err
@@ -98,10 +101,19 @@ func serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
-	// Let in-flight requests finish, then close the database pool (deferred).
-	log.Info("shutting down")
-	if err := web.ShutdownWithTimeout(30 * time.Second); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	// First say not ready while still serving, so the load balancer
+	// moves traffic away before the listener closes; then let in-flight
+	// requests finish, then close the database pool (deferred).
+	draining.Store(true)
+	log.Info("shutting down: draining", "drain", cfg.ShutdownDrain.String(), "timeout", cfg.ShutdownTimeout.String())
+	select {
+	case <-time.After(cfg.ShutdownDrain):
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("shutting down: closing the listener, finishing requests in flight")
+	if err := web.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+		log.Warn("requests still in flight cut at the shutdown timeout", "timeout", cfg.ShutdownTimeout.String(), "error", err)
 	}
 	<-zipDone // a ZIP job in progress has been handed back to the queue
 	log.Info("stopped")

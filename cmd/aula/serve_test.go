@@ -1,7 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"syscall"
 	"testing"
 	"time"
 
@@ -74,5 +80,62 @@ func TestTwoProcessesStartOnANewInstall(t *testing.T) {
 		if courses != 3 || admins != 1 {
 			t.Errorf("round %d: %d courses and %d admins after two starts, want the demo's 3 and one admin", round, courses, admins)
 		}
+	}
+}
+
+// TestShutdownDrainsThenFinishesRequests: on SIGTERM the process first
+// says not ready while it still serves (the load balancer moves away),
+// then closes its listener and lets a request in flight finish.
+func TestShutdownDrainsThenFinishesRequests(t *testing.T) {
+	_, dsn := openNewDatabase(t)
+	p := serveAt(t, dsn, t.TempDir(), "AULA_SHUTDOWN_DRAIN=2s", "AULA_SHUTDOWN_TIMEOUT=30s")
+	p.waitReady(t)
+
+	// A request in flight: its body arrives slowly, over the signal.
+	conn, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"email":"joao@example.org","password":"not the password"}`
+	fmt.Fprintf(conn, "POST /api/v1/tokens HTTP/1.1\r\nHost: aula.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:10])
+
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	for path, want := range map[string]int{"/readyz": http.StatusServiceUnavailable, "/healthz": http.StatusOK} {
+		res, err := http.Get("http://" + p.addr + path)
+		if err != nil {
+			t.Fatalf("%s while draining: %v (the listener closed at once)", path, err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("%s while draining: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	time.Sleep(3 * time.Second) // past the drain: the listener is closed now
+	if c, err := net.DialTimeout("tcp", p.addr, time.Second); err == nil {
+		c.Close()
+		t.Error("still accepting connections after the drain period")
+	}
+	if _, err := io.WriteString(conn, body[10:]); err != nil {
+		t.Fatalf("the request in flight was cut: %v", err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the request in flight got no answer: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the request in flight: %d, want 401", res.StatusCode)
+	}
+	select {
+	case <-p.done:
+		if p.err != nil {
+			t.Errorf("aula serve exited with %v", p.err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("aula serve did not stop")
 	}
 }
