@@ -68,6 +68,7 @@ type server struct {
 	courses  *courses.Service
 	certs    *certificates.Service
 	quizzes  *assessment.Service
+	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
 	i18n     *i18n.Bundle
@@ -169,6 +170,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		courses:  deps.Services.Courses,
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
+		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,
 		i18n:     bundle,

@@ -27,5 +27,11 @@ func (s *server) readyz(c *fiber.Ctx) error {
 		s.log.WarnContext(ctx, "readiness check failed", "error", err)
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
 	}
+	// A process whose storage cannot be written fails every upload; the
+	// balancer should prefer one whose disk is fine.
+	if err := s.blobs.Check(ctx); err != nil {
+		s.log.WarnContext(ctx, "readiness check failed", "error", err)
+		return c.Status(fiber.StatusServiceUnavailable).SendString("storage not writable")
+	}
 	return c.SendString("ready")
 }

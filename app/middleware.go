@@ -130,6 +130,7 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 			token = strings.Clone(strings.TrimSpace(token))
 			u, err := s.accounts.TokenUser(ctx, token)
 			if err != nil && !errors.Is(err, accounts.ErrNotFound) {
+				c.Locals(localLang, s.language(c)) // the error page speaks the user's language
 				return err
 			}
 			if u == nil {
@@ -145,6 +146,7 @@ func (s *server) authenticate(c *fiber.Ctx) error {
 		case errors.Is(err, accounts.ErrNotFound):
 			s.clearCookie(c, cookieSession)
 		case err != nil:
+			c.Locals(localLang, s.language(c)) // the error page speaks the user's language
 			return err
 		default:
 			c.Locals(localUser, u)

@@ -35,7 +35,24 @@ func NewMigrator(ctx context.Context, db *bun.DB) (*migrate.Migrator, error) {
 	if err != nil {
 		return nil, err
 	}
-	migrator := migrate.NewMigrator(db, m, migrate.WithMarkAppliedOnSuccess(true))
+	migrator := migrate.NewMigrator(db, m, migrate.WithMarkAppliedOnSuccess(true),
+		// A migration may rebuild a large table: the pool's statement and
+		// lock timeouts, sized for web requests, do not apply to it.
+		migrate.BeforeMigration(func(ctx context.Context, conn bun.IConn, _ *migrate.Migration) error {
+			stmt := "SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0"
+			if _, ok := conn.(bun.Tx); !ok {
+				stmt = "SET statement_timeout = 0; SET lock_timeout = 0"
+			}
+			_, err := conn.ExecContext(ctx, stmt)
+			return err
+		}),
+		migrate.AfterMigration(func(ctx context.Context, conn bun.IConn, _ *migrate.Migration) error {
+			if _, ok := conn.(bun.Tx); ok {
+				return nil
+			}
+			_, err := conn.ExecContext(ctx, "RESET statement_timeout; RESET lock_timeout")
+			return err
+		}))
 	if err := migrator.Init(ctx); err != nil {
 		return nil, fmt.Errorf("migrations: init: %w", err)
 	}
@@ -230,6 +247,11 @@ func withLock(ctx context.Context, db *bun.DB, what string, run func(*migrate.Mi
 		return nil, fmt.Errorf("migrations: %s: connect: %w", what, err)
 	}
 	defer conn.Close()
+	// Waiting for another process's migrations takes as long as they do.
+	if _, err := conn.ExecContext(ctx, "SET statement_timeout = 0; SET lock_timeout = 0"); err != nil {
+		return nil, fmt.Errorf("migrations: %s: %w", what, err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "RESET statement_timeout; RESET lock_timeout") //nolint:errcheck // the session default comes back when it closes too
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", lockKey); err != nil {
 		return nil, fmt.Errorf("migrations: %s: lock: %w", what, err)
 	}

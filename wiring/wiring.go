@@ -57,6 +57,8 @@ type Services struct {
 	Courses      *courses.Service
 	Assessment   *assessment.Service
 	Certificates *certificates.Service
+	// Blobs is the file storage the services write to, for readiness.
+	Blobs courses.BlobStore
 }
 
 // New builds every domain service on db and registers every cross-domain
@@ -76,7 +78,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 
-	svc := &Services{Accounts: accounts.NewService(db, opts.Now)}
+	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs}
 	svc.Courses = courses.NewService(db, courses.Options{Blobs: opts.Blobs, UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now})
 	svc.Assessment = assessment.NewService(db, svc.Courses, assessment.Options{Now: opts.Now})
 	svc.Certificates, err = certificates.NewService(db, certificates.Options{

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
 // DefaultDatabaseURL is the local PostgreSQL that `make run` starts if needed.
@@ -42,6 +44,10 @@ type config struct {
 	// ShutdownTimeout (AULA_SHUTDOWN_TIMEOUT) is how long requests in
 	// flight (a download on a slow link) may take to finish after that.
 	ShutdownTimeout time.Duration
+	// Pool is the database pool: AULA_DB_MAX_CONNS, AULA_DB_CONN_WAIT,
+	// AULA_DB_STATEMENT_TIMEOUT and AULA_DB_LOCK_TIMEOUT (0 turns a
+	// timeout off).
+	Pool postgres.Options
 }
 
 func getenv(name, def string) string {
@@ -104,6 +110,25 @@ func loadConfig() (*config, error) {
 	}
 	if cfg.ShutdownTimeout, err = duration("AULA_SHUTDOWN_TIMEOUT", "60s", time.Second); err != nil {
 		return nil, err
+	}
+	conns, err := strconv.Atoi(getenv("AULA_DB_MAX_CONNS", strconv.Itoa(postgres.DefaultMaxConns)))
+	if err != nil || conns < 2 || conns > 1000 {
+		return nil, errors.New("AULA_DB_MAX_CONNS must be a whole number of connections from 2 to 1000")
+	}
+	cfg.Pool.MaxConns = conns
+	if cfg.Pool.ConnWait, err = duration("AULA_DB_CONN_WAIT", postgres.DefaultConnWait.String(), time.Millisecond); err != nil {
+		return nil, err
+	}
+	if cfg.Pool.StatementTimeout, err = duration("AULA_DB_STATEMENT_TIMEOUT", postgres.DefaultStatementTimeout.String(), 0); err != nil {
+		return nil, err
+	}
+	if cfg.Pool.LockTimeout, err = duration("AULA_DB_LOCK_TIMEOUT", postgres.DefaultLockTimeout.String(), 0); err != nil {
+		return nil, err
+	}
+	for _, d := range []*time.Duration{&cfg.Pool.StatementTimeout, &cfg.Pool.LockTimeout} {
+		if *d == 0 {
+			*d = -1 // off, as the README says; the pool's 0 means its default
+		}
 	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
@@ -175,6 +200,10 @@ func (cfg *config) logAttrs() []any {
 		"timezone", cfg.Location.String(),
 		"shutdown_drain", cfg.ShutdownDrain.String(),
 		"shutdown_timeout", cfg.ShutdownTimeout.String(),
+		"db_max_conns", cfg.Pool.MaxConns,
+		"db_conn_wait", cfg.Pool.ConnWait.String(),
+		"db_statement_timeout", cfg.Pool.StatementTimeout.String(),
+		"db_lock_timeout", cfg.Pool.LockTimeout.String(),
 	}
 }
 

@@ -7,17 +7,18 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
-// openDB connects to AULA_DATABASE_URL, creating the database when the
-// server answers but the database does not exist yet.
-func openDB(ctx context.Context, dsn string) (*bun.DB, error) {
-	db := newDB(dsn)
+// openDB connects to AULA_DATABASE_URL with the pool's settings,
+// creating the database when the server answers but the database does
+// not exist yet.
+func openDB(ctx context.Context, dsn string, pool postgres.Options) (*bun.DB, error) {
+	db := postgres.Open(dsn, pool)
 	err := db.PingContext(ctx)
 	if err == nil {
 		return db, nil
@@ -30,20 +31,12 @@ func openDB(ctx context.Context, dsn string) (*bun.DB, error) {
 	if err := createDatabase(ctx, dsn); err != nil {
 		return nil, err
 	}
-	db = newDB(dsn)
+	db = postgres.Open(dsn, pool)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", redactURL(dsn), err)
 	}
 	return db, nil
-}
-
-func newDB(dsn string) *bun.DB {
-	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn), pgdriver.WithTimeout(10*time.Second)))
-	sqldb.SetMaxOpenConns(20)
-	sqldb.SetMaxIdleConns(10)
-	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	return bun.NewDB(sqldb, pgdialect.New())
 }
 
 // createDatabase creates the database of dsn unless it exists. Processes
@@ -102,6 +95,12 @@ func withSetupLock(ctx context.Context, db *bun.DB, fn func() error) error {
 		return fmt.Errorf("set up: connect: %w", err)
 	}
 	defer conn.Close()
+	// Waiting for another process's setup takes as long as it takes.
+	restore, err := postgres.NoTimeouts(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", setupLockKey); err != nil {
 		return fmt.Errorf("set up: lock: %w", err)
 	}

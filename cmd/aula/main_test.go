@@ -22,6 +22,7 @@ import (
 
 	"github.com/aula-platform/aula/migrations"
 	"github.com/aula-platform/aula/migrations/testdb"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // TestMain removes the binary the tests built. Each test drops the
@@ -245,7 +246,7 @@ func openNewDatabase(t *testing.T) (*bun.DB, string) {
 	t.Helper()
 	ctx := context.Background()
 	dsn := newDatabaseURL(t)
-	db, err := openDB(ctx, dsn)
+	db, err := openDB(ctx, dsn, postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	log.Info("starting aula", append([]any{"version", version}, cfg.logAttrs()...)...)
 
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
 	if err != nil {
 		return err
 	}

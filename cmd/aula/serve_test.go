@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // TestHousekeepingRunsAtStart: expired sessions go when the process
@@ -68,7 +69,7 @@ func TestTwoProcessesStartOnANewInstall(t *testing.T) {
 				t.Fatalf("round %d: %v\n%s", round, err, p.out)
 			}
 		}
-		db, err := openDB(context.Background(), dsn)
+		db, err := openDB(context.Background(), dsn, postgres.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
