@@ -134,14 +134,16 @@ func TestErrorsAndHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	go e.app.Listener(ln) //nolint:errcheck // ends with the test binary
-	// Announce a 2 MB body and send none of it: the server answers from
-	// the headers, and a client still writing would only see a reset.
+	// Announce a 2 MB body and send its first 16 KB only: bodies are
+	// streamed, and the server answers 413 from the length announced
+	// after reading little more than 8 KB (a client still writing would only
+	// see a reset).
 	conn, err := net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /api/v1/tokens HTTP/1.1\r\nHost: aula.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 2<<20)
+	fmt.Fprintf(conn, "POST /api/v1/tokens HTTP/1.1\r\nHost: aula.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", 2<<20, strings.Repeat(" ", 16<<10))
 	big, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -337,4 +339,39 @@ func TestStorageFaults(t *testing.T) {
 	}
 	blobs.fault.Store(syscall.Errno(0))
 	wantStatus(t, e.browser().get("/readyz"), http.StatusOK)
+}
+
+// TestLargeBodiesOnlyFromUploaders: the upload routes take a 20 MB body
+// only from a user who may upload there; an anonymous client or a
+// learner announcing one gets 413 before the server reads more than a
+// few KB of it, so ten of them cannot fill the process's memory.
+func TestLargeBodiesOnlyFromUploaders(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	_, teacher := e.signedIn(accounts.RoleInstructor)
+	co, _ := e.course(teacher, "Subidas", false, "Uno")
+	learnerToken, _ := e.token(accounts.RoleLearner)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.app.Listener(ln) //nolint:errcheck // ends with the test binary
+	for who, auth := range map[string]string{"anonymous": "", "learner": "Authorization: Bearer " + learnerToken + "\r\n"} {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprintf(conn, "POST /api/v1/courses/%d/assets HTTP/1.1\r\nHost: aula.test\r\n%sContent-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n%s",
+			co.ID, auth, 20<<20, "--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"grande.png\"\r\n\r\n"+strings.Repeat("x", 16<<10))
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Errorf("%s 20 MB upload: no answer before the body was sent (%v): the server is reading it", who, err)
+		} else {
+			res.Body.Close()
+			if res.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Errorf("%s 20 MB upload: %d, want 413", who, res.StatusCode)
+			}
+		}
+		conn.Close()
+	}
 }

@@ -15,7 +15,7 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/static/*", s.static.serve)
-	app.Use(s.authenticate, s.checkCSRF)
+	app.Use(s.authenticate, s.limitBody, s.checkCSRF)
 
 	// Pages for everyone.
 	app.Get("/", s.home)

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -33,6 +35,9 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("starting aula", append([]any{"version", version}, cfg.logAttrs()...)...)
+	if err := uploadTempDir(cfg); err != nil {
+		return err
+	}
 
 	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
 	if err != nil {
@@ -118,6 +123,25 @@ func serve(ctx context.Context, args []string) error {
 	<-zipDone // a ZIP job in progress has been handed back to the queue
 	log.Info("stopped")
 	return nil
+}
+
+// uploadTempDir keeps the temporary files uploads pass through on the
+// data disk: the multipart reader spills every file over 8 KB to
+// os.TempDir, and where /tmp is in memory (tmpfs, Debian 13's default)
+// that would spend the memory streaming uploads saves. A TMPDIR the
+// operator set is kept.
+func uploadTempDir(cfg *config) error {
+	if os.Getenv("TMPDIR") != "" {
+		return nil
+	}
+	dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "tmp"))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	return os.Setenv("TMPDIR", dir)
 }
 
 // ensureAdmin makes sure the installation can be administered: the admin
