@@ -261,18 +261,18 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 
 	fcfg := fiber.Config{
-		AppName:               "aula",
-		Views:                 vs.engine,
-		ErrorHandler:          s.handleError,
-		BodyLimit:             cfg.BodyLimit, // enforced by limitBody
+		AppName:      "aula",
+		Views:        vs.engine,
+		ErrorHandler: s.handleError,
+		BodyLimit:    cfg.BodyLimit, // enforced by limitBody
 		// Bodies are streamed so that uploads are never held in memory
 		// (see limitBody), and not parsed before the handler runs.
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          120 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		DisableStartupMessage: true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 120 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		DisableStartupMessage:        true,
 	}
 	if len(cfg.TrustedProxies) > 0 {
 		fcfg.ProxyHeader = fiber.HeaderXForwardedFor
