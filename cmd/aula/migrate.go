@@ -12,7 +12,7 @@ import (
 )
 
 func migrateCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
 		fmt.Fprint(os.Stderr, usage)
 		return errUsage
 	}
