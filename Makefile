@@ -8,8 +8,12 @@ LDFLAGS := -X main.version=$(VERSION)
 .PHONY: run test build check vet lint fmt bench load fuzz deps db clean
 
 ## run: serve Aula on http://127.0.0.1:8080 with demo content
-run: db
-	AULA_DEMO=$${AULA_DEMO:-1} $(GO) run -ldflags "$(LDFLAGS)" ./cmd/aula serve
+# The binary is built, then exec'd: Ctrl-C reaches aula itself, which
+# shuts down cleanly and exits 0, so make reports no error (`go run` in
+# between exits 1 on an interrupt whatever its child did). No load
+# balancer watches /readyz here, so there is no drain period to wait.
+run: db build
+	AULA_DEMO=$${AULA_DEMO:-1} AULA_SHUTDOWN_DRAIN=$${AULA_SHUTDOWN_DRAIN:-0s} exec bin/aula serve
 
 ## test: every test (race detector on), against a real PostgreSQL, PDFs and a headless browser
 test: db deps

@@ -5,12 +5,16 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,6 +47,10 @@ type Config struct {
 	UploadMaxBytes int64
 	// Version is shown in logs and /healthz.
 	Version string
+	// Draining, once set, makes /readyz answer 503: the process is
+	// shutting down and the load balancer should send its requests
+	// elsewhere, while those already sent are still served.
+	Draining *atomic.Bool
 }
 
 // Deps are what the handlers call: the database (for readiness and rate
@@ -63,6 +71,7 @@ type server struct {
 	courses  *courses.Service
 	certs    *certificates.Service
 	quizzes  *assessment.Service
+	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
 	i18n     *i18n.Bundle
@@ -75,16 +84,22 @@ type server struct {
 // DefaultBodyLimit is the largest request body accepted by default.
 const DefaultBodyLimit = 1 << 20
 
-// uploadRoutes are the routes whose bodies carry a course file; they take
-// up to Config.UploadMaxBytes more than the others.
-var uploadRoutes = []struct{ method, pattern string }{
-	{fiber.MethodPost, `^/manage/courses/[0-9]+/files/?$`},
-	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/assets/?$`},
+// uploadRoutes are the routes whose bodies carry a file; they take up to
+// Config.UploadMaxBytes more than the others, from the roles that may
+// call them (the routes' own checks say so again; this only decides
+// whether the server reads a large body at all).
+var uploadRoutes = []struct {
+	method, pattern string
+	api             bool
+	roles           []accounts.Role
+}{
+	{fiber.MethodPost, `^/manage/courses/[0-9]+/files/?$`, false, []accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin}},
+	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/assets/?$`, true, []accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin}},
 	// Bulk enrolment files: 10,000 learners are about 1 MB.
-	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`},
-	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`},
+	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`, false, []accounts.Role{accounts.RoleAdmin}},
+	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin}},
 	// The issuer's logo and signature images (2 MB each).
-	{fiber.MethodPost, `^/admin/certificates/settings/?$`},
+	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
 }
 
 var uploadPatterns = func() []*regexp.Regexp {
@@ -95,25 +110,96 @@ var uploadPatterns = func() []*regexp.Regexp {
 	return out
 }()
 
+// uploadRoute returns the index in uploadRoutes of the route a request
+// goes to, or -1.
+func uploadRoute(method, uri string) int {
+	path, _, _ := strings.Cut(uri, "?")
+	for i, r := range uploadRoutes {
+		if method == r.method && uploadPatterns[i].MatchString(path) {
+			return i
+		}
+	}
+	return -1
+}
+
+// mayUpload reports whether u may send the large body of upload route i.
+func mayUpload(u *accounts.User, i int) bool {
+	return u != nil && slices.Contains(uploadRoutes[i].roles, u.Role)
+}
+
 // uploadReadTimeout is how long an upload may take to arrive: 20 MB over
 // a slow link (1 Mbit/s) takes nearly three minutes.
 const uploadReadTimeout = 15 * time.Minute
 
-// uploadLimit raises the body limit (and the time to read the body) of the
-// upload routes. fasthttp calls it once a request's headers are in, before
-// it reads the body, so every other route keeps Config.BodyLimit and a
-// body announced over its limit is refused (413) without being read.
+// uploadLimit gives the upload routes, once a request's headers are in
+// and before any of its body is read, the time to read a large body, but
+// only when the headers name a user who may upload there (a session
+// cookie for pages, a bearer token for the API): anonymous clients keep
+// the short read timeout, and limitBody refuses their large bodies
+// without reading them.
 func (s *server) uploadLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
-	for i, r := range uploadRoutes {
-		if string(h.Method()) == r.method && uploadPatterns[i].MatchString(path) {
-			return fasthttp.RequestConfig{
-				MaxRequestBodySize: s.cfg.BodyLimit + int(s.cfg.UploadMaxBytes),
-				ReadTimeout:        uploadReadTimeout,
-			}
-		}
+	i := uploadRoute(string(h.Method()), string(h.RequestURI()))
+	if i < 0 {
+		return fasthttp.RequestConfig{}
 	}
-	return fasthttp.RequestConfig{} // the server's BodyLimit
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var u *accounts.User
+	if uploadRoutes[i].api {
+		if token, ok := strings.CutPrefix(string(h.Peek(fiber.HeaderAuthorization)), "Bearer "); ok && token != "" {
+			u, _ = s.accounts.TokenUser(ctx, strings.TrimSpace(token))
+		}
+	} else if token := string(h.Cookie(cookieSession)); token != "" {
+		u, _ = s.accounts.SessionUser(ctx, token)
+	}
+	if !mayUpload(u, i) {
+		return fasthttp.RequestConfig{}
+	}
+	return fasthttp.RequestConfig{ReadTimeout: uploadReadTimeout}
+}
+
+// limitBody holds every request to its body limit. The server streams
+// request bodies, so nothing beyond the first 8 KB is read before this
+// runs, after authentication: an upload route allows Config.UploadMaxBytes
+// more to a user who may upload there, and its body stays a stream that
+// the multipart reader spills to a temporary file past 8 KB, so a 20 MB
+// upload takes 20 MB of disk, not of memory. Every other body is read
+// into memory here, as before, up to Config.BodyLimit.
+func (s *server) limitBody(c *fiber.Ctx) error {
+	req := c.Request()
+	if !req.IsBodyStream() {
+		return c.Next() // small enough to have been read with the headers
+	}
+	limit := s.cfg.BodyLimit
+	i := uploadRoute(c.Method(), string(req.RequestURI()))
+	upload := i >= 0 && mayUpload(currentUser(c), i)
+	if upload {
+		limit += int(s.cfg.UploadMaxBytes)
+	}
+	n := req.Header.ContentLength()
+	if n > limit {
+		c.Response().SetConnectionClose() // the rest of the body is never read
+		return fiber.ErrRequestEntityTooLarge
+	}
+	if upload && n >= 0 {
+		// Read by the handler; whatever it leaves unread (a refusal)
+		// would be taken for the next request on this connection.
+		c.Response().SetConnectionClose()
+		return c.Next()
+	}
+	// A chunked body has no length to check first: read at most one byte
+	// past the limit.
+	body, err := io.ReadAll(io.LimitReader(c.Context().RequestBodyStream(), int64(limit)+1))
+	if err != nil {
+		c.Response().SetConnectionClose()
+		return fiber.ErrBadRequest
+	}
+	if len(body) > limit {
+		c.Response().SetConnectionClose()
+		return fiber.ErrRequestEntityTooLarge
+	}
+	req.SetBodyRaw(body)
+	return c.Next()
 }
 
 // New returns the Fiber application serving Aula. main and the tests build
@@ -132,6 +218,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	if cfg.UploadMaxBytes <= 0 {
 		cfg.UploadMaxBytes = courses.DefaultUploadMaxBytes
+	}
+	if cfg.Draining == nil {
+		cfg.Draining = new(atomic.Bool)
 	}
 	if deps.DB == nil || deps.Services == nil {
 		return nil, errors.New("app: New needs the database and the wired services")
@@ -161,6 +250,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		courses:  deps.Services.Courses,
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
+		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,
 		i18n:     bundle,
@@ -174,14 +264,18 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		AppName:      "aula",
 		Views:        vs.engine,
 		ErrorHandler: s.handleError,
-		BodyLimit:    cfg.BodyLimit, // uploads: see uploadLimit
+		BodyLimit:    cfg.BodyLimit, // enforced by limitBody
 		// "/API/v1/me" must not reach the API's routes with the pages'
 		// session: a route matches only as written.
-		CaseSensitive:         true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          120 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		DisableStartupMessage: true,
+		CaseSensitive: true,
+		// Bodies are streamed so that uploads are never held in memory
+		// (see limitBody), and not parsed before the handler runs.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 120 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		DisableStartupMessage:        true,
 	}
 	if len(cfg.TrustedProxies) > 0 {
 		fcfg.ProxyHeader = fiber.HeaderXForwardedFor

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,6 +13,7 @@ import (
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // message is a translatable text: a catalog key and its arguments.
@@ -50,6 +52,10 @@ var (
 	errForbidden    = newHTTPError(fiber.StatusForbidden, "forbidden", "error.forbidden")
 	errCSRF         = newHTTPError(fiber.StatusForbidden, "csrf_failed", "error.csrf")
 	errNotFound     = newHTTPError(fiber.StatusNotFound, "not_found", "error.not_found")
+	// errUnavailable: PostgreSQL is down, restarting or too busy to give
+	// a connection in time; the same request may work in a few seconds.
+	errUnavailable = &httpError{Status: fiber.StatusServiceUnavailable, Code: "unavailable",
+		Msg: message{Key: "error.unavailable"}, RetryAfter: 4 * time.Second}
 )
 
 // validationError is the 422 answer with a message per field.
@@ -120,6 +126,11 @@ var domainErrors = []domainError{
 	{certificates.ErrInvalidSnapshot, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.snapshot", ""},
 	{certificates.ErrInvalidIssuer, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.issuer", ""},
 	{certificates.ErrNotReady, fiber.StatusConflict, "not_ready", "certificates.error.zip_not_ready", ""},
+	// file storage (course files, issuer images): the disk, not the user
+	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
+	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
+	{syscall.EROFS, fiber.StatusServiceUnavailable, "storage_unavailable", "error.storage_unavailable", ""},
+	{syscall.EACCES, fiber.StatusServiceUnavailable, "storage_unavailable", "error.storage_unavailable", ""},
 }
 
 // asHTTPError finds what to tell the user about err; ok is false for
@@ -151,6 +162,9 @@ func asHTTPError(err error) (*httpError, bool) {
 			}
 			return he, true
 		}
+	}
+	if postgres.Unavailable(err) {
+		return errUnavailable, true
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
@@ -205,6 +219,11 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		s.log.ErrorContext(c.UserContext(), "request failed", slog.String("request_id", id),
 			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
 		he = statusError(fiber.StatusInternalServerError)
+	} else if he.Status == fiber.StatusServiceUnavailable || he.Status == fiber.StatusInsufficientStorage {
+		// The user is told to come back; the operator needs the cause.
+		id, _ := c.Locals(localRequestID).(string)
+		s.log.WarnContext(c.UserContext(), "request failed: unavailable", slog.String("request_id", id),
+			slog.String("method", c.Method()), slog.String("path", c.Path()), slog.Any("error", err))
 	}
 	tr := s.i18n.Printer(lang(c))
 	if he.RetryAfter > 0 {
@@ -223,7 +242,11 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		}
 		return c.Status(he.Status).JSON(errorBody{Error: detail})
 	}
-	page := errorPage{Page: s.page(c, "error.title"), Status: he.Status, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
+	title := "error.title"
+	if he.Status == fiber.StatusServiceUnavailable || he.Status == fiber.StatusInsufficientStorage {
+		title = "error.unavailable_title" // not "something went wrong": nothing the user did
+	}
+	page := errorPage{Page: s.page(c, title), Status: he.Status, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
 	for _, r := range he.Rows {
 		page.Rows = append(page.Rows, rowDetail{Line: r.Line, Message: tr.T(r.Msg.Key, r.Msg.Args...)})
 	}

@@ -27,6 +27,9 @@ const (
 	localSession   = "session_token"
 	localAPIToken  = "api_token"
 	localAPI       = "api"
+	// localQuiet marks a request whose log line is DEBUG when it succeeds:
+	// health probes come every few seconds and would bury everything else.
+	localQuiet = "quiet_log"
 )
 
 // Cookie names.
@@ -80,6 +83,14 @@ func (s *server) logRequests(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
+	if quiet, _ := c.Locals(localQuiet).(bool); quiet {
+		// A probe saying "not ready" is the process telling the balancer
+		// something (the database is away, it is draining), not a fault.
+		level = slog.LevelDebug
+		if status >= 500 {
+			level = slog.LevelWarn
+		}
+	}
 	attrs := []slog.Attr{
 		slog.String("request_id", id),
 		slog.String("method", c.Method()),
@@ -123,13 +134,13 @@ func isAPI(c *fiber.Ctx) bool {
 // never read here, so a cross-site page cannot reach the API through the
 // browser's cookies, and the API needs no CSRF token.
 func (s *server) apiChain() []fiber.Handler {
-	return []fiber.Handler{s.markAPI, s.authenticateToken}
+	return []fiber.Handler{s.markAPI, s.authenticateToken, s.limitBody}
 }
 
 // pageChain is the middleware of every page route: the session cookie
 // authenticates, and unsafe requests need the form's CSRF token.
 func (s *server) pageChain() []fiber.Handler {
-	return []fiber.Handler{s.authenticateSession, s.checkCSRF}
+	return []fiber.Handler{s.authenticateSession, s.limitBody, s.checkCSRF}
 }
 
 func (s *server) markAPI(c *fiber.Ctx) error {
@@ -145,6 +156,7 @@ func (s *server) authenticateToken(c *fiber.Ctx) error {
 		token = strings.Clone(strings.TrimSpace(token))
 		u, err := s.accounts.TokenUser(c.UserContext(), token)
 		if err != nil && !errors.Is(err, accounts.ErrNotFound) {
+			c.Locals(localLang, apiLanguage(c)) // the error speaks the caller's language
 			return err
 		}
 		if u == nil {
@@ -153,8 +165,14 @@ func (s *server) authenticateToken(c *fiber.Ctx) error {
 		c.Locals(localUser, u)
 		c.Locals(localAPIToken, token)
 	}
-	// API messages follow Accept-Language first, as the contract says: the
-	// caller is a program choosing for its user.
+	c.Locals(localLang, apiLanguage(c))
+	return c.Next()
+}
+
+// apiLanguage is the language of API messages: Accept-Language first, as
+// the contract says (the caller is a program choosing for its user), else
+// the user's setting, else English.
+func apiLanguage(c *fiber.Ctx) string {
 	l := i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
 	if u := currentUser(c); l == "" && u != nil && i18n.Supported(u.Locale) {
 		l = u.Locale
@@ -162,8 +180,7 @@ func (s *server) authenticateToken(c *fiber.Ctx) error {
 	if l == "" {
 		l = i18n.Fallback
 	}
-	c.Locals(localLang, l)
-	return c.Next()
+	return l
 }
 
 // authenticateSession finds the signed-in user of a page request from the
@@ -177,6 +194,7 @@ func (s *server) authenticateSession(c *fiber.Ctx) error {
 		case errors.Is(err, accounts.ErrNotFound):
 			s.clearCookie(c, cookieSession)
 		case err != nil:
+			c.Locals(localLang, strings.Clone(pageLanguage(c))) // the error page speaks the user's language
 			return err
 		default:
 			c.Locals(localUser, u)

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -49,6 +50,11 @@ type BlobStore interface {
 	// Put of the same bytes may race with the sweep: a store must never
 	// remove content that a Put has returned after the cutoff.
 	Sweep(ctx context.Context, cutoff time.Time, inUse func(ctx context.Context, sums []string) (map[string]bool, error)) (int, error)
+	// Check reports whether the store can take new content now, for the
+	// readiness probe: an error when it cannot be written (a read-only or
+	// missing disk, no permission). A full disk is not an error here: it
+	// only refuses uploads, and every process sharing it is as full.
+	Check(ctx context.Context) error
 }
 
 // DirStore is a BlobStore in a directory on the local disk. Content with
@@ -141,6 +147,24 @@ func (s *DirStore) Put(ctx context.Context, r io.Reader, max int64) (blob Blob, 
 		}
 	}
 	return blob, nil
+}
+
+// Check implements BlobStore: it creates, syncs and removes a file
+// where uploads are written.
+func (s *DirStore) Check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("courses: check blob store: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Join(s.root, "tmp"), "check-*")
+	if err != nil {
+		return fmt.Errorf("courses: check blob store: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if _, err := f.Write([]byte{0}); err != nil && !errors.Is(err, syscall.ENOSPC) && !errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("courses: check blob store: %w", err)
+	}
+	return nil
 }
 
 // Open implements BlobStore. The returned file is an *os.File, so callers

@@ -383,3 +383,21 @@ func TestSweep(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestDirStoreCheck: readiness asks the store whether it can be written;
+// a store whose directory went away (an unmounted disk) says no.
+func TestDirStoreCheck(t *testing.T) {
+	s, root := newBlobStore(t)
+	if err := s.Check(context.Background()); err != nil {
+		t.Fatalf("check on a writable directory: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(root, "tmp")); len(entries) != 0 {
+		t.Errorf("check left %d files behind", len(entries))
+	}
+	if err := os.RemoveAll(root); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(context.Background()); err == nil {
+		t.Error("check on a directory that is gone: no error")
+	}
+}

@@ -2,6 +2,9 @@ package migrations_test
 
 import (
 	"context"
+	"errors"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/aula-platform/aula/migrations"
@@ -34,7 +37,9 @@ func TestUpDownUp(t *testing.T) {
 	if after == 0 {
 		t.Fatal("no tables after up")
 	}
-	if _, err := migrations.Down(ctx, db); err != nil {
+	// The certificates migration inserts the issuer's row: rolling it
+	// back loses that, and Down wants it named.
+	if _, err := migrations.Down(ctx, db, "certificate_issuer"); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	if n := tables(); n != 0 {
@@ -52,5 +57,44 @@ func TestUpDownUp(t *testing.T) {
 	}
 	if !again.IsZero() {
 		t.Fatalf("third up applied %s, want nothing pending", again)
+	}
+}
+
+// TestDownRefusesToDropData: a rollback that would delete rows (users,
+// signing keys) changes nothing unless every table losing data is named;
+// naming only some is not enough.
+func TestDownRefusesToDropData(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.OpenEmpty(t, "migrations_down")
+	if _, err := migrations.Up(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO institutions (name, acronym, country) VALUES ('Instituto Lusófono de Segurança Social', 'ILSS', 'MZ')`,
+		`INSERT INTO signing_keys (public, private) VALUES ('public', 'private')`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"institutions", "certificate_issuer", "signing_keys"}
+	for _, dropData := range [][]string{nil, {"institutions", "certificate_issuer"}} {
+		_, err := migrations.Down(ctx, db, dropData...)
+		var loss *migrations.DataLossError
+		if !errors.As(err, &loss) {
+			t.Fatalf("down naming %v: %v, want a refusal", dropData, err)
+		}
+		got := loss.Names()
+		if !reflect.DeepEqual(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+			t.Errorf("refusal names %v, want %v", got, want)
+		}
+		var keys int
+		if err := db.NewRaw("SELECT count(*) FROM signing_keys").Scan(ctx, &keys); err != nil || keys != 1 {
+			t.Fatalf("after a refused rollback: %d signing keys, %v", keys, err)
+		}
+	}
+	group, err := migrations.Down(ctx, db, want...)
+	if err != nil || group.IsZero() {
+		t.Fatalf("down naming all the data: %v, %v", group, err)
 	}
 }

@@ -60,6 +60,8 @@ type Services struct {
 	Courses      *courses.Service
 	Assessment   *assessment.Service
 	Certificates *certificates.Service
+	// Blobs is the file storage the services write to, for readiness.
+	Blobs courses.BlobStore
 }
 
 // New builds every domain service on db and registers every cross-domain
@@ -79,7 +81,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 
-	svc := &Services{Accounts: accounts.NewService(db, opts.Now)}
+	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs}
 	if err := svc.Accounts.SetTokenLifetimes(opts.TokenLifetime, opts.TokenMaxLifetime); err != nil {
 		return nil, err
 	}

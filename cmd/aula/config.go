@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // DefaultDatabaseURL is the local PostgreSQL that `make run` starts if needed.
@@ -39,6 +40,17 @@ type config struct {
 	// Location (AULA_TIMEZONE, an IANA name such as America/Lima) is the
 	// calendar certificates are dated by.
 	Location *time.Location
+	// ShutdownDrain (AULA_SHUTDOWN_DRAIN) is how long a stopping process
+	// keeps serving while /readyz says not ready, so the load balancer
+	// stops sending it requests before its listener closes.
+	ShutdownDrain time.Duration
+	// ShutdownTimeout (AULA_SHUTDOWN_TIMEOUT) is how long requests in
+	// flight (a download on a slow link) may take to finish after that.
+	ShutdownTimeout time.Duration
+	// Pool is the database pool: AULA_DB_MAX_CONNS, AULA_DB_CONN_WAIT,
+	// AULA_DB_STATEMENT_TIMEOUT and AULA_DB_LOCK_TIMEOUT (0 turns a
+	// timeout off).
+	Pool postgres.Options
 }
 
 func getenv(name, def string) string {
@@ -96,6 +108,31 @@ func loadConfig() (*config, error) {
 		return nil, fmt.Errorf("AULA_TIMEZONE must be a time zone name like America/Lima or Europe/Lisbon: %w", err)
 	}
 	cfg.Location = loc
+	if cfg.ShutdownDrain, err = duration("AULA_SHUTDOWN_DRAIN", "5s", 0); err != nil {
+		return nil, err
+	}
+	if cfg.ShutdownTimeout, err = duration("AULA_SHUTDOWN_TIMEOUT", "60s", time.Second); err != nil {
+		return nil, err
+	}
+	conns, err := strconv.Atoi(getenv("AULA_DB_MAX_CONNS", strconv.Itoa(postgres.DefaultMaxConns)))
+	if err != nil || conns < 2 || conns > 1000 {
+		return nil, errors.New("AULA_DB_MAX_CONNS must be a whole number of connections from 2 to 1000")
+	}
+	cfg.Pool.MaxConns = conns
+	if cfg.Pool.ConnWait, err = duration("AULA_DB_CONN_WAIT", postgres.DefaultConnWait.String(), time.Millisecond); err != nil {
+		return nil, err
+	}
+	if cfg.Pool.StatementTimeout, err = duration("AULA_DB_STATEMENT_TIMEOUT", postgres.DefaultStatementTimeout.String(), 0); err != nil {
+		return nil, err
+	}
+	if cfg.Pool.LockTimeout, err = duration("AULA_DB_LOCK_TIMEOUT", postgres.DefaultLockTimeout.String(), 0); err != nil {
+		return nil, err
+	}
+	for _, d := range []*time.Duration{&cfg.Pool.StatementTimeout, &cfg.Pool.LockTimeout} {
+		if *d == 0 {
+			*d = -1 // off, as the README says; the pool's 0 means its default
+		}
+	}
 	if (cfg.AdminEmail == "") != (cfg.AdminPassword == "") {
 		return nil, errors.New("set both AULA_ADMIN_EMAIL and AULA_ADMIN_PASSWORD, or neither")
 	}
@@ -120,6 +157,17 @@ func loadConfig() (*config, error) {
 		cfg.Secret, cfg.secretSource = []byte(s), "AULA_SECRET"
 	}
 	return cfg, nil
+}
+
+// duration reads a variable holding a Go duration ("5s", "2m") of at
+// least least.
+func duration(name, def string, least time.Duration) (time.Duration, error) {
+	v := getenv(name, def)
+	d, err := time.ParseDuration(v)
+	if err != nil || d < least {
+		return 0, fmt.Errorf("%s must be a duration of at least %s such as %s, not %q", name, least, def, v)
+	}
+	return d, nil
 }
 
 // ensureSecret loads the secret from the data directory, creating it on the
@@ -168,6 +216,12 @@ func (cfg *config) logAttrs() []any {
 		"log_level", cfg.LogLevel.String(),
 		"demo", cfg.Demo,
 		"timezone", cfg.Location.String(),
+		"shutdown_drain", cfg.ShutdownDrain.String(),
+		"shutdown_timeout", cfg.ShutdownTimeout.String(),
+		"db_max_conns", cfg.Pool.MaxConns,
+		"db_conn_wait", cfg.Pool.ConnWait.String(),
+		"db_statement_timeout", cfg.Pool.StatementTimeout.String(),
+		"db_lock_timeout", cfg.Pool.LockTimeout.String(),
 	}
 }
 

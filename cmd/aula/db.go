@@ -7,17 +7,18 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
-// openDB connects to AULA_DATABASE_URL, creating the database when the
-// server answers but the database does not exist yet.
-func openDB(ctx context.Context, dsn string) (*bun.DB, error) {
-	db := newDB(dsn)
+// openDB connects to AULA_DATABASE_URL with the pool's settings,
+// creating the database when the server answers but the database does
+// not exist yet.
+func openDB(ctx context.Context, dsn string, pool postgres.Options) (*bun.DB, error) {
+	db := postgres.Open(dsn, pool)
 	err := db.PingContext(ctx)
 	if err == nil {
 		return db, nil
@@ -30,7 +31,7 @@ func openDB(ctx context.Context, dsn string) (*bun.DB, error) {
 	if err := createDatabase(ctx, dsn); err != nil {
 		return nil, err
 	}
-	db = newDB(dsn)
+	db = postgres.Open(dsn, pool)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", redactURL(dsn), err)
@@ -38,14 +39,10 @@ func openDB(ctx context.Context, dsn string) (*bun.DB, error) {
 	return db, nil
 }
 
-func newDB(dsn string) *bun.DB {
-	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn), pgdriver.WithTimeout(10*time.Second)))
-	sqldb.SetMaxOpenConns(20)
-	sqldb.SetMaxIdleConns(10)
-	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	return bun.NewDB(sqldb, pgdialect.New())
-}
-
+// createDatabase creates the database of dsn unless it exists. Processes
+// of a new installation starting together take turns under an advisory
+// lock on the server's maintenance database: CREATE DATABASE racing
+// itself fails with a unique violation on pg_database, not 42P04.
 func createDatabase(ctx context.Context, dsn string) error {
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -55,13 +52,58 @@ func createDatabase(ctx context.Context, dsn string) error {
 	u.Path = "/postgres"
 	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(u.String())))
 	defer admin.Close()
+	conn, err := admin.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	defer conn.Close() // ends the session, which releases the lock
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext($1))", "aula: create database "+name); err != nil {
+		return fmt.Errorf("create database %s: lock: %w", name, err)
+	}
+	var exists bool
+	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	if exists {
+		return nil
+	}
 	quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+quoted+" TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+quoted+" TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
 		var pgErr pgdriver.Error
-		if errors.As(err, &pgErr) && pgErr.Field('C') == "42P04" { // created meanwhile by another process
+		// Created meanwhile by something that does not take the lock.
+		if errors.As(err, &pgErr) && (pgErr.Field('C') == "42P04" || pgErr.Field('C') == "23505") {
 			return nil
 		}
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	return nil
+}
+
+// setupLockKey is the advisory lock under which a process sets up a new
+// installation (its admin, the demo content): "aulb", next to the
+// migrations' "aula".
+const setupLockKey = 0x61756c62
+
+// withSetupLock runs fn while no other process of the installation sets
+// it up. Processes starting together on a new database would otherwise
+// all find it empty and all seed it, and all but one fail on the demo
+// users' emails. The lock belongs to one session, so a process that dies
+// holding it releases it.
+func withSetupLock(ctx context.Context, db *bun.DB, fn func() error) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("set up: connect: %w", err)
+	}
+	defer conn.Close()
+	// Waiting for another process's setup takes as long as it takes.
+	restore, err := postgres.NoTimeouts(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer restore()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", setupLockKey); err != nil {
+		return fmt.Errorf("set up: lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", setupLockKey) //nolint:errcheck // closing the connection releases it too
+	return fn()
 }

@@ -1,7 +1,7 @@
 // Command aula is Aula's one binary: the web server and the admin tasks.
 //
 //	aula serve [-no-migrate]     serve HTTP (applies pending migrations first)
-//	aula migrate up|down|status  manage the database schema
+//	aula migrate up|down|status  manage the database schema (down refuses to delete data not named)
 //	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
 //	aula certificates rotate-key|keys  rotate or list the certificate signing keys
 //	aula seed demo               load the demo institutions, users and courses
@@ -27,7 +27,8 @@ const usage = `usage: aula <command> [arguments]
 
 commands:
   serve [-no-migrate]          serve HTTP; applies pending migrations first
-  migrate up|down|status       apply, roll back (last group) or list migrations
+  migrate up|status            apply or list migrations
+  migrate down [-drop-data T,…] roll back the last group; refused when it deletes data not named in -drop-data
   user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale en|es|pt-BR|pt-PT]
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
@@ -36,7 +37,8 @@ commands:
 
 configuration: AULA_ADDR, AULA_BASE_URL, AULA_DATABASE_URL, AULA_DATA_DIR, AULA_SECRET,
 AULA_ADMIN_EMAIL, AULA_ADMIN_PASSWORD, AULA_TRUSTED_PROXIES, AULA_UPLOAD_MAX_MB, AULA_DEMO, AULA_TIMEZONE,
-AULA_LOG_FORMAT, AULA_LOG_LEVEL (see README.md)
+AULA_SHUTDOWN_DRAIN, AULA_SHUTDOWN_TIMEOUT, AULA_DB_MAX_CONNS, AULA_DB_CONN_WAIT,
+AULA_DB_STATEMENT_TIMEOUT, AULA_DB_LOCK_TIMEOUT, AULA_LOG_FORMAT, AULA_LOG_LEVEL (see README.md)
 `
 
 // errUsage means the command line was wrong; usage has been printed.

@@ -2,14 +2,26 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aula-platform/aula/migrations"
 )
 
 func migrateCmd(ctx context.Context, args []string) error {
-	if len(args) != 1 {
+	if len(args) == 0 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
+		fmt.Fprint(os.Stderr, usage)
+		return errUsage
+	}
+	fs := flag.NewFlagSet("migrate "+args[0], flag.ContinueOnError)
+	var dropData string
+	if args[0] == "down" {
+		fs.StringVar(&dropData, "drop-data", "", "comma-separated tables (and table.column) whose data the rollback may delete")
+	}
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
 		fmt.Fprint(os.Stderr, usage)
 		return errUsage
 	}
@@ -17,7 +29,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
 	if err != nil {
 		return err
 	}
@@ -34,7 +46,15 @@ func migrateCmd(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("applied %s\n", group)
 	case "down":
-		group, err := migrations.Down(ctx, db)
+		var names []string
+		if dropData != "" {
+			names = strings.Split(dropData, ",")
+		}
+		group, err := migrations.Down(ctx, db, names...)
+		var loss *migrations.DataLossError
+		if errors.As(err, &loss) {
+			return fmt.Errorf("migrate down: %w.\nBack up the database first; to delete this data, run:\n  aula migrate down -drop-data %s", loss, strings.Join(loss.Names(), ","))
+		}
 		if err != nil {
 			return err
 		}

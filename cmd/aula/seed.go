@@ -25,7 +25,7 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,11 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	report, err := seedDemo(ctx, svc, cfg.BaseURL)
+	var report *courses.DemoReport
+	err = withSetupLock(ctx, db, func() (err error) {
+		report, err = seedDemo(ctx, svc, cfg.BaseURL)
+		return err
+	})
 	if err != nil {
 		return err
 	}

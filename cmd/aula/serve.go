@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -32,8 +35,11 @@ func serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log.Info("starting aula", append([]any{"version", version}, cfg.logAttrs()...)...)
+	if err := uploadTempDir(cfg); err != nil {
+		return err
+	}
 
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
 	if err != nil {
 		return err
 	}
@@ -52,34 +58,42 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Checked before the admin is created: a new installation gets the demo content.
-	fresh, err := newDatabase(ctx, db)
+	err = withSetupLock(ctx, db, func() error {
+		// Checked before the admin is created: a new installation gets the demo content.
+		fresh, err := newDatabase(ctx, db)
+		if err != nil {
+			return err
+		}
+		if err := ensureAdmin(ctx, db, svc.Accounts, cfg, log); err != nil {
+			return err
+		}
+		// Demo content only where asked for (make run sets AULA_DEMO=1): a
+		// production installation must not start with made-up people.
+		if fresh && cfg.Demo {
+			if _, err := seedDemo(ctx, svc, cfg.BaseURL); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	if err := ensureAdmin(ctx, db, svc.Accounts, cfg, log); err != nil {
-		return err
-	}
-	// Demo content only where asked for (make run sets AULA_DEMO=1): a
-	// production installation must not start with made-up people.
-	if fresh && cfg.Demo {
-		if _, err := seedDemo(ctx, svc, cfg.BaseURL); err != nil {
-			return err
-		}
-	}
 
+	var draining atomic.Bool
 	web, err := app.New(app.Config{
 		BaseURL:        cfg.BaseURL,
 		Secret:         cfg.Secret,
 		TrustedProxies: cfg.TrustedProxies,
 		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
+		Draining:       &draining,
 	}, app.Deps{DB: db, Services: svc, Logger: log})
 	if err != nil {
 		return err
 	}
 
-	go housekeeping(ctx, svc, log)
+	go housekeeping(ctx, svc, log, housekeepingEvery)
 	zipDone := make(chan struct{})
 	go func() { svc.Certificates.RunZipWorker(ctx, zipPoll); close(zipDone) }()
 
@@ -92,10 +106,19 @@ func serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	case <-ctx.Done():
 	}
-	// Let in-flight requests finish, then close the database pool (deferred).
-	log.Info("shutting down")
-	if err := web.ShutdownWithTimeout(30 * time.Second); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	// First say not ready while still serving, so the load balancer
+	// moves traffic away before the listener closes; then let in-flight
+	// requests finish, then close the database pool (deferred).
+	draining.Store(true)
+	log.Info("shutting down: draining", "drain", cfg.ShutdownDrain.String(), "timeout", cfg.ShutdownTimeout.String())
+	select {
+	case <-time.After(cfg.ShutdownDrain):
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	log.Info("shutting down: closing the listener, finishing requests in flight")
+	if err := web.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+		log.Warn("requests still in flight cut at the shutdown timeout", "timeout", cfg.ShutdownTimeout.String(), "error", err)
 	}
 	<-zipDone // a ZIP job in progress has been handed back to the queue
 	log.Info("stopped")
@@ -104,6 +127,25 @@ func serve(ctx context.Context, args []string) error {
 
 // adminName is the name of the admin created from AULA_ADMIN_EMAIL.
 const adminName = "Administrator"
+
+// uploadTempDir keeps the temporary files uploads pass through on the
+// data disk: the multipart reader spills every file over 8 KB to
+// os.TempDir, and where /tmp is in memory (tmpfs, Debian 13's default)
+// that would spend the memory streaming uploads saves. A TMPDIR the
+// operator set is kept.
+func uploadTempDir(cfg *config) error {
+	if os.Getenv("TMPDIR") != "" {
+		return nil
+	}
+	dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "tmp"))
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	return os.Setenv("TMPDIR", dir)
+}
 
 // ensureAdmin makes sure the installation can be administered: the admin
 // from AULA_ADMIN_EMAIL/AULA_ADMIN_PASSWORD when set, otherwise a demo admin
@@ -138,18 +180,18 @@ func ensureAdmin(ctx context.Context, db *bun.DB, svc *accounts.Service, cfg *co
 	return nil
 }
 
+// housekeepingEvery is how often housekeeping runs after the first time.
+const housekeepingEvery = time.Hour
+
 // housekeeping deletes expired sessions, and the stored bytes of files no
-// course uses any more, every hour. Every process may run it: deleting
-// the same garbage twice is harmless.
-func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger) {
-	ticker := time.NewTicker(time.Hour)
+// course uses any more: once at start, so a process restarted more often
+// than every hour (a deploy, a crash loop) still cleans up, then every
+// interval. Every process may run it: deleting the same garbage twice is
+// harmless.
+func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger, every time.Duration) {
+	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
 		if n, err := svc.Accounts.DeleteExpired(ctx); err != nil {
 			log.Warn("sweep expired sessions", "error", err)
 		} else if n > 0 {
@@ -159,6 +201,11 @@ func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger) {
 			log.Warn("sweep unused files", "error", err)
 		} else if n > 0 {
 			log.Info("swept unused files", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
 		}
 	}
 }

@@ -51,7 +51,7 @@ func userCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,136 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/migrations/testdb"
+	"github.com/aula-platform/aula/postgres"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// open is the package's test database through the pool under test.
+func open(t *testing.T, opts postgres.Options) *bun.DB {
+	t.Helper()
+	testdb.Open(t, "postgres") // created and migrated once
+	dsn, err := testdb.URL("postgres")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := postgres.Open(dsn, opts)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// terminate ends every other session on the pool's database, as a
+// PostgreSQL restart does (57P01 to each).
+func terminate(t *testing.T, db *bun.DB) {
+	t.Helper()
+	if _, err := db.ExecContext(context.Background(),
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReadsSurviveTerminatedConnections: after the server ends every
+// pooled connection, reads go on without an error instead of failing
+// once per dead connection until the pool drains.
+func TestReadsSurviveTerminatedConnections(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, postgres.Options{MaxConns: 8})
+	other := open(t, postgres.Options{MaxConns: 1})
+	fill := func() { // eight idle connections in the pool
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := db.ExecContext(ctx, "SELECT pg_sleep(0.05)"); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	fill()
+	terminate(t, other)
+	time.Sleep(100 * time.Millisecond) // the FATAL messages arrive
+	for i := range 20 {
+		var n int
+		if err := db.NewRaw("SELECT count(*) FROM users").Scan(ctx, &n); err != nil {
+			t.Fatalf("read %d after the restart: %v", i, err)
+		}
+	}
+	// A write on a dead connection is not retried blindly, but it gets a
+	// live connection: the dead ones were discarded before use.
+	fill()
+	terminate(t, other)
+	time.Sleep(100 * time.Millisecond)
+	if _, err := db.ExecContext(ctx, "UPDATE users SET name = name WHERE false"); err != nil {
+		t.Fatalf("write after the restart: %v", err)
+	}
+}
+
+// TestPoolExhaustedFailsFast: when every connection is busy, a query
+// waits ConnWait, not as long as the busy ones take, and says so.
+func TestPoolExhaustedFailsFast(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, postgres.Options{MaxConns: 2, ConnWait: 200 * time.Millisecond})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = db.ExecContext(ctx, "SELECT pg_sleep(3)")
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	_, err := db.ExecContext(ctx, "SELECT 1")
+	if !errors.Is(err, postgres.ErrPoolExhausted) || !postgres.Unavailable(err) {
+		t.Errorf("query on an exhausted pool: %v, want ErrPoolExhausted", err)
+	}
+	if waited := time.Since(start); waited > 2*time.Second {
+		t.Errorf("waited %s for a connection", waited)
+	}
+	wg.Wait()
+	// A transaction that got its connection is not ended by the wait.
+	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		time.Sleep(400 * time.Millisecond)
+		_, err := tx.ExecContext(ctx, "SELECT 1")
+		return err
+	})
+	if err != nil {
+		t.Errorf("a transaction longer than the connection wait: %v", err)
+	}
+}
+
+// TestTimeouts: a statement running past statement_timeout, or waiting
+// past lock_timeout, ends with an error that means "try again".
+func TestTimeouts(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, postgres.Options{StatementTimeout: 300 * time.Millisecond, LockTimeout: 200 * time.Millisecond})
+	_, err := db.ExecContext(ctx, "SELECT pg_sleep(2)")
+	if err == nil || !postgres.Unavailable(err) {
+		t.Errorf("a statement past the statement timeout: %v", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // the test is done with it
+	if _, err := tx.ExecContext(ctx, "LOCK TABLE institutions"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = db.ExecContext(ctx, "SELECT count(*) FROM institutions")
+	if err == nil || !postgres.Unavailable(err) || time.Since(start) > 2*time.Second {
+		t.Errorf("a read behind a lock: %v after %s", err, time.Since(start))
+	}
+}
