@@ -155,37 +155,3 @@ func TestAPITokensAreHashedAndRevocable(t *testing.T) {
 	}
 }
 
-// TestSignInTimingRevealsNoAccount: an account without a password yet, an
-// unknown email and a wrong password cost the same work, so timing does
-// not tell a stranger which emails have new accounts.
-func TestSignInTimingRevealsNoAccount(t *testing.T) {
-	ctx := context.Background()
-	db := testdb.Open(t, "accounts")
-	svc := accounts.NewService(db, nil)
-	withPassword, err := svc.CreateUser(ctx, accounts.CreateUserParams{Email: email(), Name: "Ana Peña", Password: "una clave larga", Role: accounts.RoleLearner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	noPassword, err := svc.CreateUser(ctx, accounts.CreateUserParams{Email: email(), Name: "João Conceição", Role: accounts.RoleLearner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The fastest of several tries, so a busy machine slows neither side alone.
-	fastest := func(email string) time.Duration {
-		best := time.Hour
-		for range 5 {
-			start := time.Now()
-			if _, err := svc.Authenticate(ctx, email, "aula-dummy-password"); !errors.Is(err, accounts.ErrInvalidCredentials) {
-				t.Fatalf("authenticate %s: %v, want ErrInvalidCredentials", email, err)
-			}
-			best = min(best, time.Since(start))
-		}
-		return best
-	}
-	wrong := fastest(withPassword.Email)
-	for what, email := range map[string]string{"no password yet": noPassword.Email, "unknown email": "nobody-" + withPassword.Email} {
-		if got := fastest(email); got < wrong/3 {
-			t.Errorf("%s answers in %v, a wrong password in %v: the difference reveals the account", what, got, wrong)
-		}
-	}
-}

@@ -266,7 +266,7 @@ func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, int, error) 
 func (s *Service) Authenticate(ctx context.Context, email, password string) (*User, error) {
 	u, err := NewStore(s.db).UserByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, ErrNotFound) {
-		_, _ = CheckPassword(dummyHash, password)
+		_, _ = checkPassword(dummyHash, password)
 		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
@@ -279,7 +279,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (*Us
 	if !hasPassword {
 		hash = dummyHash
 	}
-	ok, err := CheckPassword(hash, password)
+	ok, err := checkPassword(hash, password)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: authenticate %d: %w", u.ID, err)
 	}

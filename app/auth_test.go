@@ -154,8 +154,10 @@ func TestSignInRateLimit(t *testing.T) {
 	start := time.Now()
 	res = owner.post("/signin", url.Values{"email": {u.Email}, "password": {testPassword}})
 	wantStatus(t, res, http.StatusSeeOther)
-	if waited := time.Since(start); waited < 500*time.Millisecond || waited > 5*time.Second {
-		t.Errorf("owner waited %v after 10 failures, want a slowing delay of about a second", waited)
+	// A slowing delay is a sleep, so it has a floor a busy machine cannot
+	// lower; no ceiling is asserted (a busy machine may raise it).
+	if waited := time.Since(start); waited < 500*time.Millisecond {
+		t.Errorf("owner waited %v after 10 failures, want a slowing delay", waited)
 	}
 	// And through the API too.
 	wantStatus(t, e.api(http.MethodPost, "/api/v1/tokens", "", map[string]string{"email": u.Email, "password": testPassword}), http.StatusCreated)
