@@ -154,4 +154,3 @@ func TestAPITokensAreHashedAndRevocable(t *testing.T) {
 		t.Errorf("revoked token: %v, want ErrNotFound", err)
 	}
 }
-
