@@ -3,8 +3,6 @@ package accounts
 import (
 	"database/sql"
 	"errors"
-
-	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // Errors the web layer maps to statuses and translated messages.
@@ -31,21 +29,6 @@ var (
 	// active admin.
 	ErrLastAdmin = errors.New("accounts: the last active admin cannot be demoted or disabled")
 )
-
-// PostgreSQL error codes this package reacts to.
-const (
-	pgUniqueViolation     = "23505"
-	pgForeignKeyViolation = "23503"
-)
-
-// pgCode returns the SQLSTATE of a PostgreSQL error, or "".
-func pgCode(err error) string {
-	var pgErr pgdriver.Error
-	if errors.As(err, &pgErr) {
-		return pgErr.Field('C')
-	}
-	return ""
-}
 
 // notFound turns sql.ErrNoRows into ErrNotFound and keeps other errors.
 func notFound(err error) error {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Store runs identity queries on a database or inside a transaction.
@@ -76,7 +78,7 @@ func (s *Store) UpdateInstitution(ctx context.Context, inst *Institution) error 
 }
 
 func institutionConflict(err error) error {
-	if pgCode(err) == pgUniqueViolation {
+	if postgres.Code(err) == postgres.UniqueViolation {
 		return ErrAcronymTaken
 	}
 	return err
@@ -185,10 +187,10 @@ func (s *Store) LockActiveAdmins(ctx context.Context) ([]int64, error) {
 }
 
 func userConflict(err error) error {
-	switch pgCode(err) {
-	case pgUniqueViolation:
+	switch postgres.Code(err) {
+	case postgres.UniqueViolation:
 		return ErrEmailTaken
-	case pgForeignKeyViolation:
+	case postgres.ForeignKeyViolation:
 		return ErrUnknownInstitution
 	}
 	return err

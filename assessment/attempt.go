@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Start begins an attempt at a quiz for an enrolled learner: it draws the
@@ -79,7 +80,7 @@ func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) 
 			a.Layout = append(a.Layout, Slot{QuestionID: p.Question.ID, OptionOrder: p.OptionOrder})
 		}
 		if err := store.InsertAttempt(ctx, a); err != nil {
-			if pgCode(err) == pgUniqueViolation {
+			if postgres.Code(err) == postgres.UniqueViolation {
 				return ErrConcurrentStart
 			}
 			return err

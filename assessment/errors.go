@@ -4,8 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
-	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // Errors the web layer maps to statuses and translated messages. Access to
@@ -67,17 +65,6 @@ func (e *SubmittedError) Error() string { return ErrAlreadySubmitted.Error() }
 // who sends answers to it is told the time is over.
 func (e *SubmittedError) Is(target error) bool {
 	return target == ErrAlreadySubmitted || e.TimedOut && target == ErrDeadlinePassed
-}
-
-// PostgreSQL error codes this package reacts to.
-const pgUniqueViolation = "23505"
-
-func pgCode(err error) string {
-	var pgErr pgdriver.Error
-	if errors.As(err, &pgErr) {
-		return pgErr.Field('C')
-	}
-	return ""
 }
 
 func notFound(err error) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // BulkResult says what a bulk enrolment did, or would do on a dry run.
@@ -77,7 +78,7 @@ func (s *Service) BulkEnrol(ctx context.Context, actor Actor, courseID int64, in
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			return s.bulkEnrol(ctx, tx, actor, courseID, file, in.FileName, result)
 		})
-		if err == nil || !retryable(err) || try == maxImportTries {
+		if err == nil || !postgres.Retryable(err) || try == maxImportTries {
 			break
 		}
 	}

@@ -3,8 +3,6 @@ package courses
 import (
 	"database/sql"
 	"errors"
-
-	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // Errors the web layer maps to statuses and translated messages.
@@ -48,37 +46,6 @@ var (
 	// published or archived course with nothing to read.
 	ErrLastModule = errors.New("courses: last module of a published course")
 )
-
-const (
-	pgUniqueViolation     = "23505"
-	pgForeignKeyViolation = "23503"
-	pgDeadlock            = "40P01"
-	pgSerialization       = "40001"
-)
-
-// retryable reports whether err is PostgreSQL giving up a transaction to
-// let a concurrent one through (a deadlock victim, a serialisation
-// failure): the same work tried again normally succeeds.
-func retryable(err error) bool {
-	code := pgCode(err)
-	return code == pgDeadlock || code == pgSerialization
-}
-
-func pgCode(err error) string {
-	var pgErr pgdriver.Error
-	if errors.As(err, &pgErr) {
-		return pgErr.Field('C')
-	}
-	return ""
-}
-
-func pgConstraint(err error) string {
-	var pgErr pgdriver.Error
-	if errors.As(err, &pgErr) {
-		return pgErr.Field('n')
-	}
-	return ""
-}
 
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Store runs the queries of courses, modules and files on a database or
@@ -95,7 +96,7 @@ func (s *Store) UpdateCourse(ctx context.Context, c *Course, columns ...string) 
 }
 
 func courseConflict(err error) error {
-	if pgCode(err) == pgUniqueViolation && pgConstraint(err) == "courses_slug_key" {
+	if postgres.Code(err) == postgres.UniqueViolation && postgres.Constraint(err) == "courses_slug_key" {
 		return ErrSlugTaken
 	}
 	return err

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"net"
 	"strings"
 
@@ -115,11 +114,7 @@ func (c *conn) retryable(ctx context.Context, query string, err error) bool {
 	if c.inTx || c.Conn.IsValid() || ctx.Err() != nil || !isRead(query) {
 		return false
 	}
-	var pgErr pgdriver.Error
-	if errors.As(err, &pgErr) && pgErr.Field('C') == "57014" {
-		return false
-	}
-	return true
+	return Code(err) != "57014" // query_canceled
 }
 
 // isRead reports whether query is a plain SELECT, which changes nothing

@@ -1,6 +1,8 @@
-// Package postgres opens the PostgreSQL connection pool Aula runs on, and
+// Package postgres opens the PostgreSQL connection pool Aula runs on,
 // tells the errors that mean "the database is unavailable, try again"
-// from those that mean something is wrong.
+// from those that mean something is wrong, and reads the SQLSTATE and
+// constraint of an error for the domain packages (Code, Constraint), which
+// map them to errors of their own. It imports nothing of Aula's.
 //
 // The pool is built to keep serving through an operator's faults:
 //
@@ -134,9 +136,7 @@ func Unavailable(err error) bool {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
-	var pgErr pgdriver.Error
-	if errors.As(err, &pgErr) {
-		code := pgErr.Field('C')
+	if code := Code(err); code != "" {
 		switch {
 		case strings.HasPrefix(code, "08"), // connection exception
 			code == "57P01", code == "57P02", code == "57P03", // shutting down, crashed, starting up

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -24,8 +23,7 @@ func openDB(ctx context.Context, dsn string, pool postgres.Options) (*bun.DB, er
 		return db, nil
 	}
 	db.Close()
-	var pgErr pgdriver.Error
-	if !errors.As(err, &pgErr) || pgErr.Field('C') != "3D000" { // invalid_catalog_name
+	if postgres.Code(err) != "3D000" { // invalid_catalog_name
 		return nil, fmt.Errorf("connect to %s: %w", redactURL(dsn), err)
 	}
 	if err := createDatabase(ctx, dsn); err != nil {
@@ -69,9 +67,8 @@ func createDatabase(ctx context.Context, dsn string) error {
 	}
 	quoted := `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+quoted+" TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
-		var pgErr pgdriver.Error
 		// Created meanwhile by something that does not take the lock.
-		if errors.As(err, &pgErr) && (pgErr.Field('C') == "42P04" || pgErr.Field('C') == "23505") {
+		if code := postgres.Code(err); code == "42P04" || code == postgres.UniqueViolation {
 			return nil
 		}
 		return fmt.Errorf("create database %s: %w", name, err)
