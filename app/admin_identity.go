@@ -119,13 +119,6 @@ func (s *server) saveInstitutionPage(c *fiber.Ctx, id int64) error {
 		Page: s.adminPage(c, titleKey), ID: id, Form: form, Errors: s.translateFields(c, err)})
 }
 
-func statusOf(err error) int {
-	if he, ok := asHTTPError(err); ok {
-		return he.Status
-	}
-	return fiber.StatusInternalServerError
-}
-
 type usersPage struct {
 	Page
 	Items        []accounts.User

@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,42 +14,6 @@ import (
 type list[T any] struct {
 	Items []T `json:"items"`
 	Total int `json:"total"`
-}
-
-// pagination reads ?limit=&offset= (limit 1..100, default 20).
-func pagination(c *fiber.Ctx) (limit, offset int) {
-	limit = c.QueryInt("limit", 20)
-	if limit < 1 || limit > 100 {
-		limit = 20
-	}
-	offset = c.QueryInt("offset", 0)
-	if offset < 0 {
-		offset = 0
-	}
-	return limit, offset
-}
-
-// paramID reads a positive integer route parameter; anything else is a 404,
-// as no such resource can exist.
-func paramID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errNotFound
-	}
-	return id, nil
-}
-
-// paramIDs reads two id parameters, as in /courses/:id/modules/:mid.
-func paramIDs(c *fiber.Ctx, first, second string) (int64, int64, error) {
-	a, err := paramID(c, first)
-	if err != nil {
-		return 0, 0, err
-	}
-	b, err := paramID(c, second)
-	if err != nil {
-		return 0, 0, err
-	}
-	return a, b, nil
 }
 
 type tokenResponse struct {

@@ -234,10 +234,3 @@ func (s *server) translateFields(c *fiber.Ctx, err error) map[string]string {
 	}
 	return out
 }
-
-// fieldError reports whether err is one a form shows next to its fields
-// (validation or a conflict on a field); other errors go to the error page.
-func fieldError(err error) bool {
-	he, ok := asHTTPError(err)
-	return ok && len(he.Fields) > 0
-}

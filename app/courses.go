@@ -268,13 +268,5 @@ func (s *server) assetJSON(a courses.Asset) assetJSON {
 		SHA256: a.SHA256, URL: s.cfg.BaseURL + v.URL, Markdown: v.Markdown, CreatedAt: a.CreatedAt.UTC()}
 }
 
-func utcTime(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
 // Size is the file's size for people.
 func (v assetView) Size() string { return humanSize(v.SizeBytes) }

@@ -276,3 +276,19 @@ type errorPage struct {
 	Rows    []rowDetail
 	SignIn  bool
 }
+
+// statusOf is the HTTP status the error handler gives err, for pages that
+// render a form again with its errors.
+func statusOf(err error) int {
+	if he, ok := asHTTPError(err); ok {
+		return he.Status
+	}
+	return fiber.StatusInternalServerError
+}
+
+// fieldError reports whether err is one a form shows next to its fields
+// (validation or a conflict on a field); other errors go to the error page.
+func fieldError(err error) bool {
+	he, ok := asHTTPError(err)
+	return ok && len(he.Fields) > 0
+}
