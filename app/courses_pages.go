@@ -22,8 +22,8 @@ type coursePage struct {
 	Editor bool
 	// CanRead: module titles link to the modules.
 	CanRead bool
-	// Enrolment is the viewer's active or completed enrolment, or nil. The
-	// enrol button and progress (issue 4) go where the template marks.
+	// Enrolment is the viewer's active or completed enrolment, or nil: the
+	// page shows progress and "continue", or the enrol button.
 	Enrolment *courses.Enrolment
 	// TotalMinutes adds up the modules' estimates.
 	TotalMinutes int
@@ -84,7 +84,7 @@ type modulePage struct {
 	// Enrolment is the reader's enrolment, nil for an editor previewing.
 	Enrolment *courses.Enrolment
 	// CanComplete: the reader is an enrolled learner who may mark the
-	// module complete; the button (issue 4) goes where the template marks.
+	// module complete; the page shows the mark-as-complete button.
 	CanComplete bool
 	// Done: the reader completed this module already.
 	Done bool

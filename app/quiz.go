@@ -15,7 +15,7 @@ import (
 	"github.com/aula-platform/aula/locales"
 )
 
-// Quizzes and attempts (issue 5): shared pieces of the pages and the API.
+// Quizzes and attempts: shared pieces of the pages and the API.
 // The rules are assessment's; handlers here only translate between HTTP
 // and its Service.
 

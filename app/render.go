@@ -32,7 +32,7 @@ var pageNames = []string{
 	"pages/admin/institution_form",
 	"pages/admin/users",
 	"pages/admin/user_form",
-	// courses (issue 3)
+	// courses
 	"pages/courses/catalog",
 	"pages/courses/show",
 	"pages/courses/module",
@@ -40,20 +40,20 @@ var pageNames = []string{
 	"pages/courses/course_form",
 	"pages/courses/manage",
 	"pages/courses/module_form",
-	// enrolment (issue 4)
+	// enrolment
 	"pages/enrolment/enrol",
 	"pages/enrolment/withdraw",
 	"pages/enrolment/my_courses",
 	"pages/enrolment/roster",
 	"pages/enrolment/imports",
-	// assessment (issue 5)
+	// assessment
 	"pages/quizzes/form",
 	"pages/quizzes/question_form",
 	"pages/quizzes/show",
 	"pages/quizzes/attempt",
 	"pages/quizzes/result",
 	"pages/quizzes/results",
-	// certificates (issue 6)
+	// certificates
 	"pages/certificates/mine",
 	"pages/certificates/verify",
 	"pages/certificates/verify_form",
