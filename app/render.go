@@ -28,6 +28,7 @@ var pageNames = []string{
 	"pages/signin",
 	"pages/password",
 	"pages/account/tokens",
+	"pages/account/settings",
 	"pages/admin/index",
 	"pages/admin/institutions",
 	"pages/admin/institution_form",

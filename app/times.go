@@ -32,9 +32,22 @@ func (p Page) location() *time.Location {
 	return p.loc
 }
 
-// zoneCache keeps the users' time zones once loaded: time.LoadLocation
-// reads and parses the zone's file on every call.
+// zoneCache keeps the time zones once loaded: time.LoadLocation reads and
+// parses the zone's file on every call.
 var zoneCache sync.Map // IANA name → *time.Location
+
+// loadZone is accounts.LoadTimeZone, cached; name is not "".
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zoneCache.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := accounts.LoadTimeZone(name)
+	if err != nil {
+		return nil, err
+	}
+	zoneCache.Store(name, loc)
+	return loc, nil
+}
 
 // viewerLocation is the zone u reads times in: their setting, else the
 // installation's (also for visitors who are not signed in).
@@ -42,18 +55,77 @@ func (s *server) viewerLocation(u *accounts.User) *time.Location {
 	if u == nil || u.TimeZone == "" {
 		return s.cfg.Location
 	}
-	if loc, ok := zoneCache.Load(u.TimeZone); ok {
-		return loc.(*time.Location)
-	}
-	loc, err := accounts.LoadTimeZone(u.TimeZone)
-	if err != nil || loc == nil {
+	loc, err := loadZone(u.TimeZone)
+	if err != nil {
 		// Stored when valid, but a zone can leave the database of a later
 		// Go release: the user still gets the pages, in the installation's.
 		s.log.Warn("app: unknown stored time zone", slog.Int64("user", u.ID), slog.String("time_zone", u.TimeZone))
 		return s.cfg.Location
 	}
-	zoneCache.Store(u.TimeZone, loc)
 	return loc
+}
+
+// zoneSelect is a <select> of time zones with its labels written for one
+// page: first the installation's zone (the value ""), then the network's
+// zones by country, then any other zone the form must keep.
+type zoneSelect struct {
+	Default   string
+	Installed bool // the installation's zone is the one chosen
+	Groups    []zoneGroup
+}
+
+// zoneGroup is one <optgroup> of a zoneSelect: a country's zones.
+type zoneGroup struct {
+	Label   string
+	Options []zoneOption
+}
+
+// zoneOption is one zone a zoneSelect offers.
+type zoneOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// zoneSelect offers networkZones, each with its offset today (Madrid is
+// UTC+1 in winter, CEST in summer), and the values keep names (the user's
+// stored zone, what a refused form sent) so that they are shown as they are.
+func (s *server) zoneSelect(p Page, selected string, keep ...string) zoneSelect {
+	now := s.now()
+	home := s.cfg.Location
+	out := zoneSelect{Default: p.T("times.zone.installation", home.String(), locales.ZoneLabel(now.In(home))), Installed: selected == ""}
+	listed := map[string]bool{}
+	for _, z := range networkZones {
+		label := "UTC"
+		if z.Country != "" {
+			label = p.T("times.country." + z.Country)
+		}
+		if n := len(out.Groups); n == 0 || out.Groups[n-1].Label != label {
+			out.Groups = append(out.Groups, zoneGroup{Label: label})
+		}
+		opt := zoneOption{Value: z.Name, Label: z.City, Selected: z.Name == selected}
+		if loc, err := loadZone(z.Name); err == nil && z.Name != "UTC" {
+			opt.Label += " (" + locales.ZoneLabel(now.In(loc)) + ")"
+		}
+		g := &out.Groups[len(out.Groups)-1]
+		g.Options = append(g.Options, opt)
+		listed[z.Name] = true
+	}
+	other := zoneGroup{Label: p.T("times.zone.other")}
+	for _, name := range append([]string{selected}, keep...) {
+		if name == "" || listed[name] {
+			continue
+		}
+		listed[name] = true
+		opt := zoneOption{Value: name, Label: name, Selected: name == selected}
+		if loc, err := loadZone(name); err == nil {
+			opt.Label += " (" + locales.ZoneLabel(now.In(loc)) + ")"
+		}
+		other.Options = append(other.Options, opt)
+	}
+	if len(other.Options) > 0 {
+		out.Groups = append(out.Groups, other)
+	}
+	return out
 }
 
 // zoneChoice is one time zone the account page offers.

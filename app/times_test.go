@@ -66,8 +66,8 @@ func TestTimesInTheViewersZone(t *testing.T) {
 	quizCourse, _ := quizCourse(t, e.db, teacher, 0)
 	q := e.createQuizAPI(teacherToken, quizCourse.ID, func(b map[string]any) { b["time_limit_seconds"] = 3600 })
 	for _, tc := range []struct {
-		who              *client
-		user             *accounts.User
+		who               *client
+		user              *accounts.User
 		started, deadline string
 	}{
 		{lima, limaUser, "26/11/2026 22:30 UTC-5", "(hasta el 26/11/2026 23:30 UTC-5)"},
