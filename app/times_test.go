@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,23 @@ func TestTimesInTheViewersZone(t *testing.T) {
 	page := admin.get("/admin/certificates/" + code)
 	mustContain(t, page, "26 Nov 2026, 22:30 UTC-5", "27 November 2026")
 	mustNotContain(t, page, "03:30", "2026-11-27")
+
+	// Certificate pages speak the viewer's Portuguese (they printed
+	// English month names for pt-BR and pt-PT); the PDF keeps the
+	// certificate's own language, Spanish here.
+	mine := plain.get("/my/certificates")
+	mustContain(t, mine, "Emitido em 27 de novembro de 2026")
+	mustNotContain(t, mine, "November")
+	var plainCode string
+	if err := e.db.NewSelect().Model((*certificates.Certificate)(nil)).Column("code").
+		Where("user_id = ? AND course_id = ?", plainUser.ID, course.ID).Scan(context.Background(), &plainCode); err != nil {
+		t.Fatal(err)
+	}
+	pdf := plain.get("/certificates/" + plainCode + ".pdf")
+	wantStatus(t, pdf, http.StatusOK)
+	if text := pdfText(t, []byte(pdf.body)); !strings.Contains(text, "27 de noviembre de 2026") {
+		t.Errorf("PDF text %q lacks the Spanish date", text)
+	}
 
 	// An import report, and the tokens page.
 	file := fmt.Sprintf("email;name;institution_acronym\r\nines%s@example.org;Inês Conceição;\r\n", unique(""))
