@@ -28,6 +28,9 @@ var (
 	// ErrLastAdmin: the change would leave the installation without an
 	// active admin.
 	ErrLastAdmin = errors.New("accounts: the last active admin cannot be demoted or disabled")
+	// ErrInvalidTimeZone: a time zone setting that is not an IANA zone name
+	// (or is "Local", the server's zone).
+	ErrInvalidTimeZone = errors.New("accounts: unknown time zone")
 )
 
 // notFound turns sql.ErrNoRows into ErrNotFound and keeps other errors.

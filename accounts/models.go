@@ -40,16 +40,19 @@ type Institution struct {
 type User struct {
 	bun.BaseModel `bun:"table:users,alias:u"`
 
-	ID            int64     `bun:"id,pk,autoincrement" json:"id"`
-	Email         string    `bun:"email" json:"email"`
-	Name          string    `bun:"name" json:"name"`
-	Role          Role      `bun:"role" json:"role"`
-	InstitutionID *int64    `bun:"institution_id" json:"institution_id"`
-	Locale        string    `bun:"locale" json:"locale"`
-	PasswordHash  string    `bun:"password_hash" json:"-"`
-	Disabled      bool      `bun:"disabled" json:"disabled"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:current_timestamp" json:"created_at"`
-	UpdatedAt     time.Time `bun:"updated_at,nullzero,default:current_timestamp" json:"updated_at"`
+	ID            int64  `bun:"id,pk,autoincrement" json:"id"`
+	Email         string `bun:"email" json:"email"`
+	Name          string `bun:"name" json:"name"`
+	Role          Role   `bun:"role" json:"role"`
+	InstitutionID *int64 `bun:"institution_id" json:"institution_id"`
+	Locale        string `bun:"locale" json:"locale"`
+	// TimeZone is the IANA name of the zone the user reads times in
+	// ("America/Lima"); "" means the installation's (AULA_TIMEZONE).
+	TimeZone     string    `bun:"time_zone,nullzero" json:"time_zone"`
+	PasswordHash string    `bun:"password_hash" json:"-"`
+	Disabled     bool      `bun:"disabled" json:"disabled"`
+	CreatedAt    time.Time `bun:"created_at,nullzero,default:current_timestamp" json:"created_at"`
+	UpdatedAt    time.Time `bun:"updated_at,nullzero,default:current_timestamp" json:"updated_at"`
 }
 
 // IsAdmin reports whether u administers the installation.

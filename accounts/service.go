@@ -118,11 +118,17 @@ type CreateUserParams struct {
 	Role          Role
 	InstitutionID *int64
 	Locale        string
+	TimeZone      string // an IANA zone name; "" for the installation's
 }
 
 // CreateUser adds a user. The email must be free whatever its case.
 func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, error) {
+	tz, err := checkTimeZone(p.TimeZone)
+	if err != nil {
+		return nil, err
+	}
 	u := &User{
+		TimeZone:      tz,
 		Email:         strings.TrimSpace(p.Email),
 		Name:          strings.TrimSpace(p.Name),
 		Role:          p.Role,
@@ -156,6 +162,7 @@ type UpdateUserParams struct {
 	Role          Role
 	InstitutionID *int64
 	Locale        string
+	TimeZone      string // an IANA zone name; "" for the installation's
 	Disabled      bool
 	Password      string
 	// By is the user making the change (0: the installation itself, as
@@ -177,7 +184,12 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 	if p.By == id && losesAdmin {
 		return nil, ErrSelfDemotion
 	}
+	tz, err := checkTimeZone(p.TimeZone)
+	if err != nil {
+		return nil, err
+	}
 	u := &User{
+		TimeZone:      tz,
 		ID:            id,
 		Email:         strings.TrimSpace(p.Email),
 		Name:          strings.TrimSpace(p.Name),
@@ -186,7 +198,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		Locale:        canonicalLocale(p.Locale),
 		Disabled:      p.Disabled,
 	}
-	columns := []string{"email", "name", "role", "institution_id", "locale", "disabled"}
+	columns := []string{"email", "name", "role", "institution_id", "locale", "time_zone", "disabled"}
 	if p.Password != "" {
 		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
 			return nil, err
@@ -198,7 +210,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		u.PasswordHash = hash
 		columns = append(columns, "password_hash")
 	}
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		store := NewStore(tx)
 		if losesAdmin {
 			admins, err := store.LockActiveAdmins(ctx)

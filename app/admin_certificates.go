@@ -201,7 +201,7 @@ func (s *server) adminCertificatesPage(c *fiber.Ctx) error {
 		Pager:    newPager(c, total, f.Limit, f.Offset)}
 	for i := range items {
 		p.Items = append(p.Items, adminCertificateRow{Cert: items[i], Status: string(s.certs.Status(&items[i])),
-			Issued: certificates.FormatDate(items[i].IssuedAt.In(s.certs.Location()), p.Lang)})
+			Issued: s.issueDate(&items[i], p.Page)})
 	}
 	return s.render(c, "pages/admin/certificates", p)
 }
@@ -261,12 +261,12 @@ func (s *server) adminCertificateData(c *fiber.Ctx) (*adminCertificatePage, erro
 	p := &adminCertificatePage{Page: s.adminPage(c, "certificates.admin.show_title"), Cert: cert,
 		Status:  string(s.certs.Status(cert)),
 		Reissue: reissueValues{HolderName: cert.HolderName, CourseTitle: cert.CourseTitle, Institution: cert.Institution}}
-	p.certificateDates = s.certificateDates(cert, p.Lang)
+	p.certificateDates = s.certificateDates(cert, p.Page)
 	if u, err := s.accounts.User(ctx, cert.UserID); err == nil && u.Name != cert.HolderName {
 		p.AccountName = u.Name
 	}
 	for _, ev := range events {
-		row := eventRow{Event: ev, At: ev.At.UTC().Format("2006-01-02 15:04 UTC")}
+		row := eventRow{Event: ev, At: p.Time(ev.At)}
 		for _, field := range []string{"holder_name", "course_title", "institution", "issuer_name", "accent_color", "logo", "signatories"} {
 			if ch, ok := ev.Changes[field]; ok {
 				row.Changes = append(row.Changes, changeRow{Field: p.T(changeLabels[field]), From: ch.From, To: ch.To})

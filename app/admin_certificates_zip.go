@@ -47,7 +47,7 @@ func (s *server) certificatesZipPage(c *fiber.Ctx) error {
 	case err == nil:
 		p.Job = job
 		p.Size = strconv.FormatFloat(float64(job.SizeBytes)/(1<<20), 'f', 1, 64)
-		p.Created = job.CreatedAt.UTC().Format("2006-01-02 15:04 UTC")
+		p.Created = p.Time(job.CreatedAt)
 		if !job.Finished() {
 			// The Refresh header reloads the page like <meta http-equiv="refresh">.
 			c.Set("Refresh", strconv.Itoa(zipRefreshSeconds))

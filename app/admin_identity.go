@@ -174,6 +174,7 @@ type userFormPage struct {
 	Errors       map[string]string
 	Institutions []accounts.Institution
 	Roles        []accounts.Role
+	Zones        zoneSelect
 }
 
 func (s *server) userFormPage(c *fiber.Ctx, titleKey string, id int64, form createUserForm, errs map[string]string) error {
@@ -181,8 +182,9 @@ func (s *server) userFormPage(c *fiber.Ctx, titleKey string, id int64, form crea
 	if err != nil {
 		return err
 	}
-	return s.render(c, "pages/admin/user_form", userFormPage{
-		Page: s.adminPage(c, titleKey), ID: id, Form: form, Errors: errs, Institutions: all, Roles: accounts.Roles})
+	p := userFormPage{Page: s.adminPage(c, titleKey), ID: id, Form: form, Errors: errs, Institutions: all, Roles: accounts.Roles}
+	p.Zones = s.zoneSelect(p.Page, form.TimeZone)
+	return s.render(c, "pages/admin/user_form", p)
 }
 
 func (s *server) newUserPage(c *fiber.Ctx) error {
@@ -216,8 +218,10 @@ func (s *server) passwordLinkPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "pages/admin/user_form", userFormPage{Page: s.adminPage(c, "admin.user_edit"), ID: id,
-		PasswordLink: link, Form: userForm(u), Institutions: all, Roles: accounts.Roles})
+	p := userFormPage{Page: s.adminPage(c, "admin.user_edit"), ID: id,
+		PasswordLink: link, Form: userForm(u), Institutions: all, Roles: accounts.Roles}
+	p.Zones = s.zoneSelect(p.Page, u.TimeZone)
+	return s.render(c, "pages/admin/user_form", p)
 }
 
 // createPasswordLink is the API face of passwordLinkPage.

@@ -90,6 +90,7 @@ func (f *institutionForm) normalize() {
 func (f *createUserForm) normalize() {
 	f.Email = strings.TrimSpace(f.Email)
 	f.Name = strings.TrimSpace(f.Name)
+	f.TimeZone = strings.TrimSpace(f.TimeZone)
 }
 
 func (f institutionForm) params() accounts.InstitutionParams {
@@ -157,6 +158,7 @@ type createUserForm struct {
 	Role          string `json:"role" form:"role" validate:"required,oneof=learner instructor admin"`
 	InstitutionID *int64 `json:"institution_id" form:"institution_id" validate:"omitempty,gt=0"`
 	Locale        string `json:"locale" form:"locale" validate:"omitempty,locale"`
+	TimeZone      string `json:"time_zone" form:"time_zone" validate:"max=64"`
 	Disabled      bool   `json:"disabled" form:"disabled"`
 }
 
@@ -201,17 +203,17 @@ func (s *server) createUser(c *fiber.Ctx) error {
 
 func (f createUserForm) createParams() accounts.CreateUserParams {
 	return accounts.CreateUserParams{Email: f.Email, Name: f.Name, Password: f.Password,
-		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale}
+		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, TimeZone: f.TimeZone}
 }
 
 // updateParams are the form's changes, made by the admin by.
 func (f createUserForm) updateParams(by *accounts.User) accounts.UpdateUserParams {
 	return accounts.UpdateUserParams{Email: f.Email, Name: f.Name, Password: f.Password,
-		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, Disabled: f.Disabled, By: by.ID}
+		Role: accounts.Role(f.Role), InstitutionID: f.InstitutionID, Locale: f.Locale, TimeZone: f.TimeZone, Disabled: f.Disabled, By: by.ID}
 }
 
 func userForm(u *accounts.User) createUserForm {
-	return createUserForm{Email: u.Email, Name: u.Name, Role: string(u.Role), InstitutionID: u.InstitutionID, Locale: u.Locale, Disabled: u.Disabled}
+	return createUserForm{Email: u.Email, Name: u.Name, Role: string(u.Role), InstitutionID: u.InstitutionID, Locale: u.Locale, TimeZone: u.TimeZone, Disabled: u.Disabled}
 }
 
 // updateUser applies a partial update: absent fields keep their value.

@@ -80,9 +80,9 @@ func (s *server) showTokensPage(c *fiber.Ctx) error {
 	def, most := s.accounts.TokenLifetimes()
 	page := tokensPage{Page: s.page(c, "security.tokens.title"), DefaultDays: days(def), MaxDays: days(most)}
 	for _, t := range tokenInfos(c, tokens) {
-		row := tokenRow{ID: t.ID, Name: t.Name, Created: formatTime(t.CreatedAt), Expires: formatTime(t.ExpiresAt), Current: t.Current}
+		row := tokenRow{ID: t.ID, Name: t.Name, Created: page.Time(t.CreatedAt), Expires: page.Time(t.ExpiresAt), Current: t.Current}
 		if t.LastUsedAt != nil {
-			row.LastUsed = formatTime(*t.LastUsedAt)
+			row.LastUsed = page.Time(*t.LastUsedAt)
 		}
 		page.Tokens = append(page.Tokens, row)
 	}

@@ -45,6 +45,9 @@ type Config struct {
 	// UploadMaxBytes caps one uploaded course file (default 20 MB); upload
 	// routes accept bodies up to this plus BodyLimit for the form around it.
 	UploadMaxBytes int64
+	// Location is the installation's time zone (AULA_TIMEZONE): pages
+	// show times in it to visitors and to users who chose none (UTC when nil).
+	Location *time.Location
 	// Version is shown in logs and /healthz.
 	Version string
 	// Draining, once set, makes /readyz answer 503: the process is
@@ -218,6 +221,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	if cfg.UploadMaxBytes <= 0 {
 		cfg.UploadMaxBytes = courses.DefaultUploadMaxBytes
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
 	}
 	if cfg.Draining == nil {
 		cfg.Draining = new(atomic.Bool)

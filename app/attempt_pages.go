@@ -90,7 +90,7 @@ func (s *server) renderQuizPage(c *fiber.Ctx, notice string, status int) error {
 	if st := ov.Standing; st != nil {
 		for i := range st.Attempts {
 			a := &st.Attempts[i]
-			row := attemptRow{Number: a.Number, URL: attemptPath(a.ID), Started: formatTime(a.StartedAt),
+			row := attemptRow{Number: a.Number, URL: attemptPath(a.ID), Started: p.Time(a.StartedAt),
 				Status: tr.T("quiz.status." + attemptStatus(a)), Passed: a.Passed, Open: !a.Submitted()}
 			if a.Submitted() {
 				row.Result = tr.N("quiz.score_of", a.MaxScore, formatDecimal(tr.Lang, a.Score), formatPercent(tr.Lang, a.Percent))
@@ -222,7 +222,7 @@ func (s *server) renderAttempt(c *fiber.Ctx, d *assessment.AttemptDetail, values
 	page.HasError = len(errs) > 0
 	if d.SecondsLeft >= 0 {
 		page.TimeLeft = formatDuration(tr, time.Duration(d.SecondsLeft)*time.Second)
-		page.Deadline = formatTime(*a.Deadline)
+		page.Deadline = p.Time(*a.Deadline)
 	}
 	if a.Submitted() {
 		page.Result = tr.N("quiz.score_of", a.MaxScore, formatDecimal(tr.Lang, a.Score), formatPercent(tr.Lang, a.Percent))

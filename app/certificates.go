@@ -8,6 +8,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/locales"
 )
 
 // This file is the holder's side of certificates: "My certificates", the
@@ -171,18 +172,15 @@ func (s *server) myCertificatesPage(c *fiber.Ctx) error {
 	p.Nav = "certificates"
 	for i := range mine {
 		cert := &mine[i]
+		d := s.certificateDates(cert, p.Page)
 		item := myCertificate{
 			Cert:      *cert,
 			Status:    string(s.certs.Status(cert)),
-			Issued:    certificates.FormatDate(cert.IssuedAt.In(s.certs.Location()), p.Lang),
+			Issued:    d.Issued,
+			Expires:   d.Expires,
+			Revoked:   d.Revoked,
 			PDFURL:    "/certificates/" + cert.Code + ".pdf",
 			VerifyURL: s.certs.VerifyURL(cert.Code),
-		}
-		if cert.ExpiresAt != nil {
-			item.Expires = certificates.FormatDate(cert.ExpiresAt.UTC(), p.Lang)
-		}
-		if cert.RevokedAt != nil {
-			item.Revoked = certificates.FormatDate(cert.RevokedAt.In(s.certs.Location()), p.Lang)
 		}
 		p.Items = append(p.Items, item)
 	}
@@ -194,21 +192,28 @@ type certificateDates struct {
 	Completed, Issued, Expires, Revoked, Reissued string
 }
 
-// certificateDates writes a certificate's dates in lang. Completion and
-// expiry are calendar days (kept as midnight UTC); issue, revocation and
-// reissue are moments, shown on the installation's calendar.
-func (s *server) certificateDates(cert *certificates.Certificate, lang string) certificateDates {
-	day := func(t time.Time) string { return certificates.FormatDate(t.UTC(), lang) }
-	moment := func(t time.Time) string { return certificates.FormatDate(t.In(s.certs.Location()), lang) }
-	d := certificateDates{Completed: day(cert.CompletedAt), Issued: moment(cert.IssuedAt)}
+// certificateDates writes a certificate's dates for the page p. The dates
+// the certificate itself states are shown as its PDF states them, whoever
+// looks: completion and expiry are calendar days (kept as midnight UTC),
+// the issue date is on the installation's calendar. Revocation and
+// reissue are events of the record, not of the document: they are dated
+// in the viewer's zone, as every other time on the pages.
+func (s *server) certificateDates(cert *certificates.Certificate, p Page) certificateDates {
+	day := func(t time.Time) string { return locales.FormatDate(t.UTC(), p.Lang) }
+	d := certificateDates{Completed: day(cert.CompletedAt), Issued: s.issueDate(cert, p)}
 	if cert.ExpiresAt != nil {
 		d.Expires = day(*cert.ExpiresAt)
 	}
 	if cert.RevokedAt != nil {
-		d.Revoked = moment(*cert.RevokedAt)
+		d.Revoked = p.Date(*cert.RevokedAt)
 	}
 	if cert.ReissuedAt != nil {
-		d.Reissued = moment(*cert.ReissuedAt)
+		d.Reissued = p.Date(*cert.ReissuedAt)
 	}
 	return d
+}
+
+// issueDate is the issue date a certificate's PDF states, in p's language.
+func (s *server) issueDate(cert *certificates.Certificate, p Page) string {
+	return locales.FormatDate(cert.IssuedAt.In(s.certs.Location()), p.Lang)
 }

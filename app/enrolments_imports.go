@@ -136,8 +136,8 @@ type importView struct {
 	Accounts []importAccountJSON
 }
 
-func (s *server) importView(imp courses.Import) importView {
-	return importView{importJSON: s.importJSON(imp), When: formatTime(imp.ImportedAt), Page: importURL(imp.CourseID, imp.ID)}
+func (s *server) importView(p Page, imp courses.Import) importView {
+	return importView{importJSON: s.importJSON(imp), When: p.Time(imp.ImportedAt), Page: importURL(imp.CourseID, imp.ID)}
 }
 
 // importsListPage lists a course's imports, newest first.
@@ -149,7 +149,7 @@ func (s *server) importsListPage(c *fiber.Ctx) error {
 	p := importsPage{Page: s.page(c, "imports.title"), Course: imports.Course, Items: []importView{},
 		Pager: newPager(c, imports.Total, limit, offset)}
 	for _, imp := range imports.Items {
-		p.Items = append(p.Items, s.importView(imp))
+		p.Items = append(p.Items, s.importView(p.Page, imp))
 	}
 	return s.render(c, "pages/enrolment/imports", p)
 }
@@ -160,8 +160,9 @@ func (s *server) importReportPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := s.importView(report.Import)
+	p := importsPage{Page: s.page(c, "imports.report_title"), Course: report.Course}
+	v := s.importView(p.Page, report.Import)
 	v.Accounts = s.importAccounts(report.Accounts)
-	p := importsPage{Page: s.page(c, "imports.report_title"), Course: report.Course, Report: &v}
+	p.Report = &v
 	return s.render(c, "pages/enrolment/imports", p)
 }

@@ -92,6 +92,7 @@ var domainErrors = []domainError{
 	{accounts.ErrPasswordTooShort, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.too_short", "password"},
 	{accounts.ErrPasswordCommon, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.common", "password"},
 	{accounts.ErrPasswordPersonal, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.personal", "password"},
+	{accounts.ErrInvalidTimeZone, fiber.StatusUnprocessableEntity, "validation_failed", "times.error.time_zone", "time_zone"},
 	// courses and enrolment
 	{courses.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{courses.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},

@@ -52,6 +52,7 @@ type installation struct {
 	clock     func() time.Time // the domain services' clock (time.Now when nil)
 	pdfCache  int64            // certificates' PDF cache (the default when 0)
 	quietLog  bool             // discard the server's log (benchmarks)
+	location  *time.Location   // AULA_TIMEZONE (UTC when nil)
 }
 
 // newInstallation builds every domain service with wiring.New, exactly as
@@ -76,7 +77,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 		tb.Fatal(err)
 	}
 	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, UploadMaxBytes: in.uploadMax, BaseURL: "http://aula.test",
-		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache})
+		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Location: in.location})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -87,6 +88,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 		// have its own X-Forwarded-For address, so rate limits stay per test.
 		TrustedProxies: []string{"0.0.0.0"},
 		UploadMaxBytes: in.uploadMax,
+		Location:       in.location,
 	}, app.Deps{DB: db, Services: svc, Logger: log, Now: rateLimitClock})
 	if err != nil {
 		tb.Fatal(err)

@@ -134,10 +134,6 @@ func formatPercent(lang string, x float64) string {
 	return formatDecimal(lang, x) + "\u00a0%"
 }
 
-// formatTime writes a time for people, in UTC (learners are in several
-// countries; the page says which zone).
-func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") + " UTC" }
-
 // formatDuration writes a duration as minutes and seconds ("12 min 05 s").
 func formatDuration(tr i18n.Printer, d time.Duration) string {
 	secs := int(d.Round(time.Second).Seconds())

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
@@ -27,6 +28,7 @@ var pageNames = []string{
 	"pages/signin",
 	"pages/password",
 	"pages/account/tokens",
+	"pages/account/settings",
 	"pages/admin/index",
 	"pages/admin/institutions",
 	"pages/admin/institution_form",
@@ -93,6 +95,7 @@ type Page struct {
 	Version  string
 	tr       i18n.Printer
 	assetURL func(string) string
+	loc      *time.Location // the viewer's time zone (times.go)
 }
 
 // T translates a catalog key into the page's language.
@@ -122,6 +125,7 @@ func (s *server) page(c *fiber.Ctx, titleKey string) Page {
 		Version:  s.cfg.Version,
 		tr:       tr,
 		assetURL: s.static.url,
+		loc:      s.viewerLocation(currentUser(c)),
 	}
 	if key := c.Cookies(cookieFlash); key != "" {
 		if s.i18n.Has(key) {

@@ -250,7 +250,7 @@ func (s *server) quizResultsPage(c *fiber.Ctx) error {
 		{Value: "false", Label: tr.T("quiz.failed"), Selected: passed == "false"},
 	}
 	for i := range res.Rows {
-		page.Rows = append(page.Rows, resultRowViewOf(tr, &res.Rows[i]))
+		page.Rows = append(page.Rows, resultRowViewOf(p, &res.Rows[i]))
 	}
 	page.Items = page.Rows
 	page.Pager = newPager(c, res.Total, f.Limit, f.Offset)
@@ -280,9 +280,11 @@ func institutionChoices(tr i18n.Printer, insts []accounts.Institution, selected 
 	return out
 }
 
-func resultRowViewOf(tr i18n.Printer, r *assessment.ResultRow) resultRowView {
+// resultRowViewOf writes one row of a quiz's results for the page p.
+func resultRowViewOf(p Page, r *assessment.ResultRow) resultRowView {
+	tr := p.tr
 	v := resultRowView{URL: attemptPath(r.AttemptID), Learner: r.Learner, Email: r.Email, Institution: r.Institution,
-		Started: formatTime(r.StartedAt), Number: r.Number, Passed: r.Passed, Submitted: r.Submitted(),
+		Started: p.Time(r.StartedAt), Number: r.Number, Passed: r.Passed, Submitted: r.Submitted(),
 		Status: tr.T("quiz.status." + rowStatus(r))}
 	if r.Submitted() {
 		v.Duration = formatDuration(tr, r.Duration())

@@ -31,6 +31,8 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/password/:token", s.setPassword)
 	app.Get("/account/tokens", signedIn, s.showTokensPage)
 	app.Post("/account/tokens/:id/revoke", signedIn, s.revokeTokenPage)
+	app.Get("/account", signedIn, s.showAccountPage)
+	app.Post("/account", signedIn, s.saveAccountPage)
 
 	// Administration pages.
 	ad := app.Group("/admin", admin)
@@ -53,6 +55,7 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/tokens", signedIn, s.listTokens)
 	api.Delete("/tokens/:id", signedIn, s.revokeTokenByID)
 	api.Get("/me", signedIn, s.me)
+	api.Patch("/me", signedIn, s.updateMe)
 	api.Get("/institutions", signedIn, s.listInstitutions)
 	api.Post("/institutions", admin, s.createInstitution)
 	api.Get("/institutions/:id", signedIn, s.showInstitution)

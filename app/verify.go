@@ -218,7 +218,7 @@ func (s *server) verifyPage(c *fiber.Ctx) error {
 		KeyID: v.Key.ID, PublicKey: v.Key.Public, VerifyURL: s.certs.VerifyURL(cert.Code),
 		JSONURL:    "/api/v1/verify/" + cert.Code,
 		Credential: certificates.Credential(cert.Snapshot().Payload(), cert.Signature)}
-	p.certificateDates = s.certificateDates(cert, p.Lang)
+	p.certificateDates = s.certificateDates(cert, p.Page)
 	p.Language = p.T("lang." + cert.Language)
 	return s.render(c, "pages/certificates/verify", p)
 }

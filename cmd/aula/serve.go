@@ -88,6 +88,7 @@ func serve(ctx context.Context, args []string) error {
 		UploadMaxBytes: cfg.UploadMaxBytes,
 		Version:        version,
 		Draining:       &draining,
+		Location:       cfg.Location,
 	}, app.Deps{DB: db, Services: svc, Logger: log})
 	if err != nil {
 		return err
