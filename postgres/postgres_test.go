@@ -29,13 +29,27 @@ func open(t *testing.T, opts postgres.Options) *bun.DB {
 }
 
 // terminate ends every other session on the pool's database, as a
-// PostgreSQL restart does (57P01 to each).
+// PostgreSQL restart does (57P01 to each), and returns once those
+// backends are gone, so their FATAL and the closed socket have reached
+// the pool however slow the machine is.
 func terminate(t *testing.T, db *bun.DB) {
 	t.Helper()
-	if _, err := db.ExecContext(context.Background(),
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx,
 		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
 		t.Fatal(err)
 	}
+	for range 600 {
+		var left int
+		if err := db.NewRaw(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(ctx, &left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("terminated backends did not go away")
 }
 
 // TestReadsSurviveTerminatedConnections: after the server ends every
@@ -60,7 +74,6 @@ func TestReadsSurviveTerminatedConnections(t *testing.T) {
 	}
 	fill()
 	terminate(t, other)
-	time.Sleep(100 * time.Millisecond) // the FATAL messages arrive
 	for i := range 20 {
 		var n int
 		if err := db.NewRaw("SELECT count(*) FROM users").Scan(ctx, &n); err != nil {
@@ -71,7 +84,6 @@ func TestReadsSurviveTerminatedConnections(t *testing.T) {
 	// live connection: the dead ones were discarded before use.
 	fill()
 	terminate(t, other)
-	time.Sleep(100 * time.Millisecond)
 	if _, err := db.ExecContext(ctx, "UPDATE users SET name = name WHERE false"); err != nil {
 		t.Fatalf("write after the restart: %v", err)
 	}
@@ -82,22 +94,24 @@ func TestReadsSurviveTerminatedConnections(t *testing.T) {
 func TestPoolExhaustedFailsFast(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, postgres.Options{MaxConns: 2, ConnWait: 200 * time.Millisecond})
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _ = db.ExecContext(ctx, "SELECT pg_sleep(3)")
-		}()
+	var held []bun.Conn
+	for range 2 { // a stuck job holds every connection
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, conn)
 	}
-	time.Sleep(300 * time.Millisecond)
 	// ErrPoolExhausted comes only from the bounded wait: without it the
-	// query would have waited for a connection and succeeded.
+	// query would wait until a connection came back, which none does
+	// before it answers.
 	_, err := db.ExecContext(ctx, "SELECT 1")
 	if !errors.Is(err, postgres.ErrPoolExhausted) || !postgres.Unavailable(err) {
 		t.Errorf("query on an exhausted pool: %v, want ErrPoolExhausted", err)
 	}
-	wg.Wait()
+	for _, conn := range held {
+		conn.Close()
+	}
 	// A transaction that got its connection is not ended by the wait.
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		time.Sleep(400 * time.Millisecond)
