@@ -1,20 +1,17 @@
 package app
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 )
 
 // Issuing certificates by hand, e.g. to the participants of an in-person
 // workshop: one course, a list of people's emails, an optional date.
-
-// maxIssueEmails caps one list; a big workshop has hundreds, not thousands.
-const maxIssueEmails = 1000
 
 type issueListForm struct {
 	CourseID    int64  `form:"course_id" validate:"required,gt=0"`
@@ -92,31 +89,17 @@ func (s *server) issueCertificatesSubmit(c *fiber.Ctx) error {
 	return s.render(c, "pages/admin/certificates_issue", p)
 }
 
+// issueList issues the pasted list; certificates decides who is on it.
 func (s *server) issueList(c *fiber.Ctx, form *issueListForm) (*certificates.IssueResult, error) {
-	ctx := c.UserContext()
-	emails := form.emails()
-	if len(emails) > maxIssueEmails {
-		return nil, validationError(map[string]message{"emails": {Key: "certificates.issue.too_many", Args: []any{maxIssueEmails}}})
-	}
-	if _, err := s.certs.Course(ctx, form.CourseID); err != nil {
+	res, err := s.certs.IssueByEmail(c.UserContext(), form.CourseID, form.emails(), completedAt(form.CompletedOn), currentUser(c).ID)
+	var unknown *certificates.UnknownEmailsError
+	switch {
+	case errors.Is(err, certificates.ErrTooManyEmails):
+		return nil, validationError(map[string]message{"emails": {Key: "certificates.issue.too_many", Args: []any{certificates.MaxIssueEmails}}})
+	case errors.Is(err, certificates.ErrUnknownCourse):
 		return nil, validationError(map[string]message{"course_id": {Key: "validation.required"}})
+	case errors.As(err, &unknown):
+		return nil, validationError(map[string]message{"emails": {Key: "certificates.issue.unknown_emails", Args: []any{strings.Join(unknown.Emails, ", ")}}})
 	}
-	users, err := accounts.NewStore(s.db).UsersByEmail(ctx, emails)
-	if err != nil {
-		return nil, err
-	}
-	var unknown []string
-	ids := make([]int64, 0, len(emails))
-	for _, e := range emails {
-		u, ok := users[strings.ToLower(e)]
-		if !ok {
-			unknown = append(unknown, e)
-			continue
-		}
-		ids = append(ids, u.ID)
-	}
-	if len(unknown) > 0 {
-		return nil, validationError(map[string]message{"emails": {Key: "certificates.issue.unknown_emails", Args: []any{strings.Join(unknown, ", ")}}})
-	}
-	return s.certs.IssueMany(ctx, form.CourseID, ids, completedAt(form.CompletedOn), currentUser(c).ID)
+	return res, err
 }
