@@ -11,17 +11,47 @@ import (
 // recorded, so the sweep never races a request.
 const BlobGrace = 24 * time.Hour
 
-// SweepBlobs deletes stored content no course file refers to any more
-// (files detached from courses leave their bytes behind, as content is
-// shared) and that was last stored more than BlobGrace ago. Every app
-// process may run it: two sweeps at once do no harm.
+// BlobUser reports which of the given content hashes another part of Aula
+// still keeps in the shared blob store (a certificates ZIP file), so the
+// sweep leaves them.
+type BlobUser func(ctx context.Context, sums []string) (map[string]bool, error)
+
+// AddBlobUser adds a part of Aula whose content shares the blob store.
+// Call it while wiring, before serving.
+func (s *Service) AddBlobUser(u BlobUser) { s.blobUsers = append(s.blobUsers, u) }
+
+// SweepBlobs deletes stored content that no course file and no other blob
+// user (AddBlobUser) refers to any more (files detached from courses leave
+// their bytes behind, as content is shared) and that was last stored more
+// than BlobGrace ago. Every app process may run it: two sweeps at once do
+// no harm.
 func (s *Service) SweepBlobs(ctx context.Context) (int, error) {
 	if s.blobs == nil {
 		return 0, nil
 	}
-	n, err := s.blobs.Sweep(ctx, s.now().Add(-BlobGrace), NewStore(s.db).BlobsInUse)
+	n, err := s.blobs.Sweep(ctx, s.now().Add(-BlobGrace), s.blobsInUse)
 	if err != nil {
 		return n, fmt.Errorf("courses: sweep files: %w", err)
 	}
 	return n, nil
+}
+
+// blobsInUse is the union of the course files' and every blob user's.
+func (s *Service) blobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
+	used, err := NewStore(s.db).BlobsInUse(ctx, sums)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range s.blobUsers {
+		more, err := u(ctx, sums)
+		if err != nil {
+			return nil, fmt.Errorf("courses: files in use elsewhere: %w", err)
+		}
+		for sum, ok := range more {
+			if ok {
+				used[sum] = true
+			}
+		}
+	}
+	return used, nil
 }

@@ -52,3 +52,44 @@ func TestSweepBlobs(t *testing.T) {
 	}
 	f.Close()
 }
+
+// TestSweepKeepsOtherUsersBlobs: content another part of Aula keeps in the
+// shared store (a certificates ZIP) survives the course files' sweep while
+// that part says it uses it, and goes once it no longer does.
+func TestSweepKeepsOtherUsersBlobs(t *testing.T) {
+	ctx := context.Background()
+	a := newAuthoring(t)
+	store, err := courses.NewDirStore(a.blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob, err := store.Put(ctx, bytes.NewReader([]byte("PK\x03\x04 a ZIP of certificates")), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := blob.SHA256
+	zipInUse := true
+	later := courses.NewService(a.db, courses.Options{Blobs: store, Now: func() time.Time { return time.Now().Add(48 * time.Hour) }})
+	later.AddBlobUser(func(_ context.Context, sums []string) (map[string]bool, error) {
+		used := map[string]bool{}
+		for _, s := range sums {
+			used[s] = zipInUse && s == sum
+		}
+		return used, nil
+	})
+	if _, err := later.SweepBlobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f, err := store.Open(ctx, sum)
+	if err != nil {
+		t.Fatalf("a ZIP still in use was swept: %v", err)
+	}
+	f.Close()
+	zipInUse = false
+	if _, err := later.SweepBlobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(ctx, sum); !errors.Is(err, courses.ErrBlobNotFound) {
+		t.Errorf("a ZIP nobody uses any more is still stored: %v", err)
+	}
+}

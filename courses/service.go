@@ -14,6 +14,7 @@ type Service struct {
 	uploadMaxBytes int64
 	requirements   []Requirement
 	onCompleted    []CompletionHook
+	blobUsers      []BlobUser
 }
 
 // Options configure a Service.

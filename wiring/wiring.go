@@ -101,6 +101,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
+	// Certificates' ZIP files share the blob store with course files: the
+	// course files' sweep must leave those still downloadable.
+	svc.Courses.AddBlobUser(svc.Certificates.ZipFilesInUse)
 	return svc, nil
 }
 
