@@ -92,14 +92,14 @@ func (s *Store) Organisers(ctx context.Context, eventID int64) ([]int64, error) 
 // Listed is an event as lists show it, with the span of its sessions.
 type Listed struct {
 	Event      `bun:",extend"`
-	FirstStart *time.Time `bun:"first_start"`
-	LastEnd    *time.Time `bun:"last_end"`
+	FirstStart *time.Time `bun:"first_start,scanonly"`
+	LastEnd    *time.Time `bun:"last_end,scanonly"`
 }
 
 // listing selects events with the span of their sessions, in one query.
 func (s *Store) listing(list *[]Listed) *bun.SelectQuery {
 	return s.db.NewSelect().Model(list).
-		ColumnExpr("span.first_start, span.last_end").
+		ColumnExpr("?TableColumns").ColumnExpr("span.first_start, span.last_end").
 		Join("LEFT JOIN LATERAL (SELECT min(starts_at) AS first_start, max(ends_at) AS last_end FROM event_sessions WHERE event_id = ev.id) AS span ON true")
 }
 
