@@ -17,7 +17,7 @@ func UsersByID(ctx context.Context, db bun.IDB, ids []int64) (map[int64]User, er
 		return out, nil
 	}
 	var list []User
-	if err := db.NewSelect().Model(&list).Where("u.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := db.NewSelect().Model(&list).Where("u.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for _, u := range list {

@@ -88,7 +88,7 @@ func validZone(name string) bool {
 // CreateEvent creates a draft event organised by actor, an instructor or
 // admin.
 func (s *Service) CreateEvent(ctx context.Context, actor Actor, p EventParams) (*Event, error) {
-	if !actor.CanOrganise() {
+	if !actor.CanTeach() {
 		return nil, fmt.Errorf("events: create: %w", ErrForbidden)
 	}
 	if err := p.Validate(); err != nil {
@@ -241,7 +241,7 @@ func (s *Service) List(ctx context.Context, q ListQuery) ([]ListItem, int, error
 
 // Organised returns the events actor organises (every event for an admin).
 func (s *Service) Organised(ctx context.Context, actor Actor) ([]ListItem, error) {
-	if !actor.CanOrganise() {
+	if !actor.CanTeach() {
 		return nil, fmt.Errorf("events: organised: %w", ErrForbidden)
 	}
 	st := NewStore(s.db)

@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
 )
 
 // Participant is a registered person at the closing of an event, with
@@ -87,30 +88,13 @@ func (s *Service) Location() *time.Location { return s.loc }
 func (s *Service) Now() time.Time { return s.now() }
 
 // Actor is who asks: the zero Actor is a visitor who has not signed in.
-type Actor struct {
-	UserID int64
-	Role   accounts.Role
-}
+// It is courses' Actor, so that a handler builds one for both; events
+// reads only its user and role (CanTeach: instructors and admins
+// organise events).
+type Actor = courses.Actor
 
 // ActorFor returns the Actor of a signed-in user, or the visitor for nil.
-func ActorFor(u *accounts.User) Actor {
-	if u == nil {
-		return Actor{}
-	}
-	return Actor{UserID: u.ID, Role: u.Role}
-}
-
-// SignedIn reports whether the actor is a user rather than a visitor.
-func (a Actor) SignedIn() bool { return a.UserID != 0 }
-
-// IsAdmin reports whether the actor administers the installation.
-func (a Actor) IsAdmin() bool { return a.SignedIn() && a.Role == accounts.RoleAdmin }
-
-// CanOrganise reports whether the actor may create events: instructors
-// and admins.
-func (a Actor) CanOrganise() bool {
-	return a.SignedIn() && (a.Role == accounts.RoleInstructor || a.Role == accounts.RoleAdmin)
-}
+func ActorFor(u *accounts.User) Actor { return courses.ActorFor(u) }
 
 // Access is what one actor may do with one event, decided once.
 type Access struct {

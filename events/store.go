@@ -46,7 +46,7 @@ func (s *Store) Events(ctx context.Context, ids []int64) (map[int64]*Event, erro
 		return out, nil
 	}
 	var list []Event
-	if err := s.db.NewSelect().Model(&list).Where("ev.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&list).Where("ev.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
 		return nil, err
 	}
 	for i := range list {
@@ -108,7 +108,7 @@ func (s *Store) listing(list *[]Listed) *bun.SelectQuery {
 // latest first; and how many match. tsq is a courses.SearchQuery.
 func (s *Store) Listing(ctx context.Context, q ListQuery, tsq string, now time.Time) ([]Listed, int, error) {
 	var list []Listed
-	sel := s.listing(&list).Where("ev.status IN (?)", bun.In([]Status{StatusPublished, StatusClosed})).
+	sel := s.listing(&list).Where("ev.status IN (?)", bun.List([]Status{StatusPublished, StatusClosed})).
 		Limit(q.Limit).Offset(q.Offset)
 	if q.Language != "" {
 		sel = sel.Where("ev.language = ?", q.Language)
@@ -168,7 +168,7 @@ func (s *Store) Sessions(ctx context.Context, eventIDs ...int64) ([]Session, err
 	if len(eventIDs) == 0 {
 		return nil, nil
 	}
-	err := s.db.NewSelect().Model(&list).Where("ses.event_id IN (?)", bun.In(eventIDs)).OrderExpr("ses.starts_at, ses.id").Scan(ctx)
+	err := s.db.NewSelect().Model(&list).Where("ses.event_id IN (?)", bun.List(eventIDs)).OrderExpr("ses.starts_at, ses.id").Scan(ctx)
 	return list, err
 }
 
@@ -266,7 +266,7 @@ func (s *Store) Attendance(ctx context.Context, sessionIDs ...int64) ([]Attendan
 	if len(sessionIDs) == 0 {
 		return nil, nil
 	}
-	err := s.db.NewSelect().Model(&list).Where("att.session_id IN (?)", bun.In(sessionIDs)).OrderExpr("att.session_id, att.user_id").Scan(ctx)
+	err := s.db.NewSelect().Model(&list).Where("att.session_id IN (?)", bun.List(sessionIDs)).OrderExpr("att.session_id, att.user_id").Scan(ctx)
 	return list, err
 }
 
