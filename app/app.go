@@ -27,6 +27,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -74,6 +75,7 @@ type server struct {
 	courses  *courses.Service
 	certs    *certificates.Service
 	quizzes  *assessment.Service
+	events   *events.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -256,6 +258,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		courses:  deps.Services.Courses,
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
+		events:   deps.Services.Events,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

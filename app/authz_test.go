@@ -63,11 +63,14 @@ func TestAPINeedsToken(t *testing.T) {
 	e := newEnv(t)
 	browser, _ := e.signedIn(accounts.RoleAdmin)
 	public := map[string]bool{
-		"POST /api/v1/tokens":      true,
-		"GET /api/v1/courses":      true,
-		"GET /api/v1/courses/:id":  true,
-		"GET /api/v1/verify/key":   true,
-		"GET /api/v1/verify/:code": true,
+		"POST /api/v1/tokens":        true,
+		"GET /api/v1/courses":        true,
+		"GET /api/v1/courses/:id":    true,
+		"GET /api/v1/verify/key":     true,
+		"GET /api/v1/verify/:code":   true,
+		"GET /api/v1/events":         true,
+		"GET /api/v1/events/:id":     true,
+		"GET /api/v1/events/:id.ics": true,
 	}
 	for _, r := range e.app.GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, "/api/") || r.Method == http.MethodHead || public[r.Method+" "+r.Path] {
@@ -109,6 +112,7 @@ var publicPages = map[string]bool{
 	"/": true, "/signin": true, "/healthz": true, "/readyz": true,
 	"/courses": true, "/verify": true,
 	"/api/v1/courses": true, "/api/v1/verify/key": true,
+	"/events": true, "/api/v1/events": true,
 }
 
 func TestEveryPrivatePageNeedsSignIn(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 type certificateJSON struct {
 	Code          string     `json:"code"`
 	UserID        int64      `json:"user_id"`
-	CourseID      int64      `json:"course_id"`
+	CourseID      *int64     `json:"course_id"` // null for a participation
 	Status        string     `json:"status"`
 	HolderName    string     `json:"holder_name"`
 	CourseTitle   string     `json:"course_title"`
@@ -36,6 +36,11 @@ type certificateJSON struct {
 	ReissuedAt    *time.Time `json:"reissued_at"`
 	PDFURL        string     `json:"pdf_url"`
 	VerifyURL     string     `json:"verify_url"`
+	// Kind is "completion" or "participation"; a participation names its
+	// event and first day.
+	Kind      certificates.Kind `json:"kind"`
+	EventID   *int64            `json:"event_id,omitempty"`
+	StartedAt *time.Time        `json:"started_at,omitempty"`
 
 	Events []certificates.Event `json:"events,omitempty"` // admins only
 }
@@ -44,7 +49,10 @@ func (s *server) certificateJSON(c *certificates.Certificate) certificateJSON {
 	return certificateJSON{
 		Code:          c.Code,
 		UserID:        c.UserID,
-		CourseID:      c.CourseID,
+		CourseID:      courseIDOf(c),
+		Kind:          c.Kind(),
+		EventID:       c.EventID,
+		StartedAt:     utcTime(c.StartedAt),
 		Status:        string(s.certs.Status(c)),
 		HolderName:    c.HolderName,
 		CourseTitle:   c.CourseTitle,

@@ -13,6 +13,7 @@ import (
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -127,6 +128,18 @@ var domainErrors = []domainError{
 	{certificates.ErrInvalidSnapshot, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.snapshot", ""},
 	{certificates.ErrInvalidIssuer, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.issuer", ""},
 	{certificates.ErrNotReady, fiber.StatusConflict, "not_ready", "certificates.error.zip_not_ready", ""},
+	// events
+	{events.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{events.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
+	{events.ErrAlreadyRegistered, fiber.StatusConflict, "already_registered", "events.error.already_registered", ""},
+	{events.ErrClosed, fiber.StatusConflict, "event_closed", "events.error.closed", ""},
+	{events.ErrNotPublished, fiber.StatusUnprocessableEntity, "not_published", "events.error.not_published", ""},
+	{events.ErrNoSessions, fiber.StatusUnprocessableEntity, "no_sessions", "events.error.no_sessions", ""},
+	{events.ErrTooEarly, fiber.StatusUnprocessableEntity, "too_early", "events.error.too_early", ""},
+	{events.ErrNotPending, fiber.StatusConflict, "not_pending", "events.error.not_pending", ""},
+	{events.ErrCheckinCode, fiber.StatusUnprocessableEntity, "checkin_code", "events.error.checkin_code", "code"},
+	{events.ErrCheckinClosed, fiber.StatusUnprocessableEntity, "checkin_closed", "events.error.checkin_closed", "code"},
+	{events.ErrAlreadyOrganiser, fiber.StatusConflict, "already_organiser", "events.error.already_organiser", "email"},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
@@ -144,6 +157,9 @@ func asHTTPError(err error) (*httpError, bool) {
 	// Typed domain errors carry a message per field (assessment's quiz
 	// validation and answers), which the table of sentinels cannot.
 	if he, ok := assessmentHTTPError(err); ok {
+		return he, true
+	}
+	if he, ok := eventsHTTPError(err); ok {
 		return he, true
 	}
 	// A bulk file with bad lines: every line is reported.

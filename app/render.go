@@ -64,6 +64,16 @@ var pageNames = []string{
 	"pages/admin/certificates_issue",
 	"pages/admin/certificates_settings",
 	"pages/admin/certificates_zip",
+	// events
+	"pages/events/list",
+	"pages/events/show",
+	"pages/events/mine",
+	"pages/events/checkin",
+	"pages/events/organised",
+	"pages/events/form",
+	"pages/events/manage",
+	"pages/events/attendance",
+	"pages/events/checkin_screen",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {
@@ -71,6 +81,8 @@ func loadViews(fsys fs.FS) (*views, error) {
 	engine.AddFuncMap(template.FuncMap{
 		"add":   func(a, b int) int { return a + b },
 		"deref": func(p *int64) int64 { return *p },
+		// events: a capacity, a count of certificates, minutes attended
+		"derefInt": func(p *int) int { return *p },
 	})
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("app: parse templates: %w", err)

@@ -60,6 +60,12 @@ type verifyJSON struct {
 	ReissuedAt       *time.Time `json:"reissued_at"`
 	Revision         int        `json:"revision"`
 	VerifyURL        string     `json:"verify_url"`
+	// Kind is "completion" or "participation"; a participation names the
+	// event (course_title holds its title too) and its first day.
+	Kind       certificates.Kind `json:"kind"`
+	EventID    *int64            `json:"event_id,omitempty"`
+	EventTitle string            `json:"event_title,omitempty"`
+	StartedAt  *time.Time        `json:"started_at,omitempty"`
 }
 
 // verifyCertificate answers the public verification of a code (API).
@@ -97,6 +103,10 @@ func (s *server) verifyCertificate(c *fiber.Ctx) error {
 		ReissuedAt:       utcTime(cert.ReissuedAt),
 		Revision:         cert.Revision,
 		VerifyURL:        s.certs.VerifyURL(cert.Code),
+		Kind:             cert.Kind(),
+		EventID:          cert.EventID,
+		EventTitle:       eventTitleOf(cert),
+		StartedAt:        p.StartedAt,
 	})
 }
 

@@ -24,11 +24,16 @@ const (
 type Certificate struct {
 	bun.BaseModel `bun:"table:certificates,alias:cert"`
 
-	ID          int64  `bun:"id,pk,autoincrement"`
-	Code        string `bun:"code"`
-	UserID      int64  `bun:"user_id"`
-	CourseID    int64  `bun:"course_id"`
+	ID     int64  `bun:"id,pk,autoincrement"`
+	Code   string `bun:"code"`
+	UserID int64  `bun:"user_id"`
+	// CourseID is the course of a completion, 0 for a participation.
+	CourseID    int64  `bun:"course_id,nullzero"`
 	EnrolmentID *int64 `bun:"enrolment_id"`
+	// EventID is the event of a participation (see participation.go).
+	EventID *int64 `bun:"event_id"`
+	// StartedAt is a participation's first day (CompletedAt its last).
+	StartedAt *time.Time `bun:"started_at"`
 
 	// The snapshot: see Snapshot.
 	HolderName      string    `bun:"holder_name"`
@@ -75,6 +80,8 @@ func (c *Certificate) Snapshot() Snapshot {
 		Language:        c.Language,
 		TemplateVersion: c.TemplateVersion,
 		ExpiresAt:       utcTime(c.ExpiresAt),
+		Kind:            c.Kind(),
+		StartedAt:       utcTime(c.StartedAt),
 		Look:            Look{AccentColor: c.AccentColor, LogoSHA256: c.LogoSHA256, Signatories: c.Signatories},
 	}
 }
@@ -101,6 +108,7 @@ func (c *Certificate) setSnapshot(s Snapshot) {
 	c.Language = s.Language
 	c.TemplateVersion = s.TemplateVersion
 	c.ExpiresAt = s.ExpiresAt
+	c.StartedAt = s.StartedAt
 	c.AccentColor, c.LogoSHA256, c.Signatories = s.Look.AccentColor, s.Look.LogoSHA256, s.Look.Signatories
 	if c.Signatories == nil {
 		c.Signatories = []SignatoryRef{}

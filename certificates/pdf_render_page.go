@@ -59,6 +59,9 @@ func newTexts(d Document) texts {
 	for _, sg := range d.Issuer.Signatories {
 		t.signatories = append(t.signatories, [2]string{clean(sg.Name), clean(sg.Title)})
 	}
+	if s.Kind == KindParticipation {
+		participationTexts(&t, s)
+	}
 	return t
 }
 

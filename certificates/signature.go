@@ -33,6 +33,11 @@ type Payload struct {
 	// expires_at member at all (as every certificate signed before expiry
 	// was signed).
 	ExpiresAt *time.Time `json:"expires_at"`
+	// Kind is "participation" for a certificate of participation, whose
+	// signed bytes then end with kind and started_at (its first day);
+	// empty (or "completion") for a completion, signed without either.
+	Kind      string     `json:"kind,omitempty"`
+	StartedAt *time.Time `json:"started_at,omitempty"`
 }
 
 // ErrBadSignature reports a signature that does not match its payload and
@@ -45,7 +50,8 @@ var ErrInvalidKey = errors.New("certificates: invalid signing key")
 // Canonical returns the one byte sequence that is signed: a JSON object with
 // the keys code, holder_name, course_title, workload_hours, issued_at,
 // institution, issuer in that order, then expires_at only when the
-// certificate expires, no whitespace, strings as UTF-8 with
+// certificate expires, then for a certificate of participation only
+// "kind":"participation" and started_at, no whitespace, strings as UTF-8 with
 // only '"', '\\' and control characters escaped (\b \t \n \f \r, others
 // \u00xx), workload_hours as a decimal integer and issued_at as
 // "2006-01-02T15:04:05Z" in UTC (expires_at too). Python's
@@ -70,6 +76,10 @@ func (p Payload) Canonical() []byte {
 	if p.ExpiresAt != nil {
 		b = append(b, `,"expires_at":`...)
 		b = appendJSONString(b, canonicalTime(*p.ExpiresAt))
+	}
+	if p.Kind == string(KindParticipation) && p.StartedAt != nil {
+		b = append(b, `,"kind":"participation","started_at":`...)
+		b = appendJSONString(b, canonicalTime(*p.StartedAt))
 	}
 	return append(b, '}')
 }

@@ -59,6 +59,11 @@ type Snapshot struct {
 	// ExpiresAt is a date, like CompletedAt: the day the certificate stops
 	// standing (CompletedAt plus the course's validity), nil for never.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// Kind says whether the certificate is of a course completed or an
+	// event attended; StartedAt is an event's first day, a date like
+	// CompletedAt (its last), nil for a completion.
+	Kind      Kind       `json:"kind"`
+	StartedAt *time.Time `json:"started_at,omitempty"`
 	// Look is how the issuer's settings made the certificate look when it
 	// was issued; later settings do not change it (only a reissue that
 	// asks for them does). The wording is the template version's.
@@ -223,6 +228,9 @@ func (s Snapshot) Payload() Payload {
 		exp := s.ExpiresAt.UTC().Truncate(time.Second)
 		p.ExpiresAt = &exp
 	}
+	if s.Kind == KindParticipation {
+		p.Kind, p.StartedAt = string(s.Kind), utcTime(s.StartedAt)
+	}
 	return p
 }
 
@@ -251,6 +259,8 @@ func (s Snapshot) Validate() error {
 		problem = fmt.Sprintf("unknown template version %d", s.TemplateVersion)
 	case s.ExpiresAt != nil && !s.ExpiresAt.After(s.CompletedAt):
 		problem = "expires before it was completed"
+	case s.Kind == KindParticipation && (s.StartedAt == nil || s.StartedAt.After(s.CompletedAt)):
+		problem = "participation without a first day before its last"
 	}
 	if problem != "" {
 		return fmt.Errorf("%w: certificate %q: %s", ErrInvalidSnapshot, s.Code, problem)
@@ -348,6 +358,10 @@ func (d Document) Hash() string {
 		str(s.ExpiresAt.Format(time.RFC3339Nano))
 	} else {
 		str("")
+	}
+	if s.Kind == KindParticipation && s.StartedAt != nil { // completions keep the hashes they had
+		str(string(s.Kind))
+		str(s.StartedAt.Format(time.RFC3339Nano))
 	}
 	str(d.Issuer.Name)
 	raw(d.Issuer.Logo)

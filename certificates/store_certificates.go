@@ -68,6 +68,9 @@ func (s *Store) HasCertificateFor(ctx context.Context, c *Certificate) (bool, er
 			if c.EnrolmentID != nil {
 				q = q.WhereOr("enrolment_id = ?", *c.EnrolmentID)
 			}
+			if c.EventID != nil {
+				q = q.WhereOr("user_id = ? AND event_id = ? AND revoked_at IS NULL", c.UserID, *c.EventID)
+			}
 			return q.WhereOr("user_id = ? AND course_id = ? AND revoked_at IS NULL", c.UserID, c.CourseID)
 		}).Exists(ctx)
 }

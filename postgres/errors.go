@@ -11,6 +11,7 @@ const (
 	UniqueViolation      = "23505"
 	ForeignKeyViolation  = "23503"
 	CheckViolation       = "23514"
+	ExclusionViolation   = "23P01"
 	Deadlock             = "40P01"
 	SerializationFailure = "40001"
 )

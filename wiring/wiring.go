@@ -29,6 +29,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/events"
 )
 
 // Options configure the services for one installation.
@@ -52,6 +53,9 @@ type Options struct {
 	// TokenLifetime and TokenMaxLifetime are how long a new API token
 	// works by default and at most (accounts' defaults when 0).
 	TokenLifetime, TokenMaxLifetime time.Duration
+	// EventsNotifier tells event participants what happened (nil: the
+	// notices are only logged; see newEvents).
+	EventsNotifier events.Notifier
 }
 
 // Services are the domain services of one installation, wired together.
@@ -60,6 +64,7 @@ type Services struct {
 	Courses      *courses.Service
 	Assessment   *assessment.Service
 	Certificates *certificates.Service
+	Events       *events.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 }
@@ -104,6 +109,11 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// Certificates' ZIP files share the blob store with course files: the
 	// course files' sweep must leave those still downloadable.
 	svc.Courses.AddBlobUser(svc.Certificates.ZipFilesInUse)
+	// Closing an event issues its certificates of participation, in the
+	// same transaction; participants are told through the Notifier.
+	if svc.Events, err = newEvents(db, svc.Certificates, opts); err != nil {
+		return nil, err
+	}
 	return svc, nil
 }
 
