@@ -96,8 +96,8 @@ var uploadRoutes = []struct {
 	{fiber.MethodPost, `^/manage/courses/[0-9]+/files/?$`, false, []accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin}},
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/assets/?$`, true, []accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin}},
 	// Bulk enrolment files: 10,000 learners are about 1 MB.
-	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`, false, []accounts.Role{accounts.RoleAdmin}},
-	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin}},
+	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`, false, []accounts.Role{accounts.RoleAdmin, accounts.RoleCoordinator}},
+	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin, accounts.RoleCoordinator}},
 	// The issuer's logo and signature images (2 MB each).
 	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
 }

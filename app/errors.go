@@ -89,6 +89,7 @@ var domainErrors = []domainError{
 	{accounts.ErrLinkExpired, fiber.StatusGone, "link_expired", "error.link_expired", ""},
 	{accounts.ErrSelfDemotion, fiber.StatusUnprocessableEntity, "validation_failed", "validation.self_demotion", "role"},
 	{accounts.ErrLastAdmin, fiber.StatusConflict, "last_admin", "security.last_admin", "role"},
+	{accounts.ErrCoordinatorInstitution, fiber.StatusUnprocessableEntity, "validation_failed", "reports.coordinator_needs_institution", "institution_id"},
 	{accounts.ErrPasswordTooShort, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.too_short", "password"},
 	{accounts.ErrPasswordCommon, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.common", "password"},
 	{accounts.ErrPasswordPersonal, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.personal", "password"},
