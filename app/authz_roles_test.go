@@ -10,6 +10,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/wiring"
 )
 
 // institution creates a member institution with a unique acronym.
@@ -58,6 +59,7 @@ func (e *env) tokenOf(u *accounts.User) string {
 // institutions, each with enrolled staff, the first with a coordinator.
 type world struct {
 	*env
+	svc          *wiring.Services
 	course       *courses.Course
 	mine, theirs *accounts.Institution
 	colleague    *accounts.User // staff of mine, enrolled
@@ -71,14 +73,14 @@ var roles = []string{"anonymous", "learner", "instructor", "course instructor", 
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	e := newEnv(t)
-	w := &world{env: e, mine: e.institution(), theirs: e.institution(), pages: map[string]*client{}, apiTokens: map[string]string{}}
+	e, svc := newInstallation(t, installation{})
+	w := &world{env: e, svc: svc, mine: e.institution(), theirs: e.institution(), pages: map[string]*client{}, apiTokens: map[string]string{}}
 	teacher := e.user(accounts.RoleInstructor)
 	w.course, _ = e.enrolCourse(1, teacher.ID)
 	w.colleague = e.staff(w.mine, "José Núñez Peña")
 	w.stranger = e.staff(w.theirs, "Conceição Araújo")
 	for _, u := range []*accounts.User{w.colleague, w.stranger} {
-		if _, err := courses.NewService(e.db, courses.Options{}).Enrol(context.Background(), u.ID, w.course.ID, nil); err != nil {
+		if _, err := svc.Courses.Enrol(context.Background(), u.ID, w.course.ID, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/postgres"
+	"github.com/aula-platform/aula/reports"
 )
 
 // message is a translatable text: a catalog key and its arguments.
@@ -127,6 +128,9 @@ var domainErrors = []domainError{
 	{certificates.ErrInvalidSnapshot, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.snapshot", ""},
 	{certificates.ErrInvalidIssuer, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.issuer", ""},
 	{certificates.ErrNotReady, fiber.StatusConflict, "not_ready", "certificates.error.zip_not_ready", ""},
+	// reports
+	{reports.ErrInvalidFilter, fiber.StatusUnprocessableEntity, "validation_failed", "reports.error.filter", ""},
+	{reports.ErrBadCursor, fiber.StatusBadRequest, "malformed", "reports.error.cursor", ""},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},

@@ -62,6 +62,8 @@ var pageNames = []string{
 	"pages/admin/certificates_issue",
 	"pages/admin/certificates_settings",
 	"pages/admin/certificates_zip",
+	// reports
+	"pages/reports/gradebook",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

@@ -191,6 +191,12 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/verify/key", s.verifyKey)
 	api.Get("/verify/:code", s.verifyCertificate)
 
+	// ---- Reports (courses and reports decide who sees what) ----
+	app.Get("/reports/courses/:id/gradebook", signedIn, s.gradebookPage)
+	app.Get("/reports/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
+	api.Get("/courses/:id/gradebook", signedIn, s.gradebook)
+	api.Get("/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
+
 	api.Use(func(c *fiber.Ctx) error { return errNotFound })
 	app.Use(func(c *fiber.Ctx) error { return errNotFound })
 }
