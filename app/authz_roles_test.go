@@ -158,6 +158,23 @@ func TestRoutesByRole(t *testing.T) {
 		{"POST", "/api/v1/courses/" + id + "/enrolments/manual", true, func() string { return fmt.Sprintf(`{"user_id":%d}`, w.stranger.ID) },
 			withCoordinator(forbidNonAdmin(cell{status: 409}), denied)},
 		{"GET", "/api/v1/courses/" + id + "/enrolments/imports", true, nil, withCoordinator(forbidNonAdmin(cell{status: 200}), cell{status: 200})},
+		{"GET", "/reports/courses/" + id + "/gradebook", false, nil, map[string]cell{"anonymous": signIn, "learner": denied, "instructor": denied,
+			"course instructor": everyone, "coordinator": ownOnly, "admin": everyone}},
+		{"GET", "/reports/courses/" + id + "/gradebook.csv", false, nil, map[string]cell{"anonymous": signIn, "learner": denied, "instructor": denied,
+			"course instructor": everyone, "coordinator": ownOnly, "admin": everyone}},
+		{"GET", "/api/v1/courses/" + id + "/gradebook", true, nil, map[string]cell{"anonymous": unauth, "learner": denied, "instructor": denied,
+			"course instructor": everyone, "coordinator": ownOnly, "admin": everyone}},
+		{"GET", "/reports/institutions/" + itoa(w.mine.ID), false, nil, map[string]cell{"anonymous": signIn, "learner": denied, "instructor": denied,
+			"course instructor": denied, "coordinator": {status: 200, has: []string{w.mine.Name}}, "admin": {status: 200, has: []string{w.mine.Name}}}},
+		{"GET", "/reports/institutions/" + itoa(w.theirs.ID), false, nil, forbidNonAdminPage("GET", cell{status: 200}, denied)},
+		{"GET", "/reports/institutions/" + itoa(w.theirs.ID) + "/figures.csv?by=month", false, nil, forbidNonAdminPage("GET", cell{status: 200}, denied)},
+		{"GET", "/api/v1/institutions/" + itoa(w.theirs.ID) + "/report", true, nil, withCoordinator(forbidNonAdmin(cell{status: 200}), denied)},
+		{"GET", "/api/v1/institutions/" + itoa(w.mine.ID) + "/report", true, nil, withCoordinator(forbidNonAdmin(cell{status: 200}), cell{status: 200})},
+		{"GET", "/reports/network", false, nil, forbidNonAdminPage("GET", cell{status: 200, has: []string{w.mine.Name, w.theirs.Name}}, denied)},
+		{"GET", "/reports/network/figures.csv?by=country", false, nil, forbidNonAdminPage("GET", cell{status: 200}, denied)},
+		{"GET", "/api/v1/reports/network", true, nil, forbidNonAdmin(cell{status: 200})},
+		{"GET", "/reports", false, nil, map[string]cell{"anonymous": signIn, "learner": denied, "instructor": denied, "course instructor": denied,
+			"coordinator": {status: 303}, "admin": {status: 303}}},
 	} {
 		for _, role := range roles {
 			want, ok := r.want[role]

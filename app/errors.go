@@ -129,6 +129,7 @@ var domainErrors = []domainError{
 	{certificates.ErrInvalidIssuer, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.issuer", ""},
 	{certificates.ErrNotReady, fiber.StatusConflict, "not_ready", "certificates.error.zip_not_ready", ""},
 	// reports
+	{reports.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
 	{reports.ErrInvalidFilter, fiber.StatusUnprocessableEntity, "validation_failed", "reports.error.filter", ""},
 	{reports.ErrBadCursor, fiber.StatusBadRequest, "malformed", "reports.error.cursor", ""},
 	// file storage (course files, issuer images): the disk, not the user

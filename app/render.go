@@ -64,6 +64,8 @@ var pageNames = []string{
 	"pages/admin/certificates_zip",
 	// reports
 	"pages/reports/gradebook",
+	"pages/reports/institution",
+	"pages/reports/network",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

@@ -141,3 +141,27 @@ func TestGradebookCSVStreamsEveryRow(t *testing.T) {
 		t.Errorf("pt-PT header %q", records[0])
 	}
 }
+
+// TestInstitutionReportPage: a coordinator's report of this year, with
+// the month chart drawn as inline SVG, tables, CSV per table in their
+// language, and the courses they may enrol their staff in.
+func TestInstitutionReportPage(t *testing.T) {
+	w := newWorld(t)
+	c := w.pages["coordinator"]
+	c.speak("pt-PT")
+	res := c.get("/reports/institutions/" + itoa(w.mine.ID))
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "<svg", `role="img"`, "Conclusões por mês", w.course.Title, "/manage/courses/"+itoa(w.course.ID)+"/enrolments",
+		"Inscrições", "figures.csv?year=")
+	if strings.Contains(res.body, "<script") {
+		t.Error("the report page needs JavaScript")
+	}
+	csvRes := c.get("/reports/institutions/" + itoa(w.mine.ID) + "/figures.csv?by=month")
+	wantStatus(t, csvRes, http.StatusOK)
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(csvRes.body, "\uFEFF")), "\n")
+	if len(lines) != 13 || !strings.HasPrefix(lines[0], "Mês;Inscrições;") || !strings.HasPrefix(lines[1], "janeiro;") {
+		t.Errorf("months CSV %q", lines)
+	}
+	wantStatus(t, c.get("/reports/institutions/"+itoa(w.mine.ID)+"?year=1850"), http.StatusUnprocessableEntity)
+	wantStatus(t, c.get("/reports/institutions/"+itoa(w.mine.ID)+"/figures.csv?by=country"), http.StatusUnprocessableEntity)
+}

@@ -196,6 +196,13 @@ func (s *server) routes(root *fiber.App) {
 	app.Get("/reports/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
 	api.Get("/courses/:id/gradebook", signedIn, s.gradebook)
 	api.Get("/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
+	app.Get("/reports", signedIn, s.reportsHome)
+	app.Get("/reports/institutions/:id", signedIn, s.institutionReportPage)
+	app.Get("/reports/institutions/:id/figures.csv", signedIn, s.figuresCSV)
+	app.Get("/reports/network", admin, s.networkReportPage)
+	app.Get("/reports/network/figures.csv", admin, s.figuresCSV)
+	api.Get("/institutions/:id/report", signedIn, s.institutionReportJSON)
+	api.Get("/reports/network", admin, s.networkReportJSON)
 
 	api.Use(func(c *fiber.Ctx) error { return errNotFound })
 	app.Use(func(c *fiber.Ctx) error { return errNotFound })

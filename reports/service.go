@@ -21,17 +21,22 @@ var (
 type Service struct {
 	db      *bun.DB
 	courses *courses.Service
+	loc     *time.Location
 	now     func() time.Time
 }
 
 // NewService returns the reports of the installation on db; courses
-// decides who may follow a course's learners. now is the clock (time.Now
-// when nil).
-func NewService(db *bun.DB, c *courses.Service, now func() time.Time) *Service {
+// decides who may follow a course's learners. loc is the installation's
+// time zone, whose calendar the figures per month and year follow (UTC
+// when nil); now is the clock (time.Now when nil).
+func NewService(db *bun.DB, c *courses.Service, loc *time.Location, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, courses: c, now: now}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Service{db: db, courses: c, loc: loc, now: now}
 }
 
 // MaxPage is the most rows one page of a report holds.

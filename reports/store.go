@@ -98,3 +98,71 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 	}
 	return rows, nil
 }
+
+// grouping is how the figures query groups its events: the key, its label
+// and the order, as SQL over ev (the events), p, i and c. zone says the key
+// takes the installation's time zone as its one argument.
+type grouping struct {
+	key, label, order string
+	zone              bool
+}
+
+var groupings = map[Grouping]grouping{
+	ByCourse:      {key: "c.course_id::text", label: "max(c.title)", order: "2, 1"},
+	ByMonth:       {key: "extract(month FROM ev.at AT TIME ZONE ?)::int::text", label: "''", order: "min(ev.at)", zone: true},
+	ByCountry:     {key: "coalesce(i.country, '')", label: "coalesce(max(i.country), '')", order: "1"},
+	ByInstitution: {key: "coalesce(i.institution_id::text, '')", label: "coalesce(max(i.acronym || ' — ' || i.name), '')", order: "2, 1"},
+	ByLanguage:    {key: "c.language", label: "max(c.language)", order: "1"},
+}
+
+// figuresFilter is what one figures query reads: events in [From, To).
+type figuresFilter struct {
+	Group         grouping
+	From, To      time.Time
+	Zone          string
+	InstitutionID int64 // 0: everyone
+}
+
+// Figures counts enrolments, completions, certificates and training hours
+// in a period, grouped. Each kind of event is read through its owner's
+// index on its time (enrolled_at, completed_at, issued_at).
+func (s *Store) Figures(ctx context.Context, f figuresFilter) ([]Figures, error) {
+	args := []any{
+		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
+		courses.ReportCourses(s.db), certificates.ReportCertificates(s.db),
+		f.From, f.To, f.From, f.To, f.From, f.To,
+	}
+	if f.Group.zone {
+		args = append(args, f.Zone)
+	}
+	where := ""
+	if f.InstitutionID != 0 {
+		where = "WHERE p.institution_id = ?"
+		args = append(args, f.InstitutionID)
+	}
+	var rows []Figures
+	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?),
+			c AS NOT MATERIALIZED (?), cert AS NOT MATERIALIZED (?),
+		ev AS (
+			SELECT e.user_id, e.course_id, e.enrolled_at AS at, 1 AS enrolments, 0 AS completions, 0 AS certificates, 0 AS hours
+				FROM e WHERE e.enrolled_at >= ? AND e.enrolled_at < ?
+			UNION ALL
+			SELECT e.user_id, e.course_id, e.completed_at, 0, 1, 0, c.workload_hours
+				FROM e JOIN c ON c.course_id = e.course_id WHERE e.completed_at >= ? AND e.completed_at < ?
+			UNION ALL
+			SELECT cert.user_id, cert.course_id, cert.issued_at, 0, 0, 1, 0
+				FROM cert WHERE cert.issued_at >= ? AND cert.issued_at < ?)
+		SELECT `+f.Group.key+` AS key, `+f.Group.label+` AS label,
+			sum(ev.enrolments)::int AS enrolments, sum(ev.completions)::int AS completions,
+			sum(ev.certificates)::int AS certificates, sum(ev.hours)::int AS hours
+		FROM ev
+		JOIN p ON p.user_id = ev.user_id
+		LEFT JOIN i ON i.institution_id = p.institution_id
+		JOIN c ON c.course_id = ev.course_id
+		`+where+`
+		GROUP BY 1 ORDER BY `+f.Group.order, args...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("reports: figures from %s: %w", f.From.Format(time.DateOnly), err)
+	}
+	return rows, nil
+}

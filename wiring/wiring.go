@@ -100,7 +100,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	}
 
 	// Reports read every domain through the queries each exports for them.
-	svc.Reports = reports.NewService(db, svc.Courses, opts.Now)
+	svc.Reports = reports.NewService(db, svc.Courses, opts.Location, opts.Now)
 
 	// A course is complete only when its required quizzes are passed too.
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)
