@@ -359,7 +359,9 @@ func (s *server) networkReportPage(c *fiber.Ctx) error {
 	}
 	p := networkPage{Page: s.page(c, "reports.network.title"), Report: r, Years: s.reportYears()}
 	p.Nav = "reports"
-	csv := func(by reports.Grouping) string { return fmt.Sprintf("/reports/network/figures.csv?year=%d&by=%s", r.Year, by) }
+	csv := func(by reports.Grouping) string {
+		return fmt.Sprintf("/reports/network/figures.csv?year=%d&by=%s", r.Year, by)
+	}
 	language := func(f reports.Figures) string { return p.T("lang." + f.Key) }
 	byLanguage := newFiguresTable(p.Page, reports.ByLanguage, r.ByLanguage, csv(reports.ByLanguage), language)
 	byLanguage.Total = &r.Total

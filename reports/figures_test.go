@@ -16,7 +16,7 @@ import (
 func TestInstitutionAndNetworkReports(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, nil)
-	w.learner("Ana Peña", w.mine, 2, true)       // completes, certificate, 12 hours
+	w.learner("Ana Peña", w.mine, 2, true)        // completes, certificate, 12 hours
 	w.learner("João Conceição", w.mine, 1, false) // in progress
 	w.learner("Zoé Núñez", w.theirs, 0)
 	now := time.Now().UTC()
