@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // TestGradebookPageCSVAndAPI: the gradebook as a page, a CSV file and
@@ -164,4 +166,24 @@ func TestInstitutionReportPage(t *testing.T) {
 	}
 	wantStatus(t, c.get("/reports/institutions/"+itoa(w.mine.ID)+"?year=1850"), http.StatusUnprocessableEntity)
 	wantStatus(t, c.get("/reports/institutions/"+itoa(w.mine.ID)+"/figures.csv?by=country"), http.StatusUnprocessableEntity)
+}
+
+// TestAdminDashboard: the admin's home shows the network's counts, the
+// completions chart as inline SVG and the latest certificates.
+func TestAdminDashboard(t *testing.T) {
+	e := newCertEnv(t)
+	admin, _ := e.signedIn(accounts.RoleAdmin)
+	before := admin.get("/admin/")
+	wantStatus(t, before, http.StatusOK)
+	c, mods := e.enrolCourse(1)
+	learner := e.learner("María José Peña")
+	code := e.complete(learner, c, mods)
+	res := admin.get("/admin/")
+	wantStatus(t, res, http.StatusOK)
+	wantBody(t, res, "<svg", "Completions per month", code, "María José Peña", c.Title, "Published courses")
+	if strings.Contains(res.body, "<script") {
+		t.Error("the dashboard needs JavaScript")
+	}
+	coordinator, _ := e.signedIn(accounts.RoleCoordinator)
+	wantStatus(t, coordinator.get("/admin/"), http.StatusForbidden)
 }

@@ -113,6 +113,7 @@ var groupings = map[Grouping]grouping{
 	ByCountry:     {key: "coalesce(i.country, '')", label: "coalesce(max(i.country), '')", order: "1"},
 	ByInstitution: {key: "coalesce(i.institution_id::text, '')", label: "coalesce(max(i.acronym || ' — ' || i.name), '')", order: "2, 1"},
 	ByLanguage:    {key: "c.language", label: "max(c.language)", order: "1"},
+	byNothing:     {key: "''", label: "''", order: "1"},
 }
 
 // figuresFilter is what one figures query reads: events in [From, To).
@@ -165,4 +166,35 @@ func (s *Store) Figures(ctx context.Context, f figuresFilter) ([]Figures, error)
 		return nil, fmt.Errorf("reports: figures from %s: %w", f.From.Format(time.DateOnly), err)
 	}
 	return rows, nil
+}
+
+// byNothing groups every event of the period into one row.
+const byNothing Grouping = ""
+
+// Counts returns how many enabled learners, institutions and published
+// courses there are.
+func (s *Store) Counts(ctx context.Context) (learners, institutions, published int, err error) {
+	err = s.db.NewRaw(`WITH p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?), c AS NOT MATERIALIZED (?)
+		SELECT (SELECT count(*) FROM p WHERE p.role = ? AND NOT p.disabled),
+			(SELECT count(*) FROM i),
+			(SELECT count(*) FROM c WHERE c.status = ?)`,
+		accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db), courses.ReportCourses(s.db),
+		accounts.RoleLearner, courses.StatusPublished).Scan(ctx, &learners, &institutions, &published)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("reports: counts: %w", err)
+	}
+	return learners, institutions, published, nil
+}
+
+// LatestCertificates returns the n certificates issued last (revoked ones
+// left out).
+func (s *Store) LatestCertificates(ctx context.Context, n int) ([]LatestCertificate, error) {
+	var list []LatestCertificate
+	err := s.db.NewRaw(`WITH cert AS NOT MATERIALIZED (?)
+		SELECT cert.code, cert.holder_name, cert.course_title, cert.issued_at FROM cert
+		ORDER BY cert.issued_at DESC, cert.certificate_id DESC LIMIT ?`, certificates.ReportCertificates(s.db), n).Scan(ctx, &list)
+	if err != nil {
+		return nil, fmt.Errorf("reports: latest certificates: %w", err)
+	}
+	return list, nil
 }
