@@ -196,6 +196,7 @@ func (s *server) routes(root *fiber.App) {
 	app.Get("/reports/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
 	api.Get("/courses/:id/gradebook", signedIn, s.gradebook)
 	api.Get("/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
+	app.Get("/courses/:ref/card.jpg", s.courseCard) // the cover, small (home_covers.go)
 	app.Get("/reports", signedIn, s.reportsHome)
 	app.Get("/reports/institutions/:id", signedIn, s.institutionReportPage)
 	app.Get("/reports/institutions/:id/figures.csv", signedIn, s.figuresCSV)
