@@ -1,8 +1,8 @@
 package e2e_test
 
 import (
-	_ "embed"
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"os"
