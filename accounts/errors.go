@@ -25,6 +25,9 @@ var (
 	// ErrSelfDemotion: an admin tried to remove their own admin role or
 	// disable their own account.
 	ErrSelfDemotion = errors.New("accounts: admins cannot demote or disable themselves")
+	// ErrCoordinatorInstitution: a coordinator was given no institution;
+	// they only ever act for one.
+	ErrCoordinatorInstitution = errors.New("accounts: a coordinator needs an institution")
 	// ErrLastAdmin: the change would leave the installation without an
 	// active admin.
 	ErrLastAdmin = errors.New("accounts: the last active admin cannot be demoted or disabled")

@@ -9,19 +9,22 @@ import (
 // Role is what a user may do in Aula.
 type Role string
 
-// The three roles. Admins can do everything instructors can.
+// The roles. Admins can do everything instructors can. A coordinator is a
+// member institution's training focal point: they follow and enrol their
+// own institution's staff, and see no other institution's people.
 const (
-	RoleLearner    Role = "learner"
-	RoleInstructor Role = "instructor"
-	RoleAdmin      Role = "admin"
+	RoleLearner     Role = "learner"
+	RoleInstructor  Role = "instructor"
+	RoleCoordinator Role = "coordinator"
+	RoleAdmin       Role = "admin"
 )
 
 // Roles lists every role, in the order forms offer them.
-var Roles = []Role{RoleLearner, RoleInstructor, RoleAdmin}
+var Roles = []Role{RoleLearner, RoleInstructor, RoleCoordinator, RoleAdmin}
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {
-	return r == RoleLearner || r == RoleInstructor || r == RoleAdmin
+	return r == RoleLearner || r == RoleInstructor || r == RoleCoordinator || r == RoleAdmin
 }
 
 // Institution is a member institution whose staff take courses.
@@ -57,6 +60,9 @@ type User struct {
 
 // IsAdmin reports whether u administers the installation.
 func (u *User) IsAdmin() bool { return u != nil && u.Role == RoleAdmin }
+
+// IsCoordinator reports whether u coordinates an institution's training.
+func (u *User) IsCoordinator() bool { return u != nil && u.Role == RoleCoordinator }
 
 // CanTeach reports whether u may author courses.
 func (u *User) CanTeach() bool {

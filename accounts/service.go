@@ -138,6 +138,9 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 	if u.Locale == "" {
 		u.Locale = locales.Fallback
 	}
+	if u.Role == RoleCoordinator && u.InstitutionID == nil {
+		return nil, ErrCoordinatorInstitution
+	}
 	if p.Password != "" {
 		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
 			return nil, err
@@ -197,6 +200,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		InstitutionID: p.InstitutionID,
 		Locale:        canonicalLocale(p.Locale),
 		Disabled:      p.Disabled,
+	}
+	if u.Role == RoleCoordinator && u.InstitutionID == nil {
+		return nil, ErrCoordinatorInstitution
 	}
 	columns := []string{"email", "name", "role", "institution_id", "locale", "time_zone", "disabled"}
 	if p.Password != "" {

@@ -155,7 +155,7 @@ type createUserForm struct {
 	Email         string `json:"email" form:"email" validate:"required,email,max=254"`
 	Name          string `json:"name" form:"name" validate:"required,max=200"`
 	Password      string `json:"password" form:"password" validate:"omitempty,min=10,max=200"`
-	Role          string `json:"role" form:"role" validate:"required,oneof=learner instructor admin"`
+	Role          string `json:"role" form:"role" validate:"required,oneof=learner instructor coordinator admin"`
 	InstitutionID *int64 `json:"institution_id" form:"institution_id" validate:"omitempty,gt=0"`
 	Locale        string `json:"locale" form:"locale" validate:"omitempty,locale"`
 	TimeZone      string `json:"time_zone" form:"time_zone" validate:"max=64"`

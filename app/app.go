@@ -28,6 +28,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/reports"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -76,6 +77,7 @@ type server struct {
 	certs    *certificates.Service
 	quizzes  *assessment.Service
 	events   *events.Service
+	reports  *reports.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -101,8 +103,8 @@ var uploadRoutes = []struct {
 	{fiber.MethodPost, `^/manage/courses/[0-9]+/files/?$`, false, []accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin}},
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/assets/?$`, true, []accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin}},
 	// Bulk enrolment files: 10,000 learners are about 1 MB.
-	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`, false, []accounts.Role{accounts.RoleAdmin}},
-	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin}},
+	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`, false, []accounts.Role{accounts.RoleAdmin, accounts.RoleCoordinator}},
+	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin, accounts.RoleCoordinator}},
 	// The issuer's logo and signature images (2 MB each).
 	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
 }
@@ -259,6 +261,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
 		events:   deps.Services.Events,
+		reports:  deps.Services.Reports,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

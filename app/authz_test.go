@@ -21,6 +21,7 @@ func TestAdminRoutesNeedAdmin(t *testing.T) {
 	e := newEnv(t)
 	learner, _ := e.signedIn(accounts.RoleLearner)
 	instructor, _ := e.signedIn(accounts.RoleInstructor)
+	coordinator, _ := e.signedIn(accounts.RoleCoordinator)
 	anon := e.browser()
 	anon.get("/")
 
@@ -30,7 +31,7 @@ func TestAdminRoutesNeedAdmin(t *testing.T) {
 			continue
 		}
 		path := concrete(r.Path)
-		for _, c := range []*client{learner, instructor} {
+		for _, c := range []*client{learner, instructor, coordinator} {
 			req := httptest.NewRequest(r.Method, path, strings.NewReader("csrf="+c.csrf))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			if res := c.do(req); res.StatusCode != http.StatusForbidden {
@@ -90,18 +91,21 @@ func TestAPINeedsToken(t *testing.T) {
 
 func TestLearnerCannotUseAdminAPI(t *testing.T) {
 	e := newEnv(t)
-	token, _ := e.token(accounts.RoleLearner)
-	for _, call := range []struct{ method, path string }{
-		{http.MethodPost, "/api/v1/institutions"},
-		{http.MethodPatch, "/api/v1/institutions/1"},
-		{http.MethodGet, "/api/v1/users"},
-		{http.MethodPost, "/api/v1/users"},
-		{http.MethodGet, "/api/v1/users/1"},
-		{http.MethodPatch, "/api/v1/users/1"},
-	} {
-		res := e.api(call.method, call.path, token, map[string]string{})
-		if res.StatusCode != http.StatusForbidden {
-			t.Errorf("%s %s as learner: %d, want 403", call.method, call.path, res.StatusCode)
+	learner, _ := e.token(accounts.RoleLearner)
+	coordinator, _ := e.token(accounts.RoleCoordinator)
+	for _, token := range []string{learner, coordinator} {
+		for _, call := range []struct{ method, path string }{
+			{http.MethodPost, "/api/v1/institutions"},
+			{http.MethodPatch, "/api/v1/institutions/1"},
+			{http.MethodGet, "/api/v1/users"},
+			{http.MethodPost, "/api/v1/users"},
+			{http.MethodGet, "/api/v1/users/1"},
+			{http.MethodPatch, "/api/v1/users/1"},
+		} {
+			res := e.api(call.method, call.path, token, map[string]string{})
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s %s as learner or coordinator: %d, want 403", call.method, call.path, res.StatusCode)
+			}
 		}
 	}
 }

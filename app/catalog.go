@@ -48,7 +48,7 @@ func (s *server) catalogPage(c *fiber.Ctx) error {
 	}
 	covers := map[int64]string{}
 	for i := range items {
-		if u := coverURL(&items[i]); u != "" {
+		if u := cardURL(&items[i]); u != "" { // the small version (home_covers.go)
 			covers[items[i].ID] = u
 		}
 	}

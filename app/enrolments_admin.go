@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,8 @@ type rosterPage struct {
 	DryRun       bool
 	CohortAdded  int
 	CohortDone   bool
+	// MayEnrol shows the enrolment forms (admins; coordinators for their staff).
+	MayEnrol bool
 }
 
 // rosterPageData reads the roster of the route's course, for those who
@@ -50,12 +53,16 @@ func (s *server) rosterPageData(c *fiber.Ctx) (*rosterPage, error) {
 	if err != nil {
 		return nil, err
 	}
+	if scope := roster.Oversight.InstitutionID; scope != 0 {
+		// A coordinator filters and enrols within their institution only.
+		all = slices.DeleteFunc(all, func(inst accounts.Institution) bool { return inst.ID != scope })
+	}
 	byID := make(map[int64]accounts.Institution, len(all))
 	for _, inst := range all {
 		byID[inst.ID] = inst
 	}
 	p := &rosterPage{Page: s.page(c, "roster.title"), Course: roster.Course, Items: roster.Items, Institutions: all,
-		InstByID: byID, Filter: filter, Pager: newPager(c, roster.Total, limit, offset)}
+		InstByID: byID, Filter: filter, Pager: newPager(c, roster.Total, limit, offset), MayEnrol: roster.Oversight.MayEnrol}
 	return p, nil
 }
 

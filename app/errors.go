@@ -15,6 +15,7 @@ import (
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/postgres"
+	"github.com/aula-platform/aula/reports"
 )
 
 // message is a translatable text: a catalog key and its arguments.
@@ -90,6 +91,7 @@ var domainErrors = []domainError{
 	{accounts.ErrLinkExpired, fiber.StatusGone, "link_expired", "error.link_expired", ""},
 	{accounts.ErrSelfDemotion, fiber.StatusUnprocessableEntity, "validation_failed", "validation.self_demotion", "role"},
 	{accounts.ErrLastAdmin, fiber.StatusConflict, "last_admin", "security.last_admin", "role"},
+	{accounts.ErrCoordinatorInstitution, fiber.StatusUnprocessableEntity, "validation_failed", "reports.coordinator_needs_institution", "institution_id"},
 	{accounts.ErrPasswordTooShort, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.too_short", "password"},
 	{accounts.ErrPasswordCommon, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.common", "password"},
 	{accounts.ErrPasswordPersonal, fiber.StatusUnprocessableEntity, "validation_failed", "security.password.personal", "password"},
@@ -140,6 +142,10 @@ var domainErrors = []domainError{
 	{events.ErrCheckinCode, fiber.StatusUnprocessableEntity, "checkin_code", "events.error.checkin_code", "code"},
 	{events.ErrCheckinClosed, fiber.StatusUnprocessableEntity, "checkin_closed", "events.error.checkin_closed", "code"},
 	{events.ErrAlreadyOrganiser, fiber.StatusConflict, "already_organiser", "events.error.already_organiser", "email"},
+	// reports
+	{reports.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
+	{reports.ErrInvalidFilter, fiber.StatusUnprocessableEntity, "validation_failed", "reports.error.filter", ""},
+	{reports.ErrBadCursor, fiber.StatusBadRequest, "malformed", "reports.error.cursor", ""},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},

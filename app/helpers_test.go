@@ -136,6 +136,9 @@ func (e *env) user(role accounts.Role) *accounts.User {
 	e.t.Helper()
 	u := &accounts.User{Email: unique("user") + "@example.org", Name: "João Conceição " + unique(""),
 		Role: role, Locale: "en", PasswordHash: testPasswordHash()}
+	if role == accounts.RoleCoordinator {
+		u.InstitutionID = &e.institution().ID // a coordinator always has one
+	}
 	if err := accounts.NewStore(e.db).InsertUser(context.Background(), u); err != nil {
 		e.t.Fatal(err)
 	}

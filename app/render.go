@@ -74,6 +74,10 @@ var pageNames = []string{
 	"pages/events/manage",
 	"pages/events/attendance",
 	"pages/events/checkin_screen",
+	// reports
+	"pages/reports/gradebook",
+	"pages/reports/institution",
+	"pages/reports/network",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

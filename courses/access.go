@@ -15,6 +15,9 @@ import (
 type Actor struct {
 	UserID int64
 	Role   accounts.Role
+	// InstitutionID is the actor's institution (0: none). A coordinator
+	// acts for this institution's staff only.
+	InstitutionID int64
 }
 
 // ActorFor returns the Actor of a signed-in user, or the visitor for nil.
@@ -22,7 +25,28 @@ func ActorFor(u *accounts.User) Actor {
 	if u == nil {
 		return Actor{}
 	}
-	return Actor{UserID: u.ID, Role: u.Role}
+	a := Actor{UserID: u.ID, Role: u.Role}
+	if u.InstitutionID != nil {
+		a.InstitutionID = *u.InstitutionID
+	}
+	return a
+}
+
+// IsCoordinator reports whether the actor coordinates an institution's
+// training. A coordinator always has an institution (accounts refuses one
+// without); one that somehow had none would oversee nobody.
+func (a Actor) IsCoordinator() bool {
+	return a.SignedIn() && a.Role == accounts.RoleCoordinator && a.InstitutionID != 0
+}
+
+// Oversees reports whether the actor may see and enrol a person of the
+// institution with id (nil: a person with no institution): admins anyone,
+// coordinators their own institution's staff.
+func (a Actor) Oversees(institutionID *int64) bool {
+	if a.IsAdmin() {
+		return true
+	}
+	return a.IsCoordinator() && institutionID != nil && *institutionID == a.InstitutionID
 }
 
 // SignedIn reports whether the actor is a user rather than a visitor.
@@ -60,7 +84,8 @@ func (a *Access) CanView() bool {
 	case StatusPublished:
 		return true
 	case StatusArchived:
-		return a.Editor || a.Enrolment != nil
+		// Coordinators keep following their staff's records of it.
+		return a.Editor || a.Enrolment != nil || a.Actor.IsCoordinator()
 	}
 	return a.Editor
 }
@@ -188,18 +213,69 @@ func (s *Service) editable(ctx context.Context, tx bun.IDB, actor Actor, id int6
 	return c, nil
 }
 
-// mayAdminister returns nil when actor administers the installation, the
-// only people who enrol others (by hand, by institution, from a file).
-// Others are told ErrForbidden, or ErrNotFound for a course they may not
-// see. Instructors see their course's roster (CanEdit) but enrol nobody:
-// creating accounts and enrolling a country's staff is the network's
+// mayEnrolOthers returns nil when actor may enrol other people in c:
+// admins (anyone) and coordinators (their own institution's staff; each
+// caller checks the people with Actor.Oversees). Others are told
+// ErrForbidden, or ErrNotFound for a course they may not see. Instructors
+// see their course's roster but enrol nobody: creating accounts and
+// enrolling a country's staff is the network's and the institutions'
 // administration, not a course's.
-func (s *Service) mayAdminister(ctx context.Context, db bun.IDB, actor Actor, c *Course) error {
+func (s *Service) mayEnrolOthers(ctx context.Context, db bun.IDB, actor Actor, c *Course) error {
 	if actor.IsAdmin() {
 		return nil
 	}
 	if _, err := s.visible(ctx, db, actor, c); err != nil {
 		return err
 	}
-	return fmt.Errorf("courses: administer course %d: %w", c.ID, ErrForbidden)
+	if actor.IsCoordinator() {
+		return nil
+	}
+	return fmt.Errorf("courses: enrol others in %d: %w", c.ID, ErrForbidden)
+}
+
+// Oversight is what one actor may see of a course's learners.
+type Oversight struct {
+	Course *Course
+	// InstitutionID limits the actor to one institution's learners (a
+	// coordinator's own); 0: every learner.
+	InstitutionID int64
+	// MayEnrol: the actor may enrol others (admins; coordinators their own
+	// staff), when the course takes enrolments (published).
+	MayEnrol bool
+}
+
+// Oversight decides who may follow the learners of the course with id
+// (its roster, its gradebook): its editors (instructors and admins) see
+// every learner, coordinators their own institution's, in any course but
+// a draft; everyone else is ErrForbidden, or ErrNotFound for a course
+// they may not see.
+func (s *Service) Oversight(ctx context.Context, actor Actor, courseID int64) (*Oversight, error) {
+	acc, err := s.Access(ctx, actor, courseID)
+	if err != nil {
+		return nil, err
+	}
+	o := &Oversight{Course: acc.Course}
+	switch {
+	case acc.Editor:
+	case actor.IsCoordinator():
+		o.InstitutionID = actor.InstitutionID
+	default:
+		return nil, fmt.Errorf("courses: learners of %d: %w", courseID, acc.mayEdit())
+	}
+	o.MayEnrol = actor.IsAdmin() || actor.IsCoordinator()
+	return o, nil
+}
+
+// Scope returns the institution a filter of the learners may ask for:
+// institutionID itself for those who see everyone (0: all), the
+// coordinator's own institution for 0 or their own, and ErrForbidden for
+// another institution, which a coordinator never sees.
+func (o *Oversight) Scope(institutionID int64) (int64, error) {
+	if o.InstitutionID == 0 {
+		return institutionID, nil
+	}
+	if institutionID != 0 && institutionID != o.InstitutionID {
+		return 0, fmt.Errorf("courses: learners of institution %d: %w", institutionID, ErrForbidden)
+	}
+	return o.InstitutionID, nil
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // Enrolment returns the user's current (active or completed) enrolment in a
@@ -53,9 +55,9 @@ func (s *Service) EnrolSelf(ctx context.Context, actor Actor, courseID int64) (*
 	return s.enrol(ctx, &actor, actor.UserID, courseID, nil)
 }
 
-// EnrolUser enrols another user in a course by hand. Only admins enrol
-// others; everyone else is told ErrForbidden (ErrNotFound for a course
-// they may not see).
+// EnrolUser enrols another user in a course by hand. Admins enrol anyone,
+// coordinators their own institution's staff; everyone else is told
+// ErrForbidden (ErrNotFound for a course they may not see).
 func (s *Service) EnrolUser(ctx context.Context, actor Actor, courseID, userID int64) (*Enrolment, error) {
 	by := actor.UserID
 	return s.enrol(ctx, &actor, userID, courseID, &by)
@@ -63,7 +65,8 @@ func (s *Service) EnrolUser(ctx context.Context, actor Actor, courseID, userID i
 
 // enrol is the one writer of enrolments one at a time. actor, when not
 // nil, is checked against the course inside the transaction: anyone may
-// enrol themselves in a course they see, only admins enrol someone else.
+// enrol themselves in a course they see, only admins and coordinators
+// (mayEnrolOthers, mayEnrolPerson) someone else.
 func (s *Service) enrol(ctx context.Context, actor *Actor, userID, courseID int64, by *int64) (*Enrolment, error) {
 	var e *Enrolment
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -78,7 +81,10 @@ func (s *Service) enrol(ctx context.Context, actor *Actor, userID, courseID int6
 				return err
 			}
 		default:
-			if err := s.mayAdminister(ctx, tx, *actor, c); err != nil {
+			if err := s.mayEnrolOthers(ctx, tx, *actor, c); err != nil {
+				return err
+			}
+			if err := s.mayEnrolPerson(ctx, tx, *actor, userID); err != nil {
 				return err
 			}
 		}
@@ -243,4 +249,21 @@ func (s *Service) CompletedModules(ctx context.Context, enrolmentID int64) (map[
 func LockEnrolment(ctx context.Context, db bun.IDB, enrolmentID int64) error {
 	_, err := NewStore(db).LockEnrolment(ctx, enrolmentID)
 	return err
+}
+
+// mayEnrolPerson returns nil when actor may enrol the user with id:
+// anyone for admins, their own institution's staff for coordinators
+// (another institution's person is ErrForbidden).
+func (s *Service) mayEnrolPerson(ctx context.Context, db bun.IDB, actor Actor, userID int64) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	u, err := accounts.NewStore(db).User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if !actor.Oversees(u.InstitutionID) {
+		return fmt.Errorf("courses: enrol user %d: %w", userID, ErrForbidden)
+	}
+	return nil
 }

@@ -49,7 +49,11 @@ const maxImportTries = 3
 
 // BulkEnrol enrols every learner of a CSV file in a published course,
 // creating learner accounts for unknown emails, all in one transaction.
-// Only admins import (mayAdminister). Every bad line is reported at once
+// Admins import anyone; a coordinator imports their own institution's
+// staff only: a line naming another institution makes the whole file
+// ErrForbidden, a line without one gives a new account the coordinator's
+// institution, and an existing person of another institution is a bad
+// line. Every bad line is reported at once
 // as RowErrors, those the file shows (an email that is not one, a
 // duplicate, an unknown locale or a role other than learner) together with
 // those only the database shows (an unknown institution, a new person
@@ -113,16 +117,28 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 		return err
 	}
 
+	// A coordinator's new accounts belong to their institution.
+	var own *accounts.Institution
+	if actor.IsCoordinator() {
+		inst, err := accounts.NewStore(tx).Institution(ctx, actor.InstitutionID)
+		if err != nil {
+			return err
+		}
+		own = inst
+	}
 	bad := append(RowErrors(nil), file.Errors...)
 	userIDs := make([]int64, 0, len(file.Rows))
 	var people []accounts.NewLearner
 	for _, r := range file.Rows {
-		var inst *accounts.Institution
+		inst := own
 		if r.InstitutionAcronym != "" {
 			found, ok := institutions[strings.ToLower(r.InstitutionAcronym)]
-			if !ok {
+			switch {
+			case !ok:
 				bad = append(bad, RowError{Line: r.Line, Key: "bulk.unknown_institution", Args: []any{r.InstitutionAcronym}})
-			} else {
+			case !actor.Oversees(&found.ID):
+				return fmt.Errorf("courses: line %d names institution %s: %w", r.Line, found.Acronym, ErrForbidden)
+			default:
 				inst = &found
 			}
 		}
@@ -130,6 +146,10 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 			continue
 		}
 		if u, ok := existing[strings.ToLower(r.Email)]; ok {
+			if !actor.Oversees(u.InstitutionID) {
+				bad = append(bad, RowError{Line: r.Line, Key: "bulk.not_your_staff", Args: []any{r.Email}})
+				continue
+			}
 			userIDs = append(userIDs, u.ID)
 			continue
 		}
@@ -219,13 +239,16 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 
 // EnrolInstitution enrols every enabled learner of an institution (a
 // cohort) in a published course and returns how many were newly enrolled.
-// Only admins enrol institutions; an unknown institution is
-// accounts.ErrNotFound.
+// Admins enrol any institution, coordinators their own (another is
+// ErrForbidden); an unknown institution is accounts.ErrNotFound.
 func (s *Service) EnrolInstitution(ctx context.Context, actor Actor, courseID, institutionID int64) (int, error) {
 	var added int
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := s.enrollable(ctx, tx, actor, courseID); err != nil {
 			return err
+		}
+		if !actor.Oversees(&institutionID) {
+			return ErrForbidden
 		}
 		ids, err := accounts.LearnerIDs(ctx, tx, institutionID)
 		if err != nil {
@@ -241,13 +264,13 @@ func (s *Service) EnrolInstitution(ctx context.Context, actor Actor, courseID, i
 }
 
 // enrollable returns the course with id, published, if actor may enrol
-// others in it: admins only (mayAdminister).
+// others in it: admins and coordinators (mayEnrolOthers).
 func (s *Service) enrollable(ctx context.Context, db bun.IDB, actor Actor, id int64) (*Course, error) {
 	c, err := NewStore(db).Course(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.mayAdminister(ctx, db, actor, c); err != nil {
+	if err := s.mayEnrolOthers(ctx, db, actor, c); err != nil {
 		return nil, err
 	}
 	if c.Status != StatusPublished {

@@ -93,17 +93,18 @@ func (s *Service) recordImport(ctx context.Context, tx bun.IDB, actor Actor, cou
 }
 
 // Imports returns a page of a course's import reports, newest first, and
-// how many there are. They list password links: admins only.
+// how many there are. They list password links: admins see every import,
+// coordinators their own.
 func (s *Service) Imports(ctx context.Context, actor Actor, courseID int64, limit, offset int) (*ImportList, error) {
 	store := NewStore(s.db)
 	c, err := store.Course(ctx, courseID)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.mayAdminister(ctx, s.db, actor, c); err != nil {
+	if err := s.mayEnrolOthers(ctx, s.db, actor, c); err != nil {
 		return nil, err
 	}
-	items, total, err := store.Imports(ctx, courseID, limit, offset)
+	items, total, err := store.Imports(ctx, courseID, importsBy(actor), limit, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +115,8 @@ func (s *Service) Imports(ctx context.Context, actor Actor, courseID int64, limi
 // A password link is given while it can still be used; once its owner has
 // chosen a password, or it expired, the stored token is forgotten and the
 // account is listed without one (an admin makes a new link from the
-// user's page). Admins only.
+// user's page). Admins see every import, coordinators their own (another's
+// is ErrNotFound).
 func (s *Service) ImportReport(ctx context.Context, actor Actor, courseID, importID int64) (*ImportReport, error) {
 	var report *ImportReport
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -123,10 +125,10 @@ func (s *Service) ImportReport(ctx context.Context, actor Actor, courseID, impor
 		if err != nil {
 			return err
 		}
-		if err := s.mayAdminister(ctx, tx, actor, c); err != nil {
+		if err := s.mayEnrolOthers(ctx, tx, actor, c); err != nil {
 			return err
 		}
-		if report, err = store.ImportReport(ctx, courseID, importID); err != nil {
+		if report, err = store.ImportReport(ctx, courseID, importID, importsBy(actor)); err != nil {
 			return err
 		}
 		report.Course = c
@@ -162,4 +164,14 @@ func cutRunes(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
+}
+
+// importsBy is whose import reports actor may open (0: everyone's): a
+// coordinator only their own, since a report lists the new accounts'
+// password links.
+func importsBy(actor Actor) int64 {
+	if actor.IsAdmin() {
+		return 0
+	}
+	return actor.UserID
 }

@@ -2,7 +2,6 @@ package courses
 
 import (
 	"context"
-	"fmt"
 )
 
 // LearnerCourse is one line of a learner's "My courses": the enrolment, its
@@ -70,19 +69,22 @@ type Roster struct {
 	Items  []RosterEntry
 	// Total is how many learners match the filter, on every page.
 	Total int
+	// Oversight is what the actor may see and do with the learners.
+	Oversight *Oversight `json:"-"`
 }
 
 // Roster returns who is enrolled in a course (not withdrawn), by name,
 // with progress, and how many match. Its editors (its instructors and
-// admins) see it; others get ErrForbidden, or ErrNotFound for a course
-// they may not see.
+// admins) see every learner, coordinators their own institution's
+// (Oversight); others get ErrForbidden, or ErrNotFound for a course they
+// may not see.
 func (s *Service) Roster(ctx context.Context, actor Actor, courseID int64, f RosterFilter) (*Roster, error) {
-	acc, err := s.Access(ctx, actor, courseID)
+	o, err := s.Oversight(ctx, actor, courseID)
 	if err != nil {
 		return nil, err
 	}
-	if err := acc.mayEdit(); err != nil {
-		return nil, fmt.Errorf("courses: roster of %d: %w", courseID, err)
+	if f.InstitutionID, err = o.Scope(f.InstitutionID); err != nil {
+		return nil, err
 	}
 	items, total, err := NewStore(s.db).Roster(ctx, courseID, f)
 	if err != nil {
@@ -93,6 +95,6 @@ func (s *Service) Roster(ctx context.Context, actor Actor, courseID int64, f Ros
 			return nil, err
 		}
 	}
-	out := &Roster{Course: acc.Course, Items: items, Total: total}
+	out := &Roster{Course: o.Course, Items: items, Total: total, Oversight: o}
 	return out, nil
 }

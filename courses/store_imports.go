@@ -28,10 +28,13 @@ func (s *Store) InsertImport(ctx context.Context, imp *Import, created []ImportA
 
 // Imports returns a page of a course's imports, newest first, and how many
 // there are.
-func (s *Store) Imports(ctx context.Context, courseID int64, limit, offset int) ([]Import, int, error) {
+func (s *Store) Imports(ctx context.Context, courseID, by int64, limit, offset int) ([]Import, int, error) {
 	var list []Import
-	total, err := s.db.NewSelect().Model(&list).Where("ei.course_id = ?", courseID).
-		OrderExpr("ei.imported_at DESC, ei.id DESC").Limit(limit).Offset(offset).ScanAndCount(ctx)
+	q := s.db.NewSelect().Model(&list).Where("ei.course_id = ?", courseID)
+	if by != 0 {
+		q = q.Where("ei.imported_by = ?", by)
+	}
+	total, err := q.OrderExpr("ei.imported_at DESC, ei.id DESC").Limit(limit).Offset(offset).ScanAndCount(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("courses: imports of %d: %w", courseID, err)
 	}
@@ -39,9 +42,13 @@ func (s *Store) Imports(ctx context.Context, courseID int64, limit, offset int) 
 }
 
 // ImportReport returns an import of a course with its accounts, by name.
-func (s *Store) ImportReport(ctx context.Context, courseID, importID int64) (*ImportReport, error) {
+func (s *Store) ImportReport(ctx context.Context, courseID, importID, by int64) (*ImportReport, error) {
 	r := new(ImportReport)
-	if err := s.db.NewSelect().Model(&r.Import).Where("ei.id = ? AND ei.course_id = ?", importID, courseID).Scan(ctx); err != nil {
+	q := s.db.NewSelect().Model(&r.Import).Where("ei.id = ? AND ei.course_id = ?", importID, courseID)
+	if by != 0 {
+		q = q.Where("ei.imported_by = ?", by)
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("courses: import %d: %w", importID, notFound(err))
 	}
 	if err := s.db.NewSelect().Model(&r.Accounts).Where("eia.import_id = ?", importID).OrderExpr("eia.name, eia.user_id").Scan(ctx); err != nil {

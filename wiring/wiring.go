@@ -30,6 +30,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/reports"
 )
 
 // Options configure the services for one installation.
@@ -65,6 +66,7 @@ type Services struct {
 	Assessment   *assessment.Service
 	Certificates *certificates.Service
 	Events       *events.Service
+	Reports      *reports.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 }
@@ -101,6 +103,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	// Reports read every domain through the queries each exports for them.
+	svc.Reports = reports.NewService(db, svc.Courses, opts.Location, opts.Now)
 
 	// A course is complete only when its required quizzes are passed too.
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)

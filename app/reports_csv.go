@@ -1,0 +1,48 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aula-platform/aula/reports"
+)
+
+// exportTimeout bounds one streamed export. Larger ones belong in a
+// background job; this only keeps a stalled reader from holding a
+// connection for ever.
+const exportTimeout = 5 * time.Minute
+
+// streamCSV answers with a CSV file written by write while it is sent:
+// rows go out as they are read from the database, so a large export never
+// sits in memory. Everything that can refuse the export (who asks, the
+// filters) must have been checked before: once the first byte is sent,
+// the status is 200, and a failure midway can only cut the file short,
+// which is logged.
+func (s *server) streamCSV(c *fiber.Ctx, fileName string, write func(context.Context, *reports.CSV) error) error {
+	// The body is written after this handler returns: its context must
+	// outlive the request's and is bounded on its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), exportTimeout)
+	format := reports.CSVFormat{Semicolon: decimalComma(lang(c))}
+	log := s.log.With(slog.String("export", fileName))
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+fileName+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer cancel()
+		out, err := reports.NewCSV(w, format)
+		if err == nil {
+			err = write(ctx, out)
+		}
+		if err == nil {
+			err = out.Close()
+		}
+		if err != nil {
+			log.Error("export cut short", slog.Any("err", err))
+		}
+	})
+	return nil
+}

@@ -1,0 +1,30 @@
+package courses
+
+import "github.com/uptrace/bun"
+
+// Queries the reports package reads courses' data through, so that it
+// never names courses' tables or columns itself. Each is a subquery with
+// stable column names, joined with other packages' in one statement.
+
+// ReportEnrolments selects every enrolment that is not withdrawn as
+// enrolment_id, course_id, user_id, status, enrolled_at, completed_at,
+// modules_done and modules_total (the course's live modules, as progress
+// counts them) and last_module_at (the latest module completion, or NULL).
+// The counts are correlated subqueries, computed only for the rows a
+// report keeps.
+func ReportEnrolments(db bun.IDB) *bun.SelectQuery {
+	return db.NewSelect().TableExpr("enrolments AS e").
+		ColumnExpr("e.id AS enrolment_id, e.course_id, e.user_id, e.status, e.enrolled_at, e.completed_at").
+		ColumnExpr(`(SELECT count(*) FROM module_completions AS mc JOIN modules AS m ON m.id = mc.module_id
+			WHERE mc.enrolment_id = e.id AND m.archived_at IS NULL) AS modules_done`).
+		ColumnExpr(`(SELECT count(*) FROM modules AS m WHERE m.course_id = e.course_id AND m.archived_at IS NULL) AS modules_total`).
+		ColumnExpr(`(SELECT max(mc.completed_at) FROM module_completions AS mc WHERE mc.enrolment_id = e.id) AS last_module_at`).
+		Where("e.status IN (?, ?)", EnrolmentActive, EnrolmentCompleted)
+}
+
+// ReportCourses selects every course as course_id, title, slug, language,
+// workload_hours, status and published_at.
+func ReportCourses(db bun.IDB) *bun.SelectQuery {
+	return db.NewSelect().TableExpr("courses AS c").
+		ColumnExpr("c.id AS course_id, c.title, c.slug, c.language, c.workload_hours, c.status, c.published_at")
+}

@@ -1,0 +1,249 @@
+package reports
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aula-platform/aula/assessment"
+	"github.com/aula-platform/aula/courses"
+)
+
+// GradebookQuery chooses the rows of a course's gradebook.
+type GradebookQuery struct {
+	CourseID int64
+	// InstitutionID keeps one institution's learners (0: all that the
+	// viewer may see; a coordinator sees only their own anyway).
+	InstitutionID int64
+	// Status keeps "active" or "completed" enrolments ("": both).
+	Status string
+	// Sort is "name" (the default), "enrolled" (newest first) or
+	// "completed" (latest completions first, then those not completed).
+	Sort string
+	// After is the cursor of the page to read (Gradebook.Next); "" is the
+	// first page.
+	After string
+	// Limit is the page size (1..MaxPage; 50 otherwise).
+	Limit int
+}
+
+// GradebookSorts and GradebookStatuses are the values GradebookQuery
+// accepts, for forms and validation.
+var (
+	GradebookSorts    = []string{"name", "enrolled", "completed"}
+	GradebookStatuses = []string{"active", "completed"}
+)
+
+// QuizColumn is one quiz of a course, a column of its gradebook.
+type QuizColumn struct {
+	ID       int64  `json:"id"`
+	Title    string `json:"title"`
+	Required bool   `json:"required"`
+}
+
+// QuizCell is one learner's standing in one quiz: the best submitted
+// percent (nil before any attempt was submitted) and how many attempts
+// they submitted.
+type QuizCell struct {
+	QuizID   int64    `json:"quiz_id"`
+	Best     *float64 `json:"best_percent"`
+	Attempts int      `json:"attempts"`
+}
+
+// GradebookRow is one enrolled learner of a course.
+type GradebookRow struct {
+	EnrolmentID  int64      `json:"enrolment_id"`
+	UserID       int64      `json:"user_id"`
+	Name         string     `json:"name"`
+	Email        string     `json:"email"`
+	Institution  string     `json:"institution"` // its acronym, "" for none
+	Status       string     `json:"status"`
+	EnrolledAt   time.Time  `json:"enrolled_at"`
+	Progress     int        `json:"progress_percent"`
+	LastActivity time.Time  `json:"last_activity_at"`
+	Quizzes      []QuizCell `json:"quizzes"`
+	CompletedAt  *time.Time `json:"completed_at"`
+	Certificate  string     `json:"certificate_code"` // "" for none (or revoked)
+}
+
+// Gradebook is one page of a course's gradebook.
+type Gradebook struct {
+	Course  *courses.Course
+	Quizzes []QuizColumn
+	Rows    []GradebookRow
+	// Next is the cursor of the next page, "" on the last one.
+	Next string
+	// Scope is the institution the viewer is limited to (0: none).
+	Scope int64
+}
+
+// Gradebook returns a page of a course's gradebook: one row per enrolled
+// learner, sorted and filtered as q says. Those who follow the course's
+// learners see it (courses.Service.Oversight: its instructors and admins
+// every learner, coordinators their own institution's); others get
+// courses.ErrForbidden, or courses.ErrNotFound for a course they may not see.
+func (s *Service) Gradebook(ctx context.Context, actor courses.Actor, q GradebookQuery) (*Gradebook, error) {
+	gb, spec, after, err := s.openGradebook(ctx, actor, &q)
+	if err != nil {
+		return nil, err
+	}
+	limit := pageSize(q.Limit)
+	rows, err := s.gradebookRows(ctx, q, spec, after, gb.Quizzes, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		gb.Next = spec.cursor(rows[limit-1]).String()
+	}
+	gb.Rows = rows
+	return gb, nil
+}
+
+// GradebookExport is a whole gradebook to write out: its header, checked
+// and scoped for the actor, and the rows still to read.
+type GradebookExport struct {
+	// Gradebook is the course, its quiz columns and the scope; no rows.
+	*Gradebook
+	s     *Service
+	q     GradebookQuery
+	spec  sortSpec
+	after *cursor
+}
+
+// ExportGradebook checks that actor may read the gradebook q asks for, as
+// Gradebook does, and returns it for Each to walk. The check comes first
+// so that a refusal is an answer of its own, not a broken download.
+func (s *Service) ExportGradebook(ctx context.Context, actor courses.Actor, q GradebookQuery) (*GradebookExport, error) {
+	gb, spec, after, err := s.openGradebook(ctx, actor, &q)
+	if err != nil {
+		return nil, err
+	}
+	return &GradebookExport{Gradebook: gb, s: s, q: q, spec: spec, after: after}, nil
+}
+
+// Each calls fn with every row the export's query keeps (from its cursor
+// on, whatever its page size), reading chunk rows per query, so an export
+// of any size keeps memory flat.
+func (x *GradebookExport) Each(ctx context.Context, fn func(*GradebookRow) error) error {
+	after := x.after
+	for {
+		rows, err := x.s.gradebookRows(ctx, x.q, x.spec, after, x.Quizzes, chunk)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		if len(rows) < chunk {
+			return nil
+		}
+		c := x.spec.cursor(rows[len(rows)-1])
+		after = &c
+	}
+}
+
+// openGradebook checks who asks, scopes q to what they may see, and
+// returns the gradebook's header with its sort and starting point.
+func (s *Service) openGradebook(ctx context.Context, actor courses.Actor, q *GradebookQuery) (*Gradebook, sortSpec, *cursor, error) {
+	if q.Sort == "" {
+		q.Sort = "name"
+	}
+	spec, ok := gradebookSorts[q.Sort]
+	if !ok || (q.Status != "" && q.Status != "active" && q.Status != "completed") {
+		return nil, sortSpec{}, nil, fmt.Errorf("reports: gradebook sort %q, status %q: %w", q.Sort, q.Status, ErrInvalidFilter)
+	}
+	after, err := parseCursor(q.After)
+	if err != nil {
+		return nil, sortSpec{}, nil, err
+	}
+	o, err := s.courses.Oversight(ctx, actor, q.CourseID)
+	if err != nil {
+		return nil, sortSpec{}, nil, err
+	}
+	if q.InstitutionID, err = o.Scope(q.InstitutionID); err != nil {
+		return nil, sortSpec{}, nil, err
+	}
+	quizzes, err := assessment.CourseQuizzes(ctx, s.db, q.CourseID)
+	if err != nil {
+		return nil, sortSpec{}, nil, err
+	}
+	gb := &Gradebook{Course: o.Course, Scope: o.InstitutionID, Quizzes: make([]QuizColumn, len(quizzes))}
+	for i, qz := range quizzes {
+		gb.Quizzes[i] = QuizColumn{ID: qz.ID, Title: qz.Title, Required: qz.Required}
+	}
+	return gb, spec, after, nil
+}
+
+// sortSpec is one way of sorting the gradebook, with its keyset condition.
+type sortSpec struct {
+	order string // ORDER BY, ending with the enrolment id so rows never tie
+	after string // the condition for rows after a cursor: key, then id
+	key   func(r *GradebookRow) string
+}
+
+func (s sortSpec) cursor(r GradebookRow) cursor { return cursor{Key: s.key(&r), ID: r.EnrolmentID} }
+
+var gradebookSorts = map[string]sortSpec{
+	"name": {order: "p.name, e.enrolment_id", after: "(p.name, e.enrolment_id) > (?, ?)",
+		key: func(r *GradebookRow) string { return r.Name }},
+	"enrolled": {order: "e.enrolled_at DESC, e.enrolment_id DESC", after: "(e.enrolled_at, e.enrolment_id) < (?::timestamptz, ?)",
+		key: func(r *GradebookRow) string { return r.EnrolledAt.Format(time.RFC3339Nano) }},
+	"completed": {order: "coalesce(e.completed_at, '-infinity') DESC, e.enrolment_id DESC",
+		after: "(coalesce(e.completed_at, '-infinity'), e.enrolment_id) < (?::timestamptz, ?)",
+		key: func(r *GradebookRow) string {
+			if r.CompletedAt == nil {
+				return "-infinity"
+			}
+			return r.CompletedAt.Format(time.RFC3339Nano)
+		}},
+}
+
+// gradebookRows reads up to limit rows after the cursor and turns them
+// into GradebookRows with one cell per quiz column.
+func (s *Service) gradebookRows(ctx context.Context, q GradebookQuery, spec sortSpec, after *cursor, quizzes []QuizColumn, limit int) ([]GradebookRow, error) {
+	raw, err := NewStore(s.db).Gradebook(ctx, gradebookFilter{CourseID: q.CourseID, InstitutionID: q.InstitutionID,
+		Status: q.Status, Order: spec.order, After: spec.after, Cursor: after, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]GradebookRow, len(raw))
+	for i, r := range raw {
+		row := GradebookRow{EnrolmentID: r.EnrolmentID, UserID: r.UserID, Name: r.Name, Email: r.Email, Institution: r.Institution,
+			Status: r.Status, EnrolledAt: r.EnrolledAt, LastActivity: r.LastActivity, CompletedAt: r.CompletedAt, Certificate: r.Certificate,
+			Progress: progress(r), Quizzes: make([]QuizCell, len(quizzes))}
+		var cells map[string][2]*float64
+		if err := json.Unmarshal(r.Quizzes, &cells); err != nil {
+			return nil, fmt.Errorf("reports: quiz results of enrolment %d: %w", r.EnrolmentID, err)
+		}
+		for j, qz := range quizzes {
+			row.Quizzes[j].QuizID = qz.ID
+			if c, ok := cells[strconv.FormatInt(qz.ID, 10)]; ok {
+				row.Quizzes[j].Best = c[0]
+				if c[1] != nil {
+					row.Quizzes[j].Attempts = int(*c[1])
+				}
+			}
+		}
+		rows[i] = row
+	}
+	return rows, nil
+}
+
+// progress is the percentage courses shows for an enrolment: complete is
+// 100; otherwise the live modules done and required quizzes passed, over
+// both (courses' module progress plus assessment's requirement).
+func progress(r gradebookRow) int {
+	if r.Status == string(courses.EnrolmentCompleted) {
+		return 100
+	}
+	total := r.ModulesTotal + r.RequiredTotal
+	if total == 0 {
+		return 0
+	}
+	return (r.ModulesDone + r.RequiredDone) * 100 / total
+}

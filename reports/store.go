@@ -1,0 +1,200 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/assessment"
+	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/courses"
+)
+
+// Store holds every query of the reports. It names no table: it joins the
+// subqueries the owning packages export for it. They are common table
+// expressions NOT MATERIALIZED, so PostgreSQL plans each as if written in
+// place and reads only the rows a report keeps through the owners' indexes.
+type Store struct {
+	db bun.IDB
+}
+
+// NewStore returns the queries on db (a *bun.DB or a transaction).
+func NewStore(db bun.IDB) *Store { return &Store{db: db} }
+
+// gradebookFilter is what one gradebook query reads.
+type gradebookFilter struct {
+	CourseID, InstitutionID int64
+	Status                  string
+	Order, After            string // ORDER BY, and the keyset condition with the cursor's key and id
+	Cursor                  *cursor
+	Limit                   int
+}
+
+// gradebookRow is a gradebook row as the database gives it.
+type gradebookRow struct {
+	EnrolmentID   int64      `bun:"enrolment_id"`
+	UserID        int64      `bun:"user_id"`
+	Name          string     `bun:"name"`
+	Email         string     `bun:"email"`
+	Institution   string     `bun:"institution"`
+	Status        string     `bun:"status"`
+	EnrolledAt    time.Time  `bun:"enrolled_at"`
+	CompletedAt   *time.Time `bun:"completed_at"`
+	ModulesDone   int        `bun:"modules_done"`
+	ModulesTotal  int        `bun:"modules_total"`
+	RequiredDone  int        `bun:"required_done"`
+	RequiredTotal int        `bun:"required_total"`
+	Quizzes       []byte     `bun:"quizzes"` // {"quiz id": [best percent, attempts]}
+	LastActivity  time.Time  `bun:"last_activity"`
+	Certificate   string     `bun:"certificate"`
+}
+
+// Gradebook reads one chunk of a course's gradebook.
+func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRow, error) {
+	var where strings.Builder
+	args := []any{
+		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
+		assessment.ReportQuizResults(s.db), assessment.ReportRequiredQuizzes(s.db), certificates.ReportCertificates(s.db),
+		f.CourseID,
+	}
+	if f.InstitutionID != 0 {
+		where.WriteString(" AND p.institution_id = ?")
+		args = append(args, f.InstitutionID)
+	}
+	if f.Status != "" {
+		where.WriteString(" AND e.status = ?")
+		args = append(args, f.Status)
+	}
+	if f.Cursor != nil {
+		where.WriteString(" AND " + f.After)
+		args = append(args, f.Cursor.Key, f.Cursor.ID)
+	}
+	args = append(args, f.Limit)
+	var rows []gradebookRow
+	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?),
+			qr AS NOT MATERIALIZED (?), rq AS NOT MATERIALIZED (?), cert AS NOT MATERIALIZED (?)
+		SELECT e.enrolment_id, p.user_id, p.name, p.email, coalesce(i.acronym, '') AS institution,
+			e.status, e.enrolled_at, e.completed_at, e.modules_done, e.modules_total,
+			(SELECT count(*) FROM rq WHERE rq.course_id = e.course_id) AS required_total,
+			(SELECT count(*) FROM rq JOIN qr ON qr.quiz_id = rq.quiz_id
+				WHERE rq.course_id = e.course_id AND qr.enrolment_id = e.enrolment_id AND qr.passed) AS required_done,
+			(SELECT coalesce(jsonb_object_agg(qr.quiz_id, jsonb_build_array(qr.best_percent, qr.attempts)), '{}')
+				FROM qr WHERE qr.enrolment_id = e.enrolment_id) AS quizzes,
+			greatest(e.enrolled_at, e.last_module_at,
+				(SELECT max(qr.last_at) FROM qr WHERE qr.enrolment_id = e.enrolment_id)) AS last_activity,
+			coalesce(cert.code, '') AS certificate
+		FROM e
+		JOIN p ON p.user_id = e.user_id
+		LEFT JOIN i ON i.institution_id = p.institution_id
+		LEFT JOIN cert ON cert.enrolment_id = e.enrolment_id
+		WHERE e.course_id = ?`+where.String()+`
+		ORDER BY `+f.Order+` LIMIT ?`, args...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("reports: gradebook of course %d: %w", f.CourseID, err)
+	}
+	return rows, nil
+}
+
+// grouping is how the figures query groups its events: the key, its label
+// and the order, as SQL over ev (the events), p, i and c. zone says the key
+// takes the installation's time zone as its one argument.
+type grouping struct {
+	key, label, order string
+	zone              bool
+}
+
+var groupings = map[Grouping]grouping{
+	ByCourse:      {key: "c.course_id::text", label: "max(c.title)", order: "2, 1"},
+	ByMonth:       {key: "extract(month FROM ev.at AT TIME ZONE ?)::int::text", label: "''", order: "min(ev.at)", zone: true},
+	ByCountry:     {key: "coalesce(i.country, '')", label: "coalesce(max(i.country), '')", order: "1"},
+	ByInstitution: {key: "coalesce(i.institution_id::text, '')", label: "coalesce(max(i.acronym || ' — ' || i.name), '')", order: "2, 1"},
+	ByLanguage:    {key: "c.language", label: "max(c.language)", order: "1"},
+	byNothing:     {key: "''", label: "''", order: "1"},
+}
+
+// figuresFilter is what one figures query reads: events in [From, To).
+type figuresFilter struct {
+	Group         grouping
+	From, To      time.Time
+	Zone          string
+	InstitutionID int64 // 0: everyone
+}
+
+// Figures counts enrolments, completions, certificates and training hours
+// in a period, grouped. Each kind of event is read through its owner's
+// index on its time (enrolled_at, completed_at, issued_at).
+func (s *Store) Figures(ctx context.Context, f figuresFilter) ([]Figures, error) {
+	args := []any{
+		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
+		courses.ReportCourses(s.db), certificates.ReportCertificates(s.db),
+		f.From, f.To, f.From, f.To, f.From, f.To,
+	}
+	if f.Group.zone {
+		args = append(args, f.Zone)
+	}
+	where := ""
+	if f.InstitutionID != 0 {
+		where = "WHERE p.institution_id = ?"
+		args = append(args, f.InstitutionID)
+	}
+	var rows []Figures
+	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?),
+			c AS NOT MATERIALIZED (?), cert AS NOT MATERIALIZED (?),
+		ev AS (
+			SELECT e.user_id, e.course_id, e.enrolled_at AS at, 1 AS enrolments, 0 AS completions, 0 AS certificates, 0 AS hours
+				FROM e WHERE e.enrolled_at >= ? AND e.enrolled_at < ?
+			UNION ALL
+			SELECT e.user_id, e.course_id, e.completed_at, 0, 1, 0, c.workload_hours
+				FROM e JOIN c ON c.course_id = e.course_id WHERE e.completed_at >= ? AND e.completed_at < ?
+			UNION ALL
+			SELECT cert.user_id, cert.course_id, cert.issued_at, 0, 0, 1, 0
+				FROM cert WHERE cert.issued_at >= ? AND cert.issued_at < ?)
+		SELECT `+f.Group.key+` AS key, `+f.Group.label+` AS label,
+			sum(ev.enrolments)::int AS enrolments, sum(ev.completions)::int AS completions,
+			sum(ev.certificates)::int AS certificates, sum(ev.hours)::int AS hours
+		FROM ev
+		JOIN p ON p.user_id = ev.user_id
+		LEFT JOIN i ON i.institution_id = p.institution_id
+		JOIN c ON c.course_id = ev.course_id
+		`+where+`
+		GROUP BY 1 ORDER BY `+f.Group.order, args...).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("reports: figures from %s: %w", f.From.Format(time.DateOnly), err)
+	}
+	return rows, nil
+}
+
+// byNothing groups every event of the period into one row.
+const byNothing Grouping = ""
+
+// Counts returns how many enabled learners, institutions and published
+// courses there are.
+func (s *Store) Counts(ctx context.Context) (learners, institutions, published int, err error) {
+	err = s.db.NewRaw(`WITH p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?), c AS NOT MATERIALIZED (?)
+		SELECT (SELECT count(*) FROM p WHERE p.role = ? AND NOT p.disabled),
+			(SELECT count(*) FROM i),
+			(SELECT count(*) FROM c WHERE c.status = ?)`,
+		accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db), courses.ReportCourses(s.db),
+		accounts.RoleLearner, courses.StatusPublished).Scan(ctx, &learners, &institutions, &published)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("reports: counts: %w", err)
+	}
+	return learners, institutions, published, nil
+}
+
+// LatestCertificates returns the n certificates issued last (revoked ones
+// left out).
+func (s *Store) LatestCertificates(ctx context.Context, n int) ([]LatestCertificate, error) {
+	var list []LatestCertificate
+	err := s.db.NewRaw(`WITH cert AS NOT MATERIALIZED (?)
+		SELECT cert.code, cert.holder_name, cert.course_title, cert.issued_at FROM cert
+		ORDER BY cert.issued_at DESC, cert.certificate_id DESC LIMIT ?`, certificates.ReportCertificates(s.db), n).Scan(ctx, &list)
+	if err != nil {
+		return nil, fmt.Errorf("reports: latest certificates: %w", err)
+	}
+	return list, nil
+}
