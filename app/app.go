@@ -27,6 +27,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -71,6 +72,7 @@ type server struct {
 	courses  *courses.Service
 	certs    *certificates.Service
 	quizzes  *assessment.Service
+	jobs     *jobs.Queue
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -250,6 +252,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		courses:  deps.Services.Courses,
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
+		jobs:     deps.Services.Jobs,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

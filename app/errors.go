@@ -13,6 +13,7 @@ import (
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -126,6 +127,8 @@ var domainErrors = []domainError{
 	{certificates.ErrInvalidSnapshot, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.snapshot", ""},
 	{certificates.ErrInvalidIssuer, fiber.StatusUnprocessableEntity, "validation_failed", "certificates.error.issuer", ""},
 	{certificates.ErrNotReady, fiber.StatusConflict, "not_ready", "certificates.error.zip_not_ready", ""},
+	// background jobs and mail
+	{jobs.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},

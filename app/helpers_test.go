@@ -22,6 +22,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/migrations/testdb"
 	"github.com/aula-platform/aula/wiring"
 )
@@ -32,6 +33,7 @@ type env struct {
 	db       *bun.DB
 	app      *fiber.App
 	accounts *accounts.Service
+	jobs     *jobs.Queue // the installation's queue; workJobs works it
 }
 
 const testPassword = "correct horse battery"
@@ -91,7 +93,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{t: tt, db: db, app: a, accounts: svc.Accounts}, svc
+	return &env{t: tt, db: db, app: a, accounts: svc.Accounts, jobs: svc.Jobs}, svc
 }
 
 // rateLimitClock stands still for the whole test binary, so a test that

@@ -62,6 +62,8 @@ var pageNames = []string{
 	"pages/admin/certificates_issue",
 	"pages/admin/certificates_settings",
 	"pages/admin/certificates_zip",
+	// mail, notifications and jobs (issue 12)
+	"pages/admin/jobs",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

@@ -46,6 +46,8 @@ func (s *server) routes(root *fiber.App) {
 	ad.Get("/users/:id/edit", s.editUserPage)
 	ad.Post("/users/:id", s.updateUserPage)
 	ad.Post("/users/:id/password-link", s.passwordLinkPage)
+	ad.Get("/jobs", s.adminJobsPage)
+	ad.Post("/jobs/:id/retry", s.retryJobPage)
 
 	// JSON API v1 (docs/api.md).
 	api.Post("/tokens", s.createToken)

@@ -5,7 +5,9 @@
 //   - a course is complete when its modules are done and, through
 //     courses.Requirement, its required quizzes passed (assessment);
 //   - completing a course issues its certificate inside the completion
-//     transaction, through courses.CompletionHook (certificates).
+//     transaction, through courses.CompletionHook (certificates);
+//   - work outside a request runs as jobs on one queue (Services.Jobs),
+//     each kind registered here by the domain that owns it.
 //
 // A feature to come hooks in here the same way: its service is built in
 // New, and it registers the hooks of the domains it reacts to (an event's
@@ -29,6 +31,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 )
 
 // Options configure the services for one installation.
@@ -62,6 +65,9 @@ type Services struct {
 	Certificates *certificates.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
+	// Jobs is the queue of background work, with every kind registered;
+	// `aula serve` runs it, tests work it a job at a time (WorkOne).
+	Jobs *jobs.Queue
 }
 
 // New builds every domain service on db and registers every cross-domain
@@ -81,7 +87,8 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 
-	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs}
+	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs,
+		Jobs: jobs.New(db, jobs.Options{Now: opts.Now, Logger: opts.Logger})}
 	if err := svc.Accounts.SetTokenLifetimes(opts.TokenLifetime, opts.TokenMaxLifetime); err != nil {
 		return nil, err
 	}
@@ -101,6 +108,8 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
+
+	svc.Jobs.Register(svc.Certificates.ZipJobKind())
 	return svc, nil
 }
 
