@@ -28,6 +28,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/jobs"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -73,6 +74,7 @@ type server struct {
 	certs    *certificates.Service
 	quizzes  *assessment.Service
 	jobs     *jobs.Queue
+	notify   *notify.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -253,6 +255,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
 		jobs:     deps.Services.Jobs,
+		notify:   deps.Services.Notify,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

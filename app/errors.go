@@ -14,6 +14,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/jobs"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -129,6 +130,7 @@ var domainErrors = []domainError{
 	{certificates.ErrNotReady, fiber.StatusConflict, "not_ready", "certificates.error.zip_not_ready", ""},
 	// background jobs and mail
 	{jobs.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{notify.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},

@@ -24,6 +24,7 @@ import (
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/migrations/testdb"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -54,6 +55,7 @@ type installation struct {
 	clock     func() time.Time // the domain services' clock (time.Now when nil)
 	pdfCache  int64            // certificates' PDF cache (the default when 0)
 	quietLog  bool             // discard the server's log (benchmarks)
+	mail      notify.Sender    // the SMTP relay (none: mail is held in the outbox)
 }
 
 // newInstallation builds every domain service with wiring.New, exactly as
@@ -78,7 +80,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 		tb.Fatal(err)
 	}
 	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, UploadMaxBytes: in.uploadMax, BaseURL: "http://aula.test",
-		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache})
+		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Mail: in.mail, MailFrom: "Aula <aula@aula.test>"})
 	if err != nil {
 		tb.Fatal(err)
 	}

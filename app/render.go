@@ -64,6 +64,8 @@ var pageNames = []string{
 	"pages/admin/certificates_zip",
 	// mail, notifications and jobs (issue 12)
 	"pages/admin/jobs",
+	"pages/admin/mail",
+	"pages/admin/mail_show",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

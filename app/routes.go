@@ -48,6 +48,9 @@ func (s *server) routes(root *fiber.App) {
 	ad.Post("/users/:id/password-link", s.passwordLinkPage)
 	ad.Get("/jobs", s.adminJobsPage)
 	ad.Post("/jobs/:id/retry", s.retryJobPage)
+	ad.Get("/mail", s.adminMailPage)
+	ad.Get("/mail/:id", s.adminMessagePage)
+	ad.Get("/mail/:id/html", s.adminMessageHTML)
 
 	// JSON API v1 (docs/api.md).
 	api.Post("/tokens", s.createToken)

@@ -27,11 +27,13 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/jobs"
+	"github.com/aula-platform/aula/notify"
 )
 
 // Options configure the services for one installation.
@@ -55,7 +57,17 @@ type Options struct {
 	// TokenLifetime and TokenMaxLifetime are how long a new API token
 	// works by default and at most (accounts' defaults when 0).
 	TokenLifetime, TokenMaxLifetime time.Duration
+	// Mail is the SMTP relay (AULA_SMTP_URL); nil keeps every message in
+	// the outbox admins read at /admin/mail.
+	Mail notify.Sender
+	// MailFrom is the sender of every message (AULA_MAIL_FROM;
+	// DefaultMailFrom when empty).
+	MailFrom string
 }
+
+// DefaultMailFrom is the sender of messages when AULA_MAIL_FROM is unset:
+// only for the outbox of a machine without a relay.
+const DefaultMailFrom = "Aula <aula@localhost>"
 
 // Services are the domain services of one installation, wired together.
 type Services struct {
@@ -65,6 +77,8 @@ type Services struct {
 	Certificates *certificates.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
+	// Notify writes mail and notifications.
+	Notify *notify.Service
 	// Jobs is the queue of background work, with every kind registered;
 	// `aula serve` runs it, tests work it a job at a time (WorkOne).
 	Jobs *jobs.Queue
@@ -109,9 +123,29 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
 
+	texts, err := catalogs()
+	if err != nil {
+		return nil, err
+	}
+	if opts.MailFrom == "" {
+		opts.MailFrom = DefaultMailFrom
+	}
+	svc.Notify, err = notify.NewService(db, notify.Options{Texts: texts, BaseURL: opts.BaseURL, From: opts.MailFrom,
+		Sender: opts.Mail, Location: opts.Location, Now: opts.Now, Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+
 	svc.Jobs.Register(svc.Certificates.ZipJobKind())
+	for _, k := range svc.Notify.Kinds() {
+		svc.Jobs.Register(k)
+	}
 	return svc, nil
 }
+
+// catalogs loads the translations messages are written from, once per
+// process (the web layer loads its own copy to render pages).
+var catalogs = sync.OnceValues(func() (*i18n.Bundle, error) { return i18n.Load(assets.I18n) })
 
 // certificateRenderer loads the certificate fonts from the binary once per
 // process: parsing them takes tens of milliseconds, and tests build many
