@@ -35,6 +35,8 @@ type Service struct {
 	// tokenLifetime is how long a new API token works unless its request
 	// asks for less; tokenMaxLifetime is the most a request may ask.
 	tokenLifetime, tokenMaxLifetime time.Duration
+	// invited are told of each invitation (OnInvited).
+	invited []InviteHook
 }
 
 // NewService returns a Service on db. now is the clock (time.Now when nil).
@@ -120,7 +122,9 @@ type CreateUserParams struct {
 	Locale        string
 }
 
-// CreateUser adds a user. The email must be free whatever its case.
+// CreateUser adds a user. The email must be free whatever its case and an
+// email (ErrInvalidEmail). A user created without a password is invited
+// (OnInvited) in the same transaction.
 func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, error) {
 	u := &User{
 		Email:         strings.TrimSpace(p.Email),
@@ -132,6 +136,9 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 	if u.Locale == "" {
 		u.Locale = locales.Fallback
 	}
+	if !ValidEmail(u.Email) {
+		return nil, ErrInvalidEmail
+	}
 	if p.Password != "" {
 		if err := ValidatePassword(p.Password, u.Email, u.Name); err != nil {
 			return nil, err
@@ -142,7 +149,17 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 		}
 		u.PasswordHash = hash
 	}
-	if err := NewStore(s.db).InsertUser(ctx, u); err != nil {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := NewStore(tx).InsertUser(ctx, u); err != nil {
+			return err
+		}
+		if u.PasswordHash != "" {
+			return nil
+		}
+		_, err := s.invite(ctx, tx, u)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -185,6 +202,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		InstitutionID: p.InstitutionID,
 		Locale:        canonicalLocale(p.Locale),
 		Disabled:      p.Disabled,
+	}
+	if !ValidEmail(u.Email) {
+		return nil, ErrInvalidEmail
 	}
 	columns := []string{"email", "name", "role", "institution_id", "locale", "disabled"}
 	if p.Password != "" {

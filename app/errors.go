@@ -84,6 +84,7 @@ type domainError struct {
 // domainErrors is the one table from domain errors to HTTP answers.
 var domainErrors = []domainError{
 	{accounts.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{accounts.ErrInvalidEmail, fiber.StatusUnprocessableEntity, "validation_failed", "validation.email", "email"},
 	{accounts.ErrEmailTaken, fiber.StatusConflict, "email_taken", "error.email_taken", "email"},
 	{accounts.ErrAcronymTaken, fiber.StatusConflict, "acronym_taken", "error.acronym_taken", "acronym"},
 	{accounts.ErrInvalidCredentials, fiber.StatusUnauthorized, "invalid_credentials", "error.invalid_credentials", ""},

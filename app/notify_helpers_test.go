@@ -1,6 +1,16 @@
 package app_test
 
-import "context"
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aula-platform/aula/notify"
+	"github.com/aula-platform/aula/notify/smtptest"
+	"github.com/aula-platform/aula/wiring"
+)
 
 // workJobs works every due job of the installation's queue, as `aula
 // serve`'s workers would, and returns how many it worked. Jobs of other
@@ -19,4 +29,52 @@ func (e *env) workJobs() int {
 		}
 		n++
 	}
+}
+
+// newMailEnv is an installation whose mail goes over SMTP to a real
+// server started for the test.
+func newMailEnv(t *testing.T) (*env, *wiring.Services, *smtptest.Server) {
+	t.Helper()
+	srv := smtptest.Start(t, smtptest.Options{})
+	relay, err := notify.NewSMTP(srv.URL(""), notify.SMTPOptions{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, svc := newInstallation(t, installation{mail: relay})
+	return e, svc, srv
+}
+
+// mails works the queue and returns the messages the server received for
+// addr, parsed; it fails unless there are want of them.
+func (e *env) mails(srv *smtptest.Server, addr string, want int) []*smtptest.Parsed {
+	e.t.Helper()
+	e.workJobs()
+	got := srv.To(addr)
+	if len(got) != want {
+		e.t.Fatalf("%d messages to %s arrived, want %d", len(got), addr, want)
+	}
+	out := make([]*smtptest.Parsed, len(got))
+	for i, m := range got {
+		p, err := smtptest.Parse(m.Data)
+		if err != nil {
+			e.t.Fatalf("message to %s: %v\n%s", addr, err, m.Data)
+		}
+		out[i] = p
+	}
+	return out
+}
+
+var linkPattern = regexp.MustCompile(`https?://[^\s"<>]+`)
+
+// linkTo returns the path of the first link of text that starts with
+// base+prefix, as a browser would follow it on this installation.
+func linkTo(t *testing.T, text, prefix string) string {
+	t.Helper()
+	for _, l := range linkPattern.FindAllString(text, -1) {
+		if strings.HasPrefix(l, "http://aula.test"+prefix) {
+			return strings.TrimPrefix(l, "http://aula.test")
+		}
+	}
+	t.Fatalf("no link to %s in:\n%s", prefix, text)
+	return ""
 }

@@ -64,6 +64,7 @@ var pageNames = []string{
 	"pages/admin/certificates_zip",
 	// mail, notifications and jobs (issue 12)
 	"pages/admin/jobs",
+	"pages/password_forgot",
 	"pages/admin/mail",
 	"pages/admin/mail_show",
 }

@@ -27,6 +27,8 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/signin", s.signIn)
 	app.Post("/signout", signedIn, s.signOut)
 	app.Post("/language", s.setLanguage)
+	app.Get("/password/forgot", s.showForgotPassword)
+	app.Post("/password/forgot", s.forgotPassword)
 	app.Get("/password/:token", s.showPasswordForm)
 	app.Post("/password/:token", s.setPassword)
 	app.Get("/account/tokens", signedIn, s.showTokensPage)
@@ -46,6 +48,7 @@ func (s *server) routes(root *fiber.App) {
 	ad.Get("/users/:id/edit", s.editUserPage)
 	ad.Post("/users/:id", s.updateUserPage)
 	ad.Post("/users/:id/password-link", s.passwordLinkPage)
+	ad.Post("/users/:id/invite", s.inviteUserPage)
 	ad.Get("/jobs", s.adminJobsPage)
 	ad.Post("/jobs/:id/retry", s.retryJobPage)
 	ad.Get("/mail", s.adminMailPage)
@@ -67,6 +70,7 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/users/:id", admin, s.showUser)
 	api.Patch("/users/:id", admin, s.updateUser)
 	api.Post("/users/:id/password-link", admin, s.createPasswordLink)
+	api.Post("/users/:id/invite", admin, s.inviteUser)
 
 	// ---- Courses: catalog, authoring, modules, files ----
 	teach := s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin)

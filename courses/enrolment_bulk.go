@@ -205,6 +205,9 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 			userIDs = append(userIDs, u.ID)
 			result.NewAccounts = append(result.NewAccounts, NewLogin{UserID: u.ID, Email: u.Email, Name: u.Name, PasswordToken: tokens[u.ID]})
 		}
+		if err := s.accountsCreated(ctx, tx, result.NewAccounts); err != nil {
+			return err
+		}
 	}
 	result.CreatedUsers = len(created)
 	n, err := store.EnrolUsers(ctx, courseID, userIDs, nullableID(actor.UserID), s.now())

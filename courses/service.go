@@ -14,6 +14,8 @@ type Service struct {
 	uploadMaxBytes int64
 	requirements   []Requirement
 	onCompleted    []CompletionHook
+	onAccounts     []AccountsHook  // hooks_accounts.go
+	onEnrolled     []EnrolmentHook // hooks_enrolment.go
 }
 
 // Options configure a Service.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/jobs"
 )
 
@@ -51,6 +52,8 @@ type Texts interface {
 type Options struct {
 	// Texts translate the messages (required).
 	Texts Texts
+	// Accounts makes password links (required).
+	Accounts *accounts.Service
 	// BaseURL is the site's public root; links in messages start with it
 	// (required).
 	BaseURL string
@@ -68,21 +71,22 @@ type Options struct {
 
 // Service writes and sends messages.
 type Service struct {
-	db      *bun.DB
-	texts   Texts
-	baseURL string
-	host    string // of baseURL, for Message-IDs
-	from    string
-	sender  Sender
-	loc     *time.Location
-	now     func() time.Time
-	log     *slog.Logger
+	db       *bun.DB
+	accounts *accounts.Service
+	texts    Texts
+	baseURL  string
+	host     string // of baseURL, for Message-IDs
+	from     string
+	sender   Sender
+	loc      *time.Location
+	now      func() time.Time
+	log      *slog.Logger
 }
 
 // NewService returns a Service on db.
 func NewService(db *bun.DB, opts Options) (*Service, error) {
-	if opts.Texts == nil || opts.From == "" {
-		return nil, errors.New("notify: NewService needs the catalogs and a From address")
+	if opts.Texts == nil || opts.From == "" || opts.Accounts == nil {
+		return nil, errors.New("notify: NewService needs the catalogs, a From address and accounts")
 	}
 	base, err := url.Parse(opts.BaseURL)
 	if err != nil || base.Host == "" {
@@ -97,7 +101,7 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Service{db: db, texts: opts.Texts, baseURL: strings.TrimRight(opts.BaseURL, "/"), host: base.Hostname(),
+	return &Service{db: db, accounts: opts.Accounts, texts: opts.Texts, baseURL: strings.TrimRight(opts.BaseURL, "/"), host: base.Hostname(),
 		from: opts.From, sender: opts.Sender, loc: opts.Location, now: opts.Now, log: opts.Logger}, nil
 }
 

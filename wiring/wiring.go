@@ -130,11 +130,16 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if opts.MailFrom == "" {
 		opts.MailFrom = DefaultMailFrom
 	}
-	svc.Notify, err = notify.NewService(db, notify.Options{Texts: texts, BaseURL: opts.BaseURL, From: opts.MailFrom,
+	svc.Notify, err = notify.NewService(db, notify.Options{Texts: texts, Accounts: svc.Accounts, BaseURL: opts.BaseURL, From: opts.MailFrom,
 		Sender: opts.Mail, Location: opts.Location, Now: opts.Now, Logger: opts.Logger})
 	if err != nil {
 		return nil, err
 	}
+
+	// Accounts made without a password, by an admin or a CSV import, are
+	// invited to choose one, in the transaction that made them.
+	svc.Accounts.OnInvited(svc.Notify.Invited)
+	svc.Courses.OnAccountsCreated(svc.Notify.InvitedInBulk)
 
 	svc.Jobs.Register(svc.Certificates.ZipJobKind())
 	for _, k := range svc.Notify.Kinds() {
