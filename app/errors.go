@@ -107,6 +107,7 @@ var domainErrors = []domainError{
 	{courses.ErrInvalidCover, fiber.StatusUnprocessableEntity, "validation_failed", "courses.error.cover_invalid", "cover_asset_id"},
 	{courses.ErrInvalidCourse, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
 	{courses.ErrInvalidModule, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
+	{courses.ErrInvalidAnnouncement, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", "title"},
 	{courses.ErrNoModules, fiber.StatusUnprocessableEntity, "no_modules", "courses.error.no_modules", ""},
 	{courses.ErrLastModule, fiber.StatusConflict, "last_module", "courses.error.last_module", ""},
 	{courses.ErrHasEnrolments, fiber.StatusConflict, "has_enrolments", "courses.error.has_enrolments", ""},
@@ -132,6 +133,7 @@ var domainErrors = []domainError{
 	// background jobs and mail
 	{jobs.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{notify.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{notify.ErrInvalidPreference, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},

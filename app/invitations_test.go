@@ -53,18 +53,27 @@ func TestInvitations(t *testing.T) {
 		t.Error("the re-sent invitation has the used link")
 	}
 
-	// A CSV import invites each account it creates.
+	// A CSV import invites each account it creates; the enrolment is a
+	// notice of its own.
 	c, _ := e.enrolCourse(1)
 	token, _ := e.token(accounts.RoleAdmin)
 	n := unique("")
 	file := fmt.Sprintf("email;name;institution_acronym\r\npaco%s@example.org;Paco Peña;\r\nana%s@example.org;Ana Conceição;\r\n", n, n)
 	wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/enrolments/bulk", token, file, "Content-Type", "text/csv"), http.StatusOK)
 	for _, who := range []string{"paco" + n, "ana" + n} {
-		m := e.mails(srv, who+"@example.org", 1)[0]
-		if !strings.Contains(m.Text, who+"@example.org") {
-			t.Errorf("invitation to %s:\n%s", who, m.Text)
+		got := e.mails(srv, who+"@example.org", 2)
+		subjects := got[0].Subject + " | " + got[1].Subject
+		if !strings.Contains(subjects, "Su cuenta en Aula") || !strings.Contains(subjects, "Está inscrito en Protección Social Básica") {
+			t.Errorf("mails to %s: %s", who, subjects)
 		}
-		linkTo(t, m.HTML, "/password/")
+		for _, m := range got {
+			if m.Subject == "Su cuenta en Aula" {
+				if !strings.Contains(m.Text, who+"@example.org") {
+					t.Errorf("invitation to %s:\n%s", who, m.Text)
+				}
+				linkTo(t, m.HTML, "/password/")
+			}
+		}
 	}
 	// The API re-sends too.
 	wantStatus(t, e.api(http.MethodPost, "/api/v1/users/"+itoa(u.ID)+"/invite", token, nil), http.StatusAccepted)

@@ -4,9 +4,11 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/notify/smtptest"
 	"github.com/aula-platform/aula/wiring"
@@ -35,13 +37,43 @@ func (e *env) workJobs() int {
 // server started for the test.
 func newMailEnv(t *testing.T) (*env, *wiring.Services, *smtptest.Server) {
 	t.Helper()
+	return newMailEnvAt(t, nil)
+}
+
+// newMailEnvAt is newMailEnv with the services' and queue's clock.
+func newMailEnvAt(t *testing.T, clock func() time.Time) (*env, *wiring.Services, *smtptest.Server) {
+	t.Helper()
 	srv := smtptest.Start(t, smtptest.Options{})
 	relay, err := notify.NewSMTP(srv.URL(""), notify.SMTPOptions{Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, svc := newInstallation(t, installation{mail: relay})
+	e, svc := newInstallation(t, installation{mail: relay, clock: clock})
 	return e, svc, srv
+}
+
+// apiToken is an API token of u.
+func (e *env) apiToken(u *accounts.User) string {
+	e.t.Helper()
+	token, err := e.accounts.CreateAPIToken(context.Background(), u.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return token
+}
+
+// movingClock is a clock tests move forward (digests are due at a local
+// morning).
+type movingClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *movingClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 // mails works the queue and returns the messages the server received for

@@ -65,6 +65,9 @@ var pageNames = []string{
 	// mail, notifications and jobs (issue 12)
 	"pages/admin/jobs",
 	"pages/password_forgot",
+	"pages/notifications",
+	"pages/account/notifications",
+	"pages/unsubscribe",
 	"pages/admin/mail",
 	"pages/admin/mail_show",
 }
@@ -95,6 +98,7 @@ type Page struct {
 	Lang     string
 	Path     string
 	Nav      string // which menu entry is current
+	Unread   int    // the signed-in user's unread notifications (the bell)
 	Version  string
 	tr       i18n.Printer
 	assetURL func(string) string
@@ -127,6 +131,9 @@ func (s *server) page(c *fiber.Ctx, titleKey string) Page {
 		Version:  s.cfg.Version,
 		tr:       tr,
 		assetURL: s.static.url,
+	}
+	if p.User != nil {
+		p.Unread = s.unread(c, p.User.ID)
 	}
 	if key := c.Cookies(cookieFlash); key != "" {
 		if s.i18n.Has(key) {

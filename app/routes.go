@@ -18,6 +18,9 @@ func (s *server) routes(root *fiber.App) {
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
 	root.Get("/static/*", s.static.serve)
+	// One-click unsubscribe (RFC 8058): mail programs POST here with no
+	// session and no CSRF token; the link's token is the authority.
+	root.Post("/unsubscribe/:token", s.unsubscribe)
 	api := root.Group("/api/v1", s.apiChain()...)
 	app := s.pageRoutes(root)
 
@@ -31,6 +34,12 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/password/forgot", s.forgotPassword)
 	app.Get("/password/:token", s.showPasswordForm)
 	app.Post("/password/:token", s.setPassword)
+	app.Get("/unsubscribe/:token", s.showUnsubscribe)
+	app.Get("/notifications", signedIn, s.notificationsPage)
+	app.Get("/notifications/:id", signedIn, s.openNotification)
+	app.Post("/notifications/read", signedIn, s.markAllReadPage)
+	app.Get("/account/notifications", signedIn, s.preferencesPage)
+	app.Post("/account/notifications", signedIn, s.savePreferencesPage)
 	app.Get("/account/tokens", signedIn, s.showTokensPage)
 	app.Post("/account/tokens/:id/revoke", signedIn, s.revokeTokenPage)
 
@@ -96,6 +105,7 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/manage/courses/:id/modules/:mid/delete", teach, s.deleteModulePage)
 	app.Post("/manage/courses/:id/files", teach, s.uploadAssetPage) // body up to UploadMaxBytes (app.go)
 	app.Post("/manage/courses/:id/files/:aid/delete", teach, s.deleteAssetPage)
+	app.Post("/manage/courses/:id/announcements", teach, s.announcePage)
 	api.Get("/courses", s.listCourses)
 	api.Post("/courses", teach, s.createCourse)
 	api.Get("/courses/:id", s.showCourse)
@@ -111,6 +121,7 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/courses/:id/assets", teach, s.listAssets)
 	api.Post("/courses/:id/assets", teach, s.uploadAsset) // multipart, body up to UploadMaxBytes (app.go)
 	api.Delete("/courses/:id/assets/:aid", teach, s.deleteAsset)
+	api.Post("/courses/:id/announcements", teach, s.announce)
 
 	// ---- Enrolment and progress ----
 	app.Get("/my/courses", signedIn, s.myCoursesPage)

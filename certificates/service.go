@@ -30,6 +30,8 @@ type Service struct {
 
 	blobs      courses.BlobStore
 	filesInUse func(ctx context.Context, sums []string) (map[string]bool, error)
+
+	onChanged []ChangeHook // hooks.go
 }
 
 // Options configure a Service.

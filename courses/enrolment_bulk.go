@@ -210,10 +210,14 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 		}
 	}
 	result.CreatedUsers = len(created)
-	n, err := store.EnrolUsers(ctx, courseID, userIDs, nullableID(actor.UserID), s.now())
+	added, err := store.EnrolUsers(ctx, courseID, userIDs, nullableID(actor.UserID), s.now())
 	if err != nil {
 		return err
 	}
+	if err := s.enrolled(ctx, tx, courseID, added, actor.UserID); err != nil {
+		return err
+	}
+	n := len(added)
 	result.Enrolled = n
 	result.AlreadyEnrolled = len(userIDs) - n
 	return s.recordImport(ctx, tx, actor, courseID, fileName, len(file.Rows), result)
@@ -233,8 +237,12 @@ func (s *Service) EnrolInstitution(ctx context.Context, actor Actor, courseID, i
 		if err != nil {
 			return err
 		}
-		added, err = NewStore(tx).EnrolUsers(ctx, courseID, ids, nullableID(actor.UserID), s.now())
-		return err
+		ids, err = NewStore(tx).EnrolUsers(ctx, courseID, ids, nullableID(actor.UserID), s.now())
+		if err != nil {
+			return err
+		}
+		added = len(ids)
+		return s.enrolled(ctx, tx, courseID, ids, actor.UserID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("courses: enrol institution %d in %d: %w", institutionID, courseID, err)

@@ -14,8 +14,9 @@ type Service struct {
 	uploadMaxBytes int64
 	requirements   []Requirement
 	onCompleted    []CompletionHook
-	onAccounts     []AccountsHook  // hooks_accounts.go
-	onEnrolled     []EnrolmentHook // hooks_enrolment.go
+	onAccounts     []AccountsHook     // hooks_accounts.go
+	onEnrolled     []EnrolmentHook    // hooks_enrolment.go
+	onAnnounced    []AnnouncementHook // announcements.go
 }
 
 // Options configure a Service.

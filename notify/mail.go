@@ -108,7 +108,10 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 // Kinds are the job kinds of the package, for the queue every process
 // runs (wiring registers them).
 func (s *Service) Kinds() []jobs.Kind {
-	return []jobs.Kind{{Name: MailKind, Handler: s.sendJob, Timeout: mailTimeout}}
+	return []jobs.Kind{
+		{Name: MailKind, Handler: s.sendJob, Timeout: mailTimeout},
+		{Name: DigestKind, Handler: s.digestJob},
+	}
 }
 
 // Relay reports whether messages go to an SMTP relay (false: they are

@@ -7,7 +7,11 @@
 //   - completing a course issues its certificate inside the completion
 //     transaction, through courses.CompletionHook (certificates);
 //   - work outside a request runs as jobs on one queue (Services.Jobs),
-//     each kind registered here by the domain that owns it.
+//     each kind registered here by the domain that owns it;
+//   - accounts created without a password are invited, and enrolments by
+//     others, certificates issued, revoked or corrected, attempts closed by
+//     their time limit and announcements become notices (notify), each
+//     inside the transaction of the write it tells of.
 //
 // A feature to come hooks in here the same way: its service is built in
 // New, and it registers the hooks of the domains it reacts to (an event's
@@ -140,6 +144,11 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// invited to choose one, in the transaction that made them.
 	svc.Accounts.OnInvited(svc.Notify.Invited)
 	svc.Courses.OnAccountsCreated(svc.Notify.InvitedInBulk)
+	// Notices, each in the transaction of what it tells of.
+	svc.Courses.OnEnrolled(svc.Notify.Enrolled)
+	svc.Courses.OnAnnounced(svc.Notify.Announced)
+	svc.Certificates.OnChanged(svc.Notify.CertificateChanged)
+	svc.Assessment.OnTimedOut(svc.Notify.AttemptTimedOut)
 
 	svc.Jobs.Register(svc.Certificates.ZipJobKind())
 	for _, k := range svc.Notify.Kinds() {
