@@ -69,12 +69,17 @@ func (s *server) adminMessage(m notify.Message) adminMessage {
 	return out
 }
 
-func (s *server) adminMessagePage(c *fiber.Ctx) error {
+// outboxMessage reads the message of the path.
+func (s *server) outboxMessage(c *fiber.Ctx) (*notify.Message, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	m, err := s.notify.Message(c.UserContext(), id)
+	return s.notify.Message(c.UserContext(), id)
+}
+
+func (s *server) adminMessagePage(c *fiber.Ctx) error {
+	m, err := s.outboxMessage(c)
 	if err != nil {
 		return err
 	}
@@ -85,11 +90,7 @@ func (s *server) adminMessagePage(c *fiber.Ctx) error {
 // mail program would, sandboxed: no script, no form, nothing fetched
 // from elsewhere; only the message's own inline styles apply.
 func (s *server) adminMessageHTML(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	m, err := s.notify.Message(c.UserContext(), id)
+	m, err := s.outboxMessage(c)
 	if err != nil {
 		return err
 	}

@@ -52,41 +52,36 @@ type announcementForm struct {
 	Body  string `form:"body" json:"body_markdown" validate:"max=20000"`
 }
 
-// announcePage publishes an announcement from the course page's form.
-func (s *server) announcePage(c *fiber.Ctx) error {
+// announceFrom publishes the announcement of a form or JSON body to the
+// course of the path; pages and API share it.
+func (s *server) announceFrom(c *fiber.Ctx) (*courses.Announcement, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var form announcementForm
 	if err := parseBody(c, &form); err != nil {
-		return err
+		return nil, err
 	}
 	if err := validateStruct(form); err != nil {
-		return err
+		return nil, err
 	}
-	a, err := s.courses.Announce(c.UserContext(), actor(c), id, courses.AnnouncementParams{Title: form.Title, BodyMarkdown: form.Body})
+	return s.courses.Announce(c.UserContext(), actor(c), id, courses.AnnouncementParams{Title: form.Title, BodyMarkdown: form.Body})
+}
+
+// announcePage publishes an announcement from the course page's form.
+func (s *server) announcePage(c *fiber.Ctx) error {
+	a, err := s.announceFrom(c)
 	if err != nil {
 		return err
 	}
 	// The course page (an id is a course reference) shows it first.
-	return s.redirectWithFlash(c, "/courses/"+strconv.FormatInt(id, 10)+"#announcement-"+strconv.FormatInt(a.ID, 10), "notify.announcement.sent")
+	return s.redirectWithFlash(c, "/courses/"+strconv.FormatInt(a.CourseID, 10)+"#announcement-"+strconv.FormatInt(a.ID, 10), "notify.announcement.sent")
 }
 
 // announce is the API face of announcePage.
 func (s *server) announce(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	var form announcementForm
-	if err := parseBody(c, &form); err != nil {
-		return err
-	}
-	if err := validateStruct(form); err != nil {
-		return err
-	}
-	a, err := s.courses.Announce(c.UserContext(), actor(c), id, courses.AnnouncementParams{Title: form.Title, BodyMarkdown: form.Body})
+	a, err := s.announceFrom(c)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -52,28 +51,14 @@ func newMailEnvAt(t *testing.T, clock func() time.Time) (*env, *wiring.Services,
 	return e, svc, srv
 }
 
-// apiToken is an API token of u.
-func (e *env) apiToken(u *accounts.User) string {
+// tokenFor is an API token of u.
+func (e *env) tokenFor(u *accounts.User) string {
 	e.t.Helper()
 	token, err := e.accounts.CreateAPIToken(context.Background(), u.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return token
-}
-
-// movingClock is a clock tests move forward (digests are due at a local
-// morning).
-type movingClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *movingClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *movingClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // mails works the queue and returns the messages the server received for

@@ -44,7 +44,7 @@ func TestNoticesOverSMTP(t *testing.T) {
 
 	// Completing the course issues the certificate: its notice points at
 	// the verification page.
-	token := e.apiToken(learner)
+	token := e.tokenFor(learner)
 	wantStatus(t, e.api(http.MethodPost, fmt.Sprintf("/api/v1/enrolments/%d/modules/%d/complete", en.ID, mods[0]), token, nil), http.StatusOK)
 	got := e.mails(srv, learner.Email, 2)[1]
 	if got.Subject != "Your certificate for Protección Social Básica" {
@@ -57,7 +57,7 @@ func TestNoticesOverSMTP(t *testing.T) {
 	}
 
 	// An instructor's announcement: Markdown sanitised as in modules.
-	res = e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/announcements", e.apiToken(teacher),
+	res = e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/announcements", e.tokenFor(teacher),
 		map[string]string{"title": "Sesión en vivo el jueves", "body_markdown": "**Importante**: traigan sus preguntas.\n\n<script>alert(1)</script>"})
 	wantStatus(t, res, http.StatusCreated)
 	ann := e.mails(srv, learner.Email, 3)[2]
@@ -120,7 +120,7 @@ func TestOneClickUnsubscribe(t *testing.T) {
 	wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/enrolments/manual", admin, map[string]string{"email": learner.Email}), http.StatusCreated)
 	announce := func(title string) {
 		t.Helper()
-		wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/announcements", e.apiToken(teacher), map[string]string{"title": title}), http.StatusCreated)
+		wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/announcements", e.tokenFor(teacher), map[string]string{"title": title}), http.StatusCreated)
 	}
 	announce("Primera")
 	m := e.mails(srv, learner.Email, 2)[1]
@@ -158,7 +158,7 @@ func TestOneClickUnsubscribe(t *testing.T) {
 // the user's morning and go in one message listing them, once however
 // many notices the day had; a topic set to off sends nothing.
 func TestDailyDigest(t *testing.T) {
-	clock := &movingClock{t: time.Now().Add(time.Minute)}
+	clock := &quizClock{t: time.Now().Add(time.Minute)}
 	e, svc, srv := newMailEnvAt(t, clock.Now)
 	teacher := e.user(accounts.RoleInstructor)
 	c, _ := e.enrolCourse(1, teacher.ID)
@@ -176,7 +176,7 @@ func TestDailyDigest(t *testing.T) {
 
 	wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/enrolments/manual", admin, map[string]string{"email": learner.Email}), http.StatusCreated)
 	for _, title := range []string{"Lectura de la semana", "Cambio de horario"} {
-		wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/announcements", e.apiToken(teacher), map[string]string{"title": title}), http.StatusCreated)
+		wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/announcements", e.tokenFor(teacher), map[string]string{"title": title}), http.StatusCreated)
 	}
 	e.mails(srv, learner.Email, 0)
 

@@ -2,17 +2,14 @@ package notify_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/uptrace/bun"
 
-	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations/testdb"
 	"github.com/aula-platform/aula/notify"
@@ -74,16 +71,4 @@ func (in *inst) work() int {
 		}
 		n++
 	}
-}
-
-var seq atomic.Int64
-
-// user creates a user with an address no other test uses.
-func (in *inst) user(name, locale string) *accounts.User {
-	in.t.Helper()
-	u := &accounts.User{Email: fmt.Sprintf("person%d@example.org", seq.Add(1)), Name: name, Role: accounts.RoleLearner, Locale: locale}
-	if err := accounts.NewStore(in.db).InsertUser(context.Background(), u); err != nil {
-		in.t.Fatal(err)
-	}
-	return u
 }
