@@ -3,12 +3,15 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/notify"
 )
 
 // TestForgotPasswordOverSMTP: the sign-in page leads to "forgot
@@ -100,5 +103,31 @@ func TestForgotPasswordLimits(t *testing.T) {
 	wantStatus(t, res, http.StatusTooManyRequests)
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("no Retry-After")
+	}
+}
+
+// TestRelayDownDoesNotFailRequests: with the SMTP relay down, asking for a
+// password link still answers at once; the message waits in the outbox
+// with the relay's error.
+func TestRelayDownDoesNotFailRequests(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	down, err := notify.NewSMTP("smtp://"+addr, notify.SMTPOptions{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := newInstallation(t, installation{mail: down})
+	u := e.user(accounts.RoleLearner)
+	b := e.browser()
+	b.get("/password/forgot")
+	wantStatus(t, b.post("/password/forgot", url.Values{"email": {u.Email}}), http.StatusSeeOther)
+	e.workJobs()
+	list, err := notify.NewStore(e.db).Messages(context.Background(), notify.MessageFilter{To: u.Email, Limit: 5})
+	if err != nil || len(list) != 1 || list[0].Status != notify.StatusQueued || list[0].LastError == "" {
+		t.Fatalf("with the relay down: %+v %v", list, err)
 	}
 }
