@@ -45,6 +45,9 @@ func CreateLearners(ctx context.Context, db bun.IDB, people []NewLearner) ([]Use
 	}
 	users := make([]User, len(people))
 	for i, p := range people {
+		if !ValidEmail(strings.TrimSpace(p.Email)) {
+			return nil, fmt.Errorf("accounts: create learner %q: %w", p.Email, ErrInvalidEmail)
+		}
 		users[i] = User{Email: strings.TrimSpace(p.Email), Name: strings.TrimSpace(p.Name), Role: RoleLearner,
 			InstitutionID: p.InstitutionID, Locale: p.Locale}
 		if users[i].Locale == "" {

@@ -35,6 +35,8 @@ type Service struct {
 	// tokenLifetime is how long a new API token works unless its request
 	// asks for less; tokenMaxLifetime is the most a request may ask.
 	tokenLifetime, tokenMaxLifetime time.Duration
+	// invited are told of each invitation (OnInvited).
+	invited []InviteHook
 }
 
 // NewService returns a Service on db. now is the clock (time.Now when nil).
@@ -121,7 +123,9 @@ type CreateUserParams struct {
 	TimeZone      string // an IANA zone name; "" for the installation's
 }
 
-// CreateUser adds a user. The email must be free whatever its case.
+// CreateUser adds a user. The email must be free whatever its case and an
+// email (ErrInvalidEmail). A user created without a password is invited
+// (OnInvited) in the same transaction.
 func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, error) {
 	tz, err := checkTimeZone(p.TimeZone)
 	if err != nil {
@@ -138,6 +142,9 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 	if u.Locale == "" {
 		u.Locale = locales.Fallback
 	}
+	if !ValidEmail(u.Email) {
+		return nil, ErrInvalidEmail
+	}
 	if u.Role == RoleCoordinator && u.InstitutionID == nil {
 		return nil, ErrCoordinatorInstitution
 	}
@@ -151,7 +158,17 @@ func (s *Service) CreateUser(ctx context.Context, p CreateUserParams) (*User, er
 		}
 		u.PasswordHash = hash
 	}
-	if err := NewStore(s.db).InsertUser(ctx, u); err != nil {
+	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := NewStore(tx).InsertUser(ctx, u); err != nil {
+			return err
+		}
+		if u.PasswordHash != "" {
+			return nil
+		}
+		_, err := s.invite(ctx, tx, u)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -200,6 +217,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 		InstitutionID: p.InstitutionID,
 		Locale:        canonicalLocale(p.Locale),
 		Disabled:      p.Disabled,
+	}
+	if !ValidEmail(u.Email) {
+		return nil, ErrInvalidEmail
 	}
 	if u.Role == RoleCoordinator && u.InstitutionID == nil {
 		return nil, ErrCoordinatorInstitution

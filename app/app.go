@@ -29,6 +29,8 @@ import (
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/jobs"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -78,6 +80,8 @@ type server struct {
 	quizzes  *assessment.Service
 	events   *events.Service
 	reports  *reports.Service
+	jobs     *jobs.Queue
+	notify   *notify.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -262,6 +266,8 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		quizzes:  deps.Services.Assessment,
 		events:   deps.Services.Events,
 		reports:  deps.Services.Reports,
+		jobs:     deps.Services.Jobs,
+		notify:   deps.Services.Notify,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

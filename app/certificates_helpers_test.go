@@ -83,16 +83,6 @@ func (e *certEnv) signedInAs(u *accounts.User) *client {
 	return b
 }
 
-// tokenFor returns an API token for u.
-func (e *certEnv) tokenFor(u *accounts.User) string {
-	e.t.Helper()
-	token, err := e.accounts.CreateAPIToken(context.Background(), u.ID)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return token
-}
-
 // poppler runs a poppler-utils command on a PDF written to a temporary
 // file, named by the argument "PDF", in that file's directory. A missing
 // command fails: skipping would let the suite pass without ever reading a

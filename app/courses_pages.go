@@ -33,6 +33,8 @@ type coursePage struct {
 	Continue *courses.Module
 	// Quizzes of the course, with the viewer's standing.
 	Quizzes quizSection
+	// Announcements of the course (announcements.go).
+	Announcements announcementSection
 }
 
 func (s *server) showCoursePage(c *fiber.Ctx) error {
@@ -60,6 +62,9 @@ func (s *server) showCoursePage(c *fiber.Ctx) error {
 		}
 	}
 	if page.Quizzes, err = s.courseQuizzes(c, acc); err != nil {
+		return err
+	}
+	if page.Announcements, err = s.courseAnnouncements(c, p, acc); err != nil {
 		return err
 	}
 	for i, m := range mods {

@@ -14,6 +14,8 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/jobs"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/postgres"
 	"github.com/aula-platform/aula/reports"
 )
@@ -84,6 +86,7 @@ type domainError struct {
 // domainErrors is the one table from domain errors to HTTP answers.
 var domainErrors = []domainError{
 	{accounts.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{accounts.ErrInvalidEmail, fiber.StatusUnprocessableEntity, "validation_failed", "validation.email", "email"},
 	{accounts.ErrEmailTaken, fiber.StatusConflict, "email_taken", "error.email_taken", "email"},
 	{accounts.ErrAcronymTaken, fiber.StatusConflict, "acronym_taken", "error.acronym_taken", "acronym"},
 	{accounts.ErrInvalidCredentials, fiber.StatusUnauthorized, "invalid_credentials", "error.invalid_credentials", ""},
@@ -108,6 +111,7 @@ var domainErrors = []domainError{
 	{courses.ErrInvalidCover, fiber.StatusUnprocessableEntity, "validation_failed", "courses.error.cover_invalid", "cover_asset_id"},
 	{courses.ErrInvalidCourse, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
 	{courses.ErrInvalidModule, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
+	{courses.ErrInvalidAnnouncement, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", "title"},
 	{courses.ErrNoModules, fiber.StatusUnprocessableEntity, "no_modules", "courses.error.no_modules", ""},
 	{courses.ErrLastModule, fiber.StatusConflict, "last_module", "courses.error.last_module", ""},
 	{courses.ErrHasEnrolments, fiber.StatusConflict, "has_enrolments", "courses.error.has_enrolments", ""},
@@ -146,6 +150,10 @@ var domainErrors = []domainError{
 	{reports.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
 	{reports.ErrInvalidFilter, fiber.StatusUnprocessableEntity, "validation_failed", "reports.error.filter", ""},
 	{reports.ErrBadCursor, fiber.StatusBadRequest, "malformed", "reports.error.cursor", ""},
+	// background jobs and mail
+	{jobs.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{notify.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{notify.ErrInvalidPreference, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},

@@ -22,7 +22,9 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/migrations/testdb"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -32,6 +34,7 @@ type env struct {
 	db       *bun.DB
 	app      *fiber.App
 	accounts *accounts.Service
+	jobs     *jobs.Queue // the installation's queue; workJobs works it
 }
 
 const testPassword = "correct horse battery"
@@ -53,6 +56,7 @@ type installation struct {
 	pdfCache  int64            // certificates' PDF cache (the default when 0)
 	quietLog  bool             // discard the server's log (benchmarks)
 	location  *time.Location   // AULA_TIMEZONE (UTC when nil)
+	mail      notify.Sender    // the SMTP relay (none: mail is held in the outbox)
 }
 
 // newInstallation builds every domain service with wiring.New, exactly as
@@ -77,7 +81,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 		tb.Fatal(err)
 	}
 	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, UploadMaxBytes: in.uploadMax, BaseURL: "http://aula.test",
-		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Location: in.location})
+		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Location: in.location, Mail: in.mail, MailFrom: "Aula <aula@aula.test>"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -93,7 +97,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{t: tt, db: db, app: a, accounts: svc.Accounts}, svc
+	return &env{t: tt, db: db, app: a, accounts: svc.Accounts, jobs: svc.Jobs}, svc
 }
 
 // rateLimitClock stands still for the whole test binary, so a test that

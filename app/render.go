@@ -78,6 +78,14 @@ var pageNames = []string{
 	"pages/reports/gradebook",
 	"pages/reports/institution",
 	"pages/reports/network",
+	// mail, notifications and jobs
+	"pages/admin/jobs",
+	"pages/password_forgot",
+	"pages/notifications",
+	"pages/account/notifications",
+	"pages/unsubscribe",
+	"pages/admin/mail",
+	"pages/admin/mail_show",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {
@@ -108,6 +116,7 @@ type Page struct {
 	Lang     string
 	Path     string
 	Nav      string // which menu entry is current
+	Unread   int    // the signed-in user's unread notifications (the bell)
 	Version  string
 	tr       i18n.Printer
 	assetURL func(string) string
@@ -142,6 +151,9 @@ func (s *server) page(c *fiber.Ctx, titleKey string) Page {
 		tr:       tr,
 		assetURL: s.static.url,
 		loc:      s.viewerLocation(currentUser(c)),
+	}
+	if p.User != nil {
+		p.Unread = s.unread(c, p.User.ID)
 	}
 	if key := c.Cookies(cookieFlash); key != "" {
 		if s.i18n.Has(key) {

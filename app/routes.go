@@ -18,6 +18,9 @@ func (s *server) routes(root *fiber.App) {
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
 	root.Get("/static/*", s.static.serve)
+	// One-click unsubscribe (RFC 8058): mail programs POST here with no
+	// session and no CSRF token; the link's token is the authority.
+	root.Post("/unsubscribe/:token", s.unsubscribe)
 	api := root.Group("/api/v1", s.apiChain()...)
 	app := s.pageRoutes(root)
 
@@ -27,8 +30,16 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/signin", s.signIn)
 	app.Post("/signout", signedIn, s.signOut)
 	app.Post("/language", s.setLanguage)
+	app.Get("/password/forgot", s.showForgotPassword)
+	app.Post("/password/forgot", s.forgotPassword)
 	app.Get("/password/:token", s.showPasswordForm)
 	app.Post("/password/:token", s.setPassword)
+	app.Get("/unsubscribe/:token", s.showUnsubscribe)
+	app.Get("/notifications", signedIn, s.notificationsPage)
+	app.Get("/notifications/:id", signedIn, s.openNotification)
+	app.Post("/notifications/read", signedIn, s.markAllReadPage)
+	app.Get("/account/notifications", signedIn, s.preferencesPage)
+	app.Post("/account/notifications", signedIn, s.savePreferencesPage)
 	app.Get("/account/tokens", signedIn, s.showTokensPage)
 	app.Post("/account/tokens/:id/revoke", signedIn, s.revokeTokenPage)
 	app.Get("/account", signedIn, s.showAccountPage)
@@ -48,6 +59,12 @@ func (s *server) routes(root *fiber.App) {
 	ad.Get("/users/:id/edit", s.editUserPage)
 	ad.Post("/users/:id", s.updateUserPage)
 	ad.Post("/users/:id/password-link", s.passwordLinkPage)
+	ad.Post("/users/:id/invite", s.inviteUserPage)
+	ad.Get("/jobs", s.adminJobsPage)
+	ad.Post("/jobs/:id/retry", s.retryJobPage)
+	ad.Get("/mail", s.adminMailPage)
+	ad.Get("/mail/:id", s.adminMessagePage)
+	ad.Get("/mail/:id/html", s.adminMessageHTML)
 
 	// JSON API v1 (docs/api.md).
 	api.Post("/tokens", s.createToken)
@@ -65,6 +82,7 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/users/:id", admin, s.showUser)
 	api.Patch("/users/:id", admin, s.updateUser)
 	api.Post("/users/:id/password-link", admin, s.createPasswordLink)
+	api.Post("/users/:id/invite", admin, s.inviteUser)
 
 	// ---- Courses: catalog, authoring, modules, files ----
 	teach := s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin)
@@ -90,6 +108,7 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/manage/courses/:id/modules/:mid/delete", teach, s.deleteModulePage)
 	app.Post("/manage/courses/:id/files", teach, s.uploadAssetPage) // body up to UploadMaxBytes (app.go)
 	app.Post("/manage/courses/:id/files/:aid/delete", teach, s.deleteAssetPage)
+	app.Post("/manage/courses/:id/announcements", teach, s.announcePage)
 	api.Get("/courses", s.listCourses)
 	api.Post("/courses", teach, s.createCourse)
 	api.Get("/courses/:id", s.showCourse)
@@ -105,6 +124,7 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/courses/:id/assets", teach, s.listAssets)
 	api.Post("/courses/:id/assets", teach, s.uploadAsset) // multipart, body up to UploadMaxBytes (app.go)
 	api.Delete("/courses/:id/assets/:aid", teach, s.deleteAsset)
+	api.Post("/courses/:id/announcements", teach, s.announce)
 
 	// ---- Enrolment and progress ----
 	app.Get("/my/courses", signedIn, s.myCoursesPage)

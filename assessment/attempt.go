@@ -495,6 +495,11 @@ func (s *Service) close(ctx context.Context, tx bun.Tx, quiz *Quiz, qs []Present
 	if err := store.Grade(ctx, attemptID, closedAt, late, res, answers, scores); err != nil {
 		return closed{}, err
 	}
+	if late {
+		if err := s.timedOut(ctx, tx, a, quiz, res); err != nil {
+			return closed{}, err
+		}
+	}
 	if quiz.Required && res.Passed {
 		if _, err := s.courses.CheckCompletion(ctx, tx, enrolmentID); err != nil {
 			return closed{}, err

@@ -20,6 +20,8 @@ type Service struct {
 	courses *courses.Service
 	now     func() time.Time
 	grace   time.Duration
+	// onTimedOut are told of attempts closed by their time limit (hooks.go).
+	onTimedOut []TimedOutHook
 }
 
 // Options configure a Service.

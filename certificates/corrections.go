@@ -40,7 +40,10 @@ func (s *Service) Revoke(ctx context.Context, code string, by int64, reason stri
 		if err := st.UpdateCertificate(ctx, c, "revoked_at", "revoked_by", "revoke_reason"); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventRevoked, ActorID: &by, At: now, Reason: reason})
+		if err := addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventRevoked, ActorID: &by, At: now, Reason: reason}); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, EventRevoked, c, reason)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certificates: revoke %s: %w", code, err)
@@ -134,7 +137,10 @@ func (s *Service) Reissue(ctx context.Context, code string, by int64, p ReissueP
 			"accent_color", "logo_sha256", "signatories", "signature", "key_id", "revision", "reissued_at"); err != nil {
 			return err
 		}
-		return addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventReissued, ActorID: &by, At: now, Reason: reason, Changes: changes})
+		if err := addEvent(ctx, tx, &Event{CertificateID: c.ID, Kind: EventReissued, ActorID: &by, At: now, Reason: reason, Changes: changes}); err != nil {
+			return err
+		}
+		return s.changed(ctx, tx, EventReissued, c, reason)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certificates: reissue %s: %w", code, err)

@@ -30,7 +30,7 @@
 //     certificate records the key that signed it;
 //   - Lookup answers the public verification; PDF draws a certificate once
 //     per Document.Hash and caches it; the ZIP of a course's certificates
-//     is made by a background job (StartZip, RunZipWorker, OpenZip).
+//     is made by a job on the one queue (StartZip, ZipJobKind, OpenZip).
 //
 // The package never imports net/http, Fiber or templates; cmd/aula hands it
 // the fonts embedded in package assets.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/migrations/testdb"
 )
 
@@ -25,6 +26,7 @@ type fixture struct {
 	svc     *Service
 	clock   *testClock
 	blobs   *courses.DirStore
+	jobs    *jobs.Queue // works the ZIP jobs, as every process does
 }
 
 // testClock is a settable clock, so expiry can be tested without waiting.
@@ -54,7 +56,9 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	cs.OnCompleted(svc.IssueOnCompletion)
-	return &fixture{t: t, db: db, courses: cs, svc: svc, clock: clock, blobs: blobs}
+	q := jobs.New(db, jobs.Options{Now: clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	q.Register(svc.ZipJobKind())
+	return &fixture{t: t, db: db, courses: cs, svc: svc, clock: clock, blobs: blobs, jobs: q}
 }
 
 var seq atomic.Int64

@@ -235,7 +235,10 @@ func (s *Service) insert(ctx context.Context, db bun.IDB, c *Certificate) (bool,
 			return false, fmt.Errorf("insert certificate: %w", err)
 		}
 		if stored {
-			return true, addEvent(ctx, db, &Event{CertificateID: c.ID, Kind: EventIssued, ActorID: c.IssuedBy, At: c.IssuedAt})
+			if err := addEvent(ctx, db, &Event{CertificateID: c.ID, Kind: EventIssued, ActorID: c.IssuedBy, At: c.IssuedAt}); err != nil {
+				return false, err
+			}
+			return true, s.changed(ctx, db, EventIssued, c, "")
 		}
 		taken, err := st.HasCertificateFor(ctx, c)
 		if err != nil {

@@ -31,7 +31,7 @@ type Service struct {
 	blobs      courses.BlobStore
 	filesInUse func(ctx context.Context, sums []string) (map[string]bool, error)
 
-	wake chan struct{} // nudges this process's ZIP worker
+	onChanged []ChangeHook // hooks.go
 }
 
 // Options configure a Service.
@@ -98,7 +98,6 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 		log:  opts.Logger,
 		loc:  opts.Location,
 		pdfs: newPDFCache(opts.PDFCacheBytes),
-		wake: make(chan struct{}, 1),
 
 		blobs:      opts.Blobs,
 		filesInUse: opts.FilesInUse,

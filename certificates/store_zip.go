@@ -3,7 +3,6 @@ package certificates
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -55,25 +54,17 @@ func (s *Store) LatestZip(ctx context.Context, courseID int64) (*ZipJob, error) 
 	return job, nil
 }
 
-// ClaimZip takes the oldest pending job, or a running one without a
-// heartbeat for stale, as a new attempt; nil when none waits. SKIP LOCKED
-// lets workers of several processes claim different jobs without waiting
-// on each other.
-func (s *Store) ClaimZip(ctx context.Context, now time.Time, stale time.Duration) (*ZipJob, error) {
+// StartZipAttempt marks the ZIP with id running as a new attempt and
+// returns it; ErrNotFound when it is finished or gone. Counting the attempt
+// fences the attempt before it: its progress and result are refused.
+func (s *Store) StartZipAttempt(ctx context.Context, id int64, now time.Time) (*ZipJob, error) {
 	job := new(ZipJob)
 	err := s.db.NewRaw(`UPDATE certificate_zip_jobs AS zj
 		SET status = ?, attempt = zj.attempt + 1, done = 0, started_at = ?, heartbeat_at = ?
-		WHERE zj.id = (
-			SELECT id FROM certificate_zip_jobs
-			WHERE status = ? OR (status = ? AND heartbeat_at < ?)
-			ORDER BY id LIMIT 1
-			FOR UPDATE SKIP LOCKED)
-		RETURNING zj.*`, ZipRunning, now, now, ZipPending, ZipRunning, now.Add(-stale)).Scan(ctx, job)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
+		WHERE zj.id = ? AND zj.status IN (?, ?)
+		RETURNING zj.*`, ZipRunning, now, now, id, ZipPending, ZipRunning).Scan(ctx, job)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err)
 	}
 	return job, nil
 }

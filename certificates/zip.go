@@ -9,13 +9,15 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 )
 
 // A course's certificates are downloaded as one ZIP file made by a
-// background job rather than while the admin waits: the job's row in
+// background job rather than while the admin waits: the ZIP's row in
 // PostgreSQL says how far it got (the page shows "n of N" and refreshes
-// itself), any app process's worker can take it (SELECT … FOR UPDATE SKIP
-// LOCKED), and the file is streamed into the file storage as it is made —
+// itself), a job of kind ZipKind on Aula's one queue (package jobs) makes
+// it in whichever process takes it, and the file is streamed into the file
+// storage as it is made —
 // the BlobStore uploaded files use, shared by every process — and streamed
 // back from there, so no process ever holds a whole ZIP in memory and the
 // database never holds its bytes.
@@ -52,14 +54,16 @@ func (s *Service) StartZip(ctx context.Context, courseID, by int64) (*ZipJob, er
 			return err
 		}
 		*job = ZipJob{CourseID: courseID, RequestedBy: &by, Status: ZipPending, Total: total, CreatedAt: s.now()}
-		return st.InsertZipJob(ctx, job)
+		if err := st.InsertZipJob(ctx, job); err != nil {
+			return err
+		}
+		// The job that makes the file commits with its row, or neither does.
+		_, _, err = jobs.Enqueue(ctx, tx, jobs.EnqueueParams{Kind: ZipKind, Args: zipArgs{ZipID: job.ID},
+			MaxAttempts: zipMaxAttempts + 1, UniqueKey: fmt.Sprintf("%s:%d", ZipKind, job.ID)})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("certificates: start zip of course %d: %w", courseID, err)
-	}
-	select {
-	case s.wake <- struct{}{}:
-	default:
 	}
 	return job, nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/jobs"
 )
 
 func TestSaveIssuer(t *testing.T) {
@@ -98,21 +99,21 @@ func TestZip(t *testing.T) {
 	if _, _, err := f.svc.OpenZip(ctx, job.ID); !errors.Is(err, ErrNotReady) {
 		t.Errorf("open before done: %v", err)
 	}
-	// A worker that died half-way: its job is taken over once its
-	// heartbeat is stale.
-	claimed, err := f.svc.claimZip(ctx)
-	if err != nil || claimed == nil || claimed.ID != job.ID {
-		t.Fatalf("claim: %+v %v", claimed, err)
-	}
-	if ran, err := f.svc.WorkZip(ctx); ran || err != nil {
-		t.Fatalf("a job with a live worker was taken: %v %v", ran, err)
-	}
-	if _, err := f.db.NewUpdate().Model((*ZipJob)(nil)).Set("heartbeat_at = now() - interval '1 hour'").Where("id = ?", job.ID).Exec(ctx); err != nil {
+	// A process that died half-way: its job is taken over once its lease
+	// runs out.
+	if _, err := jobs.NewStore(f.db).Claim(ctx, []string{ZipKind}, "dead-process", time.Now(), zipTimeout); err != nil {
 		t.Fatal(err)
 	}
-	if ran, err := f.svc.WorkZip(ctx); !ran || err != nil {
-		t.Fatalf("stale job not taken over: %v %v", ran, err)
+	if _, err := NewStore(f.db).StartZipAttempt(ctx, job.ID, time.Now()); err != nil {
+		t.Fatal(err)
 	}
+	f.workZips()
+	if got, _ := f.svc.ZipJob(ctx, job.ID); got.Status != ZipRunning && got.Status != ZipPending {
+		t.Fatalf("a job leased to a live process was taken: %+v", got)
+	}
+	f.clock.Set(time.Now().Add(zipTimeout + 2*time.Minute))
+	f.workZips()
+	f.clock.Set(time.Now())
 	done, err := f.svc.ZipJob(ctx, job.ID)
 	if err != nil || done.Status != ZipDone || done.Done != 29 || done.Total != 29 || done.Attempt != 2 || done.Percent() != 100 {
 		t.Fatalf("finished job %+v %v", done, err)
@@ -237,7 +238,7 @@ func TestZipWorkersShareTheQueue(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				ran, err := f.svc.WorkZip(ctx)
+				ran, err := f.jobs.WorkOne(ctx)
 				if err != nil {
 					errs <- err
 				}
@@ -256,6 +257,20 @@ func TestZipWorkersShareTheQueue(t *testing.T) {
 		got, err := f.svc.ZipJob(ctx, j.ID)
 		if err != nil || got.Status != ZipDone || got.Attempt != 1 || got.Done != 1 {
 			t.Errorf("job %d: %+v %v", j.ID, got, err)
+		}
+	}
+}
+
+// workZips works every due job, as the processes' queues would.
+func (f *fixture) workZips() {
+	f.t.Helper()
+	for {
+		ran, err := f.jobs.WorkOne(context.Background())
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if !ran {
+			return
 		}
 	}
 }

@@ -9,16 +9,22 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/aula-platform/aula/jobs"
 )
 
-// Timing of the ZIP worker.
+// Timing of the ZIP job.
 const (
-	// zipStale is how long a running job may go without a heartbeat before
-	// another worker takes it over (its process is presumed dead).
-	zipStale = time.Minute
+	// ZipKind is the kind of job that makes a ZIP file.
+	ZipKind = "certificates.zip"
+	// zipTimeout bounds one attempt: 3,000 certificates take about a
+	// minute. A process that dies mid-file leaves the job leased for this
+	// plus a minute; then another process makes the file again.
+	zipTimeout = 15 * time.Minute
 	// zipProgressEvery is how often a running job reports progress.
 	zipProgressEvery = time.Second
-	// zipMaxAttempts stops a job that keeps killing its workers.
+	// zipMaxAttempts stops a ZIP that keeps failing or killing its
+	// workers; the job gets one attempt more, which records the failure.
 	zipMaxAttempts = 3
 	// zipKeep is how long finished ZIP files stay downloadable.
 	zipKeep = 24 * time.Hour
@@ -26,78 +32,52 @@ const (
 	zipBatch = 200
 )
 
-// errLostJob means another worker took the job over.
+// errLostJob means another attempt took the ZIP over.
 var errLostJob = errors.New("certificates: zip job taken over by another worker")
 
-// RunZipWorker makes ZIP files until ctx is done: it takes a job whenever
-// one is waiting (StartZip in this process wakes it at once; jobs started
-// elsewhere are found within poll), and now and then deletes ZIP files
-// older than a day. Every app process may run one: the jobs' rows decide
-// who does what. On shutdown a running job is handed back to the queue.
-func (s *Service) RunZipWorker(ctx context.Context, poll time.Duration) {
-	ticker := time.NewTicker(poll)
-	defer ticker.Stop()
-	var lastSweep time.Time
-	for {
-		for ctx.Err() == nil {
-			ran, err := s.WorkZip(ctx)
-			if err != nil && ctx.Err() == nil {
-				s.log.Error("certificates: zip worker", "error", err)
-			}
-			if !ran || err != nil {
-				break
-			}
-		}
-		if time.Since(lastSweep) > time.Hour && ctx.Err() == nil {
-			if n, err := s.SweepZips(ctx); err != nil {
-				s.log.Warn("certificates: sweep zip files", "error", err)
-			} else if n > 0 {
-				s.log.Info("certificates: swept old zip files", "count", n)
-			}
-			lastSweep = time.Now()
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		case <-s.wake:
-		}
-	}
+// zipArgs are the arguments of a ZipKind job.
+type zipArgs struct {
+	ZipID int64 `json:"zip_id"`
 }
 
-// WorkZip takes one waiting ZIP job, if any, makes its file and reports
-// whether it took one. Tests and the worker call it.
-func (s *Service) WorkZip(ctx context.Context) (bool, error) {
-	job, err := s.claimZip(ctx)
-	if job == nil || err != nil {
-		return false, err
+// ZipJobKind is the job kind that makes ZIP files, for the queue every
+// process runs (wiring registers it). StartZip enqueues its jobs.
+func (s *Service) ZipJobKind() jobs.Kind {
+	return jobs.Kind{Name: ZipKind, Handler: s.workZip, Timeout: zipTimeout}
+}
+
+// workZip makes the file of the ZIP a job names. The job runs at least
+// once; a ZIP already finished (an attempt that died after finishing) or
+// swept is left alone.
+func (s *Service) workZip(ctx context.Context, j *jobs.Job) error {
+	var args zipArgs
+	if err := j.Decode(&args); err != nil {
+		return jobs.Permanent(fmt.Errorf("certificates: zip job arguments: %w", err))
+	}
+	st := NewStore(s.db)
+	job, err := st.StartZipAttempt(ctx, args.ZipID, s.now())
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("certificates: start zip %d: %w", args.ZipID, err)
 	}
 	if job.Attempt > zipMaxAttempts {
-		return true, s.failZip(ctx, job, fmt.Sprintf("gave up after %d attempts", zipMaxAttempts))
+		return s.failZip(ctx, job, fmt.Sprintf("gave up after %d attempts", zipMaxAttempts))
 	}
 	err = s.makeZip(ctx, job)
 	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, errLostJob):
-		return true, nil
-	case ctx.Err() != nil:
-		// Shutting down: hand the job back for another process.
+	case err == nil, errors.Is(err, errLostJob):
+		return nil
+	case errors.Is(ctx.Err(), context.Canceled) || job.Attempt < zipMaxAttempts:
+		// The process is stopping, or the queue tries again: the page
+		// says "waiting" meanwhile.
 		back, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		return true, errors.Join(err, NewStore(s.db).RequeueZip(back, job))
+		return errors.Join(err, st.RequeueZip(back, job))
 	}
-	return true, errors.Join(err, s.failZip(ctx, job, err.Error()))
-}
-
-// claimZip takes the oldest waiting job, or a running one whose worker
-// stopped beating, and counts one more attempt.
-func (s *Service) claimZip(ctx context.Context) (*ZipJob, error) {
-	job, err := NewStore(s.db).ClaimZip(ctx, s.now(), zipStale)
-	if err != nil {
-		return nil, fmt.Errorf("certificates: claim zip job: %w", err)
-	}
-	return job, nil
+	// The last attempt: the page says it failed, the admins' job list why.
+	return jobs.Permanent(errors.Join(err, s.failZip(ctx, job, err.Error())))
 }
 
 // makeZip writes the ZIP file of a claimed job into the file storage: the

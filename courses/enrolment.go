@@ -99,6 +99,13 @@ func (s *Service) enrol(ctx context.Context, actor *Actor, userID, courseID int6
 		if !inserted {
 			return ErrAlreadyEnrolled
 		}
+		var byID int64
+		if by != nil {
+			byID = *by
+		}
+		if err := s.enrolled(ctx, tx, courseID, []int64{userID}, byID); err != nil {
+			return err
+		}
 		return s.fillProgress(ctx, tx, e)
 	})
 	if err != nil {

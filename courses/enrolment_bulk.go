@@ -226,12 +226,19 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 			userIDs = append(userIDs, u.ID)
 			result.NewAccounts = append(result.NewAccounts, NewLogin{UserID: u.ID, Email: u.Email, Name: u.Name, PasswordToken: tokens[u.ID]})
 		}
+		if err := s.accountsCreated(ctx, tx, result.NewAccounts); err != nil {
+			return err
+		}
 	}
 	result.CreatedUsers = len(created)
-	n, err := store.EnrolUsers(ctx, courseID, userIDs, nullableID(actor.UserID), s.now())
+	added, err := store.EnrolUsers(ctx, courseID, userIDs, nullableID(actor.UserID), s.now())
 	if err != nil {
 		return err
 	}
+	if err := s.enrolled(ctx, tx, courseID, added, actor.UserID); err != nil {
+		return err
+	}
+	n := len(added)
 	result.Enrolled = n
 	result.AlreadyEnrolled = len(userIDs) - n
 	return s.recordImport(ctx, tx, actor, courseID, fileName, len(file.Rows), result)
@@ -254,8 +261,12 @@ func (s *Service) EnrolInstitution(ctx context.Context, actor Actor, courseID, i
 		if err != nil {
 			return err
 		}
-		added, err = NewStore(tx).EnrolUsers(ctx, courseID, ids, nullableID(actor.UserID), s.now())
-		return err
+		ids, err = NewStore(tx).EnrolUsers(ctx, courseID, ids, nullableID(actor.UserID), s.now())
+		if err != nil {
+			return err
+		}
+		added = len(ids)
+		return s.enrolled(ctx, tx, courseID, ids, actor.UserID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("courses: enrol institution %d in %d: %w", institutionID, courseID, err)

@@ -15,6 +15,9 @@ type Service struct {
 	requirements   []Requirement
 	onCompleted    []CompletionHook
 	blobUsers      []BlobUser
+	onAccounts     []AccountsHook     // hooks_accounts.go
+	onEnrolled     []EnrolmentHook    // hooks_enrolment.go
+	onAnnounced    []AnnouncementHook // announcements.go
 }
 
 // Options configure a Service.

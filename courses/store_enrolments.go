@@ -10,29 +10,30 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
-// EnrolUsers enrols the users in a course and returns how many were newly
-// enrolled. Withdrawn learners come back; active and completed ones are
+// EnrolUsers enrols the users in a course and returns the ids of those
+// newly enrolled. Withdrawn learners come back; active and completed ones are
 // left alone. Rows are written in user id order, so two bulk enrolments of
 // the same people into one course wait for each other instead of
 // deadlocking.
-func (s *Store) EnrolUsers(ctx context.Context, courseID int64, userIDs []int64, by *int64, now time.Time) (int, error) {
+func (s *Store) EnrolUsers(ctx context.Context, courseID int64, userIDs []int64, by *int64, now time.Time) ([]int64, error) {
 	if len(userIDs) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	ids := slices.Clone(userIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	res, err := s.db.NewRaw(`INSERT INTO enrolments (course_id, user_id, status, enrolled_by, enrolled_at)
+	var added []int64
+	err := s.db.NewRaw(`INSERT INTO enrolments (course_id, user_id, status, enrolled_by, enrolled_at)
 		SELECT ?, u, 'active', ?, ? FROM unnest(?::bigint[]) WITH ORDINALITY AS t(u, n) ORDER BY n
 		ON CONFLICT (course_id, user_id) DO UPDATE
 			SET status = 'active', enrolled_by = EXCLUDED.enrolled_by, enrolled_at = EXCLUDED.enrolled_at, withdrawn_at = NULL
-			WHERE enrolments.status = 'withdrawn'`,
-		courseID, by, now, pgdialect.Array(ids)).Exec(ctx)
+			WHERE enrolments.status = 'withdrawn'
+		RETURNING user_id`,
+		courseID, by, now, pgdialect.Array(ids)).Scan(ctx, &added)
 	if err != nil {
-		return 0, fmt.Errorf("courses: enrol %d users in %d: %w", len(ids), courseID, err)
+		return nil, fmt.Errorf("courses: enrol %d users in %d: %w", len(ids), courseID, err)
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	return added, nil
 }
 
 // CountEnrolled returns how many of the users are enrolled in the course

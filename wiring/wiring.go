@@ -5,7 +5,13 @@
 //   - a course is complete when its modules are done and, through
 //     courses.Requirement, its required quizzes passed (assessment);
 //   - completing a course issues its certificate inside the completion
-//     transaction, through courses.CompletionHook (certificates).
+//     transaction, through courses.CompletionHook (certificates);
+//   - work outside a request runs as jobs on one queue (Services.Jobs),
+//     each kind registered here by the domain that owns it;
+//   - accounts created without a password are invited, and enrolments by
+//     others, certificates issued, revoked or corrected, attempts closed by
+//     their time limit and announcements become notices (notify), each
+//     inside the transaction of the write it tells of.
 //
 // A feature to come hooks in here the same way: its service is built in
 // New, and it registers the hooks of the domains it reacts to (an event's
@@ -25,12 +31,15 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/jobs"
+	"github.com/aula-platform/aula/notify"
 )
 
 // Options configure the services for one installation.
@@ -57,7 +66,17 @@ type Options struct {
 	// EventsNotifier tells event participants what happened (nil: the
 	// notices are only logged; see newEvents).
 	EventsNotifier events.Notifier
+	// Mail is the SMTP relay (AULA_SMTP_URL); nil keeps every message in
+	// the outbox admins read at /admin/mail.
+	Mail notify.Sender
+	// MailFrom is the sender of every message (AULA_MAIL_FROM;
+	// DefaultMailFrom when empty).
+	MailFrom string
 }
+
+// DefaultMailFrom is the sender of messages when AULA_MAIL_FROM is unset:
+// only for the outbox of a machine without a relay.
+const DefaultMailFrom = "Aula <aula@localhost>"
 
 // Services are the domain services of one installation, wired together.
 type Services struct {
@@ -69,6 +88,11 @@ type Services struct {
 	Reports      *reports.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
+	// Notify writes mail and notifications.
+	Notify *notify.Service
+	// Jobs is the queue of background work, with every kind registered;
+	// `aula serve` runs it, tests work it a job at a time (WorkOne).
+	Jobs *jobs.Queue
 }
 
 // New builds every domain service on db and registers every cross-domain
@@ -88,7 +112,8 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 
-	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs}
+	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs,
+		Jobs: jobs.New(db, jobs.Options{Now: opts.Now, Logger: opts.Logger})}
 	if err := svc.Accounts.SetTokenLifetimes(opts.TokenLifetime, opts.TokenMaxLifetime); err != nil {
 		return nil, err
 	}
@@ -111,6 +136,34 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
+
+	texts, err := catalogs()
+	if err != nil {
+		return nil, err
+	}
+	if opts.MailFrom == "" {
+		opts.MailFrom = DefaultMailFrom
+	}
+	svc.Notify, err = notify.NewService(db, notify.Options{Texts: texts, Accounts: svc.Accounts, BaseURL: opts.BaseURL, From: opts.MailFrom,
+		Sender: opts.Mail, Location: opts.Location, Now: opts.Now, Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+
+	// Accounts made without a password, by an admin or a CSV import, are
+	// invited to choose one, in the transaction that made them.
+	svc.Accounts.OnInvited(svc.Notify.Invited)
+	svc.Courses.OnAccountsCreated(svc.Notify.InvitedInBulk)
+	// Notices, each in the transaction of what it tells of.
+	svc.Courses.OnEnrolled(svc.Notify.Enrolled)
+	svc.Courses.OnAnnounced(svc.Notify.Announced)
+	svc.Certificates.OnChanged(svc.Notify.CertificateChanged)
+	svc.Assessment.OnTimedOut(svc.Notify.AttemptTimedOut)
+
+	svc.Jobs.Register(svc.Certificates.ZipJobKind())
+	for _, k := range svc.Notify.Kinds() {
+		svc.Jobs.Register(k)
+	}
 	// Certificates' ZIP files share the blob store with course files: the
 	// course files' sweep must leave those still downloadable.
 	svc.Courses.AddBlobUser(svc.Certificates.ZipFilesInUse)
@@ -119,8 +172,15 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if svc.Events, err = newEvents(db, svc.Certificates, opts); err != nil {
 		return nil, err
 	}
+	// Reminders the day before each session are jobs, enqueued with the
+	// registration or the session's move.
+	svc.Jobs.Register(svc.Events.ReminderKind())
 	return svc, nil
 }
+
+// catalogs loads the translations messages are written from, once per
+// process (the web layer loads its own copy to render pages).
+var catalogs = sync.OnceValues(func() (*i18n.Bundle, error) { return i18n.Load(assets.I18n) })
 
 // certificateRenderer loads the certificate fonts from the binary once per
 // process: parsing them takes tens of milliseconds, and tests build many

@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// zipPoll is how often the ZIP worker looks for jobs started by other
-// processes (jobs started in this process wake it at once).
-const zipPoll = 2 * time.Second
-
 // certificatesCmd runs `aula certificates …`.
 func certificatesCmd(ctx context.Context, args []string) error {
 	if len(args) != 1 || (args[0] != "rotate-key" && args[0] != "keys") {

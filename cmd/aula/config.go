@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -47,6 +49,11 @@ type config struct {
 	// ShutdownTimeout (AULA_SHUTDOWN_TIMEOUT) is how long requests in
 	// flight (a download on a slow link) may take to finish after that.
 	ShutdownTimeout time.Duration
+	// SMTP is the mail relay (AULA_SMTP_URL); nil keeps mail in the
+	// outbox at /admin/mail.
+	SMTP *notify.SMTP
+	// MailFrom (AULA_MAIL_FROM) is the sender of every message.
+	MailFrom string
 	// Pool is the database pool: AULA_DB_MAX_CONNS, AULA_DB_CONN_WAIT,
 	// AULA_DB_STATEMENT_TIMEOUT and AULA_DB_LOCK_TIMEOUT (0 turns a
 	// timeout off).
@@ -150,6 +157,9 @@ func loadConfig() (*config, error) {
 		return nil, errors.New("AULA_TOKEN_TTL_DAYS and AULA_TOKEN_MAX_TTL_DAYS must be whole numbers of days, the default at least 1 and at most the maximum (at most 3650)")
 	}
 	cfg.TokenTTL, cfg.TokenMaxTTL = time.Duration(ttl)*24*time.Hour, time.Duration(maxTTL)*24*time.Hour
+	if err := cfg.loadMail(); err != nil {
+		return nil, err
+	}
 	if s := os.Getenv("AULA_SECRET"); s != "" {
 		if len(s) < 32 {
 			return nil, errors.New("AULA_SECRET must be at least 32 characters (try: openssl rand -hex 32)")
@@ -157,6 +167,30 @@ func loadConfig() (*config, error) {
 		cfg.Secret, cfg.secretSource = []byte(s), "AULA_SECRET"
 	}
 	return cfg, nil
+}
+
+// loadMail reads AULA_SMTP_URL and AULA_MAIL_FROM: a relay needs a
+// sender the relay accepts, so the address is required with it.
+func (cfg *config) loadMail() error {
+	cfg.MailFrom = getenv("AULA_MAIL_FROM", "")
+	if cfg.MailFrom != "" {
+		if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
+			return fmt.Errorf("AULA_MAIL_FROM %q must be an address like \"Aula <aula@example.org>\": %w", cfg.MailFrom, err)
+		}
+	}
+	raw := getenv("AULA_SMTP_URL", "")
+	if raw == "" {
+		return nil
+	}
+	if cfg.MailFrom == "" {
+		return errors.New("AULA_SMTP_URL is set: set AULA_MAIL_FROM too, to an address the relay sends from (\"Aula <aula@example.org>\")")
+	}
+	smtp, err := notify.NewSMTP(raw, notify.SMTPOptions{})
+	if err != nil {
+		return fmt.Errorf("AULA_SMTP_URL (smtp://user:pass@host:587, smtp://host:25?tls=required or smtps://user:pass@host:465): %w", err)
+	}
+	cfg.SMTP = smtp
+	return nil
 }
 
 // duration reads a variable holding a Go duration ("5s", "2m") of at
@@ -218,11 +252,21 @@ func (cfg *config) logAttrs() []any {
 		"timezone", cfg.Location.String(),
 		"shutdown_drain", cfg.ShutdownDrain.String(),
 		"shutdown_timeout", cfg.ShutdownTimeout.String(),
+		"smtp", cfg.smtpAttr(),
+		"mail_from", cfg.MailFrom,
 		"db_max_conns", cfg.Pool.MaxConns,
 		"db_conn_wait", cfg.Pool.ConnWait.String(),
 		"db_statement_timeout", cfg.Pool.StatementTimeout.String(),
 		"db_lock_timeout", cfg.Pool.LockTimeout.String(),
 	}
+}
+
+// smtpAttr describes the relay without its credentials.
+func (cfg *config) smtpAttr() string {
+	if cfg.SMTP == nil {
+		return "none (mail is kept in the outbox at /admin/mail)"
+	}
+	return cfg.SMTP.Describe
 }
 
 // redactURL hides the password of a database URL.

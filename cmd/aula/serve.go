@@ -95,8 +95,8 @@ func serve(ctx context.Context, args []string) error {
 	}
 
 	go housekeeping(ctx, svc, log, housekeepingEvery)
-	zipDone := make(chan struct{})
-	go func() { svc.Certificates.RunZipWorker(ctx, zipPoll); close(zipDone) }()
+	jobsDone := make(chan struct{})
+	go func() { svc.Jobs.Run(ctx); close(jobsDone) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- web.Listen(cfg.Addr) }()
@@ -121,7 +121,7 @@ func serve(ctx context.Context, args []string) error {
 	if err := web.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
 		log.Warn("requests still in flight cut at the shutdown timeout", "timeout", cfg.ShutdownTimeout.String(), "error", err)
 	}
-	<-zipDone // a ZIP job in progress has been handed back to the queue
+	<-jobsDone // jobs in progress have been handed back to the queue
 	log.Info("stopped")
 	return nil
 }
@@ -184,8 +184,9 @@ func ensureAdmin(ctx context.Context, db *bun.DB, svc *accounts.Service, cfg *co
 // housekeepingEvery is how often housekeeping runs after the first time.
 const housekeepingEvery = time.Hour
 
-// housekeeping deletes expired sessions, and the stored bytes of files no
-// course uses any more: once at start, so a process restarted more often
+// housekeeping deletes expired sessions, certificate ZIP files older
+// than a day, finished jobs older than a week (discarded ones a month
+// later), and the stored bytes of files no course uses any more: once at start, so a process restarted more often
 // than every hour (a deploy, a crash loop) still cleans up, then every
 // interval. Every process may run it: deleting the same garbage twice is
 // harmless.
@@ -197,6 +198,16 @@ func housekeeping(ctx context.Context, svc *wiring.Services, log *slog.Logger, e
 			log.Warn("sweep expired sessions", "error", err)
 		} else if n > 0 {
 			log.Info("swept expired sessions", "count", n)
+		}
+		if n, err := svc.Certificates.SweepZips(ctx); err != nil {
+			log.Warn("sweep old certificate zip files", "error", err)
+		} else if n > 0 {
+			log.Info("swept old certificate zip files", "count", n)
+		}
+		if n, err := svc.Jobs.Store().DeleteFinished(ctx, time.Now().AddDate(0, 0, -7)); err != nil {
+			log.Warn("sweep finished jobs", "error", err)
+		} else if n > 0 {
+			log.Info("swept finished jobs", "count", n)
 		}
 		if n, err := svc.Courses.SweepBlobs(ctx); err != nil {
 			log.Warn("sweep unused files", "error", err)

@@ -19,10 +19,15 @@ func newServices(ctx context.Context, db *bun.DB, cfg *config, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := wiring.New(db, wiring.Options{
+	opts := wiring.Options{
 		Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes, BaseURL: cfg.BaseURL, Location: cfg.Location, Logger: log,
 		TokenLifetime: cfg.TokenTTL, TokenMaxLifetime: cfg.TokenMaxTTL,
-	})
+		MailFrom: cfg.MailFrom,
+	}
+	if cfg.SMTP != nil { // a nil *SMTP in the interface would not be nil
+		opts.Mail = cfg.SMTP
+	}
+	svc, err := wiring.New(db, opts)
 	if err != nil {
 		return nil, err
 	}

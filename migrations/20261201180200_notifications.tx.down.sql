@@ -1,0 +1,3 @@
+DROP TABLE notification_tokens;
+DROP TABLE notification_preferences;
+DROP TABLE notifications;
