@@ -28,9 +28,9 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
-	"github.com/aula-platform/aula/reports"
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
+	"github.com/aula-platform/aula/reports"
 	"github.com/aula-platform/aula/wiring"
 )
 
