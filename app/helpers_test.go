@@ -32,6 +32,8 @@ type env struct {
 	db       *bun.DB
 	app      *fiber.App
 	accounts *accounts.Service
+	// statements counts every statement run on db (statements_test.go).
+	statements *atomic.Int64
 }
 
 const testPassword = "correct horse battery"
@@ -65,7 +67,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 	if in.blobs == "" {
 		in.blobs = tb.TempDir()
 	}
-	db := testdb.Open(tb, in.database)
+	db, statements := countedDB(testdb.Open(tb, in.database))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tt, _ := tb.(*testing.T) // env's helpers report through a *testing.T; benchmarks use none of them
 	if tt != nil && !in.quietLog {
@@ -91,7 +93,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{t: tt, db: db, app: a, accounts: svc.Accounts}, svc
+	return &env{t: tt, db: db, app: a, accounts: svc.Accounts, statements: statements}, svc
 }
 
 // rateLimitClock stands still for the whole test binary, so a test that
