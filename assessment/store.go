@@ -255,22 +255,18 @@ func (s *Store) HasPassed(ctx context.Context, quizID, userID int64) (bool, erro
 	return ok, nil
 }
 
-// RequiredQuizzes counts the open required quizzes of a course (not
-// archived, with a question) and how many of them the enrolment has passed.
-func (s *Store) RequiredQuizzes(ctx context.Context, enrolmentID, courseID int64) (done, total int, err error) {
-	err = s.db.NewRaw(`SELECT
-			count(*) FILTER (WHERE EXISTS (
-				SELECT 1 FROM attempts AS a WHERE a.enrolment_id = ? AND a.quiz_id = qz.id AND a.passed)),
-			count(*)
-		FROM quizzes AS qz
-		WHERE qz.course_id = ? AND qz.required AND qz.archived_at IS NULL
-		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)`,
-		enrolmentID, courseID).Scan(ctx, &done, &total)
-	if err != nil {
-		return 0, 0, fmt.Errorf("assessment: required quizzes of enrolment %d: %w", enrolmentID, err)
-	}
-	return done, total, nil
-}
+// The required quizzes of the course of the enrolment row e that can be
+// taken (not archived, with a question), and those of them it passed
+// (RequiredQuizzes).
+const (
+	requiredQuizzesSQL = `(SELECT count(*) FROM quizzes AS qz
+		WHERE qz.course_id = e.course_id AND qz.required AND qz.archived_at IS NULL
+		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL))`
+	requiredQuizzesPassedSQL = `(SELECT count(*) FROM quizzes AS qz
+		WHERE qz.course_id = e.course_id AND qz.required AND qz.archived_at IS NULL
+		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)
+		  AND EXISTS (SELECT 1 FROM attempts AS a WHERE a.enrolment_id = e.id AND a.quiz_id = qz.id AND a.passed))`
+)
 
 // Attempt returns the attempt with id.
 func (s *Store) Attempt(ctx context.Context, id int64) (*Attempt, error) {

@@ -98,7 +98,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	}
 
 	// A course is complete only when its required quizzes are passed too.
-	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)
+	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes())
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
 	return svc, nil
