@@ -23,6 +23,7 @@ type countAll struct{ n *atomic.Int64 }
 
 func (h countAll) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
 	h.n.Add(1)
+
 	return ctx
 }
 

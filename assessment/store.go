@@ -65,18 +65,6 @@ func (s *Store) HasQuizzes(ctx context.Context, courseID int64) (bool, error) {
 	return ok, nil
 }
 
-// CourseQuizzes returns the quizzes of a course that are not archived, in
-// the order they were added.
-func (s *Store) CourseQuizzes(ctx context.Context, courseID int64) ([]Quiz, error) {
-	var list []Quiz
-	err := s.db.NewSelect().Model(&list).ColumnExpr("qz.*").ColumnExpr(questionCount).
-		Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).OrderExpr("qz.id").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("assessment: quizzes of course %d: %w", courseID, err)
-	}
-	return list, nil
-}
-
 // InsertQuiz stores a new quiz and fills its id and times.
 func (s *Store) InsertQuiz(ctx context.Context, q *Quiz) error {
 	if _, err := s.db.NewInsert().Model(q).Returning("id, created_at, updated_at").Exec(ctx); err != nil {
@@ -296,25 +284,6 @@ func (s *Store) LearnerAttempts(ctx context.Context, quizID, userID int64) ([]At
 		return nil, fmt.Errorf("assessment: attempts of %d at quiz %d: %w", userID, quizID, err)
 	}
 	return list, nil
-}
-
-// CourseAttempts returns a learner's attempts at the given quizzes, by quiz,
-// first one first.
-func (s *Store) CourseAttempts(ctx context.Context, userID int64, quizIDs []int64) (map[int64][]Attempt, error) {
-	out := map[int64][]Attempt{}
-	if len(quizIDs) == 0 {
-		return out, nil
-	}
-	var list []Attempt
-	err := s.db.NewSelect().Model(&list).ExcludeColumn("layout", "answers", "scores").
-		Where("a.user_id = ? AND a.quiz_id IN (?)", userID, bun.List(quizIDs)).OrderExpr("a.quiz_id, a.number").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("assessment: attempts of %d: %w", userID, err)
-	}
-	for _, a := range list {
-		out[a.QuizID] = append(out[a.QuizID], a)
-	}
-	return out, nil
 }
 
 // InsertAttempt stores a new attempt and fills its id.

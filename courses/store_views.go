@@ -3,11 +3,11 @@ package courses
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"strings"
-	"sync"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // The queries behind the pages learners load most. Each page's data is one
@@ -15,32 +15,6 @@ import (
 // they completed are read together instead of one round trip each, since
 // round trips, not the work PostgreSQL does for these small rows, are
 // what a page costs.
-
-// selectColumns returns "alias.c AS prefix_c, …" for the stored columns of
-// model (a pointer to a bun model), to read it embedded (bun:"embed:prefix")
-// in a row of another model. It follows the model, so a column added to it
-// is read here too.
-func selectColumns(db bun.IDB, model any, alias, prefix string) bun.Safe {
-	key := columnsKey{reflect.TypeOf(model), alias, prefix}
-	if v, ok := columnsCache.Load(key); ok {
-		return v.(bun.Safe)
-	}
-	table := db.Dialect().Tables().Get(key.typ.Elem())
-	cols := make([]string, len(table.Fields))
-	for i, f := range table.Fields {
-		cols[i] = alias + "." + f.Name + " AS " + prefix + f.Name
-	}
-	sql := bun.Safe(strings.Join(cols, ", "))
-	columnsCache.Store(key, sql)
-	return sql
-}
-
-type columnsKey struct {
-	typ           reflect.Type
-	alias, prefix string
-}
-
-var columnsCache sync.Map
 
 // learnerCourseRow is one line of "My courses" as its query reads it.
 type learnerCourseRow struct {
@@ -56,7 +30,7 @@ func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.S
 	var rows []learnerCourseRow
 	err := s.db.NewSelect().Model(&rows).
 		ColumnExpr("e.*").ColumnExpr("?", progress).
-		ColumnExpr("?", selectColumns(s.db, (*Course)(nil), "c", "c_")).
+		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "c_")).
 		ColumnExpr("n.id AS n_id, n.course_id AS n_course_id, n.position AS n_position, n.title AS n_title, n.estimated_minutes AS n_estimated_minutes").
 		Join("JOIN courses AS c ON c.id = e.course_id").
 		Join(`LEFT JOIN LATERAL (SELECT m.id, m.course_id, m.position, m.title, m.estimated_minutes
@@ -80,4 +54,93 @@ func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.S
 		}
 	}
 	return out, nil
+}
+
+// CourseRef names a course by id or, when ID is 0, by slug.
+type CourseRef struct {
+	ID   int64
+	Slug string
+}
+
+func (r CourseRef) String() string {
+	if r.ID != 0 {
+		return fmt.Sprint(r.ID)
+	}
+	return fmt.Sprintf("%q", r.Slug)
+}
+
+// viewQuery asks for a course and what one user is to it, and optionally
+// the page's data, all in one statement.
+type viewQuery struct {
+	ref CourseRef
+	// userID is the reader (0: a visitor); instructor says whether to ask
+	// whether they teach the course (only instructors can).
+	userID     int64
+	instructor bool
+	// progress counts the reader's enrolment (Service.progressColumns("e_")).
+	progress bun.Safe
+	// outline: the live modules, with those the enrolment completed.
+	outline bool
+	// instructors: who teaches the course, by name.
+	instructors bool
+	// moduleID: this module of the course, with its body.
+	moduleID int64
+}
+
+// viewRow is a course as viewQuery reads it.
+type viewRow struct {
+	Course     `bun:",extend"`
+	Instructor bool           `bun:"is_instructor,scanonly"`
+	Enrolment  Enrolment      `bun:"embed:e_"`
+	Module     Module         `bun:"embed:rm_"`
+	Outline    []outlineEntry `bun:"outline,scanonly,type:jsonb"`
+	// Instructors are read through accounts.PublicUsers.
+	Instructors []accounts.User `bun:"instructors,scanonly,type:jsonb"`
+}
+
+// outlineEntry is a module of the outline and whether the reader did it.
+type outlineEntry struct {
+	Module
+	Done bool `json:"done"`
+}
+
+// View runs q. A course that does not exist is ErrNotFound; whether the
+// reader may see it is the Service's to decide.
+func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
+	row := new(viewRow)
+	sel := s.db.NewSelect().Model(row).
+		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "")).
+		ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_")).
+		ColumnExpr("?", q.progress).
+		Join("LEFT JOIN enrolments AS e ON e.course_id = c.id AND e.user_id = ? AND e.status IN (?, ?)",
+			q.userID, EnrolmentActive, EnrolmentCompleted)
+	if q.instructor {
+		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM course_instructors AS ci WHERE ci.course_id = c.id AND ci.user_id = ?) AS is_instructor", q.userID)
+	}
+	if q.moduleID != 0 {
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_")).
+			Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", q.moduleID)
+	}
+	if q.outline {
+		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', m.id, 'course_id', m.course_id,
+				'position', m.position, 'title', m.title, 'estimated_minutes', m.estimated_minutes,
+				'created_at', m.created_at, 'updated_at', m.updated_at, 'done', mc.module_id IS NOT NULL) ORDER BY m.position)
+			FROM modules AS m LEFT JOIN module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = e.id
+			WHERE m.course_id = c.id AND m.archived_at IS NULL) AS outline`)
+	}
+	if q.instructors {
+		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email,
+				'role', u.role, 'institution_id', u.institution_id, 'locale', u.locale, 'disabled', u.disabled) ORDER BY u.name, u.id)
+			FROM course_instructors AS ci JOIN (?) AS u ON u.id = ci.user_id WHERE ci.course_id = c.id) AS instructors`,
+			accounts.PublicUsers(s.db))
+	}
+	if q.ref.ID != 0 {
+		sel = sel.Where("c.id = ?", q.ref.ID)
+	} else {
+		sel = sel.Where("c.slug = ?", q.ref.Slug)
+	}
+	if err := sel.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("courses: course %s: %w", q.ref, notFound(err))
+	}
+	return row, nil
 }
