@@ -114,4 +114,3 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
 	})
 }
-
