@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/assessment"
 )
 
 // pageStatementBudget is the most SQL statements (BEGIN and COMMIT
@@ -55,5 +56,44 @@ func TestPageStatementBudgets(t *testing.T) {
 		} else {
 			t.Logf("%s (%s): %d statements", tc.name, tc.path, n)
 		}
+	}
+}
+
+// quizPairBudget is the most statements starting an attempt and submitting
+// it may run together, BEGIN and COMMIT included, and the bearer token
+// looked up once per request (sessions and tokens stay in PostgreSQL, so
+// revoking one works at once): start 5 (token, quiz with the learner's
+// attempts, course access, pool, guarded insert), submit 4 (token,
+// attempt with its quiz, its questions, guarded update).
+const quizPairBudget = 9
+
+// TestQuizStartSubmitStatements starts and submits an attempt through the
+// API, as the quiz page's script does, and holds the pair to its budget.
+func TestQuizStartSubmitStatements(t *testing.T) {
+	e := newQuizEnv(t)
+	teacherToken, teacher := e.token(accounts.RoleInstructor)
+	course, _ := quizCourse(t, e.db, teacher, 1)
+	quiz := e.createQuizAPI(teacherToken, course.ID, nil)
+	token, _ := e.learnerToken(course.ID)
+
+	var started, submitted response
+	n := e.countStatements(func() {
+		started = e.api(http.MethodPost, "/api/v1/quizzes/"+itoa(quiz.ID)+"/attempts", token, nil)
+	})
+	wantStatus(t, started, http.StatusCreated)
+	var a apiAttempt
+	decode(t, started, &a)
+	m := e.countStatements(func() {
+		submitted = e.api(http.MethodPost, "/api/v1/attempts/"+itoa(a.ID)+"/submit", token, answers(a, true))
+	})
+	wantStatus(t, submitted, http.StatusOK)
+	var result assessment.Result
+	decode(t, submitted, &result)
+	if !result.Passed {
+		t.Fatalf("all right answers did not pass: %s", submitted.body)
+	}
+	t.Logf("start %d statements, submit %d", n, m)
+	if n+m > quizPairBudget {
+		t.Errorf("start + submit: %d + %d statements, budget %d", n, m, quizPairBudget)
 	}
 }

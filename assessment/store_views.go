@@ -68,3 +68,22 @@ func (s *Store) CourseQuizzesWithAttempts(ctx context.Context, courseID, userID 
 	quizzes, attempts := groupAttempts(rows)
 	return quizzes, attempts, nil
 }
+
+// attemptQuizRow is an attempt with its quiz, as AttemptWithQuiz reads it.
+type attemptQuizRow struct {
+	Attempt `bun:",extend"`
+	Quiz    Quiz `bun:"embed:qz_"`
+}
+
+// AttemptWithQuiz returns the attempt with id and its quiz, in one
+// statement.
+func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz, error) {
+	row := new(attemptQuizRow)
+	err := s.db.NewSelect().Model(row).ColumnExpr("a.*").
+		ColumnExpr("?", postgres.Columns(s.db, (*Quiz)(nil), "qz", "qz_")).
+		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = ?", id).Scan(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("assessment: attempt %d: %w", id, notFound(err))
+	}
+	return &row.Attempt, &row.Quiz, nil
+}
