@@ -45,7 +45,13 @@ func (s *server) showCoursePage(c *fiber.Ctx) error {
 		return err
 	}
 	acc, mods := v.Access, v.Modules
-	p := s.page(c, "courses.course.title")
+	// The same for every visitor; a learner's or editor's page is theirs.
+	var p Page
+	if acc.Actor.SignedIn() {
+		p = s.page(c, "courses.course.title")
+	} else {
+		p = s.publicPage(c, "courses.course.title")
+	}
 	p.Title = acc.Course.Title
 	p.Nav = "catalog"
 	page := coursePage{Page: p, Course: acc.Course, CoverURL: coverURL(acc.Course), Instructors: v.Instructors, Modules: mods,
@@ -59,7 +65,7 @@ func (s *server) showCoursePage(c *fiber.Ctx) error {
 			page.Continue = &mods[i]
 		}
 	}
-	return s.render(c, "pages/courses/show", page)
+	return s.renderPublic(c, "pages/courses/show", p, page)
 }
 
 // modulePage is one module as learners read it.

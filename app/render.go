@@ -112,11 +112,17 @@ func (p Page) Languages() []string { return i18n.Languages }
 
 // page builds the shared part of a page; titleKey is a catalog key.
 func (s *server) page(c *fiber.Ctx, titleKey string) Page {
+	return s.newPage(c, titleKey, s.csrfToken(c))
+}
+
+// newPage builds the shared part of a page with the forms' CSRF token
+// (none on public pages: publicPage).
+func (s *server) newPage(c *fiber.Ctx, titleKey, csrf string) Page {
 	tr := s.i18n.Printer(lang(c))
 	p := Page{
 		Title:    tr.T(titleKey),
 		User:     currentUser(c),
-		CSRF:     s.csrfToken(c),
+		CSRF:     csrf,
 		Lang:     tr.Lang,
 		Path:     strings.Clone(c.OriginalURL()),
 		Version:  s.cfg.Version,

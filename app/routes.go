@@ -14,7 +14,7 @@ func (s *server) routes(root *fiber.App) {
 	admin := s.requireRole(accounts.RoleAdmin)
 	signedIn := s.requireUser
 
-	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders, compressed())
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
 	root.Get("/static/*", s.static.serve)
@@ -27,6 +27,7 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/signin", s.signIn)
 	app.Post("/signout", signedIn, s.signOut)
 	app.Post("/language", s.setLanguage)
+	app.Get("/language", s.setLanguageLink) // public pages' switch: a visitor's cookie only
 	app.Get("/password/:token", s.showPasswordForm)
 	app.Post("/password/:token", s.setPassword)
 	app.Get("/account/tokens", signedIn, s.showTokensPage)
