@@ -8,6 +8,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // EnrolUsers enrols the users in a course and returns how many were newly
@@ -229,7 +231,7 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 	q := s.db.NewSelect().Model(&rows).
 		ColumnExpr("e.*").ColumnExpr("?", progress).
 		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
-		Join("JOIN users AS u ON u.id = e.user_id").
+		Join("JOIN (?) AS u ON u.id = e.user_id", accounts.PublicUsers(s.db)).
 		Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted).
 		OrderExpr("u.name, e.id").Limit(f.Limit).Offset(f.Offset)
 	if f.InstitutionID != 0 {
