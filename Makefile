@@ -5,7 +5,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build check vet lint fmt bench load fuzz deps db clean
+.PHONY: run test build check vet lint fmt bench bench-go load fuzz deps db clean
 
 ## run: serve Aula on http://127.0.0.1:8080 with demo content
 # The binary is built, then exec'd: Ctrl-C reaches aula itself, which
@@ -36,8 +36,12 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## bench: the benchmarks whose figures the issues record
-bench: db deps
+## bench: one run measuring Aula (main and the working tree) and the ceilings beside it; writes bench/results.md
+bench: db
+	./scripts/bench.sh 5 16 main
+
+## bench-go: the Go benchmarks (catalogue search, bulk enrolment, certificates, quiz submissions)
+bench-go: db deps
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## load: wrk against the real binary with demo content (numbers for the notes)

@@ -56,6 +56,11 @@ type User struct {
 	Disabled     bool      `bun:"disabled" json:"disabled"`
 	CreatedAt    time.Time `bun:"created_at,nullzero,default:current_timestamp" json:"created_at"`
 	UpdatedAt    time.Time `bun:"updated_at,nullzero,default:current_timestamp" json:"updated_at"`
+
+	// Unread is how many of the user's notifications are unread, read with
+	// their session in the same statement (Service.CountWithSession), so
+	// the header's bell costs no query of its own; 0 elsewhere.
+	Unread int `bun:"unread,scanonly" json:"-"`
 }
 
 // IsAdmin reports whether u administers the installation.

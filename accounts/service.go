@@ -37,6 +37,8 @@ type Service struct {
 	tokenLifetime, tokenMaxLifetime time.Duration
 	// invited are told of each invitation (OnInvited).
 	invited []InviteHook
+	// unread counts a session user's unread notifications (CountWithSession).
+	unread UnreadQuery
 }
 
 // NewService returns a Service on db. now is the clock (time.Now when nil).
@@ -389,8 +391,16 @@ func truncate(s string, n int) string {
 
 // SessionUser returns the user signed in with token.
 func (s *Service) SessionUser(ctx context.Context, token string) (*User, error) {
-	return NewStore(s.db).UserBySessionHash(ctx, HashSecret(token), s.now())
+	return NewStore(s.db).UserBySessionHash(ctx, HashSecret(token), s.now(), s.unread)
 }
+
+// UnreadQuery is a subquery counting a user's unread notifications, over
+// the outer users row "u" (package notify gives it).
+type UnreadQuery func(db bun.IDB) *bun.SelectQuery
+
+// CountWithSession makes SessionUser count the user's unread notifications
+// with q in its one statement (User.Unread). Call it while wiring.
+func (s *Service) CountWithSession(q UnreadQuery) { s.unread = q }
 
 // EndSession signs a browser out.
 func (s *Service) EndSession(ctx context.Context, token string) error {

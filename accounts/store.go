@@ -223,9 +223,13 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 }
 
 // UserBySessionHash returns the enabled user of an unexpired session.
-func (s *Store) UserBySessionHash(ctx context.Context, hash []byte, now time.Time) (*User, error) {
+func (s *Store) UserBySessionHash(ctx context.Context, hash []byte, now time.Time, unread UnreadQuery) (*User, error) {
 	u := new(User)
-	err := s.db.NewSelect().Model(u).
+	q := s.db.NewSelect().Model(u)
+	if unread != nil {
+		q = q.ColumnExpr("u.*").ColumnExpr("(?) AS unread", unread(s.db))
+	}
+	err := q.
 		Join("JOIN sessions AS s ON s.user_id = u.id").
 		Where("s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled", hash, now).
 		Scan(ctx)

@@ -13,9 +13,6 @@ import (
 // (courses.Service.Announce, which notify turns into notices); the course
 // page lists the newest, and gives its editors the form.
 
-// announcementsShown is how many announcements the course page lists.
-const announcementsShown = 10
-
 // announcementSection is the course page's list of announcements.
 type announcementSection struct {
 	Page
@@ -33,18 +30,14 @@ type announcementItem struct {
 }
 
 // courseAnnouncements builds the section for a course the viewer sees.
-func (s *server) courseAnnouncements(c *fiber.Ctx, p Page, acc *courses.Access) (announcementSection, error) {
-	list, err := s.courses.Announcements(c.UserContext(), acc, announcementsShown)
-	if err != nil {
-		return announcementSection{}, err
-	}
+func (s *server) courseAnnouncements(p Page, acc *courses.Access, list []courses.Announcement) announcementSection {
 	sec := announcementSection{Page: p, Course: acc.Course, Editor: acc.CanEdit()}
 	for _, a := range list {
 		sec.Items = append(sec.Items, announcementItem{ID: a.ID, Title: a.Title, When: s.clockTime(a.CreatedAt),
 			// Sanitised by courses.RenderMarkdown when it was written.
 			Body: template.HTML(a.BodyHTML)})
 	}
-	return sec, nil
+	return sec
 }
 
 type announcementForm struct {

@@ -114,7 +114,7 @@ func TestLearnerCannotUseAdminAPI(t *testing.T) {
 // such route must send a visitor to sign in (pages) or answer 401 (API).
 var publicPages = map[string]bool{
 	"/": true, "/signin": true, "/healthz": true, "/readyz": true,
-	"/courses": true, "/verify": true, "/password/forgot": true,
+	"/courses": true, "/verify": true, "/password/forgot": true, "/language": true, // the public pages' language links
 	"/api/v1/courses": true, "/api/v1/verify/key": true,
 	"/events": true, "/api/v1/events": true,
 }

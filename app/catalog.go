@@ -52,9 +52,9 @@ func (s *server) catalogPage(c *fiber.Ctx) error {
 			covers[items[i].ID] = u
 		}
 	}
-	p := s.page(c, "courses.catalog.title")
+	p := s.publicPage(c, "courses.catalog.title")
 	p.Nav = "catalog"
-	return s.render(c, "pages/courses/catalog", catalogPage{Page: p, Query: q, Items: items, Covers: covers,
+	return s.renderPublic(c, "pages/courses/catalog", p, catalogPage{Page: p, Query: q, Items: items, Covers: covers,
 		CourseLanguages: courses.Languages, Pager: newPager(c, total, q.Limit, q.Offset)})
 }
 

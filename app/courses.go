@@ -20,17 +20,30 @@ func actor(c *fiber.Ctx) courses.Actor { return courses.ActorFor(currentUser(c))
 // paths and file URLs) or a slug (the address people share). Slugs are
 // never only digits, so the two cannot be confused.
 func (s *server) courseAccess(c *fiber.Ctx, param string) (*courses.Access, error) {
+	ref, err := courseRef(c, param)
+	if err != nil {
+		return nil, err
+	}
+	if ref.ID != 0 {
+		return s.courses.Access(c.UserContext(), actor(c), ref.ID)
+	}
+	return s.courses.AccessBySlug(c.UserContext(), actor(c), ref.Slug)
+}
+
+// courseRef reads a course's id or slug from the route parameter param; a
+// value that is neither is errNotFound.
+func courseRef(c *fiber.Ctx, param string) (courses.CourseRef, error) {
 	ref := c.Params(param)
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		if id <= 0 {
-			return nil, errNotFound
+			return courses.CourseRef{}, errNotFound
 		}
-		return s.courses.Access(c.UserContext(), actor(c), id)
+		return courses.CourseRef{ID: id}, nil
 	}
 	if !courses.ValidSlug(ref) {
-		return nil, errNotFound
+		return courses.CourseRef{}, errNotFound
 	}
-	return s.courses.AccessBySlug(c.UserContext(), actor(c), strings.Clone(ref))
+	return courses.CourseRef{Slug: strings.Clone(ref)}, nil
 }
 
 // coursePath is the address of a course page.

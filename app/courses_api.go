@@ -143,7 +143,7 @@ func (s *server) showModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.courses.ReadModule(c.UserContext(), actor(c), id, mid)
+	r, err := s.courses.ReadModule(c.UserContext(), actor(c), courses.CourseRef{ID: id}, mid)
 	if err != nil {
 		return err
 	}

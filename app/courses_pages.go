@@ -38,42 +38,37 @@ type coursePage struct {
 }
 
 func (s *server) showCoursePage(c *fiber.Ctx) error {
-	acc, err := s.courseAccess(c, "ref")
+	ref, err := courseRef(c, "ref")
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	mods, err := s.courses.Outline(ctx, acc)
+	v, err := s.courses.ViewCourse(c.UserContext(), actor(c), ref)
 	if err != nil {
 		return err
 	}
-	instructors, err := s.courses.Instructors(ctx, acc.Course.ID)
-	if err != nil {
-		return err
+	acc, mods := v.Access, v.Modules
+	// The same for every visitor; a learner's or editor's page is theirs.
+	var p Page
+	if acc.Actor.SignedIn() {
+		p = s.page(c, "courses.course.title")
+	} else {
+		p = s.publicPage(c, "courses.course.title")
 	}
-	p := s.page(c, "courses.course.title")
 	p.Title = acc.Course.Title
 	p.Nav = "catalog"
-	page := coursePage{Page: p, Course: acc.Course, CoverURL: coverURL(acc.Course), Instructors: instructors, Modules: mods,
-		Editor: acc.CanEdit(), CanRead: acc.CanRead(), Enrolment: acc.Enrolment}
-	if acc.Enrolment != nil {
-		if page.Done, err = s.completedModules(c, acc.Enrolment); err != nil {
-			return err
-		}
-	}
+	page := coursePage{Page: p, Course: acc.Course, CoverURL: coverURL(acc.Course), Instructors: v.Instructors, Modules: mods,
+		Editor: acc.CanEdit(), CanRead: acc.CanRead(), Enrolment: acc.Enrolment, Done: v.Done}
 	if page.Quizzes, err = s.courseQuizzes(c, acc); err != nil {
 		return err
 	}
-	if page.Announcements, err = s.courseAnnouncements(c, p, acc); err != nil {
-		return err
-	}
+	page.Announcements = s.courseAnnouncements(p, acc, v.Announcements)
 	for i, m := range mods {
 		page.TotalMinutes += m.EstimatedMinutes
 		if acc.Enrolment != nil && page.Continue == nil && !page.Done[m.ID] {
 			page.Continue = &mods[i]
 		}
 	}
-	return s.render(c, "pages/courses/show", page)
+	return s.renderPublic(c, "pages/courses/show", p, page)
 }
 
 // modulePage is one module as learners read it.
@@ -98,7 +93,7 @@ type modulePage struct {
 }
 
 func (s *server) showModulePage(c *fiber.Ctx) error {
-	acc, err := s.courseAccess(c, "ref")
+	ref, err := courseRef(c, "ref")
 	if err != nil {
 		return err
 	}
@@ -106,15 +101,9 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.courses.ReadModule(c.UserContext(), actor(c), acc.Course.ID, mid)
+	r, err := s.courses.ReadModule(c.UserContext(), actor(c), ref, mid)
 	if err != nil {
 		return err
-	}
-	var done map[int64]bool
-	if r.Access.Enrolment != nil {
-		if done, err = s.completedModules(c, r.Access.Enrolment); err != nil {
-			return err
-		}
 	}
 	quizzes, err := s.moduleQuizzes(c, r.Access, r.Module.ID)
 	if err != nil {
@@ -124,7 +113,7 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 	p.Title = r.Module.Title + " · " + r.Access.Course.Title
 	p.Nav = "catalog"
 	return s.render(c, "pages/courses/module", modulePage{
-		Done: done[r.Module.ID], Quizzes: quizzes,
+		Done: r.Done[r.Module.ID], Quizzes: quizzes,
 		Page: p, Course: r.Access.Course, Module: r.Module,
 		// body_html was sanitised by courses.RenderMarkdown when the module
 		// was saved; it is the only way it is ever written.
@@ -133,17 +122,4 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
 	})
-}
-
-// completedModules returns the set of modules an enrolment completed.
-func (s *server) completedModules(c *fiber.Ctx, e *courses.Enrolment) (map[int64]bool, error) {
-	at, err := s.courses.CompletedModules(c.UserContext(), e.ID)
-	if err != nil {
-		return nil, err
-	}
-	done := make(map[int64]bool, len(at))
-	for id := range at {
-		done[id] = true
-	}
-	return done, nil
 }

@@ -35,6 +35,8 @@ type env struct {
 	app      *fiber.App
 	accounts *accounts.Service
 	jobs     *jobs.Queue // the installation's queue; workJobs works it
+	// statements counts every statement run on db (statements_test.go).
+	statements *atomic.Int64
 }
 
 const testPassword = "correct horse battery"
@@ -70,7 +72,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 	if in.blobs == "" {
 		in.blobs = tb.TempDir()
 	}
-	db := testdb.Open(tb, in.database)
+	db, statements := countedDB(testdb.Open(tb, in.database))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tt, _ := tb.(*testing.T) // env's helpers report through a *testing.T; benchmarks use none of them
 	if tt != nil && !in.quietLog {
@@ -97,7 +99,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{t: tt, db: db, app: a, accounts: svc.Accounts, jobs: svc.Jobs}, svc
+	return &env{t: tt, db: db, app: a, accounts: svc.Accounts, jobs: svc.Jobs, statements: statements}, svc
 }
 
 // rateLimitClock stands still for the whole test binary, so a test that

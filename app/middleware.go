@@ -17,6 +17,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/locales"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Keys of the values middleware leaves in c.Locals.
@@ -55,7 +56,8 @@ func (s *server) recoverPanics(c *fiber.Ctx) (err error) {
 type requestIDKey struct{}
 
 // logRequests gives every request an id (kept from X-Request-Id when a proxy
-// set a sane one) and logs one line per request with status and duration.
+// set a sane one) and logs one line per request with status, duration and
+// the number of SQL statements it ran.
 func (s *server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	id := c.Get("X-Request-Id")
@@ -68,7 +70,8 @@ func (s *server) logRequests(c *fiber.Ctx) error {
 	}
 	c.Locals(localRequestID, id)
 	c.Set("X-Request-Id", id)
-	c.SetUserContext(context.WithValue(c.UserContext(), requestIDKey{}, id))
+	ctx, statements := postgres.CountStatements(context.WithValue(c.UserContext(), requestIDKey{}, id))
+	c.SetUserContext(ctx)
 
 	err := c.Next()
 	if err != nil {
@@ -98,6 +101,7 @@ func (s *server) logRequests(c *fiber.Ctx) error {
 		slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
 		slog.String("ip", c.IP()),
+		slog.Int64("statements", statements.Count()),
 	}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, slog.Int64("user_id", u.ID))

@@ -144,14 +144,3 @@ func (s *server) unsubscribe(c *fiber.Ctx) error {
 }
 
 func isTopic(s string) bool { return slices.Contains(notify.Topics, notify.Topic(s)) }
-
-// unread counts a user's unread notifications for the bell. A failure
-// leaves the bell without a count rather than failing the page.
-func (s *server) unread(c *fiber.Ctx, userID int64) int {
-	n, err := s.notify.Unread(c.UserContext(), userID)
-	if err != nil {
-		s.log.Warn("notify: count unread notifications", "user", userID, "error", err)
-		return 0
-	}
-	return n
-}

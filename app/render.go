@@ -140,11 +140,17 @@ func (p Page) Languages() []string { return i18n.Languages }
 
 // page builds the shared part of a page; titleKey is a catalog key.
 func (s *server) page(c *fiber.Ctx, titleKey string) Page {
+	return s.newPage(c, titleKey, s.csrfToken(c))
+}
+
+// newPage builds the shared part of a page with the forms' CSRF token
+// (none on public pages: publicPage).
+func (s *server) newPage(c *fiber.Ctx, titleKey, csrf string) Page {
 	tr := s.i18n.Printer(lang(c))
 	p := Page{
 		Title:    tr.T(titleKey),
 		User:     currentUser(c),
-		CSRF:     s.csrfToken(c),
+		CSRF:     csrf,
 		Lang:     tr.Lang,
 		Path:     strings.Clone(c.OriginalURL()),
 		Version:  s.cfg.Version,
@@ -153,7 +159,7 @@ func (s *server) page(c *fiber.Ctx, titleKey string) Page {
 		loc:      s.viewerLocation(currentUser(c)),
 	}
 	if p.User != nil {
-		p.Unread = s.unread(c, p.User.ID)
+		p.Unread = p.User.Unread // read with the session (accounts.CountWithSession)
 	}
 	if key := c.Cookies(cookieFlash); key != "" {
 		if s.i18n.Has(key) {

@@ -43,14 +43,14 @@ func gradebookQuery(c *fiber.Ctx) (reports.GradebookQuery, error) {
 
 // gradebookJSON is the API's gradebook page.
 type gradebookJSON struct {
-	Course  courseRef              `json:"course"`
+	Course  reportCourse           `json:"course"`
 	Quizzes []reports.QuizColumn   `json:"quizzes"`
 	Items   []reports.GradebookRow `json:"items"`
 	// Next is the cursor of the next page (?after=), "" on the last one.
 	Next string `json:"next"`
 }
 
-type courseRef struct {
+type reportCourse struct {
 	ID    int64  `json:"id"`
 	Slug  string `json:"slug"`
 	Title string `json:"title"`
@@ -66,7 +66,7 @@ func (s *server) gradebook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(gradebookJSON{Course: courseRef{ID: gb.Course.ID, Slug: gb.Course.Slug, Title: gb.Course.Title},
+	return c.JSON(gradebookJSON{Course: reportCourse{ID: gb.Course.ID, Slug: gb.Course.Slug, Title: gb.Course.Title},
 		Quizzes: nonNil(gb.Quizzes), Items: nonNil(gb.Rows), Next: gb.Next})
 }
 
@@ -258,7 +258,7 @@ type institutionPage struct {
 	Years   []int
 	Tables  []figuresTable
 	Chart   *barChart
-	Courses []courseRef
+	Courses []reportCourse
 }
 
 func (s *server) institutionReport(c *fiber.Ctx) (*reports.InstitutionReport, error) {
@@ -296,7 +296,7 @@ func (s *server) institutionReportPage(c *fiber.Ctx) error {
 			return err
 		}
 		for _, co := range list {
-			p.Courses = append(p.Courses, courseRef{ID: co.ID, Slug: co.Slug, Title: co.Title})
+			p.Courses = append(p.Courses, reportCourse{ID: co.ID, Slug: co.Slug, Title: co.Title})
 		}
 	}
 	return s.render(c, "pages/reports/institution", p)

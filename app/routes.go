@@ -14,7 +14,7 @@ func (s *server) routes(root *fiber.App) {
 	admin := s.requireRole(accounts.RoleAdmin)
 	signedIn := s.requireUser
 
-	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
+	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders, compressed())
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
 	root.Get("/static/*", s.static.serve)
@@ -32,6 +32,7 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/language", s.setLanguage)
 	app.Get("/password/forgot", s.showForgotPassword)
 	app.Post("/password/forgot", s.forgotPassword)
+	app.Get("/language", s.setLanguageLink) // public pages' switch: a visitor's cookie only
 	app.Get("/password/:token", s.showPasswordForm)
 	app.Post("/password/:token", s.setPassword)
 	app.Get("/unsubscribe/:token", s.showUnsubscribe)

@@ -20,81 +20,104 @@ import (
 // is false), so a double click or a second tab never spends an attempt.
 // The attempt comes as its learner sees it, as Attempt returns it.
 //
-// Attempts are numbered inside a transaction that holds the learner's
-// enrolment locked, so two simultaneous starts cannot both take the last
-// attempt; the unique (quiz, learner, number) constraint backs that up.
+// Nothing is locked while the quiz, the learner's attempts and the pool
+// are read: the attempt is inserted in one statement only if the pool is
+// still the one it was drawn from (Store.InsertAttempt; a change means one
+// more draw), and the unique (quiz, learner, number) constraint makes two
+// simultaneous starts take one number, so they cannot both take the last
+// attempt or both open one: the second reads again and gets the first's
+// attempt back.
 func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) (d *AttemptDetail, created bool, err error) {
-	var a *Attempt
-	quiz, acc, err := s.quizAccess(ctx, actor, quizID)
+	for range startTries {
+		d, created, err = s.start(ctx, actor, quizID)
+		if !errors.Is(err, errStartAgain) {
+			break
+		}
+	}
+	if errors.Is(err, errStartAgain) {
+		err = ErrConcurrentStart
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("assessment: start quiz %d: %w", quizID, err)
+	}
+	return d, created, nil
+}
+
+// startTries bounds the draws of one start while authors change the pool.
+const startTries = 3
+
+// errStartAgain: between the reads and the insert, the pool changed or
+// another start of the same learner took the attempt's number.
+var errStartAgain = errors.New("assessment: quiz pool or attempts changed while starting")
+
+func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) (*AttemptDetail, bool, error) {
+	store := NewStore(s.db)
+	quiz, attempts, err := store.QuizWithAttempts(ctx, quizID, actor.UserID)
+	if err != nil {
+		return nil, false, err
+	}
+	acc, err := s.courses.Access(ctx, actor, quiz.CourseID)
 	if err != nil {
 		return nil, false, err
 	}
 	if err := takeable(quiz, acc); err != nil {
 		return nil, false, err
 	}
-	enrolmentID := acc.Enrolment.ID
-	if err := s.closeExpired(ctx, quizID, actor.UserID); err != nil {
-		return nil, false, err
+	if s.anyExpired(attempts) {
+		if err := s.closeExpired(ctx, quizID, actor.UserID); err != nil {
+			return nil, false, err
+		}
+		if quiz, attempts, err = store.QuizWithAttempts(ctx, quizID, actor.UserID); err != nil {
+			return nil, false, err
+		}
 	}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
-			return err
-		}
-		store := NewStore(tx)
-		// A share lock on the quiz keeps its pool still while questions are
-		// drawn: removing a question cannot miss this attempt drawing it.
-		if quiz, err = store.ShareLockQuiz(ctx, quizID); err != nil {
-			return err
-		}
-		attempts, err := store.LearnerAttempts(ctx, quizID, actor.UserID)
-		if err != nil {
-			return err
-		}
-		for i := range attempts {
-			if !attempts[i].Submitted() {
-				a, err = store.Attempt(ctx, attempts[i].ID)
-				return err
+	for i := range attempts {
+		if !attempts[i].Submitted() {
+			a, err := store.Attempt(ctx, attempts[i].ID)
+			if err != nil {
+				return nil, false, err
 			}
+			d, err := s.detail(ctx, a, quiz, true)
+			return d, false, err
 		}
-		if quiz.MaxAttempts > 0 && len(attempts) >= quiz.MaxAttempts {
-			return ErrNoAttemptsLeft
-		}
-		pool, err := store.Questions(ctx, quizID)
-		if err != nil {
-			return err
-		}
-		if len(pool) == 0 {
-			return ErrNotFound
-		}
-		number := 1
-		if n := len(attempts); n > 0 {
-			number = attempts[n-1].Number + 1
-		}
-		now := s.now()
-		a = &Attempt{QuizID: quizID, EnrolmentID: enrolmentID, UserID: actor.UserID, Number: number, StartedAt: now}
-		if limit := quiz.TimeLimit(); limit > 0 {
-			deadline := now.Add(limit)
-			a.Deadline = &deadline
-		}
-		for _, p := range Draw(pool, quiz.DrawCount, quiz.Shuffle, quiz.Shuffle, nil) {
-			a.Layout = append(a.Layout, Slot{QuestionID: p.Question.ID, OptionOrder: p.OptionOrder})
-		}
-		if err := store.InsertAttempt(ctx, a); err != nil {
-			if postgres.Code(err) == postgres.UniqueViolation {
-				return ErrConcurrentStart
-			}
-			return err
-		}
-		created = true
-		return nil
-	})
+	}
+	if quiz.MaxAttempts > 0 && len(attempts) >= quiz.MaxAttempts {
+		return nil, false, ErrNoAttemptsLeft
+	}
+	pool, err := store.Questions(ctx, quizID)
 	if err != nil {
-		return nil, false, fmt.Errorf("assessment: start quiz %d: %w", quizID, err)
-	}
-	if d, err = s.detail(ctx, a, quiz, true); err != nil {
 		return nil, false, err
 	}
-	return d, created, nil
+	if len(pool) == 0 {
+		return nil, false, ErrNotFound
+	}
+	number := 1
+	if n := len(attempts); n > 0 {
+		number = attempts[n-1].Number + 1
+	}
+	now := s.now()
+	a := &Attempt{QuizID: quizID, EnrolmentID: acc.Enrolment.ID, UserID: actor.UserID, Number: number, StartedAt: now}
+	if limit := quiz.TimeLimit(); limit > 0 {
+		deadline := now.Add(limit)
+		a.Deadline = &deadline
+	}
+	drawn := Draw(pool, quiz.DrawCount, quiz.Shuffle, quiz.Shuffle, nil)
+	for _, p := range drawn {
+		a.Layout = append(a.Layout, Slot{QuestionID: p.Question.ID, OptionOrder: p.OptionOrder})
+	}
+	inserted, err := store.InsertAttempt(ctx, a, quiz.PoolVersion)
+	switch {
+	case postgres.Code(err) == postgres.UniqueViolation, err == nil && !inserted:
+		return nil, false, errStartAgain
+	case err != nil:
+		return nil, false, err
+	}
+	for i := range drawn {
+		if !drawn[i].Question.Kind.hasOptions() {
+			drawn[i].OptionOrder = nil
+		}
+	}
+	return s.present(a, quiz, drawn, true), true, nil
 }
 
 // takeable says whether the actor may take the quiz: it must be open and
@@ -173,6 +196,20 @@ func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, owner bool
 	if err != nil {
 		return nil, err
 	}
+	d := s.present(a, quiz, qs, owner)
+	if owner && a.Submitted() && quiz.Review == ReviewAfterPass {
+		passed, err := NewStore(s.db).HasPassed(ctx, a.QuizID, a.UserID)
+		if err != nil {
+			return nil, err
+		}
+		d.Review = passed
+	}
+	return d, nil
+}
+
+// present is an attempt with its questions qs, in its order, as its owner
+// or another viewer sees it. Review after a pass is for detail to decide.
+func (s *Service) present(a *Attempt, quiz *Quiz, qs []Presented, owner bool) *AttemptDetail {
 	d := &AttemptDetail{Attempt: a, Quiz: quiz, Questions: qs, Answers: storedAnswers(a.Answers, questionsOf(qs)),
 		Owner: owner, SecondsLeft: -1}
 	if !a.Submitted() && a.Deadline != nil {
@@ -184,14 +221,8 @@ func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, owner bool
 	case !a.Submitted():
 	case quiz.Review == ReviewAfterAttempt:
 		d.Review = true
-	case quiz.Review == ReviewAfterPass:
-		passed, err := NewStore(s.db).HasPassed(ctx, a.QuizID, a.UserID)
-		if err != nil {
-			return nil, err
-		}
-		d.Review = passed
 	}
-	return d, nil
+	return d
 }
 
 // attemptQuestions returns the attempt's questions in its order. A question
@@ -316,23 +347,29 @@ func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body [
 // ErrNotFound for someone else's, *SubmittedError for a closed one, and
 // ErrDeadlinePassed (after closing it) for one past its deadline and grace.
 func (s *Service) ownAttempt(ctx context.Context, userID, attemptID int64) (*Attempt, error) {
-	a, err := NewStore(s.db).Attempt(ctx, attemptID)
+	a, _, err := s.ownAttemptQuiz(ctx, userID, attemptID)
+	return a, err
+}
+
+// ownAttemptQuiz is ownAttempt with the attempt's quiz, read with it.
+func (s *Service) ownAttemptQuiz(ctx context.Context, userID, attemptID int64) (*Attempt, *Quiz, error) {
+	a, quiz, err := NewStore(s.db).AttemptWithQuiz(ctx, attemptID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if a.UserID != userID {
-		return nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrNotFound)
+		return nil, nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrNotFound)
 	}
 	if a.Submitted() {
-		return nil, submittedError(a)
+		return nil, nil, submittedError(a)
 	}
 	if s.expired(a) {
 		if err := s.expire(ctx, a.ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrDeadlinePassed)
+		return nil, nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrDeadlinePassed)
 	}
-	return a, nil
+	return a, quiz, nil
 }
 
 // Submit grades the learner's open attempt and closes it. The answers
@@ -363,11 +400,7 @@ func (s *Service) SubmitAnswered(ctx context.Context, userID, attemptID int64, b
 }
 
 func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []byte, answeredOnly bool) (Result, error) {
-	a, err := s.ownAttempt(ctx, userID, attemptID)
-	if err != nil {
-		return Result{}, err
-	}
-	quiz, err := NewStore(s.db).Quiz(ctx, a.QuizID)
+	a, quiz, err := s.ownAttemptQuiz(ctx, userID, attemptID)
 	if err != nil {
 		return Result{}, err
 	}
@@ -378,6 +411,19 @@ func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []by
 	changes, err := submitChanges(body, questionsOf(qs))
 	if err != nil {
 		return Result{}, err
+	}
+	if !quiz.Required && !answeredOnly {
+		// Nothing but the attempt changes: one guarded statement instead of
+		// a transaction, unless an answer was saved since it was read.
+		answers := storedAnswers(a.Answers, questionsOf(qs)).Merge(changes)
+		res, scores := grade(questionsOf(qs), answers, quiz.PassPercent)
+		ok, err := NewStore(s.db).GradeIfUnchanged(ctx, a.ID, a.Answers, s.now(), false, res, answers, scores)
+		if err != nil {
+			return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, err)
+		}
+		if ok {
+			return res, nil
+		}
 	}
 	var out closed
 	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -446,6 +492,16 @@ func (s *Service) expire(ctx context.Context, attemptID int64) error {
 // closed is what close did: graded the attempt (res), graded it with its
 // saved answers because its time was up (late), or left it open with the
 // merged answers saved because questions were unanswered.
+// grade grades answers to questions: the result, and each question's score.
+func grade(questions []Question, answers Answers, passPercent int) (Result, map[int64]float64) {
+	res := GradeAll(questions, answers, passPercent)
+	scores := make(map[int64]float64, len(questions))
+	for _, q := range questions {
+		scores[q.ID] = Grade(q, answers[q.ID])
+	}
+	return res, scores
+}
+
 type closed struct {
 	res        Result
 	late       bool
@@ -463,8 +519,13 @@ type closed struct {
 // grace is graded with its saved answers whatever changes says, closed at
 // its deadline, and late is true.
 func (s *Service) close(ctx context.Context, tx bun.Tx, quiz *Quiz, qs []Presented, attemptID, enrolmentID int64, changes AnswerChanges, answeredOnly bool) (closed, error) {
-	if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
-		return closed{}, err
+	// Only a required quiz can complete the course (CheckCompletion
+	// below), and only then is the enrolment locked first, in the order
+	// every completion takes its locks.
+	if quiz.Required {
+		if err := courses.LockEnrolment(ctx, tx, enrolmentID); err != nil {
+			return closed{}, err
+		}
 	}
 	store := NewStore(tx)
 	a, err := store.LockAttempt(ctx, attemptID)
@@ -487,11 +548,7 @@ func (s *Service) close(ctx context.Context, tx bun.Tx, quiz *Quiz, qs []Present
 		}
 		return closed{unanswered: missing}, nil
 	}
-	res := GradeAll(questions, answers, quiz.PassPercent)
-	scores := make(map[int64]float64, len(questions))
-	for _, q := range questions {
-		scores[q.ID] = Grade(q, answers[q.ID])
-	}
+	res, scores := grade(questions, answers, quiz.PassPercent)
 	if err := store.Grade(ctx, attemptID, closedAt, late, res, answers, scores); err != nil {
 		return closed{}, err
 	}

@@ -59,7 +59,7 @@ func newWorld(t testing.TB, n int) *world {
 	w := &world{t: t, db: db, clock: newClock()}
 	w.courses = courses.NewService(db, courses.Options{Now: w.clock.Now})
 	w.svc = assessment.NewService(db, w.courses, assessment.Options{Now: w.clock.Now})
-	w.courses.AddRequirement(w.svc.RequiredQuizzes)
+	w.courses.AddRequirement(w.svc.RequiredQuizzes())
 
 	ctx := context.Background()
 	id := fixtureSeq.Add(1)

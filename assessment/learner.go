@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/uptrace/bun"
-
 	"github.com/aula-platform/aula/courses"
 )
 
@@ -59,6 +57,9 @@ type Overview struct {
 	CanEdit bool
 	// Standing is the actor's own, when enrolled in the course; nil otherwise.
 	Standing *Standing
+	// Access is what the actor may do with the quiz's course (Overview
+	// fills it; CourseQuizzes was given it).
+	Access *courses.Access
 }
 
 // Overview returns a quiz as actor may see it: those who may edit it see
@@ -67,26 +68,47 @@ type Overview struct {
 // see the course get ErrNotEnrolled, and a quiz that is not open is
 // ErrNotFound to them. Open attempts past their deadline are closed first.
 func (s *Service) Overview(ctx context.Context, actor courses.Actor, quizID int64) (*Overview, error) {
-	quiz, acc, err := s.quizAccess(ctx, actor, quizID)
+	// The quiz and the actor's attempts in one statement, then the course:
+	// the attempts are the learner's standing if the course says they
+	// are one.
+	quiz, attempts, err := NewStore(s.db).QuizWithAttempts(ctx, quizID, actor.UserID)
 	if err != nil {
 		return nil, err
 	}
-	ov := &Overview{Quiz: quiz, CanEdit: acc.CanEdit()}
+	acc, err := s.courses.Access(ctx, actor, quiz.CourseID)
+	if err != nil {
+		return nil, fmt.Errorf("assessment: quiz %d: %w", quizID, err)
+	}
+	ov := &Overview{Quiz: quiz, CanEdit: acc.CanEdit(), Access: acc}
 	learner := takeable(quiz, acc) == nil
 	if !ov.CanEdit && !learner {
 		return nil, fmt.Errorf("assessment: quiz %d: %w", quizID, takeable(quiz, acc))
 	}
 	if learner {
-		if err := s.closeExpired(ctx, quizID, actor.UserID); err != nil {
-			return nil, err
-		}
-		attempts, err := NewStore(s.db).LearnerAttempts(ctx, quizID, actor.UserID)
-		if err != nil {
-			return nil, err
+		if s.anyExpired(attempts) {
+			if err := s.closeExpired(ctx, quizID, actor.UserID); err != nil {
+				return nil, err
+			}
+			if quiz, attempts, err = NewStore(s.db).QuizWithAttempts(ctx, quizID, actor.UserID); err != nil {
+				return nil, err
+			}
+			ov.Quiz = quiz
 		}
 		ov.Standing = standing(quiz, attempts)
 	}
 	return ov, nil
+}
+
+// anyExpired reports whether one of the attempts is open past its
+// deadline and grace: closeExpired has work to do.
+func (s *Service) anyExpired(attempts []Attempt) bool {
+	cutoff := s.now().Add(-s.grace)
+	for _, a := range attempts {
+		if !a.Submitted() && a.Deadline != nil && a.Deadline.Before(cutoff) {
+			return true
+		}
+	}
+	return false
 }
 
 // CourseQuizzes returns the quizzes of a course as the holder of acc (from
@@ -97,19 +119,13 @@ func (s *Service) CourseQuizzes(ctx context.Context, acc *courses.Access) ([]Ove
 	if !acc.CanEdit() && !acc.CanRead() {
 		return nil, nil
 	}
-	quizzes, err := NewStore(s.db).CourseQuizzes(ctx, acc.Course.ID)
+	var learner int64
+	if acc.Enrolment != nil {
+		learner = acc.Actor.UserID
+	}
+	quizzes, attempts, err := NewStore(s.db).CourseQuizzesWithAttempts(ctx, acc.Course.ID, learner)
 	if err != nil {
 		return nil, err
-	}
-	var attempts map[int64][]Attempt
-	if acc.Enrolment != nil {
-		ids := make([]int64, len(quizzes))
-		for i := range quizzes {
-			ids[i] = quizzes[i].ID
-		}
-		if attempts, err = NewStore(s.db).CourseAttempts(ctx, acc.Actor.UserID, ids); err != nil {
-			return nil, err
-		}
 	}
 	out := make([]Overview, 0, len(quizzes))
 	for i := range quizzes {
@@ -125,12 +141,13 @@ func (s *Service) CourseQuizzes(ctx context.Context, acc *courses.Access) ([]Ove
 	return out, nil
 }
 
-// RequiredQuizzes counts, for one enrolment, the required quizzes of its
-// course and how many of them the learner has passed; it is the
-// courses.Requirement that makes passing required quizzes part of
-// completing a course. Only open quizzes count: an archived quiz or one
-// without questions cannot be taken, so it cannot be required. It runs in
-// the caller's transaction db.
-func (s *Service) RequiredQuizzes(ctx context.Context, db bun.IDB, e *courses.Enrolment) (done, total int, err error) {
-	return NewStore(db).RequiredQuizzes(ctx, e.ID, e.CourseID)
+// RequiredQuizzes is the courses.Requirement that makes passing required
+// quizzes part of completing a course: for the enrolment row e, the
+// required quizzes of its course and how many of them the learner has
+// passed. Only open quizzes count: an archived quiz or one without
+// questions cannot be taken, so it cannot be required. It is SQL that
+// courses runs in the statement reading the enrolment (and in the
+// completion transaction), so progress costs no round trip of its own.
+func (s *Service) RequiredQuizzes() courses.Requirement {
+	return courses.Requirement{Done: requiredQuizzesPassedSQL, Total: requiredQuizzesSQL}
 }

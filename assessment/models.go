@@ -45,6 +45,9 @@ type Quiz struct {
 	Shuffle          bool   `bun:"shuffle" json:"shuffle"` // questions and their options
 	DrawCount        int    `bun:"draw_count" json:"draw_count"`
 	Review           Review `bun:"review" json:"review"`
+	// PoolVersion goes up with every change to the quiz (LockQuiz): an
+	// attempt is drawn from the pool of one version (Store.InsertAttempt).
+	PoolVersion int64 `bun:"pool_version" json:"-"`
 
 	ArchivedAt *time.Time `bun:"archived_at" json:"archived_at,omitempty"`
 	CreatedAt  time.Time  `bun:"created_at,nullzero,default:current_timestamp" json:"created_at"`

@@ -2,7 +2,9 @@ package assessment
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -34,10 +36,18 @@ func (s *Store) Quiz(ctx context.Context, id int64) (*Quiz, error) {
 }
 
 // LockQuiz returns the quiz with id, locked until the end of the
-// transaction s runs in, so changes to one quiz's pool happen one at a time.
+// transaction s runs in, so changes to one quiz's pool happen one at a
+// time, and moves its pool version on: an attempt drawn from the pool as
+// it was before is not inserted (InsertAttempt), so a question removed
+// here cannot miss an attempt that drew it.
 func (s *Store) LockQuiz(ctx context.Context, id int64) (*Quiz, error) {
 	q := new(Quiz)
-	if err := s.db.NewSelect().Model(q).Where("qz.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+	_, err := s.db.NewUpdate().Model(q).Set("pool_version = qz.pool_version + 1").Where("qz.id = ?", id).
+		Returning("*").Exec(ctx)
+	if err == nil && q.ID == 0 {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
 		return nil, fmt.Errorf("assessment: lock quiz %d: %w", id, notFound(err))
 	}
 	return q, nil
@@ -63,18 +73,6 @@ func (s *Store) HasQuizzes(ctx context.Context, courseID int64) (bool, error) {
 		return false, fmt.Errorf("assessment: has course %d quizzes: %w", courseID, err)
 	}
 	return ok, nil
-}
-
-// CourseQuizzes returns the quizzes of a course that are not archived, in
-// the order they were added.
-func (s *Store) CourseQuizzes(ctx context.Context, courseID int64) ([]Quiz, error) {
-	var list []Quiz
-	err := s.db.NewSelect().Model(&list).ColumnExpr("qz.*").ColumnExpr(questionCount).
-		Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).OrderExpr("qz.id").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("assessment: quizzes of course %d: %w", courseID, err)
-	}
-	return list, nil
 }
 
 // InsertQuiz stores a new quiz and fills its id and times.
@@ -255,22 +253,18 @@ func (s *Store) HasPassed(ctx context.Context, quizID, userID int64) (bool, erro
 	return ok, nil
 }
 
-// RequiredQuizzes counts the open required quizzes of a course (not
-// archived, with a question) and how many of them the enrolment has passed.
-func (s *Store) RequiredQuizzes(ctx context.Context, enrolmentID, courseID int64) (done, total int, err error) {
-	err = s.db.NewRaw(`SELECT
-			count(*) FILTER (WHERE EXISTS (
-				SELECT 1 FROM attempts AS a WHERE a.enrolment_id = ? AND a.quiz_id = qz.id AND a.passed)),
-			count(*)
-		FROM quizzes AS qz
-		WHERE qz.course_id = ? AND qz.required AND qz.archived_at IS NULL
-		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)`,
-		enrolmentID, courseID).Scan(ctx, &done, &total)
-	if err != nil {
-		return 0, 0, fmt.Errorf("assessment: required quizzes of enrolment %d: %w", enrolmentID, err)
-	}
-	return done, total, nil
-}
+// The required quizzes of the course of the enrolment row e that can be
+// taken (not archived, with a question), and those of them it passed
+// (RequiredQuizzes).
+const (
+	requiredQuizzesSQL = `(SELECT count(*) FROM quizzes AS qz
+		WHERE qz.course_id = e.course_id AND qz.required AND qz.archived_at IS NULL
+		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL))`
+	requiredQuizzesPassedSQL = `(SELECT count(*) FROM quizzes AS qz
+		WHERE qz.course_id = e.course_id AND qz.required AND qz.archived_at IS NULL
+		  AND EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)
+		  AND EXISTS (SELECT 1 FROM attempts AS a WHERE a.enrolment_id = e.id AND a.quiz_id = qz.id AND a.passed))`
+)
 
 // Attempt returns the attempt with id.
 func (s *Store) Attempt(ctx context.Context, id int64) (*Attempt, error) {
@@ -302,37 +296,36 @@ func (s *Store) LearnerAttempts(ctx context.Context, quizID, userID int64) ([]At
 	return list, nil
 }
 
-// CourseAttempts returns a learner's attempts at the given quizzes, by quiz,
-// first one first.
-func (s *Store) CourseAttempts(ctx context.Context, userID int64, quizIDs []int64) (map[int64][]Attempt, error) {
-	out := map[int64][]Attempt{}
-	if len(quizIDs) == 0 {
-		return out, nil
-	}
-	var list []Attempt
-	err := s.db.NewSelect().Model(&list).ExcludeColumn("layout", "answers", "scores").
-		Where("a.user_id = ? AND a.quiz_id IN (?)", userID, bun.List(quizIDs)).OrderExpr("a.quiz_id, a.number").Scan(ctx)
+// InsertAttempt stores a new attempt drawn from the quiz's pool at
+// poolVersion and fills its id, in one statement that share-locks the
+// quiz. It reports false, inserting nothing, when the pool has changed
+// since (LockQuiz moved the version on): the caller draws again. A change
+// that commits while this statement waits for the lock is seen too, as
+// PostgreSQL checks the locked row again in its newest version.
+func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64) (bool, error) {
+	layout, err := json.Marshal(a.Layout)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: attempts of %d: %w", userID, err)
+		return false, fmt.Errorf("assessment: insert attempt: %w", err)
 	}
-	for _, a := range list {
-		out[a.QuizID] = append(out[a.QuizID], a)
-	}
-	return out, nil
-}
-
-// InsertAttempt stores a new attempt and fills its id.
-func (s *Store) InsertAttempt(ctx context.Context, a *Attempt) error {
 	if a.Answers == nil {
 		a.Answers = json.RawMessage("{}")
 	}
 	if a.Scores == nil {
 		a.Scores = map[int64]float64{}
 	}
-	if _, err := s.db.NewInsert().Model(a).Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("assessment: insert attempt: %w", err)
+	err = s.db.NewRaw(`INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
+		SELECT qz.id, ?, ?, ?, ?, ?, ?::jsonb, '{}', '{}' FROM quizzes AS qz
+		WHERE qz.id = ? AND qz.pool_version = ?
+		FOR SHARE
+		RETURNING id`,
+		a.EnrolmentID, a.UserID, a.Number, a.StartedAt, a.Deadline, string(layout), a.QuizID, poolVersion).Scan(ctx, &a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("assessment: insert attempt: %w", err)
+	}
+	return true, nil
 }
 
 // MergeAnswers merges changes into an open attempt's saved answers and
@@ -385,22 +378,35 @@ func (s *Store) SetAnswers(ctx context.Context, attemptID int64, answers Answers
 // Grade closes an open attempt with its result, the answers graded and
 // each question's score.
 func (s *Store) Grade(ctx context.Context, attemptID int64, closedAt time.Time, timedOut bool, res Result, answers Answers, scores map[int64]float64) error {
+	_, err := s.GradeIfUnchanged(ctx, attemptID, nil, closedAt, timedOut, res, answers, scores)
+	return err
+}
+
+// GradeIfUnchanged is Grade for an attempt read without a lock: with saved
+// not nil, it closes the attempt only if its saved answers are still
+// saved (nothing was saved meanwhile), and reports whether it did.
+func (s *Store) GradeIfUnchanged(ctx context.Context, attemptID int64, saved json.RawMessage, closedAt time.Time, timedOut bool, res Result, answers Answers, scores map[int64]float64) (bool, error) {
 	stored, err := json.Marshal(answers)
 	if err != nil {
-		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+		return false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
 	}
 	scoresJSON, err := json.Marshal(scores)
 	if err != nil {
-		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+		return false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
 	}
-	_, err = s.db.NewUpdate().Model((*Attempt)(nil)).
+	q := s.db.NewUpdate().Model((*Attempt)(nil)).
 		Set("submitted_at = ?, timed_out = ?, score = ?, max_score = ?, percent = ?, passed = ?, answers = ?, scores = ?",
 			closedAt, timedOut, res.Score, res.MaxScore, res.Percent, res.Passed, string(stored), string(scoresJSON)).
-		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+		Where("id = ? AND submitted_at IS NULL", attemptID)
+	if saved != nil {
+		q = q.Where("answers = ?::jsonb", string(saved))
 	}
-	return nil
+	r, err := q.Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
 }
 
 // ExpiredAttempts returns the ids of a quiz's open attempts whose deadline

@@ -5,19 +5,20 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // The queries of a quiz's results. Learners' names, emails and
-// institutions are joined from accounts' tables: accounts exports no query
-// for a page of attempts filtered by institution, and one per row would be
-// a query per line of the results.
+// institutions come from the query accounts exports for others to join
+// (accounts.PublicUsersWithInstitutions), so a page of results stays one
+// statement without naming accounts' tables.
 
 // resultsQuery selects the attempts of a quiz the filter keeps. Every
 // variant starts from attempts_quiz_started_idx (quiz_id first).
 func (s *Store) resultsQuery(quizID int64, f ResultsFilter) *bun.SelectQuery {
 	q := s.db.NewSelect().TableExpr("attempts AS a").
-		Join("JOIN users AS u ON u.id = a.user_id").
-		Join("LEFT JOIN institutions AS i ON i.id = u.institution_id").
+		Join("JOIN (?) AS u ON u.id = a.user_id", accounts.PublicUsersWithInstitutions(s.db)).
 		Where("a.quiz_id = ?", quizID)
 	if f.InstitutionID != 0 {
 		q = q.Where("u.institution_id = ?", f.InstitutionID)
@@ -36,7 +37,7 @@ func (s *Store) ResultRows(ctx context.Context, quizID int64, f ResultsFilter) (
 		ColumnExpr("a.id AS attempt_id, a.user_id, a.number, a.started_at, a.submitted_at, a.timed_out").
 		ColumnExpr("a.score, a.max_score, a.percent, a.passed").
 		ColumnExpr("u.name AS learner, u.email, u.institution_id").
-		ColumnExpr("coalesce(i.acronym, '') AS institution, coalesce(i.name, '') AS institution_name").
+		ColumnExpr("u.institution_acronym AS institution, u.institution_name").
 		OrderExpr("a.started_at DESC, a.id DESC")
 	if f.Limit > 0 {
 		q = q.Limit(f.Limit).Offset(f.Offset)

@@ -127,21 +127,17 @@ func (a *Access) mayEdit() error {
 
 // Access returns what actor may do with the course with id. A course the
 // actor may not see is ErrNotFound, as if it did not exist.
+// The course, whether the actor teaches it and their enrolment with its
+// progress are one statement.
 func (s *Service) Access(ctx context.Context, actor Actor, id int64) (*Access, error) {
-	c, err := NewStore(s.db).Course(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.visible(ctx, s.db, actor, c)
+	acc, _, err := s.view(ctx, actor, viewQuery{ref: CourseRef{ID: id}})
+	return acc, err
 }
 
 // AccessBySlug is Access for the course with slug.
 func (s *Service) AccessBySlug(ctx context.Context, actor Actor, slug string) (*Access, error) {
-	c, err := NewStore(s.db).CourseBySlug(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	return s.visible(ctx, s.db, actor, c)
+	acc, _, err := s.view(ctx, actor, viewQuery{ref: CourseRef{Slug: slug}})
+	return acc, err
 }
 
 // visible decides access and refuses a course the actor may not see.

@@ -285,7 +285,7 @@ func TestVisibility(t *testing.T) {
 		if acc.CanRead() != wantRead {
 			t.Errorf("%s: CanRead = %v, want %v", who, acc.CanRead(), wantRead)
 		}
-		_, err = a.svc.ReadModule(ctx, actor, id, mods[0].ID)
+		_, err = a.svc.ReadModule(ctx, actor, courses.CourseRef{ID: id}, mods[0].ID)
 		if wantRead && err != nil {
 			t.Errorf("%s: ReadModule: %v", who, err)
 		}

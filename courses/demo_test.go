@@ -62,7 +62,7 @@ func TestSeedDemo(t *testing.T) {
 		}
 		tables := 0
 		for _, m := range mods {
-			r, err := a.svc.ReadModule(ctx, courses.ActorFor(learner), c.ID, m.ID)
+			r, err := a.svc.ReadModule(ctx, courses.ActorFor(learner), courses.CourseRef{ID: c.ID}, m.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,14 +14,15 @@ import (
 // Enrolment returns the user's current (active or completed) enrolment in a
 // course, or ErrNotEnrolled.
 func (s *Service) Enrolment(ctx context.Context, userID, courseID int64) (*Enrolment, error) {
-	e, err := NewStore(s.db).CurrentEnrolment(ctx, userID, courseID)
+	e, err := NewStore(s.db).CurrentEnrolment(ctx, userID, courseID, s.progressColumns(""))
 	if errors.Is(err, ErrNotFound) {
 		return nil, ErrNotEnrolled
 	}
 	if err != nil {
 		return nil, err
 	}
-	return e, s.fillProgress(ctx, s.db, e)
+	e.setProgress()
+	return e, nil
 }
 
 // LearnerEnrolment returns enrolment id if it belongs to userID. Another
@@ -32,7 +33,10 @@ func (s *Service) LearnerEnrolment(ctx context.Context, userID, enrolmentID int6
 	if err != nil {
 		return nil, err
 	}
-	return e, s.fillProgress(ctx, s.db, e)
+	if err := NewStore(s.db).CountProgress(ctx, e, s.progressColumns("")); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // Enrol enrols a user in a published course on behalf of the system (the
@@ -106,7 +110,7 @@ func (s *Service) enrol(ctx context.Context, actor *Actor, userID, courseID int6
 		if err := s.enrolled(ctx, tx, courseID, []int64{userID}, byID); err != nil {
 			return err
 		}
-		return s.fillProgress(ctx, tx, e)
+		return NewStore(tx).CountProgress(ctx, e, s.progressColumns(""))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("courses: enrol %d in %d: %w", userID, courseID, err)
@@ -175,15 +179,13 @@ func (s *Service) CheckCompletion(ctx context.Context, db bun.IDB, enrolmentID i
 	if err != nil {
 		return nil, err
 	}
-	done, total, err := s.progress(ctx, db, e)
-	if err != nil {
+	// Counted in a statement after the lock, not with it: a statement
+	// that waited for the lock still sees the data of its start, and would
+	// miss the last item finished by the transaction it waited for.
+	if err := store.CountProgress(ctx, e, s.progressColumns("")); err != nil {
 		return nil, err
 	}
-	e.ProgressPercent = percent(done, total)
-	if e.Status != EnrolmentActive || total == 0 || done < total {
-		if e.Status == EnrolmentCompleted {
-			e.ProgressPercent = 100
-		}
+	if e.Status != EnrolmentActive || e.ItemsRequired == 0 || e.ItemsDone < e.ItemsRequired {
 		return e, nil
 	}
 	now := s.now()
@@ -197,43 +199,6 @@ func (s *Service) CheckCompletion(ctx context.Context, db bun.IDB, enrolmentID i
 		}
 	}
 	return e, nil
-}
-
-// progress counts what the enrolment requires and what is done: live
-// modules of the course, then every added Requirement.
-func (s *Service) progress(ctx context.Context, db bun.IDB, e *Enrolment) (done, total int, err error) {
-	done, total, err = NewStore(db).ModuleProgress(ctx, e)
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, req := range s.requirements {
-		d, t, err := req(ctx, db, e)
-		if err != nil {
-			return 0, 0, fmt.Errorf("courses: requirement of enrolment %d: %w", e.ID, err)
-		}
-		done, total = done+d, total+t
-	}
-	return done, total, nil
-}
-
-func (s *Service) fillProgress(ctx context.Context, db bun.IDB, e *Enrolment) error {
-	if e.Status == EnrolmentCompleted {
-		e.ProgressPercent = 100
-		return nil
-	}
-	done, total, err := s.progress(ctx, db, e)
-	if err != nil {
-		return err
-	}
-	e.ProgressPercent = percent(done, total)
-	return nil
-}
-
-func percent(done, total int) int {
-	if total == 0 {
-		return 0
-	}
-	return done * 100 / total
 }
 
 // CompletedModules returns the ids of the modules the enrolment completed.

@@ -16,31 +16,11 @@ type LearnerCourse struct {
 // MyCourses returns a learner's current enrolments, newest first, with
 // progress and where to continue.
 func (s *Service) MyCourses(ctx context.Context, userID int64) ([]LearnerCourse, error) {
-	store := NewStore(s.db)
-	enrolments, err := store.LearnerEnrolments(ctx, userID)
-	if err != nil || len(enrolments) == 0 {
+	list, err := NewStore(s.db).LearnerCourses(ctx, userID, s.progressColumns(""))
+	if len(list) == 0 {
 		return nil, err
 	}
-	courseIDs := make([]int64, len(enrolments))
-	for i, e := range enrolments {
-		courseIDs[i] = e.CourseID
-	}
-	byID, err := store.CoursesByID(ctx, courseIDs)
-	if err != nil {
-		return nil, err
-	}
-	nextByCourse, err := store.NextModules(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]LearnerCourse, 0, len(enrolments))
-	for _, e := range enrolments {
-		if err := s.fillProgress(ctx, s.db, &e); err != nil {
-			return nil, err
-		}
-		out = append(out, LearnerCourse{Enrolment: e, Course: byID[e.CourseID], Next: nextByCourse[e.CourseID]})
-	}
-	return out, nil
+	return list, err
 }
 
 // RosterEntry is one learner enrolled in a course, for instructors and admins.
@@ -86,14 +66,9 @@ func (s *Service) Roster(ctx context.Context, actor Actor, courseID int64, f Ros
 	if f.InstitutionID, err = o.Scope(f.InstitutionID); err != nil {
 		return nil, err
 	}
-	items, total, err := NewStore(s.db).Roster(ctx, courseID, f)
+	items, total, err := NewStore(s.db).Roster(ctx, courseID, f, s.progressColumns(""))
 	if err != nil {
 		return nil, err
-	}
-	for i := range items {
-		if err := s.fillProgress(ctx, s.db, &items[i].Enrolment); err != nil {
-			return nil, err
-		}
 	}
 	out := &Roster{Course: o.Course, Items: items, Total: total, Oversight: o}
 	return out, nil

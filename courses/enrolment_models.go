@@ -32,6 +32,12 @@ type Enrolment struct {
 
 	// ProgressPercent is computed, not stored: done / required items.
 	ProgressPercent int `bun:"-" json:"progress_percent"`
+	// ItemsDone and ItemsRequired are what ProgressPercent is computed
+	// from, counted in SQL in the statement that reads the enrolment
+	// (progressColumns), so a page or a roster of any length costs no
+	// query per enrolment.
+	ItemsDone     int `bun:"items_done,scanonly" json:"-"`
+	ItemsRequired int `bun:"items_required,scanonly" json:"-"`
 }
 
 // ModuleCompletion records that a learner finished a module.
@@ -47,8 +53,16 @@ type ModuleCompletion struct {
 // learner must finish and how many are finished. Modules are counted by
 // this package; other packages add theirs (assessment: required quizzes
 // passed) when the application is wired, without courses importing them.
-// It runs inside the completion transaction (db may be a bun.Tx).
-type Requirement func(ctx context.Context, db bun.IDB, e *Enrolment) (done, total int, err error)
+//
+// A Requirement is SQL the other package exports, not a function it runs:
+// Done and Total are scalar SQL expressions (subqueries) over the
+// enrolment row aliased e (they may use e.id and e.course_id). courses
+// puts them in the statement that reads the enrolment, so progress costs
+// no round trip of its own, for one enrolment or a page of a roster; the
+// completion check runs them inside its transaction.
+type Requirement struct {
+	Done, Total string
+}
 
 // CompletionHook runs inside the transaction that marks an enrolment
 // completed, exactly once per enrolment (certificates: issue one). An error

@@ -2,7 +2,6 @@ package courses
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -284,43 +283,6 @@ type Reading struct {
 	// first) and Count how many there are; Position is 0 for an archived
 	// module an editor opens.
 	Position, Count int
-}
-
-// ReadModule returns a module for reading: to enrolled learners (active or
-// completed) and to the course's editors, who preview it as learners will
-// see it. Others who can see the course get ErrNotEnrolled (which is also
-// ErrForbidden); those who cannot see it, ErrNotFound. Archived modules
-// are for editors only.
-func (s *Service) ReadModule(ctx context.Context, actor Actor, courseID, id int64) (*Reading, error) {
-	acc, err := s.Access(ctx, actor, courseID)
-	if err != nil {
-		return nil, err
-	}
-	store := NewStore(s.db)
-	m, err := store.Module(ctx, courseID, id)
-	if err != nil {
-		return nil, err
-	}
-	if m.ArchivedAt != nil && !acc.Editor {
-		return nil, fmt.Errorf("courses: module %d is archived: %w", id, ErrNotFound)
-	}
-	if !acc.CanRead() {
-		return nil, fmt.Errorf("courses: read module %d: %w", id, errors.Join(ErrNotEnrolled, ErrForbidden))
-	}
-	outline, err := store.Modules(ctx, courseID, false)
-	if err != nil {
-		return nil, err
-	}
-	r := &Reading{Access: acc, Module: m, Count: len(outline)}
-	for i := range outline {
-		switch {
-		case outline[i].Position < m.Position:
-			r.Prev = &outline[i]
-		case outline[i].Position > m.Position && r.Next == nil:
-			r.Next = &outline[i]
-		case outline[i].ID == m.ID:
-			r.Position = i + 1
-		}
-	}
-	return r, nil
+	// Done holds the live modules the reader completed.
+	Done map[int64]bool
 }

@@ -81,14 +81,14 @@ func TestModuleOrder(t *testing.T) {
 		t.Errorf("learners' outline %s, want C E D", got)
 	}
 	// Previous and next skip the archived module.
-	r, err := a.svc.ReadModule(ctx, owner, c.ID, ids["E"])
+	r, err := a.svc.ReadModule(ctx, owner, courses.CourseRef{ID: c.ID}, ids["E"])
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Prev == nil || r.Prev.Title != "C" || r.Next == nil || r.Next.Title != "D" || r.Position != 2 || r.Count != 3 {
 		t.Errorf("E: prev %v next %v at %d of %d; want C, D, 2 of 3", r.Prev, r.Next, r.Position, r.Count)
 	}
-	r, err = a.svc.ReadModule(ctx, owner, c.ID, ids["C"])
+	r, err = a.svc.ReadModule(ctx, owner, courses.CourseRef{ID: c.ID}, ids["C"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,15 +112,15 @@ func TestDeleteModuleOnlyWithoutEnrolments(t *testing.T) {
 	if _, err := a.svc.ArchiveModule(ctx, owner, c.ID, mods[1].ID); err != nil {
 		t.Fatalf("archive instead: %v", err)
 	}
-	if _, err := a.svc.ReadModule(ctx, learner, c.ID, mods[1].ID); !errors.Is(err, courses.ErrNotFound) {
+	if _, err := a.svc.ReadModule(ctx, learner, courses.CourseRef{ID: c.ID}, mods[1].ID); !errors.Is(err, courses.ErrNotFound) {
 		t.Errorf("learner reads an archived module: %v, want ErrNotFound", err)
 	}
-	if _, err := a.svc.ReadModule(ctx, owner, c.ID, mods[1].ID); err != nil {
+	if _, err := a.svc.ReadModule(ctx, owner, courses.CourseRef{ID: c.ID}, mods[1].ID); err != nil {
 		t.Errorf("editor cannot open an archived module: %v", err)
 	}
 	// A module of another course is not found through this one.
 	other, otherMods := a.published(owner, "Otro", "X")
-	if _, err := a.svc.ReadModule(ctx, owner, c.ID, otherMods[0].ID); !errors.Is(err, courses.ErrNotFound) {
+	if _, err := a.svc.ReadModule(ctx, owner, courses.CourseRef{ID: c.ID}, otherMods[0].ID); !errors.Is(err, courses.ErrNotFound) {
 		t.Errorf("module of course %d read through course %d: %v", other.ID, c.ID, err)
 	}
 }
@@ -150,7 +150,7 @@ func TestModuleMarkdownRenderedOnSave(t *testing.T) {
 		t.Error("CRLF kept in the Markdown")
 	}
 	// What is stored is what was rendered: a reader gets it without rendering again.
-	r, err := a.svc.ReadModule(ctx, owner, c.ID, m.ID)
+	r, err := a.svc.ReadModule(ctx, owner, courses.CourseRef{ID: c.ID}, m.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

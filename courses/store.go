@@ -137,9 +137,9 @@ func (s *Store) IsInstructor(ctx context.Context, courseID, userID int64) (bool,
 // Instructors returns the users who teach a course, by name.
 func (s *Store) Instructors(ctx context.Context, courseID int64) ([]accounts.User, error) {
 	var users []accounts.User
-	err := s.db.NewSelect().Model(&users).
+	err := s.db.NewSelect().TableExpr("(?) AS u", accounts.PublicUsers(s.db)).ColumnExpr("u.*").
 		Join("JOIN course_instructors AS ci ON ci.user_id = u.id").
-		Where("ci.course_id = ?", courseID).OrderExpr("u.name, u.id").Scan(ctx)
+		Where("ci.course_id = ?", courseID).OrderExpr("u.name, u.id").Scan(ctx, &users)
 	if err != nil {
 		return nil, fmt.Errorf("courses: instructors of %d: %w", courseID, err)
 	}
@@ -154,9 +154,9 @@ func (s *Store) Teachers(ctx context.Context, ids []int64) (map[int64]accounts.U
 		return out, nil
 	}
 	var users []accounts.User
-	err := s.db.NewSelect().Model(&users).
+	err := s.db.NewSelect().TableExpr("(?) AS u", accounts.PublicUsers(s.db)).ColumnExpr("u.*").
 		Where("u.id IN (?) AND u.role IN (?) AND NOT u.disabled", bun.List(ids),
-			bun.List([]accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin})).Scan(ctx)
+			bun.List([]accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin})).Scan(ctx, &users)
 	if err != nil {
 		return nil, fmt.Errorf("courses: teachers: %w", err)
 	}

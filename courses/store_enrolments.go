@@ -8,6 +8,8 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // EnrolUsers enrols the users in a course and returns the ids of those
@@ -52,10 +54,10 @@ func (s *Store) CountEnrolled(ctx context.Context, courseID int64, userIDs []int
 }
 
 // CurrentEnrolment returns the user's active or completed enrolment in a
-// course.
-func (s *Store) CurrentEnrolment(ctx context.Context, userID, courseID int64) (*Enrolment, error) {
+// course, with its progress counted by the progress columns.
+func (s *Store) CurrentEnrolment(ctx context.Context, userID, courseID int64, progress bun.Safe) (*Enrolment, error) {
 	e := new(Enrolment)
-	err := s.db.NewSelect().Model(e).
+	err := s.db.NewSelect().Model(e).ColumnExpr("e.*").ColumnExpr("?", progress).
 		Where("e.user_id = ? AND e.course_id = ? AND e.status IN (?, ?)", userID, courseID, EnrolmentActive, EnrolmentCompleted).
 		Scan(ctx)
 	if err != nil {
@@ -146,19 +148,15 @@ func (s *Store) InsertCompletion(ctx context.Context, mc *ModuleCompletion) erro
 	return nil
 }
 
-// ModuleProgress counts the course's live modules and how many of them
-// the enrolment completed.
-func (s *Store) ModuleProgress(ctx context.Context, e *Enrolment) (done, total int, err error) {
-	err = s.db.NewRaw(`SELECT
-			count(*) FILTER (WHERE mc.module_id IS NOT NULL),
-			count(*)
-		FROM modules AS m
-		LEFT JOIN module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = ?
-		WHERE m.course_id = ? AND m.archived_at IS NULL`, e.ID, e.CourseID).Scan(ctx, &done, &total)
+// CountProgress counts e's progress with the progress columns and sets
+// its ProgressPercent.
+func (s *Store) CountProgress(ctx context.Context, e *Enrolment, progress bun.Safe) error {
+	err := s.db.NewSelect().Model(e).ColumnExpr("?", progress).Where("e.id = ?", e.ID).Scan(ctx)
 	if err != nil {
-		return 0, 0, fmt.Errorf("courses: progress of enrolment %d: %w", e.ID, err)
+		return fmt.Errorf("courses: progress of enrolment %d: %w", e.ID, err)
 	}
-	return done, total, nil
+	e.setProgress()
+	return nil
 }
 
 // Completions returns the modules an enrolment completed.
@@ -229,12 +227,12 @@ type rosterRow struct {
 
 // Roster returns a page of a course's active and completed enrolments with
 // their learners, by name, and how many match.
-func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter) ([]RosterEntry, int, error) {
+func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, progress bun.Safe) ([]RosterEntry, int, error) {
 	var rows []rosterRow
 	q := s.db.NewSelect().Model(&rows).
-		ColumnExpr("e.*").
+		ColumnExpr("e.*").ColumnExpr("?", progress).
 		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
-		Join("JOIN users AS u ON u.id = e.user_id").
+		Join("JOIN (?) AS u ON u.id = e.user_id", accounts.PublicUsers(s.db)).
 		Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted).
 		OrderExpr("u.name, e.id").Limit(f.Limit).Offset(f.Offset)
 	if f.InstitutionID != 0 {
@@ -246,6 +244,7 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter) ([]R
 	}
 	out := make([]RosterEntry, len(rows))
 	for i, r := range rows {
+		r.Enrolment.setProgress()
 		out[i] = RosterEntry{Enrolment: r.Enrolment, User: RosterUser{ID: r.UserID, Name: r.UserName, Email: r.UserEmail, InstitutionID: r.InstitutionID}}
 	}
 	return out, total, nil

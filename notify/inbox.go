@@ -126,3 +126,11 @@ func (s *Service) TokenValid(ctx context.Context, token string) (bool, error) {
 	}
 	return err == nil, err
 }
+
+// UnreadQuery is the subquery that counts the unread notifications of the
+// users row "u" of the query it is put in: accounts reads it with the
+// session (accounts.Service.CountWithSession), so the bell costs no
+// statement of its own.
+func UnreadQuery(db bun.IDB) *bun.SelectQuery {
+	return db.NewSelect().Model((*Notification)(nil)).ColumnExpr("count(*)").Where("n.user_id = u.id AND n.read_at IS NULL")
+}

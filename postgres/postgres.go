@@ -113,6 +113,7 @@ func Open(dsn string, opts Options) *bun.DB {
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := bun.NewDB(sqldb, pgdialect.New())
 	db.AddQueryHook(connWaitHook{wait: opts.ConnWait})
+	db.AddQueryHook(StatementCounter{})
 	return db
 }
 

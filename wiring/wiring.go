@@ -133,7 +133,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	svc.Reports = reports.NewService(db, svc.Courses, opts.Location, opts.Now)
 
 	// A course is complete only when its required quizzes are passed too.
-	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)
+	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes())
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
 
@@ -152,6 +152,8 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 
 	// Accounts made without a password, by an admin or a CSV import, are
 	// invited to choose one, in the transaction that made them.
+	// The header's bell: unread notifications are counted with the session.
+	svc.Accounts.CountWithSession(notify.UnreadQuery)
 	svc.Accounts.OnInvited(svc.Notify.Invited)
 	svc.Courses.OnAccountsCreated(svc.Notify.InvitedInBulk)
 	// Notices, each in the transaction of what it tells of.

@@ -1,0 +1,76 @@
+package app
+
+import (
+	"hash/crc64"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+
+	"github.com/aula-platform/aula/app/i18n"
+)
+
+// compressed compresses answers (brotli where the client asks for it, else
+// gzip or deflate) and says Vary: Accept-Encoding. fasthttp compresses
+// only types that gain from it (HTML, JSON, CSS, JavaScript, SVG, text),
+// never PDFs, images or ZIPs, which are compressed already. BestSpeed:
+// on two cores the CPU is worth more than the last bytes of a 5 KB page.
+func compressed() fiber.Handler {
+	return compress.New(compress.Config{Level: compress.LevelBestSpeed})
+}
+
+// publicMaxAge is how long a shared cache (a proxy in front of Aula) may
+// keep a public page: short, so a course published or changed shows
+// within seconds everywhere.
+const publicMaxAge = 10
+
+// publicPage is page for a page that is the same for every visitor (the
+// catalogue, a published course): a visitor who brings no cookie gets it
+// with none set, so a proxy may keep it (renderPublic). Such a page has
+// no CSRF token, so its language switch is links (GET /language) instead
+// of a form.
+func (s *server) publicPage(c *fiber.Ctx, titleKey string) Page {
+	if currentUser(c) != nil || s.csrfBinding(c) != "" || c.Cookies(cookieFlash) != "" {
+		return s.page(c, titleKey)
+	}
+	return s.newPage(c, titleKey, "")
+}
+
+// renderPublic renders a page made by publicPage: when it has no CSRF
+// token (a visitor without cookies) it may be kept by shared caches for
+// publicMaxAge, carries an ETag and answers a matching If-None-Match with
+// 304 and no body. Otherwise it is rendered as any page.
+func (s *server) renderPublic(c *fiber.Ctx, name string, p Page, data any) error {
+	if p.CSRF != "" {
+		return s.render(c, name, data)
+	}
+	if err := c.Render(name, data); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(publicMaxAge))
+	// The page's language comes from these; a cookie means another visitor.
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
+	tag := `W/"` + strconv.FormatUint(crc64.Checksum(c.Response().Body(), crcTable), 36) + `"`
+	c.Set(fiber.HeaderETag, tag)
+	if c.Get(fiber.HeaderIfNoneMatch) == tag {
+		c.Response().ResetBody()
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	return nil
+}
+
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// setLanguageLink is GET /language?lang=…&next=…, the language switch of
+// public pages: it sets the visitor's language cookie, and only that (a
+// signed-in user's setting changes through the form, which has a CSRF
+// token), so a link on another site can do no more than a visitor's own
+// click would.
+func (s *server) setLanguageLink(c *fiber.Ctx) error {
+	l := c.Query("lang")
+	if !i18n.Supported(l) {
+		return errMalformed
+	}
+	c.Cookie(s.cookie(cookieLang, l, 365*24*3600))
+	return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+}

@@ -1,0 +1,89 @@
+package assessment
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/postgres"
+)
+
+// quizAttemptRow is a quiz and one of a learner's attempts at it (none:
+// Attempt.ID 0), as the page queries read them: a quiz and the learner's
+// standing are one statement, not one for the quiz and one for attempts.
+type quizAttemptRow struct {
+	Quiz    `bun:",extend"`
+	Attempt Attempt `bun:"embed:a_"`
+}
+
+// quizAttemptRows is the select of quizzes (alias qz) with userID's
+// attempts; answers, layout and scores are not read.
+func (s *Store) quizAttemptRows(rows *[]quizAttemptRow, userID int64) *bun.SelectQuery {
+	return s.db.NewSelect().Model(rows).ColumnExpr("qz.*").ColumnExpr(questionCount).
+		ColumnExpr("?", postgres.Columns(s.db, (*Attempt)(nil), "a", "a_", "layout", "answers", "scores")).
+		Join("LEFT JOIN attempts AS a ON a.quiz_id = qz.id AND a.user_id = ?", userID).
+		OrderExpr("qz.id, a.number")
+}
+
+// groupAttempts turns rows, ordered by quiz, into the quizzes and each
+// one's attempts, first one first.
+func groupAttempts(rows []quizAttemptRow) ([]Quiz, map[int64][]Attempt) {
+	var quizzes []Quiz
+	attempts := map[int64][]Attempt{}
+	for _, r := range rows {
+		if len(quizzes) == 0 || quizzes[len(quizzes)-1].ID != r.Quiz.ID {
+			quizzes = append(quizzes, r.Quiz)
+		}
+		if r.Attempt.ID != 0 {
+			attempts[r.Quiz.ID] = append(attempts[r.Quiz.ID], r.Attempt)
+		}
+	}
+	return quizzes, attempts
+}
+
+// QuizWithAttempts returns the quiz with id, archived or not, and the
+// user's attempts at it (userID 0: none), in one statement.
+func (s *Store) QuizWithAttempts(ctx context.Context, id, userID int64) (*Quiz, []Attempt, error) {
+	var rows []quizAttemptRow
+	if err := s.quizAttemptRows(&rows, userID).Where("qz.id = ?", id).Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("assessment: quiz %d: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return nil, nil, fmt.Errorf("assessment: quiz %d: %w", id, ErrNotFound)
+	}
+	quizzes, attempts := groupAttempts(rows)
+	return &quizzes[0], attempts[id], nil
+}
+
+// CourseQuizzesWithAttempts returns the quizzes of a course that are not
+// archived, oldest first, and the user's attempts at each (userID 0: none),
+// in one statement.
+func (s *Store) CourseQuizzesWithAttempts(ctx context.Context, courseID, userID int64) ([]Quiz, map[int64][]Attempt, error) {
+	var rows []quizAttemptRow
+	err := s.quizAttemptRows(&rows, userID).Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).Scan(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("assessment: quizzes of course %d: %w", courseID, err)
+	}
+	quizzes, attempts := groupAttempts(rows)
+	return quizzes, attempts, nil
+}
+
+// attemptQuizRow is an attempt with its quiz, as AttemptWithQuiz reads it.
+type attemptQuizRow struct {
+	Attempt `bun:",extend"`
+	Quiz    Quiz `bun:"embed:qz_"`
+}
+
+// AttemptWithQuiz returns the attempt with id and its quiz, in one
+// statement.
+func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz, error) {
+	row := new(attemptQuizRow)
+	err := s.db.NewSelect().Model(row).ColumnExpr("a.*").
+		ColumnExpr("?", postgres.Columns(s.db, (*Quiz)(nil), "qz", "qz_")).
+		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = ?", id).Scan(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("assessment: attempt %d: %w", id, notFound(err))
+	}
+	return &row.Attempt, &row.Quiz, nil
+}

@@ -1,0 +1,163 @@
+package courses
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/postgres"
+)
+
+// The queries behind the pages learners load most. Each page's data is one
+// statement: the course, the actor's standing in it, the outline and what
+// they completed are read together instead of one round trip each, since
+// round trips, not the work PostgreSQL does for these small rows, are
+// what a page costs.
+
+// learnerCourseRow is one line of "My courses" as its query reads it.
+type learnerCourseRow struct {
+	Enrolment `bun:",extend"`
+	Course    Course `bun:"embed:c_"`
+	Next      Module `bun:"embed:n_"`
+}
+
+// LearnerCourses returns a user's active and completed enrolments, newest
+// first, each with its course, its progress counted by the progress
+// columns, and the first live module not completed yet.
+func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.Safe) ([]LearnerCourse, error) {
+	var rows []learnerCourseRow
+	err := s.db.NewSelect().Model(&rows).
+		ColumnExpr("e.*").ColumnExpr("?", progress).
+		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "c_")).
+		ColumnExpr("n.id AS n_id, n.course_id AS n_course_id, n.position AS n_position, n.title AS n_title, n.estimated_minutes AS n_estimated_minutes").
+		Join("JOIN courses AS c ON c.id = e.course_id").
+		Join(`LEFT JOIN LATERAL (SELECT m.id, m.course_id, m.position, m.title, m.estimated_minutes
+			FROM modules AS m
+			WHERE m.course_id = e.course_id AND m.archived_at IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
+			ORDER BY m.position LIMIT 1) AS n ON true`).
+		Where("e.user_id = ? AND e.status IN (?, ?)", userID, EnrolmentActive, EnrolmentCompleted).
+		OrderExpr("e.enrolled_at DESC, e.id DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("courses: courses of learner %d: %w", userID, err)
+	}
+	out := make([]LearnerCourse, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		r.Enrolment.setProgress()
+		out[i] = LearnerCourse{Enrolment: r.Enrolment, Course: r.Course}
+		if r.Next.ID != 0 {
+			next := r.Next
+			out[i].Next = &next
+		}
+	}
+	return out, nil
+}
+
+// CourseRef names a course by id or, when ID is 0, by slug.
+type CourseRef struct {
+	ID   int64
+	Slug string
+}
+
+func (r CourseRef) String() string {
+	if r.ID != 0 {
+		return fmt.Sprint(r.ID)
+	}
+	return fmt.Sprintf("%q", r.Slug)
+}
+
+// viewQuery asks for a course and what one user is to it, and optionally
+// the page's data, all in one statement.
+type viewQuery struct {
+	ref CourseRef
+	// userID is the reader (0: a visitor); instructor says whether to ask
+	// whether they teach the course (only instructors can).
+	userID     int64
+	instructor bool
+	// progress counts the reader's enrolment (Service.progressColumns("e_")).
+	progress bun.Safe
+	// outline: the live modules, with those the enrolment completed.
+	outline bool
+	// instructors: who teaches the course, by name.
+	instructors bool
+	// moduleID: this module of the course, with its body.
+	moduleID int64
+	// announcements: the newest this many announcements of the course.
+	announcements int
+}
+
+// viewRow is a course as viewQuery reads it.
+type viewRow struct {
+	Course     `bun:",extend"`
+	Instructor bool           `bun:"is_instructor,scanonly"`
+	Enrolment  Enrolment      `bun:"embed:e_"`
+	Module     Module         `bun:"embed:rm_"`
+	Outline    []outlineEntry `bun:"outline,scanonly,type:jsonb"`
+	// Instructors are read through accounts.PublicUsers.
+	Instructors []accounts.User `bun:"instructors,scanonly,type:jsonb"`
+	// Announcements are the newest first.
+	Announcements []Announcement `bun:"announcements,scanonly,type:jsonb"`
+}
+
+// outlineEntry is a module of the outline and whether the reader did it.
+type outlineEntry struct {
+	Module
+	Done bool `json:"done"`
+}
+
+// View runs q. A course that does not exist is ErrNotFound; whether the
+// reader may see it is the Service's to decide.
+func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
+	row := new(viewRow)
+	sel := s.db.NewSelect().Model(row).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", ""))
+	// A visitor has no enrolment: the statement is then much smaller, and
+	// PostgreSQL plans it anew on every call (bun sends no prepared
+	// statements), so leaving the enrolment out is most of its cost.
+	completions := "module_completions AS mc ON false"
+	if q.userID != 0 {
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_")).
+			ColumnExpr("?", q.progress).
+			Join("LEFT JOIN enrolments AS e ON e.course_id = c.id AND e.user_id = ? AND e.status IN (?, ?)",
+				q.userID, EnrolmentActive, EnrolmentCompleted)
+		completions = "module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = e.id"
+	}
+	if q.instructor {
+		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM course_instructors AS ci WHERE ci.course_id = c.id AND ci.user_id = ?) AS is_instructor", q.userID)
+	}
+	if q.moduleID != 0 {
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_")).
+			Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", q.moduleID)
+	}
+	if q.outline {
+		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', m.id, 'course_id', m.course_id,
+				'position', m.position, 'title', m.title, 'estimated_minutes', m.estimated_minutes,
+				'created_at', m.created_at, 'updated_at', m.updated_at, 'done', mc.module_id IS NOT NULL) ORDER BY m.position)
+			FROM modules AS m LEFT JOIN ?
+			WHERE m.course_id = c.id AND m.archived_at IS NULL) AS outline`, bun.Safe(completions))
+	}
+	if q.instructors {
+		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email,
+				'role', u.role, 'institution_id', u.institution_id, 'locale', u.locale, 'disabled', u.disabled) ORDER BY u.name, u.id)
+			FROM course_instructors AS ci JOIN (?) AS u ON u.id = ci.user_id WHERE ci.course_id = c.id) AS instructors`,
+			accounts.PublicUsers(s.db))
+	}
+	if q.announcements > 0 {
+		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', a.id, 'course_id', a.course_id, 'author_id', a.author_id,
+				'title', a.title, 'body_markdown', a.body_markdown, 'body_html', a.body_html, 'created_at', a.created_at)
+				ORDER BY a.created_at DESC, a.id DESC)
+			FROM (SELECT * FROM course_announcements AS ann WHERE ann.course_id = c.id
+				ORDER BY ann.created_at DESC, ann.id DESC LIMIT ?) AS a) AS announcements`, q.announcements)
+	}
+	if q.ref.ID != 0 {
+		sel = sel.Where("c.id = ?", q.ref.ID)
+	} else {
+		sel = sel.Where("c.slug = ?", q.ref.Slug)
+	}
+	if err := sel.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("courses: course %s: %w", q.ref, notFound(err))
+	}
+	return row, nil
+}

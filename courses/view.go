@@ -1,0 +1,108 @@
+package courses
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aula-platform/aula/accounts"
+)
+
+// view reads a course with what actor may do with it and, as q asks, the
+// page's data, in one statement, and refuses a course the actor may not
+// see (ErrNotFound, as if it did not exist).
+func (s *Service) view(ctx context.Context, actor Actor, q viewQuery) (*Access, *viewRow, error) {
+	q.userID = actor.UserID
+	q.instructor = actor.SignedIn() && actor.Role == accounts.RoleInstructor
+	q.progress = s.progressColumns("e_")
+	row, err := NewStore(s.db).View(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	acc := &Access{Course: &row.Course, Actor: actor, Editor: actor.IsAdmin() || row.Instructor}
+	if row.Enrolment.ID != 0 {
+		e := row.Enrolment
+		e.setProgress()
+		acc.Enrolment = &e
+	}
+	if !acc.CanView() {
+		return nil, nil, fmt.Errorf("courses: course %s: %w", q.ref, ErrNotFound)
+	}
+	return acc, row, nil
+}
+
+// outline splits the outline a view read into the modules and the set of
+// those the reader completed.
+func (r *viewRow) outline() ([]Module, map[int64]bool) {
+	mods := make([]Module, len(r.Outline))
+	done := make(map[int64]bool)
+	for i, o := range r.Outline {
+		mods[i] = o.Module
+		if o.Done {
+			done[o.ID] = true
+		}
+	}
+	return mods, done
+}
+
+// CourseView is what a course page shows: what the reader may do, the
+// live modules in order, those the reader completed, and who teaches it.
+type CourseView struct {
+	Access      *Access
+	Modules     []Module
+	Done        map[int64]bool
+	Instructors []accounts.User
+	// Announcements are the course's newest (AnnouncementsShown), newest first.
+	Announcements []Announcement
+}
+
+// AnnouncementsShown is how many announcements a course page lists.
+const AnnouncementsShown = 10
+
+// ViewCourse returns the course page's data for actor, in one statement. A
+// course the actor may not see is ErrNotFound.
+func (s *Service) ViewCourse(ctx context.Context, actor Actor, ref CourseRef) (*CourseView, error) {
+	acc, row, err := s.view(ctx, actor, viewQuery{ref: ref, outline: true, instructors: true, announcements: AnnouncementsShown})
+	if err != nil {
+		return nil, err
+	}
+	v := &CourseView{Access: acc, Instructors: row.Instructors, Announcements: row.Announcements}
+	v.Modules, v.Done = row.outline()
+	return v, nil
+}
+
+// ReadModule returns a module for reading: to enrolled learners (active or
+// completed) and to the course's editors, who preview it as learners will
+// see it. Others who can see the course get ErrNotEnrolled (which is also
+// ErrForbidden); those who cannot see it, ErrNotFound. Archived modules
+// are for editors only. The course, the reader's access, the module and
+// the outline are one statement.
+func (s *Service) ReadModule(ctx context.Context, actor Actor, course CourseRef, id int64) (*Reading, error) {
+	acc, row, err := s.view(ctx, actor, viewQuery{ref: course, moduleID: id, outline: true})
+	if err != nil {
+		return nil, err
+	}
+	if row.Module.ID == 0 {
+		return nil, fmt.Errorf("courses: module %d: %w", id, ErrNotFound)
+	}
+	m := &row.Module
+	if m.ArchivedAt != nil && !acc.Editor {
+		return nil, fmt.Errorf("courses: module %d is archived: %w", id, ErrNotFound)
+	}
+	if !acc.CanRead() {
+		return nil, fmt.Errorf("courses: read module %d: %w", id, errors.Join(ErrNotEnrolled, ErrForbidden))
+	}
+	outline, done := row.outline()
+	r := &Reading{Access: acc, Module: m, Count: len(outline), Done: done}
+	for i := range outline {
+		switch {
+		case outline[i].Position < m.Position:
+			r.Prev = &outline[i]
+		case outline[i].Position > m.Position && r.Next == nil:
+			r.Next = &outline[i]
+		case outline[i].ID == m.ID:
+			r.Position = i + 1
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,319 @@
+// Command bench measures a running Aula and the ceilings next to it in one
+// run, for bench/results.md (scripts/bench.sh runs it; `make bench`).
+//
+//	go run ./scripts/bench -url http://127.0.0.1:18091 -admin a@x -password … -d 5s -c 16
+//
+// It prepares what it measures through the API (learners enrolled in the
+// first demo course, a quiz without an attempt limit), then hammers each
+// figure for the duration with c concurrent clients and prints one
+// Markdown table row per figure: requests per second, p50, p99, errors,
+// and SQL statements per request (from the server's log when -log is
+// given). With -ceiling it measures a bare Fiber handler rendering a
+// template page of the module page's size instead.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"html/template"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:18091", "Aula's address")
+	binary := flag.String("bin", "", "aula binary, to create the benchmark's users")
+	dsn := flag.String("dsn", "", "AULA_DATABASE_URL of the server, for -bin")
+	admin := flag.String("admin", "", "admin email (created by the server from AULA_ADMIN_EMAIL)")
+	password := flag.String("password", "", "the admin's and the learners' password")
+	dur := flag.Duration("d", 5*time.Second, "duration of each figure")
+	conns := flag.Int("c", 16, "concurrent clients")
+	ceiling := flag.Int("ceiling", 0, "measure a bare Fiber template page of this many bytes instead")
+	flag.Parse()
+	if *ceiling > 0 {
+		row("bare Fiber + html/template page", measureCeiling(*ceiling, *dur, *conns))
+		return
+	}
+	b := &bench{base: strings.TrimRight(*base, "/"), password: *password}
+	if err := b.prepare(*binary, *dsn, *admin, *conns); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	row("catalogue /courses (visitor)", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses") }))
+	row("catalogue search /courses?q=seguridad", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses?q=seguridad") }))
+	row("course page (visitor)", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses/"+b.slug) }))
+	row("module page (signed in)", run(*dur, *conns, func(i int) error {
+		return get(b.learners[i%len(b.learners)].browser, b.base+"/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID))
+	}))
+	row("my courses (signed in)", run(*dur, *conns, func(i int) error { return get(b.learners[i%len(b.learners)].browser, b.base+"/my/courses") }))
+	row("quiz start + submit (API, pairs)", run(*dur, len(b.learners), func(i int) error { return b.startSubmit(b.learners[i]) }))
+	row("verify page", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/verify") }))
+}
+
+// bench is what the figures need: a course, its first module, a quiz
+// and learners enrolled in the course, each signed in.
+type bench struct {
+	base, password string
+	slug           string
+	courseID       int64
+	moduleID       int64
+	quizID         int64
+	learners       []*learner
+}
+
+type learner struct {
+	email   string
+	token   string
+	browser *http.Client
+}
+
+func (b *bench) prepare(binary, dsn, admin string, n int) error {
+	adminToken, err := b.token(admin)
+	if err != nil {
+		return fmt.Errorf("admin token: %w", err)
+	}
+	var list struct {
+		Items []struct {
+			ID   int64  `json:"id"`
+			Slug string `json:"slug"`
+		} `json:"items"`
+	}
+	if err := b.api("GET", "/api/v1/courses?language=es", "", nil, &list); err != nil || len(list.Items) == 0 {
+		return fmt.Errorf("courses: %v (%d)", err, len(list.Items))
+	}
+	b.courseID, b.slug = list.Items[0].ID, list.Items[0].Slug
+	var detail struct {
+		Modules []struct {
+			ID int64 `json:"id"`
+		} `json:"modules"`
+	}
+	if err := b.api("GET", fmt.Sprintf("/api/v1/courses/%d", b.courseID), adminToken, nil, &detail); err != nil || len(detail.Modules) == 0 {
+		return fmt.Errorf("course %d: %v", b.courseID, err)
+	}
+	b.moduleID = detail.Modules[0].ID
+	var quiz struct {
+		ID int64 `json:"id"`
+	}
+	body := map[string]any{"title": "Benchmark", "required": false, "pass_percent": 50, "max_attempts": 0,
+		"review": "after_attempt", "questions": []map[string]any{
+			{"kind": "single", "prompt": "¿Quién paga la pensión?", "points": 1,
+				"options": []map[string]any{{"text": "El banco", "correct": false}, {"text": "La caja", "correct": true}}},
+			{"kind": "true_false", "prompt": "A pensão é vitalícia.", "points": 1, "answer": true},
+		}}
+	if err := b.api("POST", fmt.Sprintf("/api/v1/courses/%d/quizzes", b.courseID), adminToken, body, &quiz); err != nil {
+		return fmt.Errorf("quiz: %w", err)
+	}
+	b.quizID = quiz.ID
+	run := fmt.Sprint(time.Now().UnixNano())
+	for i := range max(1, min(n, 8)) {
+		email := fmt.Sprintf("bench-%s-%d@aula.example", run, i)
+		cmd := exec.Command(binary, "user", "create", "-email", email, "-name", "João Conceição Peña", "-role", "learner", "-password", b.password)
+		cmd.Env = append(os.Environ(), "AULA_DATABASE_URL="+dsn)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("user create: %v: %s", err, out)
+		}
+		l := &learner{email: email}
+		if l.token, err = b.token(email); err != nil {
+			return err
+		}
+		if err := b.api("POST", fmt.Sprintf("/api/v1/courses/%d/enrolments", b.courseID), l.token, map[string]any{}, nil); err != nil {
+			return fmt.Errorf("enrol: %w", err)
+		}
+		if l.browser, err = b.signIn(email); err != nil {
+			return err
+		}
+		b.learners = append(b.learners, l)
+	}
+	return nil
+}
+
+func (b *bench) token(email string) (string, error) {
+	var out struct{ Token string }
+	err := b.api("POST", "/api/v1/tokens", "", map[string]string{"email": email, "password": b.password}, &out)
+	return out.Token, err
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// signIn returns a client holding a session cookie, signed in through the
+// sign-in form as a browser is.
+func (b *bench) signIn(email string) (*http.Client, error) {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Transport: transport, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(b.base + "/signin")
+	if err != nil {
+		return nil, err
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := csrfInput.FindSubmatch(page)
+	if m == nil {
+		return nil, errors.New("sign-in form has no token")
+	}
+	res, err = c.PostForm(b.base+"/signin", url.Values{"email": {email}, "password": {b.password}, "csrf": {string(m[1])}})
+	if err != nil {
+		return nil, err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return nil, fmt.Errorf("sign in: %d", res.StatusCode)
+	}
+	return c, nil
+}
+
+func (b *bench) startSubmit(l *learner) error {
+	var a struct {
+		ID        int64 `json:"id"`
+		Questions []struct {
+			ID   int64  `json:"id"`
+			Kind string `json:"kind"`
+		} `json:"questions"`
+	}
+	if err := b.api("POST", fmt.Sprintf("/api/v1/quizzes/%d/attempts", b.quizID), l.token, map[string]any{}, &a); err != nil {
+		return err
+	}
+	answers := map[string]any{}
+	for _, q := range a.Questions {
+		if q.Kind == "single" {
+			answers[fmt.Sprint(q.ID)] = 1
+		} else {
+			answers[fmt.Sprint(q.ID)] = true
+		}
+	}
+	return b.api("POST", fmt.Sprintf("/api/v1/attempts/%d/submit", a.ID), l.token, map[string]any{"answers": answers}, nil)
+}
+
+var transport = &http.Transport{MaxIdleConnsPerHost: 512, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
+
+func init() { http.DefaultClient.Transport = transport }
+
+func (b *bench) api(method, path, token string, body, out any) error {
+	var r io.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		r = bytes.NewReader(data)
+	}
+	req, _ := http.NewRequest(method, b.base+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+func get(c *http.Client, u string) error {
+	res, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %d", u, res.StatusCode)
+	}
+	return nil
+}
+
+// result is one figure.
+type result struct {
+	n, errs  int64
+	rps      float64
+	p50, p99 time.Duration
+}
+
+// run calls do from conns goroutines (each with its index) for d.
+func run(d time.Duration, conns int, do func(i int) error) result {
+	var n, errs atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
+	stop := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Now().Before(stop) {
+				t := time.Now()
+				if err := do(i); err != nil {
+					if errs.Add(1) == 1 {
+						fmt.Fprintln(os.Stderr, "bench:", err)
+					}
+				}
+				mine = append(mine, time.Since(t))
+				n.Add(1)
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	r := result{n: n.Load(), errs: errs.Load(), rps: float64(n.Load()) / elapsed.Seconds()}
+	if len(lat) > 0 {
+		r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	}
+	return r
+}
+
+func row(name string, r result) {
+	fmt.Printf("| %s | %.0f | %.2f ms | %.2f ms | %d / %d |\n", name, r.rps,
+		float64(r.p50.Microseconds())/1000, float64(r.p99.Microseconds())/1000, r.errs, r.n)
+}
+
+// measureCeiling serves a bare Fiber handler rendering an html/template
+// page of size bytes (the module page's) and measures it as the others.
+func measureCeiling(size int, d time.Duration, conns int) result {
+	page := template.Must(template.New("p").Parse(`<!doctype html><html><head><title>{{.Title}}</title></head><body><main>{{range .Paras}}<p>{{.}}</p>{{end}}</main></body></html>`))
+	para := strings.Repeat("Proteção social e seguridade: João Conceição Peña. ", 4)
+	paras := make([]string, max(1, size/(len(para)+7)))
+	for i := range paras {
+		paras[i] = para
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/", func(c *fiber.Ctx) error {
+		c.Type("html", "utf-8")
+		return page.Execute(c, map[string]any{"Title": "Módulo", "Paras": paras})
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	u := "http://" + ln.Addr().String() + "/"
+	r := run(d, conns, func(int) error { return get(http.DefaultClient, u) })
+	transport.CloseIdleConnections()
+	_ = app.ShutdownWithTimeout(time.Second)
+	return r
+}
