@@ -28,6 +28,7 @@ import (
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 )
 
@@ -60,6 +61,8 @@ type Services struct {
 	Courses      *courses.Service
 	Assessment   *assessment.Service
 	Certificates *certificates.Service
+	// Community runs the forums and consultations.
+	Community *community.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 }
@@ -104,6 +107,17 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// Certificates' ZIP files share the blob store with course files: the
 	// course files' sweep must leave those still downloadable.
 	svc.Courses.AddBlobUser(svc.Certificates.ZipFilesInUse)
+
+	// Forums: a course's forum follows courses' reading rules. Events'
+	// forums refuse everyone until package events provides
+	// community.EventForums, and notifications go nowhere until package
+	// notify provides a community.Notifier: both are set here then.
+	svc.Community = community.NewService(db, community.Options{
+		Courses: svc.Courses, Events: community.NoEvents{}, Notifier: community.Nowhere{},
+		Blobs: opts.Blobs, AttachmentMaxBytes: opts.UploadMaxBytes, Now: opts.Now,
+	})
+	// Attachments share the blob store too.
+	svc.Courses.AddBlobUser(svc.Community.FilesInUse)
 	return svc, nil
 }
 
