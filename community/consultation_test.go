@@ -36,10 +36,10 @@ func TestConsultationRules(t *testing.T) {
 	past := w.clock.now().Add(-time.Hour)
 	future := w.clock.now().Add(time.Hour)
 	for name, p := range map[string]community.TopicParams{
-		"closing date past": {Kind: community.KindConsultation, ClosesAt: &past},
-		"no closing date":   {Kind: community.KindConsultation},
-		"one option":        {Kind: community.KindConsultation, ClosesAt: &future, Options: []string{"Sí"}},
-		"twice an option":   {Kind: community.KindConsultation, ClosesAt: &future, Options: []string{"Sí", " Sí "}},
+		"closing date past":  {Kind: community.KindConsultation, ClosesAt: &past},
+		"no closing date":    {Kind: community.KindConsultation},
+		"one option":         {Kind: community.KindConsultation, ClosesAt: &future, Options: []string{"Sí"}},
+		"twice an option":    {Kind: community.KindConsultation, ClosesAt: &future, Options: []string{"Sí", " Sí "}},
 		"date on a question": {Kind: community.KindQuestion, ClosesAt: &future},
 	} {
 		p.Title, p.Body = "Consulta", "Texto"

@@ -23,6 +23,8 @@ var seq atomic.Int64
 
 // world is an installation wired as `aula serve` wires it, with a clock
 // tests move and a notifier that records what it is given.
+type coursesActor = courses.Actor
+
 type world struct {
 	t     *testing.T
 	db    *bun.DB
