@@ -26,6 +26,7 @@ import (
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/wiring"
 )
@@ -74,6 +75,7 @@ type server struct {
 	courses  *courses.Service
 	certs    *certificates.Service
 	quizzes  *assessment.Service
+	forums   *community.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -103,6 +105,9 @@ var uploadRoutes = []struct {
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin}},
 	// The issuer's logo and signature images (2 MB each).
 	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
+	// Attachments to forum posts (images, PDFs), from any member.
+	{fiber.MethodPost, `^/posts/[0-9]+/attachments/?$`, false, accounts.Roles},
+	{fiber.MethodPost, `^/api/v1/posts/[0-9]+/attachments/?$`, true, accounts.Roles},
 }
 
 var uploadPatterns = func() []*regexp.Regexp {
@@ -256,6 +261,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		courses:  deps.Services.Courses,
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
+		forums:   deps.Services.Community,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

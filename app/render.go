@@ -64,6 +64,12 @@ var pageNames = []string{
 	"pages/admin/certificates_issue",
 	"pages/admin/certificates_settings",
 	"pages/admin/certificates_zip",
+	// community
+	"pages/community/forums",
+	"pages/community/forum",
+	"pages/community/topic",
+	"pages/community/post_edit",
+	"pages/community/moderation",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

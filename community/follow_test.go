@@ -153,4 +153,6 @@ func TestSearchIgnoresAccentsInTheForumsLanguage(t *testing.T) {
 	}
 }
 
-func itoa(n int64) string { return string(rune('a'+n%26)) + string(rune('a'+n/26%26)) + string(rune('a'+n/676%26)) }
+func itoa(n int64) string {
+	return string(rune('a'+n%26)) + string(rune('a'+n/26%26)) + string(rune('a'+n/676%26))
+}

@@ -214,6 +214,30 @@ func (s *Service) EditPost(ctx context.Context, actor courses.Actor, id int64, e
 	return p, nil
 }
 
+// PostInTopic returns a post with its topic, forum and (for a
+// consultation) options, as actor sees them: a hidden post's content is
+// withheld from all but the moderators.
+func (s *Service) PostInTopic(ctx context.Context, actor courses.Actor, id int64) (*Post, *TopicDetail, error) {
+	p, t, v, err := s.postFor(ctx, s.db, actor, id, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.HiddenAt != nil && !v.Moderate {
+		p.BodyMarkdown, p.BodyHTML = "", ""
+	}
+	d := &TopicDetail{Forum: v, Topic: t, Closed: t.Closed(s.now())}
+	if t.Kind == KindConsultation {
+		opts, err := NewStore(s.db).Options(ctx, t.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, o := range opts {
+			d.Options = append(d.Options, OptionCount{Option: o})
+		}
+	}
+	return p, d, nil
+}
+
 // Revisions returns the earlier versions of a post, newest first, for
 // the forum's moderators.
 func (s *Service) Revisions(ctx context.Context, actor courses.Actor, postID int64) ([]Revision, error) {
@@ -350,7 +374,7 @@ func (s *Service) Attach(ctx context.Context, actor courses.Actor, postID int64,
 	}
 	kind, content, err := courses.CheckUpload(r)
 	if errors.Is(err, courses.ErrFileType) {
-		return nil, fmt.Errorf("%w: %w", ErrFileType, err)
+		return nil, fmt.Errorf("community: attach: %w (%v)", ErrFileType, err)
 	}
 	if err != nil {
 		return nil, err

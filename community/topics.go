@@ -262,6 +262,8 @@ type TopicList struct {
 	Forum  *ForumView
 	Topics []Topic
 	Total  int
+	// Following: the reader follows the forum.
+	Following bool
 }
 
 // TopicFilter selects a forum's topics.
@@ -297,7 +299,11 @@ func (s *Service) Topics(ctx context.Context, actor courses.Actor, forumID int64
 	if err := s.fillAuthors(ctx, list); err != nil {
 		return nil, err
 	}
-	return &TopicList{Forum: v, Topics: list, Total: total}, nil
+	_, following, err := NewStore(s.db).Follows(ctx, actor.UserID, 0, forumID)
+	if err != nil {
+		return nil, err
+	}
+	return &TopicList{Forum: v, Topics: list, Total: total, Following: following}, nil
 }
 
 func (s *Service) fillAuthors(ctx context.Context, list []Topic) error {
