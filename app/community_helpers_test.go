@@ -112,10 +112,13 @@ type apiPost struct {
 }
 
 type apiTopic struct {
-	ID             int64      `json:"id"`
-	Kind           string     `json:"kind"`
-	Title          string     `json:"title"`
-	Author         *struct{ ID int64; Name string }
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"`
+	Title  string `json:"title"`
+	Author *struct {
+		ID   int64
+		Name string
+	}
 	PostsCount     int        `json:"posts_count"`
 	LastPostAt     time.Time  `json:"last_post_at"`
 	AcceptedPostID *int64     `json:"accepted_post_id"`

@@ -414,7 +414,9 @@ func (s *server) updatePostPage(c *fiber.Ctx) error {
 }
 
 // back returns to the topic (or forum) a form was sent from.
-func (s *server) back(c *fiber.Ctx, path, flash string) error { return s.redirectWithFlash(c, path, flash) }
+func (s *server) back(c *fiber.Ctx, path, flash string) error {
+	return s.redirectWithFlash(c, path, flash)
+}
 
 // postActionPage runs act on post :id with the form's reason, then goes
 // back to its topic.
