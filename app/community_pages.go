@@ -485,7 +485,7 @@ func (s *server) topicActionPage(act func(ctx context.Context, a courses.Actor, 
 func (s *server) acceptAct(ctx context.Context, a courses.Actor, id int64, c *fiber.Ctx) error {
 	post, err := optionalID(c.FormValue("post_id"))
 	if err != nil || post == nil {
-		return errMalformed
+		post = new(int64) // no post: refused after the topic's access is checked
 	}
 	return s.forums.Accept(ctx, a, id, *post)
 }
