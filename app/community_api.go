@@ -24,7 +24,7 @@ func (s *server) listForums(c *fiber.Ctx) error {
 	for i := range list {
 		out[i] = forumJSONOf(&list[i])
 	}
-	return c.JSON(fiber.Map{"items": out})
+	return c.JSON(fiber.Map{"items": out, "total": len(out)})
 }
 
 // courseForum is GET /api/v1/courses/{id}/forum: the course's forum.
@@ -319,7 +319,7 @@ func (s *server) postRevisions(c *fiber.Ctx) error {
 			out[i].EditedBy = &person{ID: *r.EditedBy, Name: r.EditorName}
 		}
 	}
-	return c.JSON(fiber.Map{"items": out})
+	return c.JSON(fiber.Map{"items": out, "total": len(out)})
 }
 
 // moderationQueue is GET /api/v1/forums/{id}/moderation: open reports,
@@ -404,7 +404,7 @@ func (s *server) listModerators(c *fiber.Ctx) error {
 	for i, m := range list {
 		out[i] = person{ID: m.ID, Name: m.Name}
 	}
-	return c.JSON(fiber.Map{"items": out})
+	return c.JSON(fiber.Map{"items": out, "total": len(out)})
 }
 
 type communitySettingsForm struct {
