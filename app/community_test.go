@@ -337,3 +337,41 @@ func TestForumPagesAsAPersonUsesThem(t *testing.T) {
 		t.Fatal("the refused form does not keep the text or say why in pt-PT")
 	}
 }
+
+// TestAttachmentsAreCheckedAsCourseFiles: an image or a PDF is attached
+// and served to the forum's readers; an HTML page named .png is refused
+// by its content; an outsider gets 404 for the file.
+func TestAttachmentsAreCheckedAsCourseFiles(t *testing.T) {
+	e := newForumEnv(t)
+	learner := e.tokenFor(e.learner)
+	forumID := e.courseForum(learner)
+	topic := e.newTopic(learner, forumID, map[string]any{"title": "Fotos", "body_markdown": "Mirad"})
+	p := e.newPost(learner, topic.ID, map[string]any{"body_markdown": "La foto"})
+
+	res := e.apiUpload("/api/v1/posts/"+itoa(p.ID)+"/attachments", learner, "foto.png", []byte("<!doctype html><script>alert(1)</script>"))
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	var ae apiError
+	decode(t, res, &ae)
+	if ae.Error.Code != "file_type" {
+		t.Fatalf("HTML as PNG: %s", res.body)
+	}
+	res = e.apiUpload("/api/v1/posts/"+itoa(p.ID)+"/attachments", e.tokenFor(e.teacher), "otra.png", pngImage(t))
+	wantStatus(t, res, http.StatusForbidden) // not the post's author
+	res = e.apiUpload("/api/v1/posts/"+itoa(p.ID)+"/attachments", learner, "Conceição.png", pngImage(t))
+	wantStatus(t, res, http.StatusCreated)
+	var a struct {
+		URL         string `json:"url"`
+		ContentType string `json:"content_type"`
+		FileName    string `json:"file_name"`
+	}
+	decode(t, res, &a)
+	if a.ContentType != "image/png" || a.FileName != "Conceição.png" {
+		t.Fatalf("attachment %+v", a)
+	}
+	got := e.browserFor(e.teacher).get(a.URL)
+	wantStatus(t, got, http.StatusOK)
+	if got.Header.Get("Content-Type") != "image/png" || got.body != string(pngImage(t)) {
+		t.Fatalf("served %q", got.Header.Get("Content-Type"))
+	}
+	wantStatus(t, e.browserFor(e.outsider).get(a.URL), http.StatusNotFound)
+}
