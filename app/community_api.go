@@ -172,12 +172,12 @@ func (s *server) reportPost(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": r.ID, "post_id": r.PostID, "reason": r.Reason, "created_at": r.CreatedAt.UTC()})
 }
 
-// postAct is a moderator's act on a post (community's Hide, Restore,
-// Approve).
+// postAct is a moderator's act with a reason on a post (community's
+// Hide, Restore, Approve) or a topic (locking, pinning).
 type postAct func(ctx context.Context, a courses.Actor, postID int64, reason string) error
 
-// moderatePostAPI runs act with the body's optional reason → 204.
-func (s *server) moderatePostAPI(act postAct) fiber.Handler {
+// moderateAPI runs act on :id with the body's optional reason → 204.
+func (s *server) moderateAPI(act postAct) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := paramID(c, "id")
 		if err != nil {
@@ -196,29 +196,17 @@ func (s *server) moderatePostAPI(act postAct) fiber.Handler {
 	}
 }
 
-// topicModeration runs a moderator's act on a topic (lock, unlock, pin,
-// unpin) with the body's optional reason → 204.
-func (s *server) topicModeration(lock, on bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := paramID(c, "id")
-		if err != nil {
-			return err
-		}
-		var form reasonForm
-		if len(c.Body()) > 0 {
-			if err := parseBody(c, &form); err != nil {
-				return err
-			}
-		}
-		if lock {
-			err = s.forums.SetLocked(c.UserContext(), actor(c), id, on, form.Reason)
-		} else {
-			err = s.forums.SetPinned(c.UserContext(), actor(c), id, on, form.Reason)
-		}
-		if err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
+// locking and pinning are the moderator's topic acts as postActs on the
+// topic :id.
+func (s *server) locking(on bool) postAct {
+	return func(ctx context.Context, a courses.Actor, id int64, reason string) error {
+		return s.forums.SetLocked(ctx, a, id, on, reason)
+	}
+}
+
+func (s *server) pinning(on bool) postAct {
+	return func(ctx context.Context, a courses.Actor, id int64, reason string) error {
+		return s.forums.SetPinned(ctx, a, id, on, reason)
 	}
 }
 
@@ -254,42 +242,19 @@ func (s *server) publishSynthesis(c *fiber.Ctx) error {
 	return s.topicAnswer(c, id, fiber.StatusOK)
 }
 
-// followTopic is PUT (on) and DELETE (off) /api/v1/topics/{id}/follow → 204.
-func (s *server) followTopic(on bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := paramID(c, "id")
-		if err != nil {
-			return err
-		}
-		if err := s.forums.Follow(c.UserContext(), actor(c), id, on); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-}
+// toggle is a service call that turns something on or off for the caller
+// on the resource :id: following a topic or forum, a "+1", a moderator.
+type toggle func(ctx context.Context, a courses.Actor, id int64, on bool) error
 
-// followForum is PUT (on) and DELETE (off) /api/v1/forums/{id}/follow → 204.
-func (s *server) followForum(on bool) fiber.Handler {
+// toggleAPI is PUT (on) and DELETE (off) of a toggle → 204: follow on
+// topics and forums, plus on posts, moderators.
+func (s *server) toggleAPI(t toggle, on bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := paramID(c, "id")
 		if err != nil {
 			return err
 		}
-		if err := s.forums.FollowForum(c.UserContext(), actor(c), id, on); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-}
-
-// reactPost is PUT (on) and DELETE (off) /api/v1/posts/{id}/plus → 204.
-func (s *server) reactPost(on bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := paramID(c, "id")
-		if err != nil {
-			return err
-		}
-		if err := s.forums.React(c.UserContext(), actor(c), id, on); err != nil {
+		if err := t(c.UserContext(), actor(c), id, on); err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
@@ -377,21 +342,6 @@ func (s *server) answersCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="consultation-%d-answers.csv"`, t.ID))
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
-}
-
-// setModerator is PUT (on) and DELETE (off) /api/v1/moderators/{id}:
-// an admin names a member moderator of every forum they may read.
-func (s *server) setModerator(on bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := paramID(c, "id")
-		if err != nil {
-			return err
-		}
-		if err := s.forums.SetModerator(c.UserContext(), actor(c), id, on); err != nil {
-			return err
-		}
-		return c.SendStatus(fiber.StatusNoContent)
-	}
 }
 
 // listModerators is GET /api/v1/moderators, for admins.

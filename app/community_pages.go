@@ -311,11 +311,7 @@ func (s *server) createPostPage(c *fiber.Ctx) error {
 	}
 	p, err := s.forums.CreatePost(c.UserContext(), actor(c), id, community.PostParams{Body: form.BodyMarkdown, ParentID: parent, OptionID: option})
 	if err != nil {
-		if fieldError(err) || errors.Is(err, community.ErrClosed) || errors.Is(err, community.ErrAlreadyAnswered) || errors.Is(err, community.ErrLocked) {
-			errs := s.fieldMessages(c, err)
-			if len(errs) == 0 {
-				errs = map[string]string{"body_markdown": s.message(c, err)}
-			}
+		if errs := s.postFormErrors(c, err); errs != nil {
 			replyTo := int64(0)
 			if parent != nil {
 				replyTo = *parent
@@ -329,6 +325,22 @@ func (s *server) createPostPage(c *fiber.Ctx) error {
 		flash = "community.flash.held"
 	}
 	return s.redirectWithFlash(c, fmt.Sprintf("%s#post-%d", topicPath(id), p.ID), flash)
+}
+
+// postFormErrors returns what a post's form shows next to its fields
+// when err is about what was written (validation, a closed consultation,
+// a second answer, a locked topic), or nil for errors the error page
+// tells.
+func (s *server) postFormErrors(c *fiber.Ctx, err error) map[string]string {
+	if fieldError(err) {
+		return s.fieldMessages(c, err)
+	}
+	for _, e := range []error{community.ErrClosed, community.ErrAlreadyAnswered, community.ErrLocked} {
+		if errors.Is(err, e) {
+			return map[string]string{"body_markdown": s.message(c, err)}
+		}
+	}
+	return nil
 }
 
 // message is the translated message of err.
@@ -401,11 +413,7 @@ func (s *server) updatePostPage(c *fiber.Ctx) error {
 	hasOption := len(c.Request().PostArgs().PeekMulti("option_id")) > 0
 	p, err := s.forums.EditPost(c.UserContext(), actor(c), id, community.EditParams{Body: form.BodyMarkdown, OptionID: option, SetOption: hasOption})
 	if err != nil {
-		if fieldError(err) || errors.Is(err, community.ErrClosed) || errors.Is(err, community.ErrLocked) {
-			errs := s.fieldMessages(c, err)
-			if len(errs) == 0 {
-				errs = map[string]string{"body_markdown": s.message(c, err)}
-			}
+		if errs := s.postFormErrors(c, err); errs != nil {
 			return s.renderPostEdit(c, id, &form, errs, statusOf(err))
 		}
 		return err
@@ -454,20 +462,6 @@ func (s *server) reportPostPage(c *fiber.Ctx) error {
 	return s.backToPost(c, id, "community.flash.reported")
 }
 
-// reactPostPage gives or takes back a "+1".
-func (s *server) reactPostPage(on bool) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		id, err := paramID(c, "id")
-		if err != nil {
-			return err
-		}
-		if err := s.forums.React(c.UserContext(), actor(c), id, on); err != nil {
-			return err
-		}
-		return s.backToPost(c, id, "")
-	}
-}
-
 // topicActionPage runs act on topic :id, then goes back to it.
 func (s *server) topicActionPage(act func(ctx context.Context, a courses.Actor, id int64, c *fiber.Ctx) error, flash string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
@@ -490,21 +484,18 @@ func (s *server) acceptAct(ctx context.Context, a courses.Actor, id int64, c *fi
 	return s.forums.Accept(ctx, a, id, *post)
 }
 
-func (s *server) lockAct(on bool) func(context.Context, courses.Actor, int64, *fiber.Ctx) error {
-	return func(ctx context.Context, a courses.Actor, id int64, c *fiber.Ctx) error {
-		return s.forums.SetLocked(ctx, a, id, on, c.FormValue("reason"))
-	}
-}
-
-func (s *server) pinAct(on bool) func(context.Context, courses.Actor, int64, *fiber.Ctx) error {
-	return func(ctx context.Context, a courses.Actor, id int64, c *fiber.Ctx) error {
-		return s.forums.SetPinned(ctx, a, id, on, c.FormValue("reason"))
-	}
-}
-
-func (s *server) followAct(on bool) func(context.Context, courses.Actor, int64, *fiber.Ctx) error {
-	return func(ctx context.Context, a courses.Actor, id int64, _ *fiber.Ctx) error {
-		return s.forums.Follow(ctx, a, id, on)
+// topicActPage runs a moderator's act on topic :id with the form's
+// reason, then goes back to it.
+func (s *server) topicActPage(act postAct) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := paramID(c, "id")
+		if err != nil {
+			return err
+		}
+		if err := act(c.UserContext(), actor(c), id, c.FormValue("reason")); err != nil {
+			return err
+		}
+		return s.backToTopic(c, id)
 	}
 }
 
@@ -529,18 +520,25 @@ func (s *server) moveTopicPage(c *fiber.Ctx) error {
 	return s.back(c, topicPath(id), "community.flash.moved")
 }
 
-// followForumPage follows or stops following a forum.
-func (s *server) followForumPage(on bool) fiber.Handler {
+// togglePage turns a toggle on or off for the caller from a form, then
+// goes back to where (the topic, the forum, the post).
+func (s *server) togglePage(t toggle, on bool, where func(c *fiber.Ctx, id int64) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := paramID(c, "id")
 		if err != nil {
 			return err
 		}
-		if err := s.forums.FollowForum(c.UserContext(), actor(c), id, on); err != nil {
+		if err := t(c.UserContext(), actor(c), id, on); err != nil {
 			return err
 		}
-		return s.back(c, forumPath(id), "")
+		return where(c, id)
 	}
+}
+
+func (s *server) backToTopic(c *fiber.Ctx, id int64) error { return s.back(c, topicPath(id), "") }
+func (s *server) backToForum(c *fiber.Ctx, id int64) error { return s.back(c, forumPath(id), "") }
+func (s *server) backToThePost(c *fiber.Ctx, id int64) error {
+	return s.backToPost(c, id, "")
 }
 
 type moderationPage struct {
