@@ -138,6 +138,9 @@ func (s *Service) EventForum(ctx context.Context, actor courses.Actor, eventID i
 // NetworkForum returns the network forum in language (es, pt or en; any
 // other gives the English one).
 func (s *Service) NetworkForum(ctx context.Context, actor courses.Actor, language string) (*ForumView, error) {
+	if err := s.ensureNetwork(ctx); err != nil {
+		return nil, err
+	}
 	f, err := NewStore(s.db).NetworkForum(ctx, language)
 	if errors.Is(err, ErrNotFound) {
 		f, err = NewStore(s.db).NetworkForum(ctx, "en")
@@ -153,6 +156,9 @@ func (s *Service) NetworkForum(ctx context.Context, actor courses.Actor, languag
 func (s *Service) Forums(ctx context.Context, actor courses.Actor) ([]ForumView, error) {
 	if !actor.SignedIn() {
 		return nil, nil
+	}
+	if err := s.ensureNetwork(ctx); err != nil {
+		return nil, err
 	}
 	st := NewStore(s.db)
 	named, err := st.IsModerator(ctx, actor.UserID)

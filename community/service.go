@@ -2,6 +2,7 @@ package community
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -54,6 +55,10 @@ type Service struct {
 	blobs    courses.BlobStore
 	maxFile  int64
 	now      func() time.Time
+
+	// networkMade: the network forums exist (made once per process).
+	networkMu   sync.Mutex
+	networkMade bool
 }
 
 // Options configure a Service.
@@ -109,6 +114,21 @@ func (s *Service) SetEvents(e EventForums) {
 		e = NoEvents{}
 	}
 	s.events = e
+}
+
+// ensureNetwork makes the network forums on first use; a failure is
+// tried again by the next request.
+func (s *Service) ensureNetwork(ctx context.Context) error {
+	s.networkMu.Lock()
+	defer s.networkMu.Unlock()
+	if s.networkMade {
+		return nil
+	}
+	if err := NewStore(s.db).EnsureNetworkForums(ctx); err != nil {
+		return err
+	}
+	s.networkMade = true
+	return nil
 }
 
 // AttachmentMaxBytes is the largest attachment Attach accepts.

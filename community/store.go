@@ -84,6 +84,23 @@ func (s *Store) NetworkForums(ctx context.Context) ([]Forum, error) {
 	return list, nil
 }
 
+// networkTitles are the network forums' titles, each in its language.
+var networkTitles = map[string]string{"en": "Network forum", "es": "Foro de la red", "pt": "Fórum da rede"}
+
+// EnsureNetworkForums makes the network forums that do not exist yet,
+// one per course language, in one statement.
+func (s *Store) EnsureNetworkForums(ctx context.Context) error {
+	rows := make([]Forum, 0, len(networkTitles))
+	for _, lang := range []string{"es", "pt", "en"} {
+		rows = append(rows, Forum{Scope: ScopeNetwork, Language: lang, Title: networkTitles[lang]})
+	}
+	if _, err := s.db.NewInsert().Model(&rows).ExcludeColumn("id", "created_at").
+		On("CONFLICT (language) WHERE scope = 'network' DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("community: make network forums: %w", err)
+	}
+	return nil
+}
+
 // EnsureCourseForums makes the forums of the courses that have none, in
 // one statement; two requests doing it at once make each forum once.
 func (s *Store) EnsureCourseForums(ctx context.Context, list []courses.ReadableCourse) error {
@@ -152,19 +169,25 @@ func (s *Store) Moderators(ctx context.Context) ([]int64, error) {
 	return ids, nil
 }
 
-// Settings returns the community settings.
+// Settings returns the community settings: the defaults until an admin
+// changes them.
 func (s *Store) Settings(ctx context.Context) (*Settings, error) {
-	st := new(Settings)
-	if err := s.db.NewSelect().Model(st).Limit(1).Scan(ctx); err != nil {
+	var list []Settings
+	if err := s.db.NewSelect().Model(&list).Limit(1).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("community: settings: %w", err)
 	}
-	return st, nil
+	if len(list) == 0 {
+		return &Settings{ID: true}, nil
+	}
+	return &list[0], nil
 }
 
 // SaveSettings stores the community settings.
 func (s *Store) SaveSettings(ctx context.Context, st *Settings, now time.Time) error {
-	st.UpdatedAt = now
-	if _, err := s.db.NewUpdate().Model(st).Column("hold_new_accounts_days", "updated_at").Where("id").Exec(ctx); err != nil {
+	st.ID, st.UpdatedAt = true, now
+	if _, err := s.db.NewInsert().Model(st).
+		On("CONFLICT (id) DO UPDATE SET hold_new_accounts_days = EXCLUDED.hold_new_accounts_days, updated_at = EXCLUDED.updated_at").
+		Exec(ctx); err != nil {
 		return fmt.Errorf("community: save settings: %w", err)
 	}
 	return nil

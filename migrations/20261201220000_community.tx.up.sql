@@ -34,10 +34,9 @@ CREATE TABLE forums (
 CREATE UNIQUE INDEX forums_scope_key ON forums (scope, scope_id) WHERE scope_id IS NOT NULL;
 CREATE UNIQUE INDEX forums_network_key ON forums (language) WHERE scope = 'network';
 
-INSERT INTO forums (scope, language, title) VALUES
-    ('network', 'en', 'Network forum'),
-    ('network', 'es', 'Foro de la red'),
-    ('network', 'pt', 'Fórum da rede');
+-- The network forums are made by the application on first use, like
+-- course forums: a migration that seeds rows would be data that rolling
+-- it back deletes.
 
 -- Users an admin names moderator: they moderate every forum they may read.
 CREATE TABLE forum_moderators (
@@ -46,7 +45,8 @@ CREATE TABLE forum_moderators (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 
--- One row: the installation's community settings.
+-- At most one row, the installation's community settings, written the
+-- first time an admin changes them (none: the defaults).
 CREATE TABLE community_settings (
     id                boolean PRIMARY KEY DEFAULT true CHECK (id),
     -- Hold the first post of an account younger than this many days until
@@ -54,7 +54,6 @@ CREATE TABLE community_settings (
     hold_new_accounts_days integer NOT NULL DEFAULT 0 CHECK (hold_new_accounts_days BETWEEN 0 AND 3650),
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO community_settings DEFAULT VALUES;
 
 CREATE TABLE forum_topics (
     id               bigserial PRIMARY KEY,
