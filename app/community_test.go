@@ -295,6 +295,13 @@ func TestHiddenPostOverHTTP(t *testing.T) {
 	if !strings.Contains(res.body, `"reason":"Insulto"`) || !strings.Contains(res.body, `"action":"restore"`) {
 		t.Fatalf("log: %s", res.body)
 	}
+	mod := e.browserFor(e.teacher)
+	mod.speak("es")
+	page = mod.get("/forums/" + itoa(forumID) + "/moderation")
+	wantStatus(t, page, http.StatusOK)
+	if !strings.Contains(page.body, "ocultó un mensaje") || !strings.Contains(page.body, "Insulto") || !strings.Contains(page.body, e.teacher.Name) {
+		t.Fatal("the moderation page does not show who hid what and why")
+	}
 }
 
 // TestForumPagesAsAPersonUsesThem: the header links to the network
