@@ -26,6 +26,7 @@ import (
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/jobs"
@@ -82,6 +83,7 @@ type server struct {
 	reports  *reports.Service
 	jobs     *jobs.Queue
 	notify   *notify.Service
+	forums   *community.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -111,6 +113,9 @@ var uploadRoutes = []struct {
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin, accounts.RoleCoordinator}},
 	// The issuer's logo and signature images (2 MB each).
 	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
+	// Attachments to forum posts (images, PDFs), from any member.
+	{fiber.MethodPost, `^/posts/[0-9]+/attachments/?$`, false, accounts.Roles},
+	{fiber.MethodPost, `^/api/v1/posts/[0-9]+/attachments/?$`, true, accounts.Roles},
 }
 
 var uploadPatterns = func() []*regexp.Regexp {
@@ -268,6 +273,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		reports:  deps.Services.Reports,
 		jobs:     deps.Services.Jobs,
 		notify:   deps.Services.Notify,
+		forums:   deps.Services.Community,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

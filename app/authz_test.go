@@ -1,13 +1,21 @@
 package app_test
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/community"
+	"github.com/aula-platform/aula/courses"
 )
 
 var routeParam = regexp.MustCompile(`:[a-z_]+|\*`)
@@ -141,4 +149,166 @@ func TestEveryPrivatePageNeedsSignIn(t *testing.T) {
 	if checked < 3 {
 		t.Fatalf("only %d private pages checked", checked)
 	}
+}
+
+// forumRoute is the community's part of a path: forums, topics, posts,
+// their files, a course's forum, moderators and settings.
+var forumRoute = regexp.MustCompile(`^(/api/v1)?/(forums|topics|posts|moderators|community)(/|$)|/forum$`)
+
+// TestForumRoutesByRole walks every community route, so a route added
+// later is checked by itself: someone outside a course gets 404 from
+// each route of its forum (its existence is not revealed), an enrolled
+// learner gets 403 from the moderators' and admins' routes, and a
+// visitor is sent to sign in.
+func TestForumRoutesByRole(t *testing.T) {
+	e := newForumEnv(t)
+	ctx := context.Background()
+	teacher := courses.ActorFor(e.teacher)
+	f, err := e.forums.CourseForum(ctx, teacher, e.course.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic, err := e.forums.CreateTopic(ctx, teacher, f.Forum.ID, community.TopicParams{Title: "Rutas", Body: "Texto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closes := e.clock.Now().Add(time.Hour)
+	consultation, err := e.forums.CreateTopic(ctx, teacher, f.Forum.ID, community.TopicParams{Kind: community.KindConsultation,
+		Title: "Consulta", Body: "¿Qué opinan?", ClosesAt: &closes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := e.forums.CreatePost(ctx, teacher, topic.ID, community.PostParams{Body: "Un mensaje"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := e.forums.Attach(ctx, teacher, post.ID, "foto.png", bytes.NewReader(pngImage(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	network, err := e.forums.NetworkForum(ctx, teacher, "es")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// moderators' and admins' routes: an enrolled learner gets 403.
+	moderatorsOnly := regexp.MustCompile(`/(hide|restore|approve|lock|unlock|pin|unpin|move|moderation|revisions|answers\.csv)$|^(/api/v1)?/(moderators|community)(/|$)`)
+
+	concreteForum := func(path string) string {
+		topicID := topic.ID
+		if strings.HasSuffix(path, "answers.csv") || strings.HasSuffix(path, "synthesis") {
+			topicID = consultation.ID
+		}
+		r := strings.NewReplacer(
+			"/forums/files/:id/:name?", "/forums/files/"+itoa(file.ID)+"/foto.png",
+			"/forums/:id", "/forums/"+itoa(f.Forum.ID),
+			"/topics/:id", "/topics/"+itoa(topicID),
+			"/posts/:id", "/posts/"+itoa(post.ID),
+			"/courses/:ref/forum", "/courses/"+e.course.Slug+"/forum",
+			"/courses/:id/forum", "/courses/"+itoa(e.course.ID)+"/forum",
+			"/moderators/:id", "/moderators/"+itoa(e.learner.ID),
+		)
+		return r.Replace(path)
+	}
+	fields := url.Values{"body_markdown": {"x"}, "reason": {"x"}, "post_id": {itoa(post.ID)}, "forum_id": {itoa(network.Forum.ID)}}
+	jsonBody := fmt.Sprintf(`{"body_markdown":"x","reason":"x","post_id":%d,"forum_id":%d}`, post.ID, network.Forum.ID)
+
+	outsiderToken, learnerToken := e.tokenFor(e.outsider), e.tokenFor(e.learner)
+	outsider, learner, anon := e.browserFor(e.outsider), e.browserFor(e.learner), e.browser()
+	outsider.get("/forums")
+	learner.get("/forums")
+	anon.get("/")
+	do := func(c *client, token, method, path string) response {
+		t.Helper()
+		var req *http.Request
+		if strings.HasSuffix(path, "/attachments") {
+			form := url.Values{}
+			if c != nil {
+				form.Set("csrf", c.csrf)
+			}
+			body, ctype := multipartBody(t, form, "foto.png", pngImage(t))
+			req = httptest.NewRequest(method, path, bytes.NewReader(body))
+			req.Header.Set("Content-Type", ctype)
+		} else if token != "" || c == nil {
+			req = httptest.NewRequest(method, path, strings.NewReader(jsonBody))
+			req.Header.Set("Content-Type", "application/json")
+		} else {
+			form := url.Values{"csrf": {c.csrf}}
+			for k, v := range fields {
+				form[k] = v
+			}
+			req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if c == nil {
+			req.Header.Set("X-Forwarded-For", "10.202.0.1")
+			res, err := e.app.Test(req, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			return response{Response: res, body: string(body)}
+		}
+		return c.do(req)
+	}
+
+	checked := 0
+	for _, r := range e.app.GetRoutes(true) {
+		if r.Method == http.MethodHead || !forumRoute.MatchString(r.Path) {
+			continue
+		}
+		path := concreteForum(r.Path)
+		api := strings.HasPrefix(r.Path, "/api/")
+		scoped := strings.Contains(r.Path, ":") && !strings.Contains(r.Path, "/moderators")
+		var res response
+		// Someone outside the course.
+		if scoped {
+			if api {
+				res = do(nil, outsiderToken, r.Method, path)
+			} else {
+				res = do(outsider, "", r.Method, path)
+			}
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s %s as outsider: %d, want 404", r.Method, path, res.StatusCode)
+			}
+		}
+		// The enrolled learner.
+		if api {
+			res = do(nil, learnerToken, r.Method, path)
+		} else {
+			res = do(learner, "", r.Method, path)
+		}
+		switch {
+		case moderatorsOnly.MatchString(r.Path):
+			if res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s %s as learner: %d, want 403", r.Method, path, res.StatusCode)
+			}
+		case res.StatusCode >= 500 || res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusForbidden && r.Method == http.MethodGet:
+			t.Errorf("%s %s as learner: %d", r.Method, path, res.StatusCode)
+		}
+		// A visitor.
+		if api {
+			res = do(nil, "", r.Method, path)
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("%s %s anonymous: %d, want 401", r.Method, path, res.StatusCode)
+			}
+		} else {
+			res = do(anon, "", r.Method, path)
+			want := http.StatusUnauthorized
+			if r.Method == http.MethodGet {
+				want = http.StatusSeeOther
+			}
+			if res.StatusCode != want {
+				t.Errorf("%s %s anonymous: %d, want %d", r.Method, path, res.StatusCode, want)
+			}
+		}
+		checked++
+	}
+	if checked < 60 {
+		t.Fatalf("only %d forum routes checked", checked)
+	}
+	t.Logf("%d forum routes checked", checked)
 }

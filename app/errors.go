@@ -12,6 +12,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/jobs"
@@ -154,6 +155,26 @@ var domainErrors = []domainError{
 	{jobs.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{notify.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{notify.ErrInvalidPreference, fiber.StatusUnprocessableEntity, "validation_failed", "error.validation", ""},
+	// community: forums, topics, posts, consultations, moderation
+	{community.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{community.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
+	{community.ErrLocked, fiber.StatusConflict, "topic_locked", "community.error.locked", ""},
+	{community.ErrAlreadyAnswered, fiber.StatusConflict, "already_answered", "community.error.already_answered", ""},
+	{community.ErrAlreadyReported, fiber.StatusConflict, "already_reported", "community.error.already_reported", ""},
+	{community.ErrClosed, fiber.StatusUnprocessableEntity, "consultation_closed", "community.error.closed", ""},
+	{community.ErrNotClosed, fiber.StatusUnprocessableEntity, "consultation_open", "community.error.not_closed", ""},
+	{community.ErrInvalidTitle, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.title", "title"},
+	{community.ErrInvalidBody, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.body", "body_markdown"},
+	{community.ErrInvalidKind, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.kind", "kind"},
+	{community.ErrInvalidClosesAt, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.closes_at", "closes_at"},
+	{community.ErrInvalidOptions, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.options", "options"},
+	{community.ErrInvalidOption, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.option", "option_id"},
+	{community.ErrInvalidParent, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.parent", "parent_id"},
+	{community.ErrNotAcceptable, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.not_acceptable", "post_id"},
+	{community.ErrInvalidReason, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.reason", "reason"},
+	{community.ErrInvalidMove, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.move", "forum_id"},
+	{community.ErrFileType, fiber.StatusUnprocessableEntity, "file_type", "community.error.file_type", "file"},
+	{community.ErrInvalidSettings, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.settings", "hold_new_accounts_days"},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},

@@ -86,6 +86,12 @@ var pageNames = []string{
 	"pages/unsubscribe",
 	"pages/admin/mail",
 	"pages/admin/mail_show",
+	// community
+	"pages/community/forums",
+	"pages/community/forum",
+	"pages/community/topic",
+	"pages/community/post_edit",
+	"pages/community/moderation",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {

@@ -35,6 +35,7 @@ import (
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/jobs"
@@ -86,6 +87,8 @@ type Services struct {
 	Certificates *certificates.Service
 	Events       *events.Service
 	Reports      *reports.Service
+	// Community runs the forums and consultations.
+	Community *community.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 	// Notify writes mail and notifications.
@@ -177,6 +180,17 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// Reminders the day before each session are jobs, enqueued with the
 	// registration or the session's move.
 	svc.Jobs.Register(svc.Events.ReminderKind())
+
+	// Forums: a course's forum follows courses' reading rules. Events'
+	// forums refuse everyone until package events provides
+	// community.EventForums, and notifications go nowhere until package
+	// notify provides a community.Notifier: both are set here then.
+	svc.Community = community.NewService(db, community.Options{
+		Courses: svc.Courses, Events: community.NoEvents{}, Notifier: community.Nowhere{},
+		Blobs: opts.Blobs, AttachmentMaxBytes: opts.UploadMaxBytes, Now: opts.Now,
+	})
+	// Attachments share the blob store too.
+	svc.Courses.AddBlobUser(svc.Community.FilesInUse)
 	return svc, nil
 }
 
