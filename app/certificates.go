@@ -198,6 +198,9 @@ func (s *server) myCertificatesPage(c *fiber.Ctx) error {
 // certificateDates are a certificate's dates as its pages print them.
 type certificateDates struct {
 	Completed, Issued, Expires, Revoked, Reissued string
+	// EventDates are a participation's first and last days ("" for a
+	// completion), shown instead of Completed.
+	EventDates string
 }
 
 // certificateDates writes a certificate's dates for the page p. The dates
@@ -209,6 +212,12 @@ type certificateDates struct {
 func (s *server) certificateDates(cert *certificates.Certificate, p Page) certificateDates {
 	day := func(t time.Time) string { return locales.FormatDate(t.UTC(), p.Lang) }
 	d := certificateDates{Completed: day(cert.CompletedAt), Issued: s.issueDate(cert, p)}
+	if cert.StartedAt != nil {
+		d.EventDates = d.Completed
+		if first := day(*cert.StartedAt); first != d.Completed {
+			d.EventDates = first + " – " + d.Completed
+		}
+	}
 	if cert.ExpiresAt != nil {
 		d.Expires = day(*cert.ExpiresAt)
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,30 +31,12 @@ func (s *server) sessionViews(c *fiber.Ctx, e *events.Event, sessions []events.S
 	loc, mine := e.Location(), s.viewerZone(c)
 	out := make([]sessionView, len(sessions))
 	for i, ses := range sessions {
-		v := sessionView{Session: ses, Local: timeRange(ses.StartsAt.In(loc), ses.EndsAt.In(loc)), Zone: zonePlace(e.TimeZone),
+		v := sessionView{Session: ses, Local: events.TimeRange(ses.StartsAt.In(loc), ses.EndsAt.In(loc)), Zone: events.ZonePlace(e.TimeZone),
 			StartsInput: ses.StartsAt.In(loc).Format("2006-01-02T15:04"), EndsInput: ses.EndsAt.In(loc).Format("2006-01-02T15:04")}
-		if yours := timeRange(ses.StartsAt.In(mine), ses.EndsAt.In(mine)); yours != v.Local {
+		if yours := events.TimeRange(ses.StartsAt.In(mine), ses.EndsAt.In(mine)); yours != v.Local {
 			v.Yours = yours
 		}
 		out[i] = v
 	}
 	return out
-}
-
-// timeRange writes "2027-03-10 10:00–12:00", or both dates when the
-// range passes midnight.
-func timeRange(from, to time.Time) string {
-	if from.Format(time.DateOnly) == to.Format(time.DateOnly) {
-		return from.Format("2006-01-02 15:04") + "–" + to.Format("15:04")
-	}
-	return from.Format("2006-01-02 15:04") + " – " + to.Format("2006-01-02 15:04")
-}
-
-// zonePlace names an IANA zone by its city: "America/Mexico_City" →
-// "Mexico City".
-func zonePlace(name string) string {
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	return strings.ReplaceAll(name, "_", " ")
 }

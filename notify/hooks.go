@@ -41,6 +41,12 @@ func (s *Service) CertificateChanged(ctx context.Context, tx bun.IDB, kind certi
 	n := notice{args: []string{c.CourseTitle, c.Code}, link: "/verify/" + c.Code}
 	switch kind {
 	case certificates.EventIssued:
+		if c.Kind() == certificates.KindParticipation {
+			// The closing of its event tells of it, as a certificate of
+			// participation under the events topic (EventsNotifier): one
+			// notice, not two.
+			return nil
+		}
 		n.kind = KindCertificateIssued
 	case certificates.EventRevoked:
 		n.kind, n.args, n.link = KindCertificateRevoked, append(n.args, reason), "/my/certificates"

@@ -23,6 +23,15 @@ const (
 	KindCertificateCorrected = "certificate_corrected"
 	KindAttemptTimedOut      = "attempt_timed_out"
 	KindAnnouncement         = "announcement"
+	// The notices of events (events.go).
+	KindEventRegistered       = "event_registered"
+	KindEventWaitlisted       = "event_waitlisted"
+	KindEventPending          = "event_pending"
+	KindEventPromoted         = "event_promoted"
+	KindEventApproved         = "event_approved"
+	KindEventApprovedWaitlist = "event_approved_waitlisted"
+	KindEventReminder         = "event_reminder"
+	KindEventCertificate      = "event_certificate"
 )
 
 // Topic groups kinds of notice for preferences.
@@ -34,10 +43,11 @@ const (
 	TopicCertificates  Topic = "certificates"
 	TopicQuizzes       Topic = "quizzes"
 	TopicAnnouncements Topic = "announcements"
+	TopicEvents        Topic = "events"
 )
 
 // Topics lists every topic.
-var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements}
+var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents}
 
 // TopicOf is the topic of a kind of notice.
 func TopicOf(kind string) Topic {
@@ -48,6 +58,9 @@ func TopicOf(kind string) Topic {
 		return TopicCertificates
 	case KindAttemptTimedOut:
 		return TopicQuizzes
+	case KindEventRegistered, KindEventWaitlisted, KindEventPending, KindEventPromoted, KindEventApproved,
+		KindEventApprovedWaitlist, KindEventReminder, KindEventCertificate:
+		return TopicEvents
 	}
 	return TopicAnnouncements
 }
@@ -101,6 +114,9 @@ type notice struct {
 	// An author's text for the mail sent at once (an announcement).
 	bodyText string
 	bodyHTML htmltemplate.HTML
+	// more adds to the mail sent at once what only a mail says, in the
+	// recipient's language and time zone (an event's sessions).
+	more func(l *letter, t tr, u accounts.User)
 }
 
 // digestHour is the local hour of the daily digest.
@@ -171,6 +187,9 @@ func (s *Service) mailNotice(ctx context.Context, tx bun.IDB, u accounts.User, n
 	l.Subject = t.T("notify.notice."+n.kind+".subject", args...)
 	l.Paragraphs = []string{t.T("notify.notice."+n.kind+".body", args...)}
 	l.BodyText, l.BodyHTML = n.bodyText, n.bodyHTML
+	if n.more != nil {
+		n.more(&l, t, u)
+	}
 	l.Action, l.URL = t.T("notify.notice."+n.kind+".action"), s.link(n.link)
 	if err := s.footer(ctx, tx, u, &l, t, string(TopicOf(n.kind))); err != nil {
 		return err

@@ -7,21 +7,22 @@ import (
 
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/notify"
 )
 
 // newEvents builds the events service: closing an event issues a
 // certificate of participation to each participant who met its rule,
 // inside the closing transaction.
 //
-// Notices (registered, waitlisted, promoted, approved, reminders,
-// certificates issued) are only logged until mail is wired: set
-// Options.EventsNotifier to the mail package's events.Notifier, and register
-// Events.ReminderKind() on the process's jobs.Queue so the reminders
-// enqueued for the day before each session are sent.
-func newEvents(db *bun.DB, certs *certificates.Service, opts Options) (*events.Service, error) {
+// Participants are told (registered, waitlisted, pending, promoted,
+// approved, reminders, certificates issued) by notify's events Notifier:
+// an in-app notice and a mail or digest line per their "events"
+// preference, written in the change's transaction. Options.EventsNotifier
+// replaces it (tests record the notices instead).
+func newEvents(db *bun.DB, certs *certificates.Service, mail *notify.Service, opts Options) (*events.Service, error) {
 	notifier := opts.EventsNotifier
 	if notifier == nil {
-		notifier = events.LogNotifier{Logger: opts.Logger}
+		notifier = mail.EventsNotifier()
 	}
 	return events.NewService(db, events.Options{
 		Notifier: notifier,

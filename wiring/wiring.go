@@ -64,8 +64,8 @@ type Options struct {
 	// TokenLifetime and TokenMaxLifetime are how long a new API token
 	// works by default and at most (accounts' defaults when 0).
 	TokenLifetime, TokenMaxLifetime time.Duration
-	// EventsNotifier tells event participants what happened (nil: the
-	// notices are only logged; see newEvents).
+	// EventsNotifier tells event participants what happened (nil:
+	// notify's, by mail and in-app notices; see newEvents).
 	EventsNotifier events.Notifier
 	// Mail is the SMTP relay (AULA_SMTP_URL); nil keeps every message in
 	// the outbox admins read at /admin/mail.
@@ -174,7 +174,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	svc.Courses.AddBlobUser(svc.Certificates.ZipFilesInUse)
 	// Closing an event issues its certificates of participation, in the
 	// same transaction; participants are told through the Notifier.
-	if svc.Events, err = newEvents(db, svc.Certificates, opts); err != nil {
+	if svc.Events, err = newEvents(db, svc.Certificates, svc.Notify, opts); err != nil {
 		return nil, err
 	}
 	// Reminders the day before each session are jobs, enqueued with the
