@@ -30,6 +30,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/exchange"
 )
 
 // Options configure the services for one installation.
@@ -56,6 +57,11 @@ type Options struct {
 	// EventsNotifier tells event participants what happened (nil: the
 	// notices are only logged; see newEvents).
 	EventsNotifier events.Notifier
+	// ExchangeThemes, ExchangeNotifier and ExchangePublisher are the
+	// exchange's seams to the library and mail (nil: see newExchange).
+	ExchangeThemes    exchange.Themes
+	ExchangeNotifier  exchange.Notifier
+	ExchangePublisher exchange.Publisher
 }
 
 // Services are the domain services of one installation, wired together.
@@ -65,6 +71,7 @@ type Services struct {
 	Assessment   *assessment.Service
 	Certificates *certificates.Service
 	Events       *events.Service
+	Exchange     *exchange.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 }
@@ -112,6 +119,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// Closing an event issues its certificates of participation, in the
 	// same transaction; participants are told through the Notifier.
 	if svc.Events, err = newEvents(db, svc.Certificates, opts); err != nil {
+		return nil, err
+	}
+	if svc.Exchange, err = newExchange(db, opts); err != nil {
 		return nil, err
 	}
 	return svc, nil
