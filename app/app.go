@@ -28,6 +28,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -76,6 +77,7 @@ type server struct {
 	certs    *certificates.Service
 	quizzes  *assessment.Service
 	events   *events.Service
+	exchange *exchange.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -259,6 +261,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
 		events:   deps.Services.Events,
+		exchange: deps.Services.Exchange,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

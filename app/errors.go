@@ -14,6 +14,7 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -140,6 +141,18 @@ var domainErrors = []domainError{
 	{events.ErrCheckinCode, fiber.StatusUnprocessableEntity, "checkin_code", "events.error.checkin_code", "code"},
 	{events.ErrCheckinClosed, fiber.StatusUnprocessableEntity, "checkin_closed", "events.error.checkin_closed", "code"},
 	{events.ErrAlreadyOrganiser, fiber.StatusConflict, "already_organiser", "events.error.already_organiser", "email"},
+	// exchange of experiences
+	{exchange.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{exchange.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
+	{exchange.ErrConflictOfInterest, fiber.StatusForbidden, "conflict_of_interest", "exchange.error.conflict_of_interest", ""},
+	{exchange.ErrOwnProposal, fiber.StatusForbidden, "own_proposal", "exchange.error.own_proposal", ""},
+	{exchange.ErrAlreadyInterested, fiber.StatusConflict, "already_interested", "exchange.error.already_interested", "institution_id"},
+	{exchange.ErrAlreadyReviewed, fiber.StatusConflict, "already_reviewed", "exchange.error.already_reviewed", ""},
+	{exchange.ErrDoubleBooked, fiber.StatusConflict, "double_booked", "exchange.error.double_booked", ""},
+	{exchange.ErrState, fiber.StatusConflict, "invalid_state", "exchange.error.state", ""},
+	{exchange.ErrRubricInUse, fiber.StatusConflict, "rubric_in_use", "exchange.error.rubric_in_use", ""},
+	{exchange.ErrNoRubric, fiber.StatusConflict, "no_rubric", "exchange.error.no_rubric", ""},
+	{exchange.ErrParticipantInUse, fiber.StatusConflict, "participant_in_use", "exchange.error.participant_in_use", "institutions"},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
@@ -160,6 +173,9 @@ func asHTTPError(err error) (*httpError, bool) {
 		return he, true
 	}
 	if he, ok := eventsHTTPError(err); ok {
+		return he, true
+	}
+	if he, ok := exchangeHTTPError(err); ok {
 		return he, true
 	}
 	// A bulk file with bad lines: every line is reported.

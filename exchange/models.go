@@ -278,3 +278,11 @@ type Progress struct {
 	AuthorID  *int64    `bun:"author_id"`
 	CreatedAt time.Time `bun:"created_at,nullzero,default:current_timestamp"`
 }
+
+// NewStatus is the status the note moved its action to, "" if none.
+func (p *Progress) NewStatus() Status {
+	if p.Status == nil {
+		return ""
+	}
+	return *p.Status
+}

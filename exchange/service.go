@@ -168,3 +168,16 @@ func institutions(ctx context.Context, db bun.IDB, ids []int64) (map[int64]accou
 func (s *Service) Institutions(ctx context.Context, ids []int64) (map[int64]accounts.Institution, error) {
 	return institutions(ctx, s.db, ids)
 }
+
+// People returns the users with the ids, keyed by id, for pages that
+// name them.
+func (s *Service) People(ctx context.Context, ids []int64) (map[int64]accounts.User, error) {
+	out, err := accounts.UsersByID(ctx, s.db, ids)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: people: %w", err)
+	}
+	return out, nil
+}
+
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
