@@ -26,19 +26,6 @@ type ActionParams struct {
 // the rounds that actions came from.
 func (s *Service) ProposeAction(ctx context.Context, actor Actor, roundID int64, p ActionParams) (*Action, error) {
 	p.Description = strings.TrimSpace(p.Description)
-	switch {
-	case !slices.Contains(ActionTypes, p.Type):
-		return nil, invalid("type", "action_type")
-	case p.Description == "":
-		return nil, invalid("description", "required")
-	case p.DurationDays != nil && (*p.DurationDays < 1 || *p.DurationDays > MaxDuration):
-		return nil, &InvalidError{Field: "duration_days", Reason: "range", Param: MaxDuration}
-	case p.EstimatedCost != nil && (*p.EstimatedCost < 0 || *p.EstimatedCost > MaxMoney):
-		return nil, invalid("estimated_cost", "money")
-	}
-	if err := checkText(text{"description", p.Description, MaxTextLen}); err != nil {
-		return nil, err
-	}
 	var a *Action
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		st := NewStore(tx)
@@ -48,6 +35,12 @@ func (s *Service) ProposeAction(ctx context.Context, actor Actor, roundID int64,
 		}
 		acc, err := s.viewing(ctx, tx, actor, r.ExchangeID, false)
 		if err != nil {
+			return err
+		}
+		if !acc.Admin && acc.Institution == 0 {
+			return ErrForbidden // the committee reviews actions, it does not propose them
+		}
+		if err := p.validate(); err != nil {
 			return err
 		}
 		o, err := st.Offer(ctx, r.OfferID)
@@ -90,6 +83,21 @@ func (s *Service) ProposeAction(ctx context.Context, actor Actor, roundID int64,
 		return nil, fmt.Errorf("exchange: action of round %d: %w", roundID, err)
 	}
 	return a, nil
+}
+
+// validate reports the first field of p that breaks a rule.
+func (p *ActionParams) validate() error {
+	switch {
+	case !slices.Contains(ActionTypes, p.Type):
+		return invalid("type", "action_type")
+	case p.Description == "":
+		return invalid("description", "required")
+	case p.DurationDays != nil && (*p.DurationDays < 1 || *p.DurationDays > MaxDuration):
+		return &InvalidError{Field: "duration_days", Reason: "range", Param: MaxDuration}
+	case p.EstimatedCost != nil && (*p.EstimatedCost < 0 || *p.EstimatedCost > MaxMoney):
+		return invalid("estimated_cost", "money")
+	}
+	return checkText(text{"description", p.Description, MaxTextLen})
 }
 
 // ConfirmAction is the other side's agreement: a delegate of the

@@ -39,12 +39,6 @@ type ProgressParams struct {
 // write them. Completing takes the final report.
 func (s *Service) AddProgress(ctx context.Context, actor Actor, actionID int64, p ProgressParams) (*Progress, *Action, error) {
 	p.Note, p.Report = strings.TrimSpace(p.Note), strings.TrimSpace(p.Report)
-	if p.Note == "" {
-		return nil, nil, invalid("note", "required")
-	}
-	if err := checkText(text{"note", p.Note, MaxTextLen}, text{"report", p.Report, MaxReportLen}); err != nil {
-		return nil, nil, err
-	}
 	var pr *Progress
 	var a *Action
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -55,6 +49,12 @@ func (s *Service) AddProgress(ctx context.Context, actor Actor, actionID int64, 
 		}
 		if !follows(acc, a) {
 			return ErrForbidden
+		}
+		if p.Note == "" {
+			return invalid("note", "required")
+		}
+		if err := checkText(text{"note", p.Note, MaxTextLen}, text{"report", p.Report, MaxReportLen}); err != nil {
+			return err
 		}
 		if !followed(a) {
 			return ErrState
@@ -98,20 +98,7 @@ type MilestoneParams struct {
 // AddMilestone adds a step to a selected action's plan.
 func (s *Service) AddMilestone(ctx context.Context, actor Actor, actionID int64, p MilestoneParams) (*Milestone, error) {
 	p.Title = strings.TrimSpace(p.Title)
-	if p.Title == "" {
-		return nil, invalid("title", "required")
-	}
-	if err := checkText(text{"title", p.Title, MaxTitleLen}); err != nil {
-		return nil, err
-	}
 	m := &Milestone{ActionID: actionID, Title: p.Title}
-	if strings.TrimSpace(p.DueOn) != "" {
-		d, err := day("due_on", p.DueOn)
-		if err != nil {
-			return nil, err
-		}
-		m.DueOn = &d
-	}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		a, acc, err := s.lockAction(ctx, tx, actor, actionID)
 		if err != nil {
@@ -119,6 +106,19 @@ func (s *Service) AddMilestone(ctx context.Context, actor Actor, actionID int64,
 		}
 		if !follows(acc, a) {
 			return ErrForbidden
+		}
+		if p.Title == "" {
+			return invalid("title", "required")
+		}
+		if err := checkText(text{"title", p.Title, MaxTitleLen}); err != nil {
+			return err
+		}
+		if strings.TrimSpace(p.DueOn) != "" {
+			d, err := day("due_on", p.DueOn)
+			if err != nil {
+				return err
+			}
+			m.DueOn = &d
 		}
 		if !followed(a) {
 			return ErrState

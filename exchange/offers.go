@@ -43,6 +43,29 @@ func checkText(fields ...text) error {
 // CreateOffer records a programme or project a participating institution
 // can share; its delegates (and admins) enter it.
 func (s *Service) CreateOffer(ctx context.Context, actor Actor, exchangeID int64, p OfferParams) (*Offer, error) {
+	var o *Offer
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		acc, err := s.viewing(ctx, tx, actor, exchangeID, false)
+		if err != nil {
+			return err
+		}
+		if err := s.mayActFor(ctx, tx, acc, p.InstitutionID); err != nil {
+			return err
+		}
+		if o, err = s.newOffer(ctx, actor, exchangeID, p); err != nil {
+			return err
+		}
+		return NewStore(tx).InsertOffer(ctx, o)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("exchange: offer in %d: %w", exchangeID, err)
+	}
+	return o, nil
+}
+
+// newOffer checks p's fields, once the actor may enter it (outsiders
+// learn nothing from a 422), and returns the offer to store.
+func (s *Service) newOffer(ctx context.Context, actor Actor, exchangeID int64, p OfferParams) (*Offer, error) {
 	p.Title, p.Summary = strings.TrimSpace(p.Title), strings.TrimSpace(p.Summary)
 	p.TargetPopulation, p.Results, p.Contact = strings.TrimSpace(p.TargetPopulation), strings.TrimSpace(p.Results), strings.TrimSpace(p.Contact)
 	if p.Title == "" {
@@ -57,22 +80,8 @@ func (s *Service) CreateOffer(ctx context.Context, actor Actor, exchangeID int64
 	if err != nil {
 		return nil, err
 	}
-	o := &Offer{ExchangeID: exchangeID, InstitutionID: p.InstitutionID, Title: p.Title, Summary: p.Summary, Themes: themes,
-		TargetPopulation: p.TargetPopulation, Results: p.Results, Contact: p.Contact, CreatedBy: &actor.UserID}
-	err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		acc, err := s.viewing(ctx, tx, actor, exchangeID, false)
-		if err != nil {
-			return err
-		}
-		if err := s.mayActFor(ctx, tx, acc, p.InstitutionID); err != nil {
-			return err
-		}
-		return NewStore(tx).InsertOffer(ctx, o)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("exchange: offer in %d: %w", exchangeID, err)
-	}
-	return o, nil
+	return &Offer{ExchangeID: exchangeID, InstitutionID: p.InstitutionID, Title: p.Title, Summary: p.Summary, Themes: themes,
+		TargetPopulation: p.TargetPopulation, Results: p.Results, Contact: p.Contact, CreatedBy: &actor.UserID}, nil
 }
 
 // mayActFor checks that institution takes part in the exchange (422
@@ -134,12 +143,6 @@ type InterestParams struct {
 // offering institution (422), and only once (ErrAlreadyInterested).
 func (s *Service) StateInterest(ctx context.Context, actor Actor, offerID int64, p InterestParams) (*Interest, error) {
 	p.Note = strings.TrimSpace(p.Note)
-	if p.Priority < 1 || p.Priority > 3 {
-		return nil, &InvalidError{Field: "priority", Reason: "priority", Param: 3}
-	}
-	if err := checkText(text{"note", p.Note, MaxNoteLen}); err != nil {
-		return nil, err
-	}
 	var in *Interest
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		st := NewStore(tx)
@@ -155,6 +158,12 @@ func (s *Service) StateInterest(ctx context.Context, actor Actor, offerID int64,
 			return invalid("institution_id", "own_offer")
 		}
 		if err := s.mayActFor(ctx, tx, acc, p.InstitutionID); err != nil {
+			return err
+		}
+		if p.Priority < 1 || p.Priority > 3 {
+			return &InvalidError{Field: "priority", Reason: "priority", Param: 3}
+		}
+		if err := checkText(text{"note", p.Note, MaxNoteLen}); err != nil {
 			return err
 		}
 		in = &Interest{ExchangeID: o.ExchangeID, OfferID: o.ID, InstitutionID: p.InstitutionID, Priority: p.Priority,

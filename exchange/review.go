@@ -87,9 +87,6 @@ type ReviewParams struct {
 // reviews an action once (ErrAlreadyReviewed).
 func (s *Service) ReviewAction(ctx context.Context, actor Actor, actionID int64, p ReviewParams) (*Review, error) {
 	p.Comment = strings.TrimSpace(p.Comment)
-	if err := checkText(text{"comment", p.Comment, MaxTextLen}); err != nil {
-		return nil, err
-	}
 	var rev *Review
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		a, acc, err := s.lockAction(ctx, tx, actor, actionID)
@@ -115,6 +112,9 @@ func (s *Service) ReviewAction(ctx context.Context, actor Actor, actionID int64,
 		}
 		weighted, err := weigh(criteria, p.Scores)
 		if err != nil {
+			return err
+		}
+		if err := checkText(text{"comment", p.Comment, MaxTextLen}); err != nil {
 			return err
 		}
 		rev = &Review{ActionID: a.ID, ReviewerID: actor.UserID, Scores: p.Scores, Weighted: weighted, Comment: p.Comment}
