@@ -101,16 +101,16 @@ type solver struct {
 	p      Problem
 	nInst  int
 	offers []offerIx
-	cap    []int            // unlocked rounds each slot can still take
-	locked []int            // slot of each offer's locked round, -1 when not locked
-	busy   [][]bool         // [slot][inst]: presenting or attending a locked round
-	lockIx map[int64]int    // offer id → index in p.Locked
-	inst   map[int64]int    // institution id → dense index
-	best   []int            // scratch: per institution, best weight in the slot
-	seen   []bool           // scratch: per institution, presenting in the slot
-	bySlot [][]int          // unlocked offers per slot (the current plan)
-	where  []int            // slot of each offer in the current plan, -1: none
-	memo   map[slotKey]int  // value of a slot's set of offers
+	cap    []int           // unlocked rounds each slot can still take
+	locked []int           // slot of each offer's locked round, -1 when not locked
+	busy   [][]bool        // [slot][inst]: presenting or attending a locked round
+	lockIx map[int64]int   // offer id → index in p.Locked
+	inst   map[int64]int   // institution id → dense index
+	best   []int           // scratch: per institution, best weight in the slot
+	seen   []bool          // scratch: per institution, presenting in the slot
+	bySlot [][]int         // unlocked offers per slot (the current plan)
+	where  []int           // slot of each offer in the current plan, -1: none
+	memo   map[slotKey]int // value of a slot's set of offers
 }
 
 type offerIx struct {

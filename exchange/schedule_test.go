@@ -309,3 +309,85 @@ func BenchmarkSchedule(b *testing.B) {
 	b.ReportMetric(float64(baseline(p)), "greedy-weight")
 	b.ReportMetric(float64(len(plan.Unserved)), "unserved")
 }
+
+// optimum is the best weight any plan serves, found by trying every
+// assignment of offers to slots (small problems only, no locked rounds,
+// every room usable): per slot, each institution not presenting attends
+// the round it wants most.
+func optimum(p exchange.Problem) int {
+	n, best := len(p.Offers), 0
+	where := make([]int, n) // slot index, or len(p.Slots) for none
+	var try func(i int)
+	try = func(i int) {
+		if i == n {
+			total := 0
+			for s := range p.Slots {
+				presenting := map[int64]bool{}
+				rounds := 0
+				for k, o := range p.Offers {
+					if where[k] == s {
+						if presenting[o.Institution] {
+							return
+						}
+						presenting[o.Institution] = true
+						rounds++
+					}
+				}
+				if rounds > len(p.Rooms) {
+					return
+				}
+				bestOf := map[int64]int{}
+				for k, o := range p.Offers {
+					if where[k] != s {
+						continue
+					}
+					for _, d := range o.Interests {
+						if !presenting[d.Institution] {
+							bestOf[d.Institution] = max(bestOf[d.Institution], exchange.Weight(d.Priority))
+						}
+					}
+				}
+				for _, w := range bestOf {
+					total += w
+				}
+			}
+			best = max(best, total)
+			return
+		}
+		for s := 0; s <= len(p.Slots); s++ {
+			where[i] = s
+			try(i + 1)
+		}
+	}
+	try(0)
+	return best
+}
+
+// TestScheduleCloseToTheBest compares the plan with the exhaustive
+// optimum on small exchanges (docs/exchange.md reports the gap).
+func TestScheduleCloseToTheBest(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	got, best, worst := 0, 0, 1.0
+	for range 300 {
+		p := randomProblem(r)
+		p.Locked, p.Usable = nil, nil
+		if len(p.Offers) > 7 {
+			p.Offers = p.Offers[:7]
+		}
+		if len(p.Slots) > 3 {
+			p.Slots = p.Slots[:3]
+		}
+		plan, opt := exchange.Schedule(p), optimum(p)
+		if plan.Weight > opt {
+			t.Fatalf("plan %d above the optimum %d: %+v", plan.Weight, opt, p)
+		}
+		got, best = got+plan.Weight, best+opt
+		if opt > 0 {
+			worst = min(worst, float64(plan.Weight)/float64(opt))
+		}
+	}
+	t.Logf("served %d of the optimum's %d (%.1f%%); worst exchange %.0f%% of its optimum", got, best, 100*float64(got)/float64(best), 100*worst)
+	if float64(got) < 0.95*float64(best) {
+		t.Errorf("served %d, under 95%% of the optimum's %d", got, best)
+	}
+}
