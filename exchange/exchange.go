@@ -49,13 +49,10 @@ func day(field, v string) (time.Time, error) {
 	return t, nil
 }
 
-// validZone accepts IANA names this machine knows, not "Local".
+// validZone accepts the IANA names accounts accepts for people's zones.
 func validZone(name string) bool {
-	if name == "" || name == "Local" {
-		return false
-	}
-	_, err := time.LoadLocation(name)
-	return err == nil
+	loc, err := accounts.LoadTimeZone(name)
+	return err == nil && loc != nil
 }
 
 // CreateExchange opens an exchange; admins do.
