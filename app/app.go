@@ -32,6 +32,7 @@ import (
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -84,6 +85,7 @@ type server struct {
 	jobs     *jobs.Queue
 	notify   *notify.Service
 	forums   *community.Service
+	exchange *exchange.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -274,6 +276,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		jobs:     deps.Services.Jobs,
 		notify:   deps.Services.Notify,
 		forums:   deps.Services.Community,
+		exchange: deps.Services.Exchange,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

@@ -109,6 +109,16 @@ func TestLearnerCannotUseAdminAPI(t *testing.T) {
 			{http.MethodPost, "/api/v1/users"},
 			{http.MethodGet, "/api/v1/users/1"},
 			{http.MethodPatch, "/api/v1/users/1"},
+			{http.MethodPost, "/api/v1/exchanges"},
+			{http.MethodPut, "/api/v1/exchanges/1/participants"},
+			{http.MethodPut, "/api/v1/exchanges/1/committee"},
+			{http.MethodPost, "/api/v1/exchanges/1/slots"},
+			{http.MethodPost, "/api/v1/exchanges/1/rooms"},
+			{http.MethodPost, "/api/v1/exchanges/1/schedule"},
+			{http.MethodPatch, "/api/v1/rounds/1"},
+			{http.MethodPut, "/api/v1/exchanges/1/rubric"},
+			{http.MethodPost, "/api/v1/actions/1/decision"},
+			{http.MethodPost, "/api/v1/actions/1/publish"},
 		} {
 			res := e.api(call.method, call.path, token, map[string]string{})
 			if res.StatusCode != http.StatusForbidden {

@@ -17,6 +17,7 @@ import (
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
+	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/postgres"
 	"github.com/aula-platform/aula/reports"
 )
@@ -175,6 +176,18 @@ var domainErrors = []domainError{
 	{community.ErrInvalidMove, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.move", "forum_id"},
 	{community.ErrFileType, fiber.StatusUnprocessableEntity, "file_type", "community.error.file_type", "file"},
 	{community.ErrInvalidSettings, fiber.StatusUnprocessableEntity, "validation_failed", "community.error.settings", "hold_new_accounts_days"},
+	// exchange of experiences
+	{exchange.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{exchange.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
+	{exchange.ErrConflictOfInterest, fiber.StatusForbidden, "conflict_of_interest", "exchange.error.conflict_of_interest", ""},
+	{exchange.ErrOwnProposal, fiber.StatusForbidden, "own_proposal", "exchange.error.own_proposal", ""},
+	{exchange.ErrAlreadyInterested, fiber.StatusConflict, "already_interested", "exchange.error.already_interested", "institution_id"},
+	{exchange.ErrAlreadyReviewed, fiber.StatusConflict, "already_reviewed", "exchange.error.already_reviewed", ""},
+	{exchange.ErrDoubleBooked, fiber.StatusConflict, "double_booked", "exchange.error.double_booked", ""},
+	{exchange.ErrState, fiber.StatusConflict, "invalid_state", "exchange.error.state", ""},
+	{exchange.ErrRubricInUse, fiber.StatusConflict, "rubric_in_use", "exchange.error.rubric_in_use", ""},
+	{exchange.ErrNoRubric, fiber.StatusConflict, "no_rubric", "exchange.error.no_rubric", ""},
+	{exchange.ErrParticipantInUse, fiber.StatusConflict, "participant_in_use", "exchange.error.participant_in_use", "institutions"},
 	// file storage (course files, issuer images): the disk, not the user
 	{syscall.ENOSPC, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
 	{syscall.EDQUOT, fiber.StatusInsufficientStorage, "storage_full", "error.storage_full", ""},
@@ -195,6 +208,9 @@ func asHTTPError(err error) (*httpError, bool) {
 		return he, true
 	}
 	if he, ok := eventsHTTPError(err); ok {
+		return he, true
+	}
+	if he, ok := exchangeHTTPError(err); ok {
 		return he, true
 	}
 	// A bulk file with bad lines: every line is reported.

@@ -92,6 +92,14 @@ var pageNames = []string{
 	"pages/community/topic",
 	"pages/community/post_edit",
 	"pages/community/moderation",
+	// exchange of experiences
+	"pages/exchange/list",
+	"pages/exchange/show",
+	"pages/exchange/matrix",
+	"pages/exchange/agenda",
+	"pages/exchange/ranking",
+	"pages/exchange/actions",
+	"pages/exchange/action",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {
@@ -101,6 +109,8 @@ func loadViews(fsys fs.FS) (*views, error) {
 		"deref": func(p *int64) int64 { return *p },
 		// events: a capacity, a count of certificates, minutes attended
 		"derefInt": func(p *int) int { return *p },
+		// exchange: a cell of the matrix, by offer and institution
+		"pair": func(a, b int64) [2]int64 { return [2]int64{a, b} },
 	})
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("app: parse templates: %w", err)

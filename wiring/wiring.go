@@ -41,6 +41,7 @@ import (
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/exchange"
 )
 
 // Options configure the services for one installation.
@@ -73,6 +74,11 @@ type Options struct {
 	// MailFrom is the sender of every message (AULA_MAIL_FROM;
 	// DefaultMailFrom when empty).
 	MailFrom string
+	// ExchangeThemes, ExchangeNotifier and ExchangePublisher are the
+	// exchange's seams to the library and mail (nil: see newExchange).
+	ExchangeThemes    exchange.Themes
+	ExchangeNotifier  exchange.Notifier
+	ExchangePublisher exchange.Publisher
 }
 
 // DefaultMailFrom is the sender of messages when AULA_MAIL_FROM is unset:
@@ -89,6 +95,7 @@ type Services struct {
 	Reports      *reports.Service
 	// Community runs the forums and consultations.
 	Community *community.Service
+	Exchange     *exchange.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 	// Notify writes mail and notifications.
@@ -191,6 +198,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	})
 	// Attachments share the blob store too.
 	svc.Courses.AddBlobUser(svc.Community.FilesInUse)
+	if svc.Exchange, err = newExchange(db, opts); err != nil {
+		return nil, err
+	}
 	return svc, nil
 }
 

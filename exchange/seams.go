@@ -1,0 +1,110 @@
+package exchange
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+
+	"github.com/uptrace/bun"
+)
+
+// Themes is the library's theme vocabulary: offers name their themes by
+// its ids.
+type Themes interface {
+	// Themes lists the ids in the order forms and charts show them.
+	Themes(ctx context.Context) ([]string, error)
+}
+
+// FixedThemes is a vocabulary given as a list: the ten themes of the
+// network until the library's vocabulary is wired.
+type FixedThemes []string
+
+// Themes returns the list.
+func (f FixedThemes) Themes(context.Context) ([]string, error) { return slices.Clone(f), nil }
+
+// NetworkThemes are the ten themes the network reads its matrix by.
+var NetworkThemes = FixedThemes{"social-insurance", "social-assistance", "health-protection", "pensions",
+	"unemployment", "child-benefits", "elderly-care", "food-security", "informal-economy", "coverage-extension"}
+
+// Events tells whether an event exists, for an exchange linked to one.
+type Events interface {
+	// EventTitle returns the title of the event with id, or an error
+	// wrapping ErrNotFound.
+	EventTitle(ctx context.Context, id int64) (string, error)
+}
+
+// NoticeKind is what a person is told.
+type NoticeKind string
+
+// The notices of exchanges.
+const (
+	// NoticeAgenda: the rounds were scheduled (again); the delegate's
+	// agenda is ready.
+	NoticeAgenda NoticeKind = "agenda"
+	// NoticeDecision: the committee decided an action of the delegate's
+	// institution.
+	NoticeDecision NoticeKind = "decision"
+)
+
+// Notice is one thing to tell one person.
+type Notice struct {
+	Kind       NoticeKind
+	UserID     int64
+	ExchangeID int64
+	// ActionID is the decided action of a decision.
+	ActionID int64
+	// Selected tells a decision's outcome.
+	Selected bool
+}
+
+// Notifier tells delegates what happened. Notify runs inside the
+// transaction db of the change (a mail implementation enqueues its job
+// there); an error rolls the change back.
+type Notifier interface {
+	Notify(ctx context.Context, db bun.IDB, n Notice) error
+}
+
+// LogNotifier only logs notices: the Notifier until mail is wired.
+type LogNotifier struct{ Logger *slog.Logger }
+
+// Notify logs n at debug level.
+func (l LogNotifier) Notify(ctx context.Context, _ bun.IDB, n Notice) error {
+	log := l.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log.DebugContext(ctx, "exchange: notice", "kind", n.Kind, "user", n.UserID, "exchange", n.ExchangeID,
+		"action", n.ActionID, "selected", n.Selected)
+	return nil
+}
+
+// Experience is a completed action's report, as the library receives it.
+type Experience struct {
+	ActionID       int64
+	ExchangeTitle  string
+	Title          string
+	Report         string
+	Themes         []string
+	InstitutionIDs []int64
+}
+
+// Publisher hands a completed action's report to the library as a
+// country experience, inside the transaction db, and returns the
+// library's reference to it.
+type Publisher interface {
+	Publish(ctx context.Context, db bun.IDB, e Experience) (ref string, err error)
+}
+
+// LogPublisher only logs: the Publisher until the library is wired. The
+// action is marked published with no reference.
+type LogPublisher struct{ Logger *slog.Logger }
+
+// Publish logs e and returns no reference.
+func (l LogPublisher) Publish(ctx context.Context, _ bun.IDB, e Experience) (string, error) {
+	log := l.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log.InfoContext(ctx, "exchange: experience to publish", "action", e.ActionID, "title", e.Title)
+	return "", nil
+}

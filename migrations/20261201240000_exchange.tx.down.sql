@@ -1,0 +1,16 @@
+DROP TABLE exchange_progress;
+DROP TABLE exchange_milestones;
+DROP TABLE exchange_reviews;
+DROP TABLE exchange_actions;
+DROP TABLE exchange_criteria;
+DROP TABLE exchange_unserved;
+DROP TABLE exchange_round_delegations;
+DROP TABLE exchange_rounds;
+DROP TABLE exchange_rooms;
+DROP TABLE exchange_slots;
+DROP TABLE exchange_interests;
+DROP TABLE exchange_offers;
+DROP TABLE exchange_committee;
+DROP TABLE exchange_delegates;
+DROP TABLE exchange_participants;
+DROP TABLE exchanges;
