@@ -72,6 +72,10 @@ type Options struct {
 	// MailFrom is the sender of every message (AULA_MAIL_FROM;
 	// DefaultMailFrom when empty).
 	MailFrom string
+	// ReportInlineRows is the most rows a report export streams while its
+	// reader waits (reports.DefaultInlineRows when 0); larger exports are
+	// made in the background.
+	ReportInlineRows int
 }
 
 // DefaultMailFrom is the sender of messages when AULA_MAIL_FROM is unset:
@@ -129,9 +133,6 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 
-	// Reports read every domain through the queries each exports for them.
-	svc.Reports = reports.NewService(db, svc.Courses, opts.Location, opts.Now)
-
 	// A course is complete only when its required quizzes are passed too.
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes)
 	// Completing a course issues its certificate, in the same transaction.
@@ -141,6 +142,18 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Reports read every domain through the queries each exports for them;
+	// exports too large to stream are made by jobs into the blob store,
+	// whose sweep must leave them while they can be downloaded.
+	svc.Reports, err = reports.NewService(db, reports.Options{Courses: svc.Courses, Blobs: opts.Blobs, Texts: texts,
+		Location: opts.Location, Now: opts.Now, Logger: opts.Logger, InlineRows: opts.ReportInlineRows})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range svc.Reports.Kinds() {
+		svc.Jobs.Register(k)
+	}
+	svc.Courses.AddBlobUser(svc.Reports.ExportFilesInUse)
 	if opts.MailFrom == "" {
 		opts.MailFrom = DefaultMailFrom
 	}
