@@ -317,7 +317,7 @@ func signOut(t *testing.T, ctx context.Context) {
 func waitText(sel, want string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		for {
-			got, err := chromedp.Evaluate[string](`(document.querySelector(` + jsString(sel) + `) || {}).textContent || ""`)(ctx, tg)
+			got, err := chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`)(ctx, tg)
 			if err != nil {
 				return err
 			}
