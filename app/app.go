@@ -29,10 +29,10 @@ import (
 	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/reports"
-	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/wiring"
 )
 

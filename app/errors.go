@@ -15,9 +15,9 @@ import (
 	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
-	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/postgres"
 	"github.com/aula-platform/aula/reports"
 )
@@ -152,6 +152,9 @@ var domainErrors = []domainError{
 	{reports.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden", ""},
 	{reports.ErrInvalidFilter, fiber.StatusUnprocessableEntity, "validation_failed", "reports.error.filter", ""},
 	{reports.ErrBadCursor, fiber.StatusBadRequest, "malformed", "reports.error.cursor", ""},
+	{reports.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
+	{reports.ErrNotReady, fiber.StatusConflict, "not_ready", "reports2.error.not_ready", ""},
+	{reports.ErrExpired, fiber.StatusGone, "expired", "reports2.error.expired", ""},
 	// background jobs and mail
 	{jobs.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},
 	{notify.ErrNotFound, fiber.StatusNotFound, "not_found", "error.not_found", ""},

@@ -59,6 +59,7 @@ type installation struct {
 	quietLog  bool             // discard the server's log (benchmarks)
 	location  *time.Location   // AULA_TIMEZONE (UTC when nil)
 	mail      notify.Sender    // the SMTP relay (none: mail is held in the outbox)
+	exportMax int              // the most rows an export streams (reports' default when 0)
 }
 
 // newInstallation builds every domain service with wiring.New, exactly as
@@ -83,7 +84,8 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 		tb.Fatal(err)
 	}
 	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, UploadMaxBytes: in.uploadMax, BaseURL: "http://aula.test",
-		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Location: in.location, Mail: in.mail, MailFrom: "Aula <aula@aula.test>"})
+		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Location: in.location, Mail: in.mail, MailFrom: "Aula <aula@aula.test>",
+		ReportInlineRows: in.exportMax})
 	if err != nil {
 		tb.Fatal(err)
 	}

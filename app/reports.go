@@ -137,7 +137,8 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 }
 
 // gradebookCSV sends the whole gradebook the filters keep as a CSV file,
-// streamed from the database.
+// streamed from the database; on the pages, one too large to stream is
+// offered as a background export instead (reports_exports.go).
 func (s *server) gradebookCSV(c *fiber.Ctx) error {
 	q, err := gradebookQuery(c)
 	if err != nil {
@@ -147,31 +148,12 @@ func (s *server) gradebookCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if x.Background && !isAPI(c) {
+		return s.offerGradebookExport(c, x)
+	}
 	tr := s.i18n.Printer(lang(c))
 	return s.streamCSV(c, "gradebook-"+x.Course.Slug+".csv", func(ctx context.Context, out *reports.CSV) error {
-		for _, col := range []string{"learner", "email", "institution", "status", "enrolled", "progress", "last_activity"} {
-			out.Text(tr.T("reports.csv." + col))
-		}
-		for _, qz := range x.Quizzes {
-			out.Text(tr.T("reports.csv.quiz_best", qz.Title)).Text(tr.T("reports.csv.quiz_attempts", qz.Title))
-		}
-		out.Text(tr.T("reports.csv.completed")).Text(tr.T("reports.csv.certificate"))
-		if err := out.End(); err != nil {
-			return err
-		}
-		return x.Each(ctx, func(r *reports.GradebookRow) error {
-			out.Text(r.Name).Text(r.Email).Text(r.Institution).Text(tr.T("enrolment.status." + r.Status)).
-				Time(&r.EnrolledAt).Int(int64(r.Progress)).Time(&r.LastActivity)
-			for _, cell := range r.Quizzes {
-				if cell.Best != nil {
-					out.Decimal(*cell.Best)
-				} else {
-					out.Empty()
-				}
-				out.Int(int64(cell.Attempts))
-			}
-			return out.Time(r.CompletedAt).Text(r.Certificate).End()
-		})
+		return x.WriteCSV(ctx, out, tr.T, nil)
 	})
 }
 

@@ -262,6 +262,9 @@ func (s *server) routes(root *fiber.App) {
 	// ---- Reports (courses and reports decide who sees what) ----
 	app.Get("/reports/courses/:id/gradebook", signedIn, s.gradebookPage)
 	app.Get("/reports/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
+	app.Post("/reports/courses/:id/gradebook/exports", signedIn, s.startGradebookExport)
+	app.Get("/reports/exports/:id", signedIn, s.exportProgressPage)
+	app.Get("/reports/exports/:id/file", signedIn, s.downloadExport)
 	api.Get("/courses/:id/gradebook", signedIn, s.gradebook)
 	api.Get("/courses/:id/gradebook.csv", signedIn, s.gradebookCSV)
 	app.Get("/courses/:ref/card.jpg", s.courseCard) // the cover, small (home_covers.go)

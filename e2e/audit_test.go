@@ -81,7 +81,7 @@ const pageWeight = `(() => {
 // check audits the page the browser shows now, naming its screenshot.
 func (a *auditor) check(name string) {
 	a.t.Helper()
-	a.audit(name, false)
+	a.audit(name, "")
 }
 
 // checkRefusal audits a page the server answered with an error status on
@@ -89,10 +89,24 @@ func (a *auditor) check(name string) {
 // status as a failed load, which is no fault of the page.
 func (a *auditor) checkRefusal(name string) {
 	a.t.Helper()
-	a.audit(name, true)
+	a.audit(name, refusedLoad)
 }
 
-func (a *auditor) audit(name string, refused bool) {
+// checkOffline audits a page whose requests fail on purpose because the
+// browser is offline: the browser logs each as a failed load.
+func (a *auditor) checkOffline(name string) {
+	a.t.Helper()
+	a.audit(name, offlineLoad)
+}
+
+// The console messages an audit expects, beside none.
+const (
+	refusedLoad = "Failed to load resource: the server responded with a status of 4"
+	offlineLoad = "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
+)
+
+// audit checks the page; console errors containing expected are no fault.
+func (a *auditor) audit(name string, expected string) {
 	a.t.Helper()
 	a.n++
 	shot, err := chromedp.Run(a.ctx, chromedp.FullScreenshot(100))
@@ -131,7 +145,7 @@ func (a *auditor) audit(name string, refused bool) {
 	a.console = nil
 	a.mu.Unlock()
 	for _, e := range errs {
-		if refused && strings.Contains(e, "Failed to load resource: the server responded with a status of 4") {
+		if expected != "" && strings.Contains(e, expected) {
 			continue
 		}
 		a.t.Errorf("%s: console: %s", name, e)

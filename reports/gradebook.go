@@ -107,21 +107,34 @@ func (s *Service) Gradebook(ctx context.Context, actor courses.Actor, q Gradeboo
 type GradebookExport struct {
 	// Gradebook is the course, its quiz columns and the scope; no rows.
 	*Gradebook
-	s     *Service
-	q     GradebookQuery
-	spec  sortSpec
-	after *cursor
+	// Rows is how many rows the filters keep (from the first page on).
+	Rows int
+	// Background says the export is too large to stream while its reader
+	// waits (more than the service's inline rows): StartGradebookExport
+	// makes it as a job instead.
+	Background bool
+	s          *Service
+	q          GradebookQuery
+	spec       sortSpec
+	after      *cursor
 }
 
 // ExportGradebook checks that actor may read the gradebook q asks for, as
-// Gradebook does, and returns it for Each to walk. The check comes first
-// so that a refusal is an answer of its own, not a broken download.
+// Gradebook does, and returns it for Each to walk, with its size. The
+// check comes first so that a refusal is an answer of its own, not a
+// broken download.
 func (s *Service) ExportGradebook(ctx context.Context, actor courses.Actor, q GradebookQuery) (*GradebookExport, error) {
 	gb, spec, after, err := s.openGradebook(ctx, actor, &q)
 	if err != nil {
 		return nil, err
 	}
-	return &GradebookExport{Gradebook: gb, s: s, q: q, spec: spec, after: after}, nil
+	x := &GradebookExport{Gradebook: gb, s: s, q: q, spec: spec, after: after}
+	if x.Rows, err = NewStore(s.db).GradebookCount(ctx, gradebookFilter{CourseID: q.CourseID,
+		InstitutionID: q.InstitutionID, Status: q.Status}); err != nil {
+		return nil, err
+	}
+	x.Background = x.Rows > s.inlineRows
+	return x, nil
 }
 
 // Each calls fn with every row the export's query keeps (from its cursor
@@ -150,14 +163,7 @@ func (x *GradebookExport) Each(ctx context.Context, fn func(*GradebookRow) error
 // openGradebook checks who asks, scopes q to what they may see, and
 // returns the gradebook's header with its sort and starting point.
 func (s *Service) openGradebook(ctx context.Context, actor courses.Actor, q *GradebookQuery) (*Gradebook, sortSpec, *cursor, error) {
-	if q.Sort == "" {
-		q.Sort = "name"
-	}
-	spec, ok := gradebookSorts[q.Sort]
-	if !ok || (q.Status != "" && q.Status != "active" && q.Status != "completed") {
-		return nil, sortSpec{}, nil, fmt.Errorf("reports: gradebook sort %q, status %q: %w", q.Sort, q.Status, ErrInvalidFilter)
-	}
-	after, err := parseCursor(q.After)
+	spec, after, err := planGradebook(q)
 	if err != nil {
 		return nil, sortSpec{}, nil, err
 	}
@@ -168,15 +174,37 @@ func (s *Service) openGradebook(ctx context.Context, actor courses.Actor, q *Gra
 	if q.InstitutionID, err = o.Scope(q.InstitutionID); err != nil {
 		return nil, sortSpec{}, nil, err
 	}
-	quizzes, err := assessment.CourseQuizzes(ctx, s.db, q.CourseID)
-	if err != nil {
+	gb := &Gradebook{Course: o.Course, Scope: o.InstitutionID}
+	if gb.Quizzes, err = s.quizColumns(ctx, q.CourseID); err != nil {
 		return nil, sortSpec{}, nil, err
 	}
-	gb := &Gradebook{Course: o.Course, Scope: o.InstitutionID, Quizzes: make([]QuizColumn, len(quizzes))}
-	for i, qz := range quizzes {
-		gb.Quizzes[i] = QuizColumn{ID: qz.ID, Title: qz.Title, Required: qz.Required}
-	}
 	return gb, spec, after, nil
+}
+
+// planGradebook checks q's sort and status and reads its cursor.
+func planGradebook(q *GradebookQuery) (sortSpec, *cursor, error) {
+	if q.Sort == "" {
+		q.Sort = "name"
+	}
+	spec, ok := gradebookSorts[q.Sort]
+	if !ok || (q.Status != "" && q.Status != "active" && q.Status != "completed") {
+		return sortSpec{}, nil, fmt.Errorf("reports: gradebook sort %q, status %q: %w", q.Sort, q.Status, ErrInvalidFilter)
+	}
+	after, err := parseCursor(q.After)
+	return spec, after, err
+}
+
+// quizColumns are a course's quizzes, the gradebook's columns.
+func (s *Service) quizColumns(ctx context.Context, courseID int64) ([]QuizColumn, error) {
+	quizzes, err := assessment.CourseQuizzes(ctx, s.db, courseID)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]QuizColumn, len(quizzes))
+	for i, qz := range quizzes {
+		cols[i] = QuizColumn{ID: qz.ID, Title: qz.Title, Required: qz.Required}
+	}
+	return cols, nil
 }
 
 // sortSpec is one way of sorting the gradebook, with its keyset condition.

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -21,22 +22,68 @@ var (
 type Service struct {
 	db      *bun.DB
 	courses *courses.Service
+	blobs   courses.BlobStore
+	texts   Texts
+	log     *slog.Logger
 	loc     *time.Location
 	now     func() time.Time
+	// inlineRows is the most rows an export streams while its reader
+	// waits; a larger one is made by a background job.
+	inlineRows int
 }
 
-// NewService returns the reports of the installation on db; courses
-// decides who may follow a course's learners. loc is the installation's
-// time zone, whose calendar the figures per month and year follow (UTC
-// when nil); now is the clock (time.Now when nil).
-func NewService(db *bun.DB, c *courses.Service, loc *time.Location, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// Texts translate what a background export writes in the language of
+// whoever asked for it (app/i18n.Bundle).
+type Texts interface {
+	T(lang, key string, args ...any) string
+}
+
+// Options configure a Service.
+type Options struct {
+	// Courses decides who may follow a course's learners (required).
+	Courses *courses.Service
+	// Blobs keeps the files of background exports (required), the store
+	// uploaded files use.
+	Blobs courses.BlobStore
+	// Texts translate background exports' headers (required).
+	Texts Texts
+	// Location is the installation's time zone, whose calendar the
+	// figures per month and year follow (UTC when nil).
+	Location *time.Location
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Logger gets what the export jobs did (slog.Default when nil).
+	Logger *slog.Logger
+	// InlineRows is the most rows an export streams at once
+	// (DefaultInlineRows when 0); larger ones become background jobs.
+	InlineRows int
+}
+
+// DefaultInlineRows is the most rows a CSV export streams while its reader
+// waits. The gradebook export writes a few thousand rows a second on a
+// busy database, so 5,000 rows answer in a couple of seconds; anything
+// larger is made in the background (docs/reports.md).
+const DefaultInlineRows = 5000
+
+// NewService returns the reports of the installation on db.
+func NewService(db *bun.DB, opts Options) (*Service, error) {
+	if opts.Courses == nil || opts.Blobs == nil || opts.Texts == nil {
+		return nil, errors.New("reports: courses, blobs and texts are required")
 	}
-	if loc == nil {
-		loc = time.UTC
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	return &Service{db: db, courses: c, loc: loc, now: now}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.InlineRows <= 0 {
+		opts.InlineRows = DefaultInlineRows
+	}
+	return &Service{db: db, courses: opts.Courses, blobs: opts.Blobs, texts: opts.Texts, log: opts.Logger,
+		loc: opts.Location, now: opts.Now, inlineRows: opts.InlineRows}, nil
 }
 
 // MaxPage is the most rows one page of a report holds.

@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -55,22 +54,13 @@ type gradebookRow struct {
 
 // Gradebook reads one chunk of a course's gradebook.
 func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRow, error) {
-	var where strings.Builder
-	args := []any{
+	where, whereArgs := gradebookWhere(f)
+	args := append([]any{
 		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
 		assessment.ReportQuizResults(s.db), assessment.ReportRequiredQuizzes(s.db), certificates.ReportCertificates(s.db),
-		f.CourseID,
-	}
-	if f.InstitutionID != 0 {
-		where.WriteString(" AND p.institution_id = ?")
-		args = append(args, f.InstitutionID)
-	}
-	if f.Status != "" {
-		where.WriteString(" AND e.status = ?")
-		args = append(args, f.Status)
-	}
+	}, whereArgs...)
 	if f.Cursor != nil {
-		where.WriteString(" AND " + f.After)
+		where += " AND " + f.After
 		args = append(args, f.Cursor.Key, f.Cursor.ID)
 	}
 	args = append(args, f.Limit)
@@ -91,12 +81,44 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 		JOIN p ON p.user_id = e.user_id
 		LEFT JOIN i ON i.institution_id = p.institution_id
 		LEFT JOIN cert ON cert.enrolment_id = e.enrolment_id
-		WHERE e.course_id = ?`+where.String()+`
+		WHERE `+where+`
 		ORDER BY `+f.Order+` LIMIT ?`, args...).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("reports: gradebook of course %d: %w", f.CourseID, err)
 	}
 	return rows, nil
+}
+
+// GradebookCount counts the rows the gradebook's filters keep, whatever
+// the cursor: the size of its export, known before it starts. Only the
+// enrolments and people are read (the course's enrolments by index), not
+// the per-row results, so it costs little beside one page.
+func (s *Store) GradebookCount(ctx context.Context, f gradebookFilter) (int, error) {
+	where, whereArgs := gradebookWhere(f)
+	var n int
+	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?)
+		SELECT count(*) FROM e JOIN p ON p.user_id = e.user_id WHERE `+where,
+		append([]any{courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db)}, whereArgs...)...).Scan(ctx, &n)
+	if err != nil {
+		return 0, fmt.Errorf("reports: count gradebook of course %d: %w", f.CourseID, err)
+	}
+	return n, nil
+}
+
+// gradebookWhere is the condition on e and p of the rows a gradebook
+// query keeps, with its arguments.
+func gradebookWhere(f gradebookFilter) (string, []any) {
+	where := "e.course_id = ?"
+	args := []any{f.CourseID}
+	if f.InstitutionID != 0 {
+		where += " AND p.institution_id = ?"
+		args = append(args, f.InstitutionID)
+	}
+	if f.Status != "" {
+		where += " AND e.status = ?"
+		args = append(args, f.Status)
+	}
+	return where, args
 }
 
 // grouping is how the figures query groups its events: the key, its label

@@ -38,10 +38,10 @@ import (
 	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/reports"
-	"github.com/aula-platform/aula/exchange"
 )
 
 // Options configure the services for one installation.
@@ -79,6 +79,10 @@ type Options struct {
 	ExchangeThemes    exchange.Themes
 	ExchangeNotifier  exchange.Notifier
 	ExchangePublisher exchange.Publisher
+	// ReportInlineRows is the most rows a report export streams while its
+	// reader waits (reports.DefaultInlineRows when 0); larger exports are
+	// made in the background.
+	ReportInlineRows int
 }
 
 // DefaultMailFrom is the sender of messages when AULA_MAIL_FROM is unset:
@@ -95,7 +99,7 @@ type Services struct {
 	Reports      *reports.Service
 	// Community runs the forums and consultations.
 	Community *community.Service
-	Exchange     *exchange.Service
+	Exchange  *exchange.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 	// Notify writes mail and notifications.
@@ -139,9 +143,6 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 
-	// Reports read every domain through the queries each exports for them.
-	svc.Reports = reports.NewService(db, svc.Courses, opts.Location, opts.Now)
-
 	// A course is complete only when its required quizzes are passed too.
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes())
 	// Completing a course issues its certificate, in the same transaction.
@@ -151,6 +152,18 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Reports read every domain through the queries each exports for them;
+	// exports too large to stream are made by jobs into the blob store,
+	// whose sweep must leave them while they can be downloaded.
+	svc.Reports, err = reports.NewService(db, reports.Options{Courses: svc.Courses, Blobs: opts.Blobs, Texts: texts,
+		Location: opts.Location, Now: opts.Now, Logger: opts.Logger, InlineRows: opts.ReportInlineRows})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range svc.Reports.Kinds() {
+		svc.Jobs.Register(k)
+	}
+	svc.Courses.AddBlobUser(svc.Reports.ExportFilesInUse)
 	if opts.MailFrom == "" {
 		opts.MailFrom = DefaultMailFrom
 	}
