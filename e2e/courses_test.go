@@ -152,9 +152,19 @@ func authorCourse(t *testing.T, ctx context.Context, s *server, audit *auditor) 
 	mustContain(t, "course preview", textOf(t, ctx, "main"), courseTitle, "Quem está de fora", "Como chegar até eles")
 	audit.check("course-preview")
 	clickAndWaitForNewPage(t, ctx, "preview the first module", `main a[href*="/modules/"]`)
-	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const i = document.querySelector("main img[src*='mapa-da-cobertura']"); return !!i && i.complete && i.naturalWidth > 0; })()`))
-	if err != nil || !loaded {
-		t.Fatalf("the module preview does not show the uploaded image (%v)", err)
+	// The page has loaded; the image may still be on its way on a busy
+	// machine: wait until the browser has it, or has given up on it.
+	state := "pending"
+	for range 150 {
+		state, err = chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const i = document.querySelector("main img[src*='mapa-da-cobertura']");
+			if (!i) return "missing"; if (!i.complete) return "pending"; return i.naturalWidth > 0 ? "loaded" : "broken"; })()`))
+		if err != nil || state != "pending" {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil || state != "loaded" {
+		t.Fatalf("the module preview does not show the uploaded image: %s (%v)", state, err)
 	}
 	audit.check("module-preview")
 
