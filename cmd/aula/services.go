@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 
 	"github.com/uptrace/bun"
 
-	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -15,7 +13,7 @@ import (
 // once for every command (package wiring says how), with the signing key
 // certificates need in place.
 func newServices(ctx context.Context, db *bun.DB, cfg *config, log *slog.Logger) (*wiring.Services, error) {
-	blobs, err := courses.NewDirStore(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := openStorage(ctx, cfg.storageLocation())
 	if err != nil {
 		return nil, err
 	}
