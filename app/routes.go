@@ -17,6 +17,7 @@ func (s *server) routes(root *fiber.App) {
 	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders)
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
+	root.Get("/metrics", s.serveMetrics) // loopback only (metrics.go)
 	root.Get("/static/*", s.static.serve)
 	api := root.Group("/api/v1", s.apiChain()...)
 	app := s.pageRoutes(root)

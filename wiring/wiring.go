@@ -30,6 +30,8 @@ import (
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/metrics"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Options configure the services for one installation.
@@ -56,6 +58,14 @@ type Options struct {
 	// EventsNotifier tells event participants what happened (nil: the
 	// notices are only logged; see newEvents).
 	EventsNotifier events.Notifier
+	// Metrics collects what /metrics shows (a new one when nil).
+	Metrics *metrics.Metrics
+	// Replica is a streaming replica of db for report and export reads
+	// (nil: they read db); see ReportsDB.
+	Replica *bun.DB
+	// ReplicaMaxLag is how far behind the replica may be and still be
+	// read (DefaultReplicaMaxLag when 0).
+	ReplicaMaxLag time.Duration
 }
 
 // Services are the domain services of one installation, wired together.
@@ -67,6 +77,11 @@ type Services struct {
 	Events       *events.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
+	// Metrics is what /metrics shows; jobs, mail and reports add theirs.
+	Metrics *metrics.Metrics
+	// Reports is where report and export reads go: the replica while it
+	// keeps up, else the primary (postgres.Replica).
+	Reports *postgres.Replica
 }
 
 // New builds every domain service on db and registers every cross-domain
@@ -114,6 +129,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if svc.Events, err = newEvents(db, svc.Certificates, opts); err != nil {
 		return nil, err
 	}
+	newScaleOut(db, svc, opts)
 	return svc, nil
 }
 

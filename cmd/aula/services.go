@@ -20,6 +20,7 @@ func newServices(ctx context.Context, db *bun.DB, cfg *config, log *slog.Logger)
 	svc, err := wiring.New(db, wiring.Options{
 		Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes, BaseURL: cfg.BaseURL, Location: cfg.Location, Logger: log,
 		TokenLifetime: cfg.TokenTTL, TokenMaxLifetime: cfg.TokenMaxTTL,
+		Replica: openReplica(cfg), ReplicaMaxLag: cfg.ReplicaMaxLag,
 	})
 	if err != nil {
 		return nil, err
