@@ -6,6 +6,8 @@
 //	aula certificates rotate-key|keys  rotate or list the certificate signing keys
 //	aula seed demo               load the demo institutions, users and courses
 //	aula storage migrate -to LOC copy the stored files to a folder or an S3 bucket
+//	aula backup -o FILE          the database and the stored files in one archive
+//	aula restore -i FILE         a backup into a new, empty installation
 //	aula version                 print the version
 //
 // Configuration comes from AULA_* environment variables (see README).
@@ -35,6 +37,8 @@ commands:
   certificates keys            list the signing keys
   seed demo                    load demo institutions, users, one course per language and its quiz (again: no change)
   storage migrate [-from LOC] -to LOC  copy every stored file between a folder and an S3 bucket (resumable)
+  backup -o FILE               write the database and every stored file to one archive
+  restore -i FILE              bring a backup back into a new, empty database and the configured storage
   version                      print the version
 
 configuration: AULA_ADDR, AULA_BASE_URL, AULA_DATABASE_URL, AULA_DATA_DIR, AULA_SECRET,
@@ -78,6 +82,10 @@ func run(ctx context.Context, args []string) error {
 		return seedCmd(ctx, args[1:])
 	case "storage":
 		return storageCmd(ctx, args[1:])
+	case "backup":
+		return backupCmd(ctx, args[1:])
+	case "restore":
+		return restoreCmd(ctx, args[1:])
 	case "version":
 		fmt.Println("aula", version)
 		return nil

@@ -63,8 +63,8 @@ func storageCmd(ctx context.Context, args []string) error {
 			fmt.Printf("storage migrate: %d copied (%d MB), %d already there\n", r.Copied, r.Bytes>>20, r.Skipped)
 		}
 	})
-	fmt.Printf("storage migrate: %d files copied (%d bytes), %d already there, in %s\n",
-		res.Copied, res.Bytes, res.Skipped, time.Since(started).Round(time.Millisecond))
+	fmt.Printf("storage migrate: %s copied (%d bytes), %d already there, in %s\n",
+		count(res.Copied, "file", "files"), res.Bytes, res.Skipped, time.Since(started).Round(time.Millisecond))
 	if errors.Is(err, context.Canceled) {
 		return errors.New("storage migrate: interrupted; run it again to go on where it stopped")
 	}
