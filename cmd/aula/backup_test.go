@@ -2,8 +2,8 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"context"
+	"errors"
 	"io"
 	"path/filepath"
 	"strings"
@@ -204,5 +204,3 @@ func readState(t *testing.T, svc *wiring.Services, teacher *accounts.User, cours
 	}
 	return st
 }
-
-
