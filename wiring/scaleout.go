@@ -33,6 +33,9 @@ func newScaleOut(db *bun.DB, svc *Services, opts Options) {
 		svc.Metrics.Gauge("aula_db_replica_lag_seconds",
 			"How far the read replica was behind the primary at its last measure; -1 when down or not a replica.",
 			func() float64 {
+				// A scrape measures a stale figure itself, so the lag
+				// shows even while nobody reads a report.
+				svc.Reports.Using(context.Background())
 				lag, ok := svc.Reports.Lag()
 				if !ok {
 					return -1
