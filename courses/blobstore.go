@@ -217,26 +217,9 @@ func (s *DirStore) Sweep(ctx context.Context, cutoff time.Time, inUse func(ctx c
 	if err != nil {
 		return 0, fmt.Errorf("courses: sweep blobs: %w", err)
 	}
-	removed := 0
-	const batch = 500
-	for start := 0; start < len(old); start += batch {
-		sums := old[start:min(start+batch, len(old))]
-		used, err := inUse(ctx, sums)
-		if err != nil {
-			return removed, fmt.Errorf("courses: sweep blobs: %w", err)
-		}
-		for _, sum := range sums {
-			if used[sum] {
-				continue
-			}
-			ok, err := s.discard(sum, cutoff)
-			if err != nil {
-				return removed, err
-			}
-			if ok {
-				removed++
-			}
-		}
+	removed, err := discardUnused(ctx, old, inUse, func(sum string) (bool, error) { return s.discard(sum, cutoff) })
+	if err != nil {
+		return removed, err
 	}
 	s.sweepTmp(cutoff)
 	return removed, nil

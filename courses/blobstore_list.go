@@ -132,3 +132,30 @@ func copyBlob(ctx context.Context, from, to BlobStore, b Blob) error {
 	}
 	return nil
 }
+
+// discardUnused asks inUse about the candidates of a sweep in batches and
+// calls discard on each one not in use, counting those it removed.
+func discardUnused(ctx context.Context, candidates []string, inUse func(ctx context.Context, sums []string) (map[string]bool, error), discard func(sum string) (bool, error)) (int, error) {
+	removed := 0
+	const batch = 500
+	for start := 0; start < len(candidates); start += batch {
+		sums := candidates[start:min(start+batch, len(candidates))]
+		used, err := inUse(ctx, sums)
+		if err != nil {
+			return removed, fmt.Errorf("courses: sweep blobs: %w", err)
+		}
+		for _, sum := range sums {
+			if used[sum] {
+				continue
+			}
+			ok, err := discard(sum)
+			if err != nil {
+				return removed, err
+			}
+			if ok {
+				removed++
+			}
+		}
+	}
+	return removed, nil
+}

@@ -126,6 +126,12 @@ func redactedStorageURL(u *url.URL) string { return u.Redacted() }
 // key is where content with a valid hash lives.
 func (s *S3Store) key(sum string) string { return s.prefix + sum[0:2] + "/" + sum }
 
+// sumOf is the hash of the content an object key holds, if it is one.
+func (s *S3Store) sumOf(key string) (string, bool) {
+	sum := path.Base(key)
+	return sum, validSum(sum) && key == s.key(sum)
+}
+
 // Put implements BlobStore. The content streams to a temporary object
 // while it is hashed, in parts of s3PartSize, then is copied to its
 // hash's key inside the store and the temporary object removed. The copy
@@ -212,46 +218,31 @@ func (s *S3Store) Sweep(ctx context.Context, cutoff time.Time, inUse func(ctx co
 		if obj.Err != nil {
 			return 0, fmt.Errorf("courses: sweep blobs: %w", obj.Err)
 		}
-		name := strings.TrimPrefix(obj.Key, s.prefix)
 		if !obj.LastModified.Before(cutoff) {
 			continue
 		}
-		switch sum := path.Base(name); {
-		case strings.HasPrefix(name, "tmp/"):
-			_ = s.client.RemoveObject(ctx, s.bucket, obj.Key, minio.RemoveObjectOptions{})
-		case validSum(sum) && name == sum[0:2]+"/"+sum:
+		if sum, ok := s.sumOf(obj.Key); ok {
 			old = append(old, sum)
+		} else if strings.HasPrefix(obj.Key, s.prefix+"tmp/") {
+			_ = s.client.RemoveObject(ctx, s.bucket, obj.Key, minio.RemoveObjectOptions{})
 		}
 	}
-	removed := 0
-	const batch = 500
-	for start := 0; start < len(old); start += batch {
-		sums := old[start:min(start+batch, len(old))]
-		used, err := inUse(ctx, sums)
+	return discardUnused(ctx, old, inUse, func(sum string) (bool, error) {
+		info, err := s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
+		if s3NotFound(err) {
+			return false, nil // another sweep took it
+		}
 		if err != nil {
-			return removed, fmt.Errorf("courses: sweep blobs: %w", err)
+			return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
 		}
-		for _, sum := range sums {
-			if used[sum] {
-				continue
-			}
-			info, err := s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
-			if s3NotFound(err) {
-				continue // another sweep took it
-			}
-			if err != nil {
-				return removed, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
-			}
-			if !info.LastModified.Before(cutoff) {
-				continue // wanted again
-			}
-			if err := s.client.RemoveObject(ctx, s.bucket, s.key(sum), minio.RemoveObjectOptions{}); err != nil {
-				return removed, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
-			}
-			removed++
+		if !info.LastModified.Before(cutoff) {
+			return false, nil // wanted again
 		}
-	}
-	return removed, nil
+		if err := s.client.RemoveObject(ctx, s.bucket, s.key(sum), minio.RemoveObjectOptions{}); err != nil {
+			return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+		}
+		return true, nil
+	})
 }
 
 // Walk implements BlobLister: every stored content, in key order.
@@ -260,8 +251,7 @@ func (s *S3Store) Walk(ctx context.Context, fn func(Blob) error) error {
 		if obj.Err != nil {
 			return fmt.Errorf("courses: list blobs: %w", obj.Err)
 		}
-		name := strings.TrimPrefix(obj.Key, s.prefix)
-		if sum := path.Base(name); validSum(sum) && name == sum[0:2]+"/"+sum {
+		if sum, ok := s.sumOf(obj.Key); ok {
 			if err := fn(Blob{SHA256: sum, Size: obj.Size}); err != nil {
 				return err
 			}
