@@ -46,13 +46,13 @@ func newEnv(t *testing.T) *env {
 
 // installation says how a test's Aula differs from the default one.
 type installation struct {
-	database  string           // test database ("app" when empty)
-	blobs     string           // directory of course files (a temporary one when empty)
-	uploadMax int64            // largest course file (the default when 0)
-	clock     func() time.Time // the domain services' clock (time.Now when nil)
-	pdfCache  int64            // certificates' PDF cache (the default when 0)
-	quietLog  bool             // discard the server's log (benchmarks)
-	location  *time.Location   // AULA_TIMEZONE (UTC when nil)
+	database  string            // test database ("app" when empty)
+	blobs     string            // directory of course files (a temporary one when empty)
+	uploadMax int64             // largest course file (the default when 0)
+	clock     func() time.Time  // the domain services' clock (time.Now when nil)
+	pdfCache  int64             // certificates' PDF cache (the default when 0)
+	quietLog  bool              // discard the server's log (benchmarks)
+	location  *time.Location    // AULA_TIMEZONE (UTC when nil)
 	store     courses.BlobStore // file storage (a DirStore in blobs when nil)
 }
 
