@@ -27,7 +27,19 @@ var (
 
 // Walk implements BlobLister.
 func (s *DirStore) Walk(ctx context.Context, fn func(Blob) error) error {
-	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
+	err := s.walk(ctx, func(sum string, info fs.FileInfo) error {
+		return fn(Blob{SHA256: sum, Size: info.Size()})
+	})
+	if err != nil {
+		return fmt.Errorf("courses: list blobs: %w", err)
+	}
+	return nil
+}
+
+// walk calls fn for every stored content, leaving out uploads in
+// progress (tmp) and content being swept (trash).
+func (s *DirStore) walk(ctx context.Context, fn func(sum string, info fs.FileInfo) error) error {
+	return filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -41,18 +53,11 @@ func (s *DirStore) Walk(ctx context.Context, fn func(Blob) error) error {
 			return nil
 		}
 		info, err := d.Info()
-		if errors.Is(err, fs.ErrNotExist) {
+		if err != nil {
 			return nil // swept meanwhile
 		}
-		if err != nil {
-			return err
-		}
-		return fn(Blob{SHA256: d.Name(), Size: info.Size()})
+		return fn(d.Name(), info)
 	})
-	if err != nil {
-		return fmt.Errorf("courses: list blobs: %w", err)
-	}
-	return nil
 }
 
 // Has implements BlobLister.
