@@ -52,7 +52,7 @@ load:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeAndGrade -fuzztime 60s ./assessment/
 
-## deps: Debian packages the tests use (pdftotext, pdftoppm, chromium)
+## deps: what the tests use: pdftotext, pdftoppm, chromium, nginx, PostgreSQL binaries, versitygw
 deps:
 	./scripts/deps.sh
 

@@ -33,6 +33,7 @@ import (
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/metrics"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -60,6 +61,9 @@ type Config struct {
 	// shutting down and the load balancer should send its requests
 	// elsewhere, while those already sent are still served.
 	Draining *atomic.Bool
+	// MetricsElsewhere: /metrics is served on its own address
+	// (AULA_METRICS_ADDR), so the main address answers it 404.
+	MetricsElsewhere bool
 }
 
 // Deps are what the handlers call: the database (for readiness and rate
@@ -94,6 +98,9 @@ type server struct {
 	limiter  *RateLimiter
 	secure   bool
 	static   *staticFiles
+	metrics  *metrics.Metrics
+	// metricsHandler serves metrics' page (see serveMetrics).
+	metricsHandler fasthttp.RequestHandler
 }
 
 // DefaultBodyLimit is the largest request body accepted by default.
@@ -285,7 +292,9 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		limiter:  NewRateLimiter(deps.DB, deps.Now),
 		secure:   base.Scheme == "https",
 		static:   static,
+		metrics:  deps.Services.Metrics,
 	}
+	s.metricsHandler = newMetricsHandler(s.metrics.Handler())
 
 	fcfg := fiber.Config{
 		AppName:      "aula",

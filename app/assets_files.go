@@ -153,15 +153,24 @@ func (s *server) serveAsset(c *fiber.Ctx) error {
 	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
+	disposition := "attachment"
+	if a.IsImage() {
+		disposition = "inline"
+	}
+	// With object storage that signs links, the download goes straight
+	// from the store (ranges included); the link expires, so the redirect
+	// itself is never cached.
+	if link, ok, err := s.courses.AssetLink(ctx, a, contentDisposition(disposition, a.FileName)); err != nil {
+		return err
+	} else if ok {
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.Redirect(link, fiber.StatusFound)
+	}
 	f, err := s.courses.OpenAsset(ctx, a)
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
-	disposition := "attachment"
-	if a.IsImage() {
-		disposition = "inline"
-	}
 	c.Set(fiber.HeaderContentDisposition, contentDisposition(disposition, a.FileName))
 	// Byte ranges let a download that broke on a slow link go on where it
 	// stopped, instead of starting a 20 MB file again.

@@ -135,6 +135,8 @@ var publicPages = map[string]bool{
 	"/courses": true, "/verify": true, "/password/forgot": true, "/language": true, // the public pages' language links
 	"/api/v1/courses": true, "/api/v1/verify/key": true,
 	"/events": true, "/api/v1/events": true,
+	// Not public either: 404 to anyone but this machine (metrics_test.go).
+	"/metrics": true,
 }
 
 func TestEveryPrivatePageNeedsSignIn(t *testing.T) {

@@ -273,6 +273,9 @@ type errorDetail struct {
 	Message string            `json:"message"`
 	Fields  map[string]string `json:"fields,omitempty"`
 	Rows    []rowDetail       `json:"rows,omitempty"`
+	// RequestID is the id the server's log line of this request carries,
+	// for the caller to quote when reporting a problem.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 type rowDetail struct {
@@ -301,7 +304,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(he.RetryAfter.Seconds())+1))
 	}
 	if isAPI(c) || c.Locals(localJSONErrors) == true {
-		detail := errorDetail{Code: he.Code, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
+		detail := errorDetail{Code: he.Code, Message: tr.T(he.Msg.Key, he.Msg.Args...), RequestID: requestID(c)}
 		if len(he.Fields) > 0 {
 			detail.Fields = make(map[string]string, len(he.Fields))
 			for f, m := range he.Fields {
@@ -317,7 +320,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if he.Status == fiber.StatusServiceUnavailable || he.Status == fiber.StatusInsufficientStorage {
 		title = "error.unavailable_title" // not "something went wrong": nothing the user did
 	}
-	page := errorPage{Page: s.page(c, title), Status: he.Status, Message: tr.T(he.Msg.Key, he.Msg.Args...)}
+	page := errorPage{Page: s.page(c, title), Status: he.Status, Message: tr.T(he.Msg.Key, he.Msg.Args...), RequestID: requestID(c)}
 	for _, r := range he.Rows {
 		page.Rows = append(page.Rows, rowDetail{Line: r.Line, Message: tr.T(r.Msg.Key, r.Msg.Args...)})
 	}
@@ -346,6 +349,15 @@ type errorPage struct {
 	Message string
 	Rows    []rowDetail
 	SignIn  bool
+	// RequestID lets a user quote the line of the log that says what
+	// happened, which the page itself never shows.
+	RequestID string
+}
+
+// requestID is the id logRequests gave the request.
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(localRequestID).(string)
+	return id
 }
 
 // statusOf is the HTTP status the error handler gives err, for pages that

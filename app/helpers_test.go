@@ -60,6 +60,7 @@ type installation struct {
 	location  *time.Location   // AULA_TIMEZONE (UTC when nil)
 	mail      notify.Sender    // the SMTP relay (none: mail is held in the outbox)
 	exportMax int              // the most rows an export streams (reports' default when 0)
+	store     courses.BlobStore // file storage (a DirStore in blobs when nil)
 }
 
 // newInstallation builds every domain service with wiring.New, exactly as
@@ -79,9 +80,13 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 	if tt != nil && !in.quietLog {
 		log = slog.New(slog.NewTextHandler(testLog{tt}, nil))
 	}
-	blobs, err := courses.NewDirStore(in.blobs)
-	if err != nil {
-		tb.Fatal(err)
+	var blobs courses.BlobStore = in.store
+	if blobs == nil {
+		dir, err := courses.NewDirStore(in.blobs)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		blobs = dir
 	}
 	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, UploadMaxBytes: in.uploadMax, BaseURL: "http://aula.test",
 		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Location: in.location, Mail: in.mail, MailFrom: "Aula <aula@aula.test>",

@@ -82,6 +82,7 @@ func (s *server) logRequests(c *fiber.Ctx) error {
 		}
 	}
 	status := c.Response().StatusCode()
+	s.metrics.Request(c.Method(), routeLabel(c), status, time.Since(start))
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError

@@ -17,6 +17,7 @@ func (s *server) routes(root *fiber.App) {
 	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders, compressed())
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
+	root.Get("/metrics", s.serveMetrics) // loopback only (metrics.go)
 	root.Get("/static/*", s.static.serve)
 	// One-click unsubscribe (RFC 8058): mail programs POST here with no
 	// session and no CSRF token; the link's token is the authority.

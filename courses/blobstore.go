@@ -195,48 +195,18 @@ func (s *DirStore) Open(ctx context.Context, sum string) (io.ReadSeekCloser, err
 // go too.
 func (s *DirStore) Sweep(ctx context.Context, cutoff time.Time, inUse func(ctx context.Context, sums []string) (map[string]bool, error)) (int, error) {
 	var old []string
-	err := filepath.WalkDir(s.root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	err := s.walk(ctx, func(sum string, info fs.FileInfo) error {
+		if info.ModTime().Before(cutoff) {
+			old = append(old, sum)
 		}
-		if d.IsDir() {
-			if name := d.Name(); path != s.root && (name == "tmp" || name == "trash") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return nil // gone meanwhile
-		}
-		if validSum(d.Name()) && info.ModTime().Before(cutoff) {
-			old = append(old, d.Name())
-		}
-		return ctx.Err()
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("courses: sweep blobs: %w", err)
 	}
-	removed := 0
-	const batch = 500
-	for start := 0; start < len(old); start += batch {
-		sums := old[start:min(start+batch, len(old))]
-		used, err := inUse(ctx, sums)
-		if err != nil {
-			return removed, fmt.Errorf("courses: sweep blobs: %w", err)
-		}
-		for _, sum := range sums {
-			if used[sum] {
-				continue
-			}
-			ok, err := s.discard(sum, cutoff)
-			if err != nil {
-				return removed, err
-			}
-			if ok {
-				removed++
-			}
-		}
+	removed, err := discardUnused(ctx, old, inUse, func(sum string) (bool, error) { return s.discard(sum, cutoff) })
+	if err != nil {
+		return removed, err
 	}
 	s.sweepTmp(cutoff)
 	return removed, nil

@@ -42,6 +42,8 @@ import (
 	"github.com/aula-platform/aula/jobs"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/metrics"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Options configure the services for one installation.
@@ -83,6 +85,14 @@ type Options struct {
 	// reader waits (reports.DefaultInlineRows when 0); larger exports are
 	// made in the background.
 	ReportInlineRows int
+	// Metrics collects what /metrics shows (a new one when nil).
+	Metrics *metrics.Metrics
+	// Replica is a streaming replica of db for report and export reads
+	// (nil: they read db); see ReportsDB.
+	Replica *bun.DB
+	// ReplicaMaxLag is how far behind the replica may be and still be
+	// read (DefaultReplicaMaxLag when 0).
+	ReplicaMaxLag time.Duration
 }
 
 // DefaultMailFrom is the sender of messages when AULA_MAIL_FROM is unset:
@@ -107,6 +117,11 @@ type Services struct {
 	// Jobs is the queue of background work, with every kind registered;
 	// `aula serve` runs it, tests work it a job at a time (WorkOne).
 	Jobs *jobs.Queue
+	// Metrics is what /metrics shows; jobs, mail and reports add theirs.
+	Metrics *metrics.Metrics
+	// ReportReads is where report and export reads go: the replica while
+	// it keeps up, else the primary (postgres.Replica).
+	ReportReads *postgres.Replica
 }
 
 // New builds every domain service on db and registers every cross-domain
@@ -214,6 +229,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if svc.Exchange, err = newExchange(db, opts); err != nil {
 		return nil, err
 	}
+	newScaleOut(db, svc, opts)
 	return svc, nil
 }
 

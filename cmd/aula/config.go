@@ -54,6 +54,17 @@ type config struct {
 	SMTP *notify.SMTP
 	// MailFrom (AULA_MAIL_FROM) is the sender of every message.
 	MailFrom string
+	// StorageURL (AULA_STORAGE_URL) names the S3 bucket files are kept
+	// in (s3://bucket?endpoint=…&region=…); empty: $AULA_DATA_DIR/blobs.
+	StorageURL string
+	// ReplicaURL (AULA_DATABASE_REPLICA_URL) is a streaming replica that
+	// reports and exports read from while it lags at most ReplicaMaxLag
+	// (AULA_DATABASE_REPLICA_MAX_LAG); empty: they read the primary.
+	ReplicaURL    string
+	ReplicaMaxLag time.Duration
+	// MetricsAddr (AULA_METRICS_ADDR) is a second address serving only
+	// /metrics; empty: /metrics is on the main address, to loopback only.
+	MetricsAddr string
 	// Pool is the database pool: AULA_DB_MAX_CONNS, AULA_DB_CONN_WAIT,
 	// AULA_DB_STATEMENT_TIMEOUT and AULA_DB_LOCK_TIMEOUT (0 turns a
 	// timeout off).
@@ -84,6 +95,9 @@ func loadConfig() (*config, error) {
 	}
 	if _, err := url.Parse(cfg.DatabaseURL); err != nil {
 		return nil, fmt.Errorf("AULA_DATABASE_URL is not a URL: %w", err)
+	}
+	if err := cfg.loadScaleOut(); err != nil {
+		return nil, err
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return nil, fmt.Errorf("AULA_LOG_FORMAT must be text or json, not %q", cfg.LogFormat)
@@ -258,6 +272,9 @@ func (cfg *config) logAttrs() []any {
 		"db_conn_wait", cfg.Pool.ConnWait.String(),
 		"db_statement_timeout", cfg.Pool.StatementTimeout.String(),
 		"db_lock_timeout", cfg.Pool.LockTimeout.String(),
+		"storage", redactURL(cfg.storageLocation()),
+		"database_replica", redactURL(cfg.ReplicaURL), "database_replica_max_lag", cfg.ReplicaMaxLag.String(),
+		"metrics_addr", cfg.MetricsAddr,
 	}
 }
 

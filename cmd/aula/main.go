@@ -5,6 +5,9 @@
 //	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
 //	aula certificates rotate-key|keys  rotate or list the certificate signing keys
 //	aula seed demo               load the demo institutions, users and courses
+//	aula storage migrate -to LOC copy the stored files to a folder or an S3 bucket
+//	aula backup -o FILE          the database and the stored files in one archive
+//	aula restore -i FILE         a backup into a new, empty installation
 //	aula version                 print the version
 //
 // Configuration comes from AULA_* environment variables (see README).
@@ -33,13 +36,16 @@ commands:
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
   seed demo                    load demo institutions, users, one course per language and its quiz (again: no change)
+  storage migrate [-from LOC] -to LOC  copy every stored file between a folder and an S3 bucket (resumable)
+  backup -o FILE               write the database and every stored file to one archive
+  restore -i FILE              bring a backup back into a new, empty database and the configured storage
   version                      print the version
 
 configuration: AULA_ADDR, AULA_BASE_URL, AULA_DATABASE_URL, AULA_DATA_DIR, AULA_SECRET,
 AULA_ADMIN_EMAIL, AULA_ADMIN_PASSWORD, AULA_TRUSTED_PROXIES, AULA_UPLOAD_MAX_MB, AULA_DEMO, AULA_TIMEZONE,
 AULA_SHUTDOWN_DRAIN, AULA_SHUTDOWN_TIMEOUT, AULA_DB_MAX_CONNS, AULA_DB_CONN_WAIT,
-AULA_DB_STATEMENT_TIMEOUT, AULA_DB_LOCK_TIMEOUT, AULA_SMTP_URL, AULA_MAIL_FROM, AULA_LOG_FORMAT, AULA_LOG_LEVEL
-(see README.md)
+AULA_DB_STATEMENT_TIMEOUT, AULA_DB_LOCK_TIMEOUT, AULA_SMTP_URL, AULA_MAIL_FROM, AULA_LOG_FORMAT, AULA_LOG_LEVEL, AULA_STORAGE_URL,
+AULA_DATABASE_REPLICA_URL, AULA_DATABASE_REPLICA_MAX_LAG, AULA_METRICS_ADDR (see README.md)
 `
 
 // errUsage means the command line was wrong; usage has been printed.
@@ -74,6 +80,12 @@ func run(ctx context.Context, args []string) error {
 		return certificatesCmd(ctx, args[1:])
 	case "seed":
 		return seedCmd(ctx, args[1:])
+	case "storage":
+		return storageCmd(ctx, args[1:])
+	case "backup":
+		return backupCmd(ctx, args[1:])
+	case "restore":
+		return restoreCmd(ctx, args[1:])
 	case "version":
 		fmt.Println("aula", version)
 		return nil

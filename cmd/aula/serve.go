@@ -89,6 +89,8 @@ func serve(ctx context.Context, args []string) error {
 		Version:        version,
 		Draining:       &draining,
 		Location:       cfg.Location,
+		// AULA_METRICS_ADDR: /metrics there, not on the main address.
+		MetricsElsewhere: cfg.MetricsAddr != "",
 	}, app.Deps{DB: db, Services: svc, Logger: log})
 	if err != nil {
 		return err
@@ -98,7 +100,9 @@ func serve(ctx context.Context, args []string) error {
 	jobsDone := make(chan struct{})
 	go func() { svc.Jobs.Run(ctx); close(jobsDone) }()
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	stopMetrics := serveMetrics(cfg, svc, log, errc)
+	defer stopMetrics()
 	go func() { errc <- web.Listen(cfg.Addr) }()
 	log.Info("listening", "addr", cfg.Addr, "url", cfg.BaseURL)
 

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 
 	"github.com/uptrace/bun"
 
-	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -15,7 +13,7 @@ import (
 // once for every command (package wiring says how), with the signing key
 // certificates need in place.
 func newServices(ctx context.Context, db *bun.DB, cfg *config, log *slog.Logger) (*wiring.Services, error) {
-	blobs, err := courses.NewDirStore(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := openStorage(ctx, cfg.storageLocation())
 	if err != nil {
 		return nil, err
 	}
@@ -23,6 +21,7 @@ func newServices(ctx context.Context, db *bun.DB, cfg *config, log *slog.Logger)
 		Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes, BaseURL: cfg.BaseURL, Location: cfg.Location, Logger: log,
 		TokenLifetime: cfg.TokenTTL, TokenMaxLifetime: cfg.TokenMaxTTL,
 		MailFrom: cfg.MailFrom,
+		Replica: openReplica(cfg), ReplicaMaxLag: cfg.ReplicaMaxLag,
 	}
 	if cfg.SMTP != nil { // a nil *SMTP in the interface would not be nil
 		opts.Mail = cfg.SMTP
