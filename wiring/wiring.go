@@ -29,6 +29,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/library"
 )
 
 // Options configure the services for one installation.
@@ -60,6 +61,7 @@ type Services struct {
 	Courses      *courses.Service
 	Assessment   *assessment.Service
 	Certificates *certificates.Service
+	Library      *library.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 }
@@ -104,6 +106,11 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// Certificates' ZIP files share the blob store with course files: the
 	// course files' sweep must leave those still downloadable.
 	svc.Courses.AddBlobUser(svc.Certificates.ZipFilesInUse)
+
+	// The knowledge library keeps its files in the same store.
+	svc.Library = library.NewService(db, library.Options{Blobs: opts.Blobs, Accounts: svc.Accounts, Courses: svc.Courses,
+		UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now, Logger: opts.Logger})
+	svc.Courses.AddBlobUser(svc.Library.FilesInUse)
 	return svc, nil
 }
 
