@@ -27,6 +27,7 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/certificates"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/library"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -74,6 +75,7 @@ type server struct {
 	courses  *courses.Service
 	certs    *certificates.Service
 	quizzes  *assessment.Service
+	library  *library.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -101,6 +103,11 @@ var uploadRoutes = []struct {
 	// Bulk enrolment files: 10,000 learners are about 1 MB.
 	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`, false, []accounts.Role{accounts.RoleAdmin}},
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin}},
+	// Library files: librarians hold a permission, not a role, so every
+	// role may send the body; the library refuses non-librarians before
+	// reading it (library.Service.AttachFile).
+	{fiber.MethodPost, `^/library/manage/items/[0-9]+/files/?$`, false, accounts.Roles},
+	{fiber.MethodPost, `^/api/v1/library/items/[0-9]+/files/?$`, true, accounts.Roles},
 	// The issuer's logo and signature images (2 MB each).
 	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
 }
@@ -256,6 +263,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		courses:  deps.Services.Courses,
 		certs:    deps.Services.Certificates,
 		quizzes:  deps.Services.Assessment,
+		library:  deps.Services.Library,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

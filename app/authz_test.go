@@ -68,6 +68,11 @@ func TestAPINeedsToken(t *testing.T) {
 		"GET /api/v1/courses/:id":  true,
 		"GET /api/v1/verify/key":   true,
 		"GET /api/v1/verify/:code": true,
+		// The library is open to read; librarians' calls need a token.
+		"GET /api/v1/library/themes":          true,
+		"GET /api/v1/library/items":           true,
+		"GET /api/v1/library/items/:id":       true,
+		"GET /api/v1/library/countries/:code": true,
 	}
 	for _, r := range e.app.GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, "/api/") || r.Method == http.MethodHead || public[r.Method+" "+r.Path] {
@@ -109,6 +114,7 @@ var publicPages = map[string]bool{
 	"/": true, "/signin": true, "/healthz": true, "/readyz": true,
 	"/courses": true, "/verify": true,
 	"/api/v1/courses": true, "/api/v1/verify/key": true,
+	"/library": true, "/api/v1/library/themes": true, "/api/v1/library/items": true,
 }
 
 func TestEveryPrivatePageNeedsSignIn(t *testing.T) {

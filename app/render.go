@@ -64,6 +64,15 @@ var pageNames = []string{
 	"pages/admin/certificates_issue",
 	"pages/admin/certificates_settings",
 	"pages/admin/certificates_zip",
+	// library
+	"pages/library/index",
+	"pages/library/item",
+	"pages/library/country",
+	"pages/library/manage",
+	"pages/library/item_form",
+	"pages/library/submissions",
+	"pages/library/submission",
+	"pages/admin/librarians",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {
@@ -96,6 +105,8 @@ type Page struct {
 	tr       i18n.Printer
 	assetURL func(string) string
 	loc      *time.Location // the viewer's time zone (times.go)
+	// Head adds meta tags, links and JSON-LD to the page's head (library_pages.go).
+	Head *pageHead
 }
 
 // T translates a catalog key into the page's language.

@@ -41,6 +41,7 @@ var (
 	ErrUnknownInstitution = errors.New("library: unknown institution")
 	ErrUnknownCourse      = errors.New("library: unknown or unpublished course")
 	ErrUnknownUser        = errors.New("library: no such user")
+	ErrNoteRequired       = errors.New("library: asking for changes without saying which")
 )
 
 // FieldError is an item field that breaks a rule. Field names it as the

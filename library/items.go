@@ -50,24 +50,11 @@ func (s *Service) UpdateItem(ctx context.Context, actor *accounts.User, id int64
 // writeItem checks p, fills it into it and stores it with its
 // translations and search vector, in tx.
 func (s *Service) writeItem(ctx context.Context, tx bun.IDB, it *Item, p ItemParams, insert bool) (*Item, error) {
-	date, err := p.check()
+	date, err := s.checkParams(ctx, tx, &p)
 	if err != nil {
 		return nil, err
 	}
 	store := NewStore(tx)
-	if n, err := store.CountThemes(ctx, p.Themes); err != nil {
-		return nil, err
-	} else if n != len(p.Themes) {
-		return nil, fieldError("themes", ErrUnknownTheme)
-	}
-	if p.InstitutionID != nil {
-		if _, err := s.people.Institution(ctx, *p.InstitutionID); err != nil {
-			if errors.Is(err, accounts.ErrNotFound) {
-				return nil, fieldError("institution_id", ErrUnknownInstitution)
-			}
-			return nil, err
-		}
-	}
 	it.Type, it.Title, it.Abstract, it.Language, it.Languages = p.Type, p.Title, p.Abstract, p.Language, p.languages()
 	it.Countries, it.Region, it.Themes, it.Year, it.Date = p.Countries, p.Region, p.Themes, p.Year, date
 	it.Authors, it.InstitutionID, it.TargetPopulation = p.Authors, p.InstitutionID, p.TargetPopulation
@@ -92,6 +79,29 @@ func (s *Service) writeItem(ctx context.Context, tx bun.IDB, it *Item, p ItemPar
 		return nil, err
 	}
 	return store.Item(ctx, it.ID)
+}
+
+// checkParams tidies and checks p, its themes and its institution
+// included, and returns its date, if any.
+func (s *Service) checkParams(ctx context.Context, db bun.IDB, p *ItemParams) (*time.Time, error) {
+	date, err := p.check()
+	if err != nil {
+		return nil, err
+	}
+	if n, err := NewStore(db).CountThemes(ctx, p.Themes); err != nil {
+		return nil, err
+	} else if n != len(p.Themes) {
+		return nil, fieldError("themes", ErrUnknownTheme)
+	}
+	if p.InstitutionID != nil {
+		if _, err := s.people.Institution(ctx, *p.InstitutionID); err != nil {
+			if errors.Is(err, accounts.ErrNotFound) {
+				return nil, fieldError("institution_id", ErrUnknownInstitution)
+			}
+			return nil, err
+		}
+	}
+	return date, nil
 }
 
 // Publish puts a draft or withdrawn item in the library, searchable and
