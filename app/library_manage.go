@@ -152,8 +152,8 @@ type manageLibraryPage struct {
 	Page
 	Status   library.Status
 	Statuses []library.Status
-	Items   []itemCard
-	NextURL string
+	Items    []itemCard
+	NextURL  string
 }
 
 // manageLibraryPage is /library/manage: the catalogue, latest change first.

@@ -382,11 +382,11 @@ func (s *server) serveLibraryFile(c *fiber.Ctx) error {
 
 type countryPage struct {
 	Page
-	Code     string
-	Name     string
-	Items    []itemCard
-	Total    int
-	MoreURL  string
+	Code    string
+	Name    string
+	Items   []itemCard
+	Total   int
+	MoreURL string
 	Courses []courses.Course
 	Events  []library.Event
 }
