@@ -114,7 +114,7 @@ var publicPages = map[string]bool{
 	"/": true, "/signin": true, "/healthz": true, "/readyz": true,
 	"/courses": true, "/verify": true,
 	"/api/v1/courses": true, "/api/v1/verify/key": true,
-	"/library": true, "/api/v1/library/themes": true, "/api/v1/library/items": true,
+	"/library": true, "/library/feed.atom": true, "/oai": true, "/api/v1/library/themes": true, "/api/v1/library/items": true,
 }
 
 func TestEveryPrivatePageNeedsSignIn(t *testing.T) {

@@ -18,6 +18,9 @@ func (s *server) routes(root *fiber.App) {
 	root.Get("/healthz", s.healthz)
 	root.Get("/readyz", s.readyz)
 	root.Get("/static/*", s.static.serve)
+	// OAI-PMH harvesters send GET or POST without sessions or CSRF tokens.
+	root.Get("/oai", s.oai)
+	root.Post("/oai", s.oai)
 	api := root.Group("/api/v1", s.apiChain()...)
 	app := s.pageRoutes(root)
 
@@ -193,6 +196,7 @@ func (s *server) routes(root *fiber.App) {
 
 	// ---- Knowledge library (the library decides who may catalogue) ----
 	app.Get("/library", s.libraryPage)
+	app.Get("/library/feed.atom", s.libraryFeed)
 	app.Get("/library/items/:id", s.libraryItemPage)
 	app.Get("/library/items/:id/files/:fid/:name?", s.serveLibraryFile)
 	app.Get("/library/countries/:code", s.libraryCountryPage)
