@@ -48,7 +48,7 @@ load:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeAndGrade -fuzztime 60s ./assessment/
 
-## deps: Debian packages the tests use (pdftotext, pdftoppm, chromium)
+## deps: Debian packages the tests use (pdftotext, pdftoppm, xmllint, chromium)
 deps:
 	./scripts/deps.sh
 
