@@ -33,7 +33,9 @@ func pdfWith(t *testing.T, text string) []byte {
 }
 
 func upload(name string, content []byte) func() (*library.Upload, error) {
-	return func() (*library.Upload, error) { return &library.Upload{Name: name, Body: bytes.NewReader(content)}, nil }
+	return func() (*library.Upload, error) {
+		return &library.Upload{Name: name, Body: bytes.NewReader(content)}, nil
+	}
 }
 
 // queue is a job queue working only the library's extraction.
@@ -120,7 +122,9 @@ func TestUnreadablePDFFailsForGood(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, j := range discarded {
-		var args struct{ FileID int64 `json:"file_id"` }
+		var args struct {
+			FileID int64 `json:"file_id"`
+		}
 		if j.Kind == library.ExtractTextKind && j.Decode(&args) == nil && args.FileID == f.ID {
 			if j.Attempt != 1 || !strings.Contains(j.LastError, "pdftotext") {
 				t.Fatalf("discarded after %d attempts: %q", j.Attempt, j.LastError)
