@@ -378,3 +378,29 @@ func TestSubmissionPagesReviewFlow(t *testing.T) {
 		t.Fatalf("the member does not see the request:\n%s", res.body)
 	}
 }
+
+func TestCountryPage(t *testing.T) {
+	le := newLibraryEnv(t)
+	it := le.create(map[string]any{"type": "experience", "title": "Cantinas escolares em São Tomé", "language": "pt",
+		"countries": []string{"ST"}, "year": 2021}, true)
+	b := le.browser()
+	b.lang = "pt-PT"
+	res := b.get("/library/countries/st")
+	wantStatus(t, res, http.StatusOK)
+	if !strings.Contains(res.body, "São Tomé e Príncipe na biblioteca") || !strings.Contains(res.body, `href="/library/items/`+itoa(it.ID)+`"`) {
+		t.Fatalf("country page:\n%s", res.body)
+	}
+	if res := b.get("/library/countries/ZZ"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown country: %d", res.StatusCode)
+	}
+	res = le.api(http.MethodGet, "/api/v1/library/countries/ST", "", nil, "Accept-Language", "es")
+	wantStatus(t, res, http.StatusOK)
+	var out struct {
+		Name  string
+		Total int
+	}
+	decode(t, res, &out)
+	if out.Name != "Santo Tomé y Príncipe" || out.Total < 1 {
+		t.Errorf("country API: %s", res.body)
+	}
+}
