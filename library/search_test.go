@@ -236,3 +236,47 @@ func TestBadCursorIsRefused(t *testing.T) {
 		t.Fatal("a made-up cursor is accepted")
 	}
 }
+
+func TestBrowsingFacetsFollowEveryChange(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	lib := e.user(accounts.RoleAdmin)
+	count := func(values []library.FacetValue, v string) int {
+		for _, x := range values {
+			if x.Value == v {
+				return x.Count
+			}
+		}
+		return 0
+	}
+	before := e.search(library.Query{})
+	p := params("Contado " + unique("z"))
+	p.Countries, p.Year = []string{"GQ"}, 1801
+	it := e.item(lib, p)
+	after := e.search(library.Query{})
+	if after.Total != before.Total+1 || count(after.Facets.Country, "GQ") != count(before.Facets.Country, "GQ")+1 ||
+		count(after.Facets.Year, "1801") != count(before.Facets.Year, "1801")+1 {
+		t.Fatalf("publishing: total %d→%d, GQ %d→%d", before.Total, after.Total,
+			count(before.Facets.Country, "GQ"), count(after.Facets.Country, "GQ"))
+	}
+	p.Countries = []string{"CV"}
+	if _, err := e.lib.UpdateItem(ctx, lib, it.ID, p); err != nil {
+		t.Fatal(err)
+	}
+	edited := e.search(library.Query{})
+	if count(edited.Facets.Country, "GQ") != count(before.Facets.Country, "GQ") || count(edited.Facets.Country, "CV") != count(after.Facets.Country, "CV")+1 {
+		t.Fatal("editing the countries does not move the counts")
+	}
+	if _, err := e.lib.Withdraw(ctx, lib, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	if gone := e.search(library.Query{}); gone.Total != before.Total || count(gone.Facets.Year, "1801") != count(before.Facets.Year, "1801") {
+		t.Fatalf("withdrawing: total %d, want %d", gone.Total, before.Total)
+	}
+	// The counts kept agree with counting the items.
+	kept := e.search(library.Query{})
+	counted := e.search(library.Query{YearFrom: 1})
+	if kept.Total != counted.Total || len(kept.Facets.Country) != len(counted.Facets.Country) {
+		t.Fatalf("kept counts %d/%d, counted %d/%d", kept.Total, len(kept.Facets.Country), counted.Total, len(counted.Facets.Country))
+	}
+}

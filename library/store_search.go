@@ -91,8 +91,16 @@ type facetRow struct {
 // Facets counts every result matching sr (the cursor aside) by type,
 // year, country, theme id and language, in one pass over the matches.
 func (s *Store) Facets(ctx context.Context, sr search) (facetRows, error) {
-	matches := sr.filter(s.db.NewSelect().Model((*Item)(nil)).Column("type", "year", "countries", "themes", "languages"))
 	var rows []facetRow
+	if sr.unfiltered() {
+		// The whole library: the counts kept by the trigger of
+		// migration 20261201230100, not a count of every item.
+		if err := s.db.NewRaw(`SELECT facet, value, count FROM library_facet_counts WHERE count > 0`).Scan(ctx, &rows); err != nil {
+			return facetRows{}, wrap(err, "facet counts")
+		}
+		return groupFacets(rows), nil
+	}
+	matches := sr.filter(s.db.NewSelect().Model((*Item)(nil)).Column("type", "year", "countries", "themes", "languages"))
 	err := s.db.NewRaw(`WITH m AS MATERIALIZED (?)
 		SELECT 'type' AS facet, type AS value, count(*) AS count FROM m GROUP BY type
 		UNION ALL SELECT 'year', year::text, count(*) FROM m GROUP BY year
@@ -102,6 +110,17 @@ func (s *Store) Facets(ctx context.Context, sr search) (facetRows, error) {
 	if err != nil {
 		return facetRows{}, wrap(err, "facets of %q", sr.text)
 	}
+	return groupFacets(rows), nil
+}
+
+// unfiltered reports whether sr asks for the whole library.
+func (sr search) unfiltered() bool {
+	return sr.text == "" && len(sr.countries) == 0 && len(sr.themes) == 0 && len(sr.languages) == 0 &&
+		sr.typ == "" && sr.yearFrom == 0 && sr.yearTo == 0
+}
+
+// groupFacets sorts facet rows into facets, each in its order.
+func groupFacets(rows []facetRow) facetRows {
 	var f facetRows
 	for _, r := range rows {
 		v := FacetValue{Value: r.Value, Count: r.Count}
@@ -127,7 +146,7 @@ func (s *Store) Facets(ctx context.Context, sr search) (facetRows, error) {
 		b, _ := strconv.Atoi(f.Year[j].Value)
 		return a > b
 	})
-	return f, nil
+	return f
 }
 
 // byCount orders facet values most frequent first, then by value.
