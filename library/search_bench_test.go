@@ -19,7 +19,7 @@ import (
 const benchItems = 100_000
 
 // benchBatch is how many items one seeding statement writes.
-const benchBatch = 5_000
+const benchBatch = 1_000
 
 var benchSeed sync.Once
 
