@@ -363,10 +363,11 @@ func (s *server) listLibrarians(c *fiber.Ctx) error {
 	for i, u := range list {
 		out[i] = librarianJSON{ID: u.ID, Name: u.Name, Email: u.Email}
 	}
-	return c.JSON(list2(out))
+	return c.JSON(listOf(out))
 }
 
-func list2[T any](items []T) list[T] { return list[T]{Items: items, Total: len(items)} }
+// listOf is the API's list answer of items, all in one page.
+func listOf[T any](items []T) list[T] { return list[T]{Items: items, Total: len(items)} }
 
 // nameLibrarian is PUT /api/v1/library/librarians/{id} (admins).
 func (s *server) nameLibrarian(c *fiber.Ctx) error {

@@ -57,7 +57,7 @@ func (s *server) listSubmissions(c *fiber.Ctx) error {
 	for i := range list {
 		out[i] = submissionOut(&list[i])
 	}
-	return c.JSON(list2(out))
+	return c.JSON(listOf(out))
 }
 
 // showSubmission is GET /api/v1/library/submissions/{id}.
