@@ -287,36 +287,28 @@ func (s *server) attachLibraryFile(c *fiber.Ctx, itemID int64) (*library.File, e
 
 // deleteLibraryFile is DELETE /api/v1/library/items/{id}/files/{fid}.
 func (s *server) deleteLibraryFile(c *fiber.Ctx) error {
-	id, fid, err := paramIDs(c, "id", "fid")
-	if err != nil {
-		return err
-	}
-	if err := s.library.DeleteFile(c.UserContext(), currentUser(c), id, fid); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return s.onTwoIDs(c, "fid", s.library.DeleteFile)
 }
 
 // linkLibraryCourse is PUT /api/v1/library/items/{id}/courses/{course_id}:
 // the course cites the item.
 func (s *server) linkLibraryCourse(c *fiber.Ctx) error {
-	id, cid, err := paramIDs(c, "id", "course_id")
-	if err != nil {
-		return err
-	}
-	if err := s.library.LinkCourse(c.UserContext(), currentUser(c), id, cid); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return s.onTwoIDs(c, "course_id", s.library.LinkCourse)
 }
 
 // unlinkLibraryCourse is DELETE /api/v1/library/items/{id}/courses/{course_id}.
 func (s *server) unlinkLibraryCourse(c *fiber.Ctx) error {
-	id, cid, err := paramIDs(c, "id", "course_id")
+	return s.onTwoIDs(c, "course_id", s.library.UnlinkCourse)
+}
+
+// onTwoIDs calls change with the item of the route and its other id, and
+// answers 204.
+func (s *server) onTwoIDs(c *fiber.Ctx, second string, change func(context.Context, *accounts.User, int64, int64) error) error {
+	id, other, err := paramIDs(c, "id", second)
 	if err != nil {
 		return err
 	}
-	if err := s.library.UnlinkCourse(c.UserContext(), currentUser(c), id, cid); err != nil {
+	if err := change(c.UserContext(), currentUser(c), id, other); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
