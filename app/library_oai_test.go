@@ -73,7 +73,10 @@ func TestOAIPMHAnswersValidateAndPage(t *testing.T) {
 	e, svc := newInstallation(t, installation{})
 	ctx := context.Background()
 	admin := e.user(accounts.RoleAdmin)
-	from := time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05Z")
+	// Records of other tests are older than the next full second.
+	start := time.Now().UTC().Truncate(time.Second).Add(time.Second)
+	time.Sleep(time.Until(start))
+	from := start.Format("2006-01-02T15:04:05Z")
 	var last *library.Item
 	for i := range 105 {
 		p := library.ItemParams{Type: library.TypeReport, Title: "Relatório nº " + itoa(int64(i)) + " — Proteção & «segurança» <social>",
