@@ -52,7 +52,7 @@ load:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecodeAndGrade -fuzztime 60s ./assessment/
 
-## deps: what the tests use: pdftotext, pdftoppm, chromium, nginx, PostgreSQL binaries, versitygw
+## deps: what the tests use: pdftotext, pdftoppm, xmllint, chromium, nginx, PostgreSQL binaries, versitygw
 deps:
 	./scripts/deps.sh
 

@@ -31,9 +31,10 @@ import (
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/jobs"
+	"github.com/aula-platform/aula/library"
+	"github.com/aula-platform/aula/metrics"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/reports"
-	"github.com/aula-platform/aula/metrics"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -90,6 +91,7 @@ type server struct {
 	notify   *notify.Service
 	forums   *community.Service
 	exchange *exchange.Service
+	library  *library.Service
 	blobs    courses.BlobStore
 	log      *slog.Logger
 	now      func() time.Time
@@ -120,6 +122,11 @@ var uploadRoutes = []struct {
 	// Bulk enrolment files: 10,000 learners are about 1 MB.
 	{fiber.MethodPost, `^/manage/courses/[0-9]+/enrolments/bulk/?$`, false, []accounts.Role{accounts.RoleAdmin, accounts.RoleCoordinator}},
 	{fiber.MethodPost, `^/api/v1/courses/[0-9]+/enrolments/bulk/?$`, true, []accounts.Role{accounts.RoleAdmin, accounts.RoleCoordinator}},
+	// Library files: librarians hold a permission, not a role, so every
+	// role may send the body; the library refuses non-librarians before
+	// reading it (library.Service.AttachFile).
+	{fiber.MethodPost, `^/library/manage/items/[0-9]+/files/?$`, false, accounts.Roles},
+	{fiber.MethodPost, `^/api/v1/library/items/[0-9]+/files/?$`, true, accounts.Roles},
 	// The issuer's logo and signature images (2 MB each).
 	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
 	// Attachments to forum posts (images, PDFs), from any member.
@@ -284,6 +291,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		notify:   deps.Services.Notify,
 		forums:   deps.Services.Community,
 		exchange: deps.Services.Exchange,
+		library:  deps.Services.Library,
 		blobs:    deps.Services.Blobs,
 		log:      deps.Logger,
 		now:      deps.Now,

@@ -80,6 +80,11 @@ func TestAPINeedsToken(t *testing.T) {
 		"GET /api/v1/events":         true,
 		"GET /api/v1/events/:id":     true,
 		"GET /api/v1/events/:id.ics": true,
+		// The library is open to read; librarians' calls need a token.
+		"GET /api/v1/library/themes":          true,
+		"GET /api/v1/library/items":           true,
+		"GET /api/v1/library/items/:id":       true,
+		"GET /api/v1/library/countries/:code": true,
 	}
 	for _, r := range e.app.GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, "/api/") || r.Method == http.MethodHead || public[r.Method+" "+r.Path] {
@@ -137,6 +142,7 @@ var publicPages = map[string]bool{
 	"/events": true, "/api/v1/events": true,
 	// Not public either: 404 to anyone but this machine (metrics_test.go).
 	"/metrics": true,
+	"/library": true, "/library/feed.atom": true, "/oai": true, "/api/v1/library/themes": true, "/api/v1/library/items": true,
 }
 
 func TestEveryPrivatePageNeedsSignIn(t *testing.T) {

@@ -216,6 +216,9 @@ func asHTTPError(err error) (*httpError, bool) {
 	if he, ok := exchangeHTTPError(err); ok {
 		return he, true
 	}
+	if he, ok := libraryHTTPError(err); ok {
+		return he, true
+	}
 	// A bulk file with bad lines: every line is reported.
 	var rowErrs courses.RowErrors
 	if errors.As(err, &rowErrs) {

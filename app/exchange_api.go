@@ -25,9 +25,6 @@ func (s *server) listExchanges(c *fiber.Ctx) error {
 	return c.JSON(listOf(out))
 }
 
-// listOf is a whole list in the API's list shape.
-func listOf[T any](items []T) list[T] { return list[T]{Items: items, Total: len(items)} }
-
 // createExchange is POST /api/v1/exchanges.
 func (s *server) createExchange(c *fiber.Ctx) error {
 	var form exchangeForm

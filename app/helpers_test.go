@@ -51,15 +51,15 @@ func newEnv(t *testing.T) *env {
 
 // installation says how a test's Aula differs from the default one.
 type installation struct {
-	database  string           // test database ("app" when empty)
-	blobs     string           // directory of course files (a temporary one when empty)
-	uploadMax int64            // largest course file (the default when 0)
-	clock     func() time.Time // the domain services' clock (time.Now when nil)
-	pdfCache  int64            // certificates' PDF cache (the default when 0)
-	quietLog  bool             // discard the server's log (benchmarks)
-	location  *time.Location   // AULA_TIMEZONE (UTC when nil)
-	mail      notify.Sender    // the SMTP relay (none: mail is held in the outbox)
-	exportMax int              // the most rows an export streams (reports' default when 0)
+	database  string            // test database ("app" when empty)
+	blobs     string            // directory of course files (a temporary one when empty)
+	uploadMax int64             // largest course file (the default when 0)
+	clock     func() time.Time  // the domain services' clock (time.Now when nil)
+	pdfCache  int64             // certificates' PDF cache (the default when 0)
+	quietLog  bool              // discard the server's log (benchmarks)
+	location  *time.Location    // AULA_TIMEZONE (UTC when nil)
+	mail      notify.Sender     // the SMTP relay (none: mail is held in the outbox)
+	exportMax int               // the most rows an export streams (reports' default when 0)
 	store     courses.BlobStore // file storage (a DirStore in blobs when nil)
 }
 

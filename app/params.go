@@ -53,3 +53,6 @@ func utcTime(t *time.Time) *time.Time {
 	u := t.UTC()
 	return &u
 }
+
+// listOf is a whole list in the API's list shape, all in one page.
+func listOf[T any](items []T) list[T] { return list[T]{Items: items, Total: len(items)} }

@@ -100,6 +100,15 @@ var pageNames = []string{
 	"pages/exchange/ranking",
 	"pages/exchange/actions",
 	"pages/exchange/action",
+	// library
+	"pages/library/index",
+	"pages/library/item",
+	"pages/library/country",
+	"pages/library/manage",
+	"pages/library/item_form",
+	"pages/library/submissions",
+	"pages/library/submission",
+	"pages/admin/librarians",
 }
 
 func loadViews(fsys fs.FS) (*views, error) {
@@ -137,6 +146,8 @@ type Page struct {
 	tr       i18n.Printer
 	assetURL func(string) string
 	loc      *time.Location // the viewer's time zone (times.go)
+	// Head adds meta tags, links and JSON-LD to the page's head (library_pages.go).
+	Head *pageHead
 }
 
 // T translates a catalog key into the page's language.

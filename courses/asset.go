@@ -1,7 +1,6 @@
 package courses
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,19 +33,9 @@ func (s *Service) UploadAsset(ctx context.Context, actor Actor, courseID int64, 
 		return nil, fmt.Errorf("courses: upload to %d: %w", courseID, err)
 	}
 
-	head := make([]byte, SniffLen)
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+	blob, kind, err := PutChecked(ctx, s.blobs, r, s.uploadMaxBytes)
+	if err != nil {
 		return nil, fmt.Errorf("courses: upload to %d: %w", courseID, err)
-	}
-	head = head[:n]
-	kind, err := SniffKind(head)
-	if err != nil {
-		return nil, err
-	}
-	blob, err := s.blobs.Put(ctx, io.MultiReader(bytes.NewReader(head), r), s.uploadMaxBytes)
-	if err != nil {
-		return nil, err
 	}
 
 	uploader := actor.UserID

@@ -40,10 +40,11 @@ import (
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/exchange"
 	"github.com/aula-platform/aula/jobs"
-	"github.com/aula-platform/aula/notify"
-	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/library"
 	"github.com/aula-platform/aula/metrics"
+	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/postgres"
+	"github.com/aula-platform/aula/reports"
 )
 
 // Options configure the services for one installation.
@@ -110,6 +111,7 @@ type Services struct {
 	// Community runs the forums and consultations.
 	Community *community.Service
 	Exchange  *exchange.Service
+	Library   *library.Service
 	// Blobs is the file storage the services write to, for readiness.
 	Blobs courses.BlobStore
 	// Notify writes mail and notifications.
@@ -230,6 +232,13 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 	newScaleOut(db, svc, opts)
+
+	// The knowledge library keeps its files in the same store.
+	svc.Library = library.NewService(db, library.Options{Blobs: opts.Blobs, Accounts: svc.Accounts, Courses: svc.Courses,
+		UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now, Logger: opts.Logger})
+	svc.Courses.AddBlobUser(svc.Library.FilesInUse)
+	// The text inside attached PDFs is searched once a job has read it.
+	svc.Jobs.Register(svc.Library.ExtractTextJob())
 	return svc, nil
 }
 

@@ -21,7 +21,7 @@ func newServices(ctx context.Context, db *bun.DB, cfg *config, log *slog.Logger)
 		Blobs: blobs, UploadMaxBytes: cfg.UploadMaxBytes, BaseURL: cfg.BaseURL, Location: cfg.Location, Logger: log,
 		TokenLifetime: cfg.TokenTTL, TokenMaxLifetime: cfg.TokenMaxTTL,
 		MailFrom: cfg.MailFrom,
-		Replica: openReplica(cfg), ReplicaMaxLag: cfg.ReplicaMaxLag,
+		Replica:  openReplica(cfg), ReplicaMaxLag: cfg.ReplicaMaxLag,
 	}
 	if cfg.SMTP != nil { // a nil *SMTP in the interface would not be nil
 		opts.Mail = cfg.SMTP

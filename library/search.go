@@ -1,0 +1,194 @@
+package library
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/aula-platform/aula/courses"
+)
+
+// Sort is the order of search results.
+type Sort string
+
+// The orders of search results. Relevance without words to search is date.
+const (
+	SortRelevance Sort = "relevance"
+	SortDate      Sort = "date"
+)
+
+// Query asks the library for published items. Filters of one facet with
+// several values want items that have them all (an item about Brazil and
+// Mozambique); filters of different facets combine too.
+type Query struct {
+	// Text is what the reader typed: every word must be found, as a word
+	// or the start of one, stemmed in the item's language, accents and
+	// case ignored, in the title, abstract, translations, authors or the
+	// text of the attached PDFs.
+	Text      string
+	Countries []string // ISO 3166-1 alpha-2
+	Themes    []string // theme slugs
+	Languages []string // ISO 639-1
+	Type      Type
+	// YearFrom and YearTo bound the year, inclusive (0: no bound).
+	YearFrom, YearTo int
+	Sort             Sort
+	// PortugueseFirst puts items in Portuguese (or with a Portuguese
+	// translation) before the others, in each order.
+	PortugueseFirst bool
+	// After is the cursor of the page before (Results.Next); "" for the first.
+	After string
+	Limit int
+}
+
+// FacetValue is one value of a facet and how many results have it.
+type FacetValue struct {
+	Value string
+	Count int
+}
+
+// Facets count the results by country, theme (slug), language, type and
+// year; each value's count is how many results would remain with that
+// value added as a filter.
+type Facets struct {
+	Country, Theme, Language, Type, Year []FacetValue
+}
+
+// Results are a page of search results.
+type Results struct {
+	Items  []Item
+	Total  int
+	Facets Facets
+	// Next is the cursor of the next page, "" on the last.
+	Next string
+}
+
+// ErrBadCursor: a cursor that Search did not hand out (the After field).
+var ErrBadCursor = errors.New("library: malformed page cursor")
+
+// Limits of a search request.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+	maxFilters   = 10
+)
+
+// cursor is where a page ended, in the order's terms.
+type cursor struct {
+	Portuguese bool    `json:"p,omitempty"`
+	Rank       float32 `json:"r,omitempty"`
+	Date       string  `json:"d"`
+	ID         int64   `json:"i"`
+}
+
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (*cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fieldError("after", ErrBadCursor)
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.ID <= 0 {
+		return nil, fieldError("after", ErrBadCursor)
+	}
+	if _, err := time.Parse(time.DateOnly, c.Date); err != nil {
+		return nil, fieldError("after", ErrBadCursor)
+	}
+	return &c, nil
+}
+
+// search is a Query made ready for the store.
+type search struct {
+	text                 string // tsquery text, "" for none
+	countries, languages []string
+	themes               []int64
+	typ                  Type
+	yearFrom, yearTo     int
+	relevance            bool
+	portugueseFirst      bool
+	after                *cursor
+	limit                int
+}
+
+// Search returns a page of published items matching q, with the facets
+// of every match and how many there are. Anyone may search.
+func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
+	themes, err := NewStore(s.db).Themes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sr := search{text: courses.SearchText(q.Text), typ: q.Type, yearFrom: q.YearFrom, yearTo: q.YearTo,
+		portugueseFirst: q.PortugueseFirst, limit: q.Limit}
+	if sr.limit <= 0 || sr.limit > MaxLimit {
+		sr.limit = DefaultLimit
+	}
+	sr.relevance = sr.text != "" && q.Sort != SortDate
+	sr.countries = tidyList(q.Countries, func(s string) string { return s })
+	sr.languages = tidyList(q.Languages, func(s string) string { return s })
+	if len(sr.countries) > maxFilters || len(sr.languages) > maxFilters || len(q.Themes) > maxFilters {
+		return nil, fieldError("country", ErrTooLong)
+	}
+	for _, slug := range tidyList(q.Themes, func(s string) string { return s }) {
+		i := slices.IndexFunc(themes, func(t Theme) bool { return t.Slug == slug || strconv.FormatInt(t.ID, 10) == slug })
+		if i < 0 {
+			sr.themes = append(sr.themes, 0) // no theme has id 0: nothing matches
+			continue
+		}
+		sr.themes = append(sr.themes, themes[i].ID)
+	}
+	if q.After != "" {
+		if sr.after, err = decodeCursor(q.After); err != nil {
+			return nil, err
+		}
+	}
+	store := NewStore(s.db)
+	page, err := store.Search(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	facets, err := store.Facets(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{Facets: facets.Facets}
+	for _, v := range facets.Type {
+		res.Total += v.Count // every item has one type
+	}
+	slugs := make(map[string]string, len(themes))
+	for _, t := range themes {
+		slugs[strconv.FormatInt(t.ID, 10)] = t.Slug
+	}
+	for i, v := range res.Facets.Theme {
+		res.Facets.Theme[i].Value = slugs[v.Value]
+	}
+	if len(page) > sr.limit {
+		last := page[sr.limit-1]
+		res.Next = cursor{Portuguese: sr.portugueseFirst && last.InPortuguese, Rank: last.Rank,
+			Date: last.SortDate.Format(time.DateOnly), ID: last.ID}.encode()
+		page = page[:sr.limit]
+	}
+	res.Items = make([]Item, len(page))
+	for i, r := range page {
+		res.Items[i] = r.Item
+	}
+	return res, nil
+}
+
+// facetRows are the facets as the store counts them, themes by id.
+type facetRows struct{ Facets }
+
+// ranked is a search result with what its order is made of.
+type ranked struct {
+	Item         `bun:",extend"`
+	Rank         float32   `bun:"rank,scanonly"`
+	SortDate     time.Time `bun:"sort_date"`
+	InPortuguese bool      `bun:"in_portuguese"`
+}

@@ -1,0 +1,17 @@
+DROP TABLE library_submissions;
+DROP TABLE library_item_courses;
+DROP FUNCTION library_item_search(bigint);
+DROP AGGREGATE library_tsvector_agg(tsvector);
+DROP TABLE library_files;
+DROP TABLE library_item_translations;
+DROP TABLE library_items;
+DROP FUNCTION library_items_themes_exist();
+DROP TABLE library_themes;
+DROP FUNCTION library_themes_in_use();
+DROP FUNCTION library_tsquery(text);
+DROP FUNCTION library_tsvector(text, text);
+DROP FUNCTION library_pt_singular(text);
+DROP TEXT SEARCH CONFIGURATION aula_en;
+DROP TEXT SEARCH CONFIGURATION aula_es;
+DROP TEXT SEARCH CONFIGURATION aula_pt;
+DROP TABLE user_permissions;
