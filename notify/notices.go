@@ -5,6 +5,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -44,10 +45,11 @@ const (
 	TopicQuizzes       Topic = "quizzes"
 	TopicAnnouncements Topic = "announcements"
 	TopicEvents        Topic = "events"
+	TopicForums        Topic = "forums"
 )
 
 // Topics lists every topic.
-var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents}
+var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents, TopicForums}
 
 // TopicOf is the topic of a kind of notice.
 func TopicOf(kind string) Topic {
@@ -61,6 +63,9 @@ func TopicOf(kind string) Topic {
 	case KindEventRegistered, KindEventWaitlisted, KindEventPending, KindEventPromoted, KindEventApproved,
 		KindEventApprovedWaitlist, KindEventReminder, KindEventCertificate:
 		return TopicEvents
+	}
+	if strings.HasPrefix(kind, kindForumPrefix) {
+		return TopicForums
 	}
 	return TopicAnnouncements
 }

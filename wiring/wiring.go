@@ -203,10 +203,11 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 
 	// Forums: a course's forum follows courses' reading rules. Events'
 	// forums refuse everyone until package events provides
-	// community.EventForums, and notifications go nowhere until package
-	// notify provides a community.Notifier: both are set here then.
+	// community.EventForums. Replies, mentions, accepted answers,
+	// consultations and moderation become notices (notify), in the
+	// transaction of the post or decision.
 	svc.Community = community.NewService(db, community.Options{
-		Courses: svc.Courses, Events: community.NoEvents{}, Notifier: community.Nowhere{},
+		Courses: svc.Courses, Events: community.NoEvents{}, Notifier: svc.Notify.CommunityNotifier(),
 		Blobs: opts.Blobs, AttachmentMaxBytes: opts.UploadMaxBytes, Now: opts.Now,
 	})
 	// Attachments share the blob store too.
