@@ -9,6 +9,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/notify"
 	"github.com/aula-platform/aula/notify/smtptest"
 	"github.com/aula-platform/aula/wiring"
@@ -131,4 +132,93 @@ func TestMentionNotifiesReadersOnly(t *testing.T) {
 	if err != nil || all != 0 {
 		t.Errorf("the outsider has %d notifications (%v)", all, err)
 	}
+}
+
+// TestEventForumIsForItsPeople: the event page links its forum for a
+// participant with a place and for its organiser, and the link opens the
+// forum; an outsider (signed in, not registered) and a participant still
+// on the waiting list see no link and get 404 for the route and for the
+// forum itself. The course page links the course's forum to its learners.
+func TestEventForumIsForItsPeople(t *testing.T) {
+	e := newEventMailEnv(t)
+	org, orgUser := e.token(accounts.RoleInstructor)
+	eventID, _ := e.event(org, e.tenInMexico(), map[string]any{"capacity": 1})
+	ana, token := e.participant("Ana Conceição Peña", "pt-PT", "")
+	if _, status := e.register(token, eventID); status != "registered" {
+		t.Fatalf("status %q", status)
+	}
+	late, lateToken := e.participant("Luis Peña", "es", "")
+	if _, status := e.register(lateToken, eventID); status != "waitlisted" {
+		t.Fatalf("second registration %q", status)
+	}
+	outsider, _ := e.participant("Rui Muñoz", "es", "")
+	event, forum := "/events/"+itoa(eventID), "/events/"+itoa(eventID)+"/forum"
+
+	var forumPath string
+	for _, u := range []*accounts.User{ana, orgUser} {
+		b := e.browserFor(u)
+		if page := b.get(event); !strings.Contains(page.body, `href="`+forum+`"`) {
+			t.Errorf("the event page lacks the forum's link for %s", u.Name)
+		}
+		res := b.get(forum)
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/forums/") {
+			t.Fatalf("%s: %s is %d → %q", u.Name, forum, res.StatusCode, res.Header.Get("Location"))
+		}
+		forumPath = res.Header.Get("Location")
+		if page := b.get(forumPath); page.StatusCode != http.StatusOK || !strings.Contains(page.body, mailEventTitle) {
+			t.Errorf("%s: the forum is %d", u.Name, page.StatusCode)
+		}
+	}
+	for _, u := range []*accounts.User{outsider, late} {
+		b := e.browserFor(u)
+		if page := b.get(event); page.StatusCode != http.StatusOK || strings.Contains(page.body, forum) {
+			t.Errorf("%s: the event page (%d) links the forum", u.Name, page.StatusCode)
+		}
+		for _, path := range []string{forum, forumPath} {
+			if res := b.get(path); res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: %s is %d, want 404", u.Name, path, res.StatusCode)
+			}
+		}
+	}
+}
+
+// TestCoursePageLinksItsForum: a learner of the course finds its forum
+// from the course page, and the link opens it; a visitor sees no link.
+func TestCoursePageLinksItsForum(t *testing.T) {
+	e := newForumEnv(t)
+	link := "/courses/" + e.course.Slug + "/forum"
+	b := e.browserFor(e.learner)
+	if page := b.get("/courses/" + e.course.Slug); !strings.Contains(page.body, `href="`+link+`"`) {
+		t.Fatalf("the course page lacks %s", link)
+	}
+	if res := b.get(link); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/forums/") {
+		t.Errorf("%s is %d → %q", link, res.StatusCode, res.Header.Get("Location"))
+	}
+	if page := e.browser().get("/courses/" + e.course.Slug); strings.Contains(page.body, link) {
+		t.Error("a visitor sees the forum's link")
+	}
+}
+
+// forumEvent publishes an event of organiser with one session tomorrow,
+// registers participant in it, and returns its id.
+func forumEvent(t *testing.T, e *forumEnv, organiser, participant *accounts.User) int64 {
+	t.Helper()
+	ctx := context.Background()
+	org := events.ActorFor(organiser)
+	ev, err := e.events.CreateEvent(ctx, org, events.EventParams{Title: "Seminario de Peña", Summary: "Cobertura",
+		Language: "es", Kind: events.KindSeminar, TimeZone: "America/Lima", Registration: events.ModeOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := e.clock.Now().Add(24 * time.Hour).Truncate(time.Hour)
+	if _, err := e.events.AddSession(ctx, org, ev.ID, events.SessionParams{Title: "Apertura", StartsAt: start, EndsAt: start.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.events.Publish(ctx, org, ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.events.Register(ctx, events.ActorFor(participant), ev.ID); err != nil {
+		t.Fatal(err)
+	}
+	return ev.ID
 }
