@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -221,4 +222,39 @@ func forumEvent(t *testing.T, e *forumEnv, organiser, participant *accounts.User
 		t.Fatal(err)
 	}
 	return ev.ID
+}
+
+// TestExchangeAgendaMailReachesADelegate: scheduling the rounds mails
+// every delegate, over SMTP, that their agenda is ready, with links to
+// the agenda page (which opens) and its calendar, under the exchange
+// topic; the bell has it too.
+func TestExchangeAgendaMailReachesADelegate(t *testing.T) {
+	e, _, srv := newMailEnvAt(t, nil)
+	x := exchangeEnvOn(t, e)
+	x.interests()
+	x.slot("2027-03-10T10:00:00-06:00", "2027-03-10T11:00:00-06:00")
+	x.slot("2027-03-10T11:30:00-06:00", "2027-03-10T12:30:00-06:00")
+	x.room("Sala Peña")
+	x.room("Sala virtual")
+	x.schedule()
+
+	m := x.mails(srv, x.brDelegate.Email, 1)[0]
+	if want := "Your agenda for Intercambio de experiencias 2027 is ready"; m.Subject != want {
+		t.Errorf("subject %q, want %q", m.Subject, want)
+	}
+	if !strings.Contains(m.Header.Get("List-Unsubscribe"), "topic=exchange") {
+		t.Errorf("List-Unsubscribe %q", m.Header.Get("List-Unsubscribe"))
+	}
+	agenda := "/exchanges/" + itoa(x.id) + "/agenda"
+	for _, want := range []string{"http://aula.test" + agenda, "http://aula.test" + agenda + ".ics"} {
+		if !slices.Contains(strings.Fields(m.Text), want) {
+			t.Errorf("the mail lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if page := x.brBrowser.get(agenda); page.StatusCode != http.StatusOK || !strings.Contains(page.body, "Cuidados para personas mayores") {
+		t.Errorf("the agenda opens %d", page.StatusCode)
+	}
+	if x.noticesOf(x.brDelegate, notify.KindExchangeAgenda) != 1 {
+		t.Error("the bell lacks the agenda")
+	}
 }

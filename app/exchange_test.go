@@ -63,7 +63,13 @@ func (e *env) member(inst *accounts.Institution) (string, *accounts.User, *clien
 
 func newExchangeEnv(t *testing.T) *exchangeEnv {
 	t.Helper()
-	x := &exchangeEnv{env: newEnv(t)}
+	return exchangeEnvOn(t, newEnv(t))
+}
+
+// exchangeEnvOn sets the exchange up on the installation e.
+func exchangeEnvOn(t *testing.T, e *env) *exchangeEnv {
+	t.Helper()
+	x := &exchangeEnv{env: e}
 	x.admin, _ = x.token(accounts.RoleAdmin)
 	x.mx = x.institutionIn("Instituto Mexicano del Seguro Social Peña", "MX")
 	x.br = x.institutionIn("Instituto Nacional do Seguro Social João", "BR")

@@ -46,10 +46,11 @@ const (
 	TopicAnnouncements Topic = "announcements"
 	TopicEvents        Topic = "events"
 	TopicForums        Topic = "forums"
+	TopicExchange      Topic = "exchange"
 )
 
 // Topics lists every topic.
-var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents, TopicForums}
+var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents, TopicForums, TopicExchange}
 
 // TopicOf is the topic of a kind of notice.
 func TopicOf(kind string) Topic {
@@ -66,6 +67,9 @@ func TopicOf(kind string) Topic {
 	}
 	if strings.HasPrefix(kind, kindForumPrefix) {
 		return TopicForums
+	}
+	if strings.HasPrefix(kind, kindExchangePrefix) {
+		return TopicExchange
 	}
 	return TopicAnnouncements
 }

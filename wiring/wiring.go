@@ -211,7 +211,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	})
 	// Attachments share the blob store too.
 	svc.Courses.AddBlobUser(svc.Community.FilesInUse)
-	if svc.Exchange, err = newExchange(db, opts); err != nil {
+	if svc.Exchange, err = newExchange(db, svc.Notify, opts); err != nil {
 		return nil, err
 	}
 	return svc, nil
