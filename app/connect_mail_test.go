@@ -258,3 +258,15 @@ func TestExchangeAgendaMailReachesADelegate(t *testing.T) {
 		t.Error("the bell lacks the agenda")
 	}
 }
+
+// decisionMail is the text of the outbox's mail telling u that an action
+// was selected ("" when there is none).
+func (x *exchangeEnv) decisionMail(u *accounts.User) string {
+	x.t.Helper()
+	var m notify.Message
+	err := x.db.NewSelect().Model(&m).Where("user_id = ? AND kind = ?", u.ID, "notice."+notify.KindExchangeSelected).Limit(1).Scan(context.Background())
+	if err != nil {
+		return ""
+	}
+	return m.TextBody
+}
