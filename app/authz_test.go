@@ -208,6 +208,8 @@ func TestForumRoutesByRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An event the learner takes part in, for its forum's route.
+	event := forumEvent(t, e, e.teacher, e.learner)
 	// moderators' and admins' routes: an enrolled learner gets 403.
 	moderatorsOnly := regexp.MustCompile(`/(hide|restore|approve|lock|unlock|pin|unpin|move|moderation|revisions|answers\.csv)$|^(/api/v1)?/(moderators|community)(/|$)`)
 
@@ -224,6 +226,7 @@ func TestForumRoutesByRole(t *testing.T) {
 			"/courses/:ref/forum", "/courses/"+e.course.Slug+"/forum",
 			"/courses/:id/forum", "/courses/"+itoa(e.course.ID)+"/forum",
 			"/moderators/:id", "/moderators/"+itoa(e.learner.ID),
+			"/events/:id/forum", "/events/"+itoa(event)+"/forum",
 		)
 		return r.Replace(path)
 	}

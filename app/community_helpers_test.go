@@ -12,6 +12,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/community"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/events"
 )
 
 // forumEnv is a running Aula with a course, its teacher, an enrolled
@@ -22,6 +23,7 @@ type forumEnv struct {
 	clock    *quizClock
 	courses  *courses.Service
 	forums   *community.Service
+	events   *events.Service
 	sent     *sentNotes
 	course   *courses.Course
 	teacher  *accounts.User
@@ -63,7 +65,7 @@ func newForumEnv(t *testing.T) *forumEnv {
 	e, svc := newInstallation(t, installation{clock: clock.Now})
 	sent := &sentNotes{}
 	svc.Community.SetNotifier(sent)
-	fe := &forumEnv{env: e, clock: clock, courses: svc.Courses, forums: svc.Community, sent: sent}
+	fe := &forumEnv{env: e, clock: clock, courses: svc.Courses, forums: svc.Community, events: svc.Events, sent: sent}
 	ce := &coursesEnv{env: e, courses: svc.Courses}
 	fe.teacher = e.user(accounts.RoleInstructor)
 	fe.course, _ = ce.course(fe.teacher, "Foro de prueba", true, "Módulo uno")

@@ -63,7 +63,13 @@ func (e *env) member(inst *accounts.Institution) (string, *accounts.User, *clien
 
 func newExchangeEnv(t *testing.T) *exchangeEnv {
 	t.Helper()
-	x := &exchangeEnv{env: newEnv(t)}
+	return exchangeEnvOn(t, newEnv(t))
+}
+
+// exchangeEnvOn sets the exchange up on the installation e.
+func exchangeEnvOn(t *testing.T, e *env) *exchangeEnv {
+	t.Helper()
+	x := &exchangeEnv{env: e}
 	x.admin, _ = x.token(accounts.RoleAdmin)
 	x.mx = x.institutionIn("Instituto Mexicano del Seguro Social Peña", "MX")
 	x.br = x.institutionIn("Instituto Nacional do Seguro Social João", "BR")
@@ -524,6 +530,12 @@ func TestExchangeActionsReviewsAndFollowUp(t *testing.T) {
 	res = x.api(http.MethodPost, actionPath+"/decision", x.admin, map[string]any{"selected": true, "reason": "Alto impacto", "funding": 10000})
 	wantStatus(t, res, http.StatusOK)
 	wantStatus(t, x.api(http.MethodPost, actionPath+"/decision", x.admin, map[string]any{"selected": true, "reason": "Otra vez"}), http.StatusConflict)
+	// Both institutions' delegates are told, with the committee's reason.
+	for _, d := range []*accounts.User{x.mxDelegate, x.brDelegate} {
+		if got := x.decisionMail(d); !strings.Contains(got, "Alto impacto") || !strings.Contains(got, "selected an action of your institution") {
+			t.Errorf("decision mail to %s:\n%s", d.Email, got)
+		}
+	}
 
 	progress := func(token string, body map[string]any) response {
 		return x.api(http.MethodPost, actionPath+"/progress", token, body)

@@ -289,6 +289,7 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/forums/:id/unfollow", signedIn, s.togglePage(s.forums.FollowForum, false, s.backToForum))
 	app.Get("/forums/:id/moderation", signedIn, s.moderationPage)
 	app.Get("/courses/:ref/forum", signedIn, s.courseForumPage)
+	app.Get("/events/:id/forum", signedIn, s.eventForumPage)
 	app.Get("/topics/:id", signedIn, s.topicPage)
 	app.Post("/topics/:id/posts", signedIn, s.createPostPage)
 	app.Post("/topics/:id/accept", signedIn, s.topicActionPage(s.acceptAct, "community.flash.accepted"))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -44,10 +45,12 @@ const (
 	TopicQuizzes       Topic = "quizzes"
 	TopicAnnouncements Topic = "announcements"
 	TopicEvents        Topic = "events"
+	TopicForums        Topic = "forums"
+	TopicExchange      Topic = "exchange"
 )
 
 // Topics lists every topic.
-var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents}
+var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents, TopicForums, TopicExchange}
 
 // TopicOf is the topic of a kind of notice.
 func TopicOf(kind string) Topic {
@@ -61,6 +64,12 @@ func TopicOf(kind string) Topic {
 	case KindEventRegistered, KindEventWaitlisted, KindEventPending, KindEventPromoted, KindEventApproved,
 		KindEventApprovedWaitlist, KindEventReminder, KindEventCertificate:
 		return TopicEvents
+	}
+	if strings.HasPrefix(kind, kindForumPrefix) {
+		return TopicForums
+	}
+	if strings.HasPrefix(kind, kindExchangePrefix) {
+		return TopicExchange
 	}
 	return TopicAnnouncements
 }

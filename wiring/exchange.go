@@ -8,25 +8,28 @@ import (
 
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/exchange"
+	"github.com/aula-platform/aula/notify"
 )
 
 // newExchange builds the exchange service. Its seams are set here:
 //
 //   - themes: the network's ten themes (exchange.NetworkThemes) until the
 //     library's vocabulary is wired (Options.ExchangeThemes);
-//   - notices (agendas, decisions) are only logged until mail is wired
-//     (Options.ExchangeNotifier);
+//   - notices (agendas ready, actions decided) are notify's: an in-app
+//     notice and a mail or digest line per the delegate's "exchange"
+//     preference, in the change's transaction (Options.ExchangeNotifier
+//     replaces it);
 //   - a completed action's report is only logged as published until the
 //     library is wired (Options.ExchangePublisher);
 //   - the event an exchange links to is read through package events.
-func newExchange(db *bun.DB, opts Options) (*exchange.Service, error) {
+func newExchange(db *bun.DB, mail *notify.Service, opts Options) (*exchange.Service, error) {
 	themes := opts.ExchangeThemes
 	if themes == nil {
 		themes = exchange.NetworkThemes
 	}
 	notifier := opts.ExchangeNotifier
 	if notifier == nil {
-		notifier = exchange.LogNotifier{Logger: opts.Logger}
+		notifier = mail.ExchangeNotifier()
 	}
 	publisher := opts.ExchangePublisher
 	if publisher == nil {

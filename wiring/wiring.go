@@ -218,17 +218,17 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// registration or the session's move.
 	svc.Jobs.Register(svc.Events.ReminderKind())
 
-	// Forums: a course's forum follows courses' reading rules. Events'
-	// forums refuse everyone until package events provides
-	// community.EventForums, and notifications go nowhere until package
-	// notify provides a community.Notifier: both are set here then.
+	// Forums: a course's forum follows courses' reading rules, an event's
+	// events' (organisers and participants with a place). Replies, mentions, accepted answers,
+	// consultations and moderation become notices (notify), in the
+	// transaction of the post or decision.
 	svc.Community = community.NewService(db, community.Options{
-		Courses: svc.Courses, Events: community.NoEvents{}, Notifier: community.Nowhere{},
+		Courses: svc.Courses, Events: svc.Events.Forums(), Notifier: svc.Notify.CommunityNotifier(),
 		Blobs: opts.Blobs, AttachmentMaxBytes: opts.UploadMaxBytes, Now: opts.Now,
 	})
 	// Attachments share the blob store too.
 	svc.Courses.AddBlobUser(svc.Community.FilesInUse)
-	if svc.Exchange, err = newExchange(db, opts); err != nil {
+	if svc.Exchange, err = newExchange(db, svc.Notify, opts); err != nil {
 		return nil, err
 	}
 	newScaleOut(db, svc, opts)

@@ -1,0 +1,7 @@
+-- The forums (replies to what one follows, mentions, accepted answers,
+-- consultations, moderators' decisions) are a topic of their own on the
+-- preferences page.
+ALTER TABLE notification_preferences
+    DROP CONSTRAINT notification_preferences_topic_check,
+    ADD CONSTRAINT notification_preferences_topic_check
+        CHECK (topic IN ('enrolment', 'certificates', 'quizzes', 'announcements', 'events', 'forums'));
