@@ -123,7 +123,7 @@ func (s *SMTP) Send(ctx context.Context, from string, m *Message) error {
 func buildMessage(from string, m *Message) (*gomail.Msg, error) {
 	sender, err := mail.ParseAddress(from)
 	if err != nil {
-		return nil, fmt.Errorf("From address %q: %w", from, err)
+		return nil, fmt.Errorf("sender address %q: %w", from, err)
 	}
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
 	msg.FromMailAddress(sender)
