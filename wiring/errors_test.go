@@ -23,25 +23,7 @@ import (
 // ("assessment: … courses: … courses: … courses: not found").
 func TestErrorChainsNamePackagesOnce(t *testing.T) {
 	ctx := context.Background()
-	db := testdb.Open(t, "wiring_errors")
-	blobs, err := courses.NewDirStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, BaseURL: "http://aula.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := time.Now().UnixNano()
-	person := func(role accounts.Role, name string) *accounts.User {
-		u, err := svc.Accounts.CreateUser(ctx, accounts.CreateUserParams{
-			Email: fmt.Sprintf("%s-%d@example.org", role, n), Name: name, Role: role, Password: "a long and unusual passphrase",
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
+	svc, person := newServices(t, "wiring_errors")
 	admin := person(accounts.RoleAdmin, "Administradora Peña")
 	teacher := courses.ActorFor(person(accounts.RoleInstructor, "Profesora Conceição"))
 	learner := courses.ActorFor(person(accounts.RoleLearner, "João Conceição"))
@@ -108,4 +90,30 @@ func TestErrorChainsNamePackagesOnce(t *testing.T) {
 			t.Log(err)
 		})
 	}
+}
+
+// newServices builds an installation's services on a test database of its
+// own, and a function that adds a person with a role to it.
+func newServices(t *testing.T, schema string) (*wiring.Services, func(accounts.Role, string) *accounts.User) {
+	t.Helper()
+	db := testdb.Open(t, schema)
+	blobs, err := courses.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, BaseURL: "http://aula.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := time.Now().UnixNano()
+	person := func(role accounts.Role, name string) *accounts.User {
+		u, err := svc.Accounts.CreateUser(context.Background(), accounts.CreateUserParams{
+			Email: fmt.Sprintf("%s-%d@example.org", role, n), Name: name, Role: role, Password: "a long and unusual passphrase",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	return svc, person
 }
