@@ -31,7 +31,7 @@ func (s *Service) invite(ctx context.Context, tx bun.IDB, u *User) (string, erro
 	}
 	for _, h := range s.invited {
 		if err := h(ctx, tx, *u, tokens[u.ID]); err != nil {
-			return "", fmt.Errorf("accounts: invite %d: %w", u.ID, err)
+			return "", fmt.Errorf("invite %d: %w", u.ID, err)
 		}
 	}
 	return tokens[u.ID], nil
@@ -97,7 +97,7 @@ func (s *Store) UsersByID(ctx context.Context, ids []int64) (map[int64]User, err
 	}
 	var users []User
 	if err := s.db.NewSelect().Model(&users).Where("id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("accounts: users by id: %w", err)
+		return nil, fmt.Errorf("users by id: %w", err)
 	}
 	for _, u := range users {
 		out[u.ID] = u

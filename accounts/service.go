@@ -266,11 +266,11 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UpdateUserParams) 
 // endAccess ends every session and API token of a user.
 func endAccess(ctx context.Context, db bun.IDB, userID int64, now time.Time) error {
 	if _, err := db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: end sessions of %d: %w", userID, err)
+		return fmt.Errorf("end sessions of %d: %w", userID, err)
 	}
 	if _, err := db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
 		Where("user_id = ? AND revoked_at IS NULL", userID).Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: revoke tokens of %d: %w", userID, err)
+		return fmt.Errorf("revoke tokens of %d: %w", userID, err)
 	}
 	return nil
 }

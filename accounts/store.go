@@ -23,7 +23,7 @@ func NewStore(db bun.IDB) *Store { return &Store{db: db} }
 func (s *Store) Institution(ctx context.Context, id int64) (*Institution, error) {
 	inst := new(Institution)
 	if err := s.db.NewSelect().Model(inst).Where("i.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("accounts: institution %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("institution %d: %w", id, notFound(err))
 	}
 	return inst, nil
 }
@@ -37,7 +37,7 @@ func (s *Store) InstitutionsByAcronym(ctx context.Context, acronyms []string) (m
 	}
 	var list []Institution
 	if err := s.db.NewSelect().Model(&list).Where("lower(i.acronym) IN (?)", bun.List(lower)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("accounts: institutions by acronym: %w", err)
+		return nil, fmt.Errorf("institutions by acronym: %w", err)
 	}
 	byAcronym := make(map[string]Institution, len(list))
 	for _, inst := range list {
@@ -51,7 +51,7 @@ func (s *Store) Institutions(ctx context.Context, limit, offset int) ([]Institut
 	var list []Institution
 	total, err := s.db.NewSelect().Model(&list).OrderExpr("i.name, i.id").Limit(limit).Offset(offset).ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("accounts: list institutions: %w", err)
+		return nil, 0, fmt.Errorf("list institutions: %w", err)
 	}
 	return list, total, nil
 }
@@ -59,7 +59,7 @@ func (s *Store) Institutions(ctx context.Context, limit, offset int) ([]Institut
 // InsertInstitution stores a new institution and fills its id.
 func (s *Store) InsertInstitution(ctx context.Context, inst *Institution) error {
 	if _, err := s.db.NewInsert().Model(inst).Returning("*").Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: insert institution: %w", institutionConflict(err))
+		return fmt.Errorf("insert institution: %w", institutionConflict(err))
 	}
 	return nil
 }
@@ -69,10 +69,10 @@ func (s *Store) UpdateInstitution(ctx context.Context, inst *Institution) error 
 	res, err := s.db.NewUpdate().Model(inst).Column("name", "acronym", "country").
 		Set("updated_at = now()").WherePK().Returning("*").Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("accounts: update institution %d: %w", inst.ID, institutionConflict(err))
+		return fmt.Errorf("update institution %d: %w", inst.ID, institutionConflict(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("accounts: update institution %d: %w", inst.ID, ErrNotFound)
+		return fmt.Errorf("update institution %d: %w", inst.ID, ErrNotFound)
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func institutionConflict(err error) error {
 func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 	u := new(User)
 	if err := s.db.NewSelect().Model(u).Where("u.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("accounts: user %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("user %d: %w", id, notFound(err))
 	}
 	return u, nil
 }
@@ -97,7 +97,7 @@ func (s *Store) User(ctx context.Context, id int64) (*User, error) {
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	u := new(User)
 	if err := s.db.NewSelect().Model(u).Where("lower(u.email) = lower(?)", email).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("accounts: user by email: %w", notFound(err))
+		return nil, fmt.Errorf("user by email: %w", notFound(err))
 	}
 	return u, nil
 }
@@ -110,7 +110,7 @@ func (s *Store) UsersByEmail(ctx context.Context, emails []string) (map[string]U
 	}
 	var list []User
 	if err := s.db.NewSelect().Model(&list).Where("lower(u.email) IN (?)", bun.List(lower)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("accounts: users by email: %w", err)
+		return nil, fmt.Errorf("users by email: %w", err)
 	}
 	byEmail := make(map[string]User, len(list))
 	for _, u := range list {
@@ -144,7 +144,7 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 	}
 	total, err := q.ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("accounts: list users: %w", err)
+		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
 	return list, total, nil
 }
@@ -156,7 +156,7 @@ func escapeLike(s string) string {
 // InsertUser stores a new user and fills its id.
 func (s *Store) InsertUser(ctx context.Context, u *User) error {
 	if _, err := s.db.NewInsert().Model(u).Returning("*").Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: insert user: %w", userConflict(err))
+		return fmt.Errorf("insert user: %w", userConflict(err))
 	}
 	return nil
 }
@@ -165,10 +165,10 @@ func (s *Store) InsertUser(ctx context.Context, u *User) error {
 func (s *Store) UpdateUser(ctx context.Context, u *User, columns ...string) error {
 	res, err := s.db.NewUpdate().Model(u).Column(columns...).Set("updated_at = now()").WherePK().Returning("*").Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("accounts: update user %d: %w", u.ID, userConflict(err))
+		return fmt.Errorf("update user %d: %w", u.ID, userConflict(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("accounts: update user %d: %w", u.ID, ErrNotFound)
+		return fmt.Errorf("update user %d: %w", u.ID, ErrNotFound)
 	}
 	return nil
 }
@@ -181,7 +181,7 @@ func (s *Store) LockActiveAdmins(ctx context.Context) ([]int64, error) {
 	err := s.db.NewSelect().Model((*User)(nil)).Column("u.id").
 		Where("u.role = ? AND NOT u.disabled", RoleAdmin).OrderExpr("u.id").For("UPDATE").Scan(ctx, &ids)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: lock admins: %w", err)
+		return nil, fmt.Errorf("lock admins: %w", err)
 	}
 	return ids, nil
 }
@@ -199,7 +199,7 @@ func userConflict(err error) error {
 // InsertSession stores a new browser session.
 func (s *Store) InsertSession(ctx context.Context, sess *Session) error {
 	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: insert session: %w", err)
+		return fmt.Errorf("insert session: %w", err)
 	}
 	return nil
 }
@@ -207,7 +207,7 @@ func (s *Store) InsertSession(ctx context.Context, sess *Session) error {
 // DeleteSession removes the session with the given token hash.
 func (s *Store) DeleteSession(ctx context.Context, hash []byte) error {
 	if _, err := s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", hash).Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: delete session: %w", err)
+		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
 }
@@ -216,7 +216,7 @@ func (s *Store) DeleteSession(ctx context.Context, hash []byte) error {
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
 	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("expires_at < ?", now).Exec(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("accounts: delete expired sessions: %w", err)
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
@@ -234,7 +234,7 @@ func (s *Store) UserBySessionHash(ctx context.Context, hash []byte, now time.Tim
 		Where("s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled", hash, now).
 		Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: session: %w", notFound(err))
+		return nil, fmt.Errorf("session: %w", notFound(err))
 	}
 	return u, nil
 }
@@ -242,7 +242,7 @@ func (s *Store) UserBySessionHash(ctx context.Context, hash []byte, now time.Tim
 // InsertAPIToken stores a new API token.
 func (s *Store) InsertAPIToken(ctx context.Context, t *APIToken) error {
 	if _, err := s.db.NewInsert().Model(t).Returning("*").Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: insert api token: %w", err)
+		return fmt.Errorf("insert api token: %w", err)
 	}
 	return nil
 }
@@ -255,7 +255,7 @@ func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte, now time.Ti
 		Where("t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled", hash, now).
 		Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: api token: %w", notFound(err))
+		return nil, fmt.Errorf("api token: %w", notFound(err))
 	}
 	return u, nil
 }
@@ -265,10 +265,10 @@ func (s *Store) RevokeAPIToken(ctx context.Context, hash []byte, now time.Time) 
 	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
 		Where("token_hash = ? AND revoked_at IS NULL", hash).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("accounts: revoke api token: %w", err)
+		return fmt.Errorf("revoke api token: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("accounts: revoke api token: %w", ErrNotFound)
+		return fmt.Errorf("revoke api token: %w", ErrNotFound)
 	}
 	return nil
 }
@@ -280,7 +280,7 @@ func (s *Store) APITokens(ctx context.Context, userID int64, now time.Time) ([]A
 		Where("t.user_id = ? AND t.revoked_at IS NULL AND t.expires_at > ?", userID, now).
 		OrderExpr("t.created_at DESC, t.id DESC").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("accounts: api tokens of %d: %w", userID, err)
+		return nil, fmt.Errorf("api tokens of %d: %w", userID, err)
 	}
 	return list, nil
 }
@@ -291,10 +291,10 @@ func (s *Store) RevokeAPITokenOf(ctx context.Context, userID, id int64, now time
 	res, err := s.db.NewUpdate().Model((*APIToken)(nil)).Set("revoked_at = ?", now).
 		Where("id = ? AND user_id = ? AND revoked_at IS NULL", id, userID).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("accounts: revoke api token %d: %w", id, err)
+		return fmt.Errorf("revoke api token %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("accounts: revoke api token %d: %w", id, ErrNotFound)
+		return fmt.Errorf("revoke api token %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -305,7 +305,7 @@ func (s *Store) InsertPasswordLinks(ctx context.Context, links []PasswordLink) e
 		return nil
 	}
 	if _, err := s.db.NewInsert().Model(&links).Exec(ctx); err != nil {
-		return fmt.Errorf("accounts: insert password links: %w", err)
+		return fmt.Errorf("insert password links: %w", err)
 	}
 	return nil
 }
@@ -317,7 +317,7 @@ func (s *Store) UsePasswordLink(ctx context.Context, hash []byte, now time.Time)
 		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).
 		Returning("user_id").Scan(ctx, &userID)
 	if err != nil {
-		return 0, fmt.Errorf("accounts: use password link: %w", notFound(err))
+		return 0, fmt.Errorf("use password link: %w", notFound(err))
 	}
 	return userID, nil
 }
@@ -327,7 +327,7 @@ func (s *Store) PasswordLinkValid(ctx context.Context, hash []byte, now time.Tim
 	ok, err := s.db.NewSelect().Model((*PasswordLink)(nil)).
 		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("accounts: check password link: %w", err)
+		return false, fmt.Errorf("check password link: %w", err)
 	}
 	return ok, nil
 }

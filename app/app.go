@@ -2,6 +2,16 @@
 // handlers, middleware, authentication, templates and translations. It holds
 // no business rules: handlers parse and validate input, call one domain
 // service method, then render a page, redirect, or answer JSON.
+//
+// Files are named by area first, then by side, so that the page handler and
+// the API handler of one action sit next to each other: <area>_pages.go
+// holds the HTML pages of an area (identity_pages.go), <area>_api.go its
+// JSON API (identity_api.go), and a part of an area takes a middle word
+// (certificates_admin_pages.go, enrolments_imports_api.go). A file without
+// either suffix holds what both sides of the area share: forms, JSON shapes,
+// errors (quiz_forms.go, events_json.go). What every area uses lives in files
+// named for what it is (params.go, render.go, times.go, errors.go), never in
+// a feature file; routes.go lists every route.
 package app
 
 import (

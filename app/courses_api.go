@@ -218,3 +218,29 @@ func (s *server) moduleChange(c *fiber.Ctx, change func(ctx context.Context, a c
 	}
 	return c.JSON(moduleJSONFor(m, true))
 }
+
+// listCourses is GET /api/v1/courses: the published catalogue.
+func (s *server) listCourses(c *fiber.Ctx) error {
+	q, err := catalogQuery(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.courses.Catalog(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	out := make([]courseJSON, len(items))
+	for i := range items {
+		out[i] = s.courseJSON(&items[i])
+	}
+	return c.JSON(list[courseJSON]{Items: out, Total: total})
+}
+
+// announce is the API face of announcePage.
+func (s *server) announce(c *fiber.Ctx) error {
+	a, err := s.announceFrom(c)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a)
+}

@@ -33,7 +33,7 @@ type coursePage struct {
 	Continue *courses.Module
 	// Quizzes of the course, with the viewer's standing.
 	Quizzes quizSection
-	// Announcements of the course (announcements.go).
+	// Announcements of the course (courses_announcements_pages.go).
 	Announcements announcementSection
 }
 

@@ -12,7 +12,7 @@ import (
 
 // The events pages: the listing beside the catalogue, an event's page with
 // registration, the participant's own events and calendar feed, and the
-// check-in a QR code opens. Organisers' pages are in events_manage.go.
+// check-in a QR code opens. Organisers' pages are in events_manage_pages.go.
 
 type eventsListPage struct {
 	Page

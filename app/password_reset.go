@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/aula-platform/aula/accounts"
 )
 
 // "Forgot your password?": the sign-in page links to a form that mails a
@@ -80,18 +78,4 @@ func (s *server) inviteUserPage(c *fiber.Ctx) error {
 		return err
 	}
 	return s.redirectWithFlash(c, "/admin/users/"+strconv.FormatInt(id, 10)+"/edit", "notify.invite.sent")
-}
-
-// inviteUser is the API face of inviteUserPage.
-func (s *server) inviteUser(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	u, err := s.accounts.Invite(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"user_id": u.ID, "email": u.Email,
-		"expires_in_days": int(accounts.PasswordLinkLifetime.Hours() / 24)})
 }

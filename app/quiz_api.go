@@ -278,3 +278,19 @@ func (s *server) submittedError(c *fiber.Ctx, err error) error {
 		Result: se.Result,
 	})
 }
+
+// quizResults returns a quiz's attempts and statistics to its editors.
+func (s *server) quizResults(c *fiber.Ctx) error {
+	res, _, err := s.quizResultsOf(c, true)
+	if err != nil {
+		return err
+	}
+	out := resultsJSON{Items: make([]resultJSON, len(res.Rows)), Total: res.Total, Questions: make([]statsJSON, len(res.Questions))}
+	for i := range res.Rows {
+		out.Items[i] = newResultJSON(&res.Rows[i])
+	}
+	for i, st := range res.Questions {
+		out.Questions[i] = newStatsJSON(st)
+	}
+	return c.JSON(out)
+}

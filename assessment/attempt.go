@@ -358,7 +358,7 @@ func (s *Service) ownAttemptQuiz(ctx context.Context, userID, attemptID int64) (
 		return nil, nil, err
 	}
 	if a.UserID != userID {
-		return nil, nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrNotFound)
+		return nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrNotFound)
 	}
 	if a.Submitted() {
 		return nil, nil, submittedError(a)
@@ -367,7 +367,7 @@ func (s *Service) ownAttemptQuiz(ctx context.Context, userID, attemptID int64) (
 		if err := s.expire(ctx, a.ID); err != nil {
 			return nil, nil, err
 		}
-		return nil, nil, fmt.Errorf("assessment: attempt %d: %w", attemptID, ErrDeadlinePassed)
+		return nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrDeadlinePassed)
 	}
 	return a, quiz, nil
 }
@@ -419,7 +419,7 @@ func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []by
 		res, scores := grade(questionsOf(qs), answers, quiz.PassPercent)
 		ok, err := NewStore(s.db).GradeIfUnchanged(ctx, a.ID, a.Answers, s.now(), false, res, answers, scores)
 		if err != nil {
-			return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, err)
+			return Result{}, fmt.Errorf("submit attempt %d: %w", attemptID, err)
 		}
 		if ok {
 			return res, nil
@@ -433,9 +433,9 @@ func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []by
 	})
 	switch {
 	case err != nil:
-		return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, err)
+		return Result{}, fmt.Errorf("submit attempt %d: %w", attemptID, err)
 	case out.late:
-		return Result{}, fmt.Errorf("assessment: submit attempt %d: %w", attemptID, ErrDeadlinePassed)
+		return Result{}, fmt.Errorf("submit attempt %d: %w", attemptID, ErrDeadlinePassed)
 	case len(out.unanswered) > 0:
 		return Result{}, &UnansweredError{AttemptID: attemptID, Numbers: out.unanswered}
 	}
@@ -484,7 +484,7 @@ func (s *Service) expire(ctx context.Context, attemptID int64) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("assessment: close expired attempt %d: %w", attemptID, err)
+		return fmt.Errorf("close expired attempt %d: %w", attemptID, err)
 	}
 	return nil
 }

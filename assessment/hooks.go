@@ -20,7 +20,7 @@ func (s *Service) OnTimedOut(h TimedOutHook) { s.onTimedOut = append(s.onTimedOu
 func (s *Service) timedOut(ctx context.Context, tx bun.IDB, a *Attempt, quiz *Quiz, res Result) error {
 	for _, h := range s.onTimedOut {
 		if err := h(ctx, tx, *a, *quiz, res); err != nil {
-			return fmt.Errorf("assessment: timed-out hook for attempt %d: %w", a.ID, err)
+			return fmt.Errorf("timed-out hook for attempt %d: %w", a.ID, err)
 		}
 	}
 	return nil

@@ -67,7 +67,7 @@ func (s *Service) quizAccess(ctx context.Context, actor courses.Actor, quizID in
 	}
 	acc, err := s.courses.Access(ctx, actor, q.CourseID)
 	if err != nil {
-		return nil, nil, fmt.Errorf("assessment: quiz %d: %w", quizID, err)
+		return nil, nil, fmt.Errorf("quiz %d: %w", quizID, err)
 	}
 	return q, acc, nil
 }
@@ -82,9 +82,9 @@ func (s *Service) editable(ctx context.Context, actor courses.Actor, quizID int6
 	}
 	if !acc.CanEdit() {
 		if q.ArchivedAt != nil {
-			return nil, fmt.Errorf("assessment: quiz %d: %w", quizID, ErrNotFound)
+			return nil, fmt.Errorf("quiz %d: %w", quizID, ErrNotFound)
 		}
-		return nil, fmt.Errorf("assessment: edit quiz %d: %w", quizID, courses.ErrForbidden)
+		return nil, fmt.Errorf("edit quiz %d: %w", quizID, courses.ErrForbidden)
 	}
 	return q, nil
 }

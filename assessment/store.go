@@ -30,7 +30,7 @@ func (s *Store) Quiz(ctx context.Context, id int64) (*Quiz, error) {
 	q := new(Quiz)
 	err := s.db.NewSelect().Model(q).ColumnExpr("qz.*").ColumnExpr(questionCount).Where("qz.id = ?", id).Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: quiz %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("quiz %d: %w", id, notFound(err))
 	}
 	return q, nil
 }
@@ -48,7 +48,7 @@ func (s *Store) LockQuiz(ctx context.Context, id int64) (*Quiz, error) {
 		err = sql.ErrNoRows
 	}
 	if err != nil {
-		return nil, fmt.Errorf("assessment: lock quiz %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("lock quiz %d: %w", id, notFound(err))
 	}
 	return q, nil
 }
@@ -61,7 +61,7 @@ func (s *Store) ShareLockQuiz(ctx context.Context, id int64) (*Quiz, error) {
 	err := s.db.NewSelect().Model(q).ColumnExpr("qz.*").ColumnExpr(questionCount).
 		Where("qz.id = ?", id).For("SHARE OF qz").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: share-lock quiz %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("share-lock quiz %d: %w", id, notFound(err))
 	}
 	return q, nil
 }
@@ -70,7 +70,7 @@ func (s *Store) ShareLockQuiz(ctx context.Context, id int64) (*Quiz, error) {
 func (s *Store) HasQuizzes(ctx context.Context, courseID int64) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*Quiz)(nil)).Where("course_id = ?", courseID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("assessment: has course %d quizzes: %w", courseID, err)
+		return false, fmt.Errorf("has course %d quizzes: %w", courseID, err)
 	}
 	return ok, nil
 }
@@ -78,7 +78,7 @@ func (s *Store) HasQuizzes(ctx context.Context, courseID int64) (bool, error) {
 // InsertQuiz stores a new quiz and fills its id and times.
 func (s *Store) InsertQuiz(ctx context.Context, q *Quiz) error {
 	if _, err := s.db.NewInsert().Model(q).Returning("id, created_at, updated_at").Exec(ctx); err != nil {
-		return fmt.Errorf("assessment: insert quiz: %w", err)
+		return fmt.Errorf("insert quiz: %w", err)
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func (s *Store) UpdateQuiz(ctx context.Context, q *Quiz, now time.Time) error {
 			"time_limit_seconds", "shuffle", "draw_count", "review", "updated_at").
 		WherePK().Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("assessment: update quiz %d: %w", q.ID, err)
+		return fmt.Errorf("update quiz %d: %w", q.ID, err)
 	}
 	return nil
 }
@@ -101,7 +101,7 @@ func (s *Store) ArchiveQuiz(ctx context.Context, id int64, now time.Time) error 
 	_, err := s.db.NewUpdate().Model((*Quiz)(nil)).Set("archived_at = ?, updated_at = ?", now, now).
 		Where("id = ? AND archived_at IS NULL", id).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("assessment: archive quiz %d: %w", id, err)
+		return fmt.Errorf("archive quiz %d: %w", id, err)
 	}
 	return nil
 }
@@ -109,7 +109,7 @@ func (s *Store) ArchiveQuiz(ctx context.Context, id int64, now time.Time) error 
 // DeleteQuiz removes a quiz without attempts and its questions.
 func (s *Store) DeleteQuiz(ctx context.Context, id int64) error {
 	if _, err := s.db.NewDelete().Model((*Quiz)(nil)).Where("id = ?", id).Exec(ctx); err != nil {
-		return fmt.Errorf("assessment: delete quiz %d: %w", id, err)
+		return fmt.Errorf("delete quiz %d: %w", id, err)
 	}
 	return nil
 }
@@ -120,7 +120,7 @@ func (s *Store) Questions(ctx context.Context, quizID int64) ([]Question, error)
 	err := s.db.NewSelect().Model(&rows).Where("qn.quiz_id = ? AND qn.archived_at IS NULL", quizID).
 		OrderExpr("qn.position, qn.id").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: questions of quiz %d: %w", quizID, err)
+		return nil, fmt.Errorf("questions of quiz %d: %w", quizID, err)
 	}
 	out := make([]Question, len(rows))
 	for i := range rows {
@@ -139,7 +139,7 @@ func (s *Store) QuestionsByID(ctx context.Context, quizID int64, ids []int64) (m
 	var rows []questionRow
 	err := s.db.NewSelect().Model(&rows).Where("qn.quiz_id = ? AND qn.id IN (?)", quizID, bun.List(ids)).Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: questions of quiz %d: %w", quizID, err)
+		return nil, fmt.Errorf("questions of quiz %d: %w", quizID, err)
 	}
 	for i := range rows {
 		out[rows[i].ID] = rows[i].question()
@@ -153,7 +153,7 @@ func (s *Store) QuestionQuiz(ctx context.Context, questionID int64) (int64, erro
 	err := s.db.NewSelect().Model((*questionRow)(nil)).Column("quiz_id").
 		Where("id = ? AND archived_at IS NULL", questionID).Scan(ctx, &quizID)
 	if err != nil {
-		return 0, fmt.Errorf("assessment: question %d: %w", questionID, notFound(err))
+		return 0, fmt.Errorf("question %d: %w", questionID, notFound(err))
 	}
 	return quizID, nil
 }
@@ -162,7 +162,7 @@ func (s *Store) QuestionQuiz(ctx context.Context, questionID int64) (int64, erro
 func (s *Store) Question(ctx context.Context, id int64) (Question, int, error) {
 	var row questionRow
 	if err := s.db.NewSelect().Model(&row).Where("qn.id = ? AND qn.archived_at IS NULL", id).Scan(ctx); err != nil {
-		return Question{}, 0, fmt.Errorf("assessment: question %d: %w", id, notFound(err))
+		return Question{}, 0, fmt.Errorf("question %d: %w", id, notFound(err))
 	}
 	return row.question(), row.Position, nil
 }
@@ -172,7 +172,7 @@ func (s *Store) InsertQuestion(ctx context.Context, quizID int64, position int, 
 	row := rowFromQuestion(quizID, position, *q)
 	row.ID = 0
 	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("assessment: insert question: %w", err)
+		return fmt.Errorf("insert question: %w", err)
 	}
 	q.ID = row.ID
 	return nil
@@ -186,7 +186,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, quizID int64, position int, 
 		Column("position", "kind", "prompt", "points", "options", "partial_credit", "accepted", "answer", "tolerance", "updated_at").
 		Where("id = ? AND quiz_id = ?", q.ID, quizID).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("assessment: update question %d: %w", q.ID, err)
+		return fmt.Errorf("update question %d: %w", q.ID, err)
 	}
 	return nil
 }
@@ -194,7 +194,7 @@ func (s *Store) UpdateQuestion(ctx context.Context, quizID int64, position int, 
 // SetQuestionPosition moves a question in its quiz's pool.
 func (s *Store) SetQuestionPosition(ctx context.Context, id int64, position int) error {
 	if _, err := s.db.NewUpdate().Model((*questionRow)(nil)).Set("position = ?", position).Where("id = ?", id).Exec(ctx); err != nil {
-		return fmt.Errorf("assessment: move question %d: %w", id, err)
+		return fmt.Errorf("move question %d: %w", id, err)
 	}
 	return nil
 }
@@ -205,7 +205,7 @@ func (s *Store) NextPosition(ctx context.Context, quizID int64) (int, error) {
 	err := s.db.NewSelect().Model((*questionRow)(nil)).ColumnExpr("coalesce(max(position), 0) + 1").
 		Where("quiz_id = ?", quizID).Scan(ctx, &pos)
 	if err != nil {
-		return 0, fmt.Errorf("assessment: next position in quiz %d: %w", quizID, err)
+		return 0, fmt.Errorf("next position in quiz %d: %w", quizID, err)
 	}
 	return pos, nil
 }
@@ -220,7 +220,7 @@ func (s *Store) RemoveQuestion(ctx context.Context, quizID, id int64, now time.T
 	used, err := s.db.NewSelect().Model((*Attempt)(nil)).
 		Where("quiz_id = ? AND layout @> ?::jsonb", quizID, string(drawn)).Exists(ctx)
 	if err != nil {
-		return fmt.Errorf("assessment: is question %d used: %w", id, err)
+		return fmt.Errorf("is question %d used: %w", id, err)
 	}
 	if used {
 		_, err = s.db.NewUpdate().Model((*questionRow)(nil)).Set("archived_at = ?, updated_at = ?", now, now).
@@ -229,7 +229,7 @@ func (s *Store) RemoveQuestion(ctx context.Context, quizID, id int64, now time.T
 		_, err = s.db.NewDelete().Model((*questionRow)(nil)).Where("id = ?", id).Exec(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("assessment: remove question %d: %w", id, err)
+		return fmt.Errorf("remove question %d: %w", id, err)
 	}
 	return nil
 }
@@ -238,7 +238,7 @@ func (s *Store) RemoveQuestion(ctx context.Context, quizID, id int64, now time.T
 func (s *Store) HasAttempts(ctx context.Context, quizID int64) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).Where("quiz_id = ?", quizID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("assessment: attempts of quiz %d: %w", quizID, err)
+		return false, fmt.Errorf("attempts of quiz %d: %w", quizID, err)
 	}
 	return ok, nil
 }
@@ -248,7 +248,7 @@ func (s *Store) HasPassed(ctx context.Context, quizID, userID int64) (bool, erro
 	ok, err := s.db.NewSelect().Model((*Attempt)(nil)).
 		Where("quiz_id = ? AND user_id = ? AND passed", quizID, userID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("assessment: has %d passed quiz %d: %w", userID, quizID, err)
+		return false, fmt.Errorf("has %d passed quiz %d: %w", userID, quizID, err)
 	}
 	return ok, nil
 }
@@ -270,7 +270,7 @@ const (
 func (s *Store) Attempt(ctx context.Context, id int64) (*Attempt, error) {
 	a := new(Attempt)
 	if err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("assessment: attempt %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("attempt %d: %w", id, notFound(err))
 	}
 	return a, nil
 }
@@ -280,7 +280,7 @@ func (s *Store) Attempt(ctx context.Context, id int64) (*Attempt, error) {
 func (s *Store) LockAttempt(ctx context.Context, id int64) (*Attempt, error) {
 	a := new(Attempt)
 	if err := s.db.NewSelect().Model(a).Where("a.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("assessment: lock attempt %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("lock attempt %d: %w", id, notFound(err))
 	}
 	return a, nil
 }
@@ -291,7 +291,7 @@ func (s *Store) LearnerAttempts(ctx context.Context, quizID, userID int64) ([]At
 	err := s.db.NewSelect().Model(&list).ExcludeColumn("layout", "answers", "scores").
 		Where("a.quiz_id = ? AND a.user_id = ?", quizID, userID).OrderExpr("a.number").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: attempts of %d at quiz %d: %w", userID, quizID, err)
+		return nil, fmt.Errorf("attempts of %d at quiz %d: %w", userID, quizID, err)
 	}
 	return list, nil
 }
@@ -305,7 +305,7 @@ func (s *Store) LearnerAttempts(ctx context.Context, quizID, userID int64) ([]At
 func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64) (bool, error) {
 	layout, err := json.Marshal(a.Layout)
 	if err != nil {
-		return false, fmt.Errorf("assessment: insert attempt: %w", err)
+		return false, fmt.Errorf("insert attempt: %w", err)
 	}
 	if a.Answers == nil {
 		a.Answers = json.RawMessage("{}")
@@ -323,7 +323,7 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("assessment: insert attempt: %w", err)
+		return false, fmt.Errorf("insert attempt: %w", err)
 	}
 	return true, nil
 }
@@ -345,7 +345,7 @@ func (s *Store) MergeAnswers(ctx context.Context, attemptID, seq int64, changes 
 	}
 	setJSON, err := json.Marshal(set)
 	if err != nil {
-		return false, fmt.Errorf("assessment: merge answers of attempt %d: %w", attemptID, err)
+		return false, fmt.Errorf("merge answers of attempt %d: %w", attemptID, err)
 	}
 	var saved []int64
 	err = s.db.NewUpdate().Model((*Attempt)(nil)).
@@ -354,7 +354,7 @@ func (s *Store) MergeAnswers(ctx context.Context, attemptID, seq int64, changes 
 		Where("id = ? AND submitted_at IS NULL AND last_save_seq < ?", attemptID, seq).
 		Returning("last_save_seq").Scan(ctx, &saved)
 	if err != nil {
-		return false, fmt.Errorf("assessment: merge answers of attempt %d: %w", attemptID, err)
+		return false, fmt.Errorf("merge answers of attempt %d: %w", attemptID, err)
 	}
 	return len(saved) == 1, nil
 }
@@ -365,12 +365,12 @@ func (s *Store) MergeAnswers(ctx context.Context, attemptID, seq int64, changes 
 func (s *Store) SetAnswers(ctx context.Context, attemptID int64, answers Answers) error {
 	stored, err := json.Marshal(answers)
 	if err != nil {
-		return fmt.Errorf("assessment: store answers of attempt %d: %w", attemptID, err)
+		return fmt.Errorf("store answers of attempt %d: %w", attemptID, err)
 	}
 	_, err = s.db.NewUpdate().Model((*Attempt)(nil)).Set("answers = ?", string(stored)).
 		Where("id = ? AND submitted_at IS NULL", attemptID).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("assessment: store answers of attempt %d: %w", attemptID, err)
+		return fmt.Errorf("store answers of attempt %d: %w", attemptID, err)
 	}
 	return nil
 }
@@ -388,11 +388,11 @@ func (s *Store) Grade(ctx context.Context, attemptID int64, closedAt time.Time, 
 func (s *Store) GradeIfUnchanged(ctx context.Context, attemptID int64, saved json.RawMessage, closedAt time.Time, timedOut bool, res Result, answers Answers, scores map[int64]float64) (bool, error) {
 	stored, err := json.Marshal(answers)
 	if err != nil {
-		return false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+		return false, fmt.Errorf("grade attempt %d: %w", attemptID, err)
 	}
 	scoresJSON, err := json.Marshal(scores)
 	if err != nil {
-		return false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+		return false, fmt.Errorf("grade attempt %d: %w", attemptID, err)
 	}
 	q := s.db.NewUpdate().Model((*Attempt)(nil)).
 		Set("submitted_at = ?, timed_out = ?, score = ?, max_score = ?, percent = ?, passed = ?, answers = ?, scores = ?",
@@ -403,7 +403,7 @@ func (s *Store) GradeIfUnchanged(ctx context.Context, attemptID int64, saved jso
 	}
 	r, err := q.Exec(ctx)
 	if err != nil {
-		return false, fmt.Errorf("assessment: grade attempt %d: %w", attemptID, err)
+		return false, fmt.Errorf("grade attempt %d: %w", attemptID, err)
 	}
 	n, _ := r.RowsAffected()
 	return n > 0, nil
@@ -419,7 +419,7 @@ func (s *Store) ExpiredAttempts(ctx context.Context, quizID, userID int64, cutof
 		q = q.Where("user_id = ?", userID)
 	}
 	if err := q.Scan(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("assessment: expired attempts of quiz %d: %w", quizID, err)
+		return nil, fmt.Errorf("expired attempts of quiz %d: %w", quizID, err)
 	}
 	return ids, nil
 }

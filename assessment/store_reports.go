@@ -44,7 +44,7 @@ func CourseQuizzes(ctx context.Context, db bun.IDB, courseID int64) ([]Quiz, err
 	err := db.NewSelect().Model(&list).Column("id", "course_id", "title", "required").
 		Where("course_id = ? AND archived_at IS NULL", courseID).OrderExpr("id").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: quizzes of course %d: %w", courseID, err)
+		return nil, fmt.Errorf("quizzes of course %d: %w", courseID, err)
 	}
 	return list, nil
 }

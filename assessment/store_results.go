@@ -43,7 +43,7 @@ func (s *Store) ResultRows(ctx context.Context, quizID int64, f ResultsFilter) (
 		q = q.Limit(f.Limit).Offset(f.Offset)
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("assessment: results of quiz %d: %w", quizID, err)
+		return nil, fmt.Errorf("results of quiz %d: %w", quizID, err)
 	}
 	return rows, nil
 }
@@ -52,7 +52,7 @@ func (s *Store) ResultRows(ctx context.Context, quizID int64, f ResultsFilter) (
 func (s *Store) CountResults(ctx context.Context, quizID int64, f ResultsFilter) (int, error) {
 	n, err := s.resultsQuery(quizID, f).Count(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("assessment: count results of quiz %d: %w", quizID, err)
+		return 0, fmt.Errorf("count results of quiz %d: %w", quizID, err)
 	}
 	return n, nil
 }
@@ -64,7 +64,7 @@ func (s *Store) GradedAttempts(ctx context.Context, quizID int64, f ResultsFilte
 	err := s.resultsQuery(quizID, f).ColumnExpr("a.layout, a.answers, a.scores").
 		Where("a.submitted_at IS NOT NULL").Scan(ctx, &graded)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: statistics of quiz %d: %w", quizID, err)
+		return nil, fmt.Errorf("statistics of quiz %d: %w", quizID, err)
 	}
 	return graded, nil
 }
@@ -75,7 +75,7 @@ func (s *Store) everyQuestion(ctx context.Context, quizID int64) ([]questionRow,
 	err := s.db.NewSelect().Model(&rows).Where("qn.quiz_id = ?", quizID).
 		OrderExpr("qn.archived_at IS NOT NULL, qn.position, qn.id").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("assessment: questions of quiz %d: %w", quizID, err)
+		return nil, fmt.Errorf("questions of quiz %d: %w", quizID, err)
 	}
 	return rows, nil
 }

@@ -47,10 +47,10 @@ func groupAttempts(rows []quizAttemptRow) ([]Quiz, map[int64][]Attempt) {
 func (s *Store) QuizWithAttempts(ctx context.Context, id, userID int64) (*Quiz, []Attempt, error) {
 	var rows []quizAttemptRow
 	if err := s.quizAttemptRows(&rows, userID).Where("qz.id = ?", id).Scan(ctx); err != nil {
-		return nil, nil, fmt.Errorf("assessment: quiz %d: %w", id, err)
+		return nil, nil, fmt.Errorf("quiz %d: %w", id, err)
 	}
 	if len(rows) == 0 {
-		return nil, nil, fmt.Errorf("assessment: quiz %d: %w", id, ErrNotFound)
+		return nil, nil, fmt.Errorf("quiz %d: %w", id, ErrNotFound)
 	}
 	quizzes, attempts := groupAttempts(rows)
 	return &quizzes[0], attempts[id], nil
@@ -63,7 +63,7 @@ func (s *Store) CourseQuizzesWithAttempts(ctx context.Context, courseID, userID 
 	var rows []quizAttemptRow
 	err := s.quizAttemptRows(&rows, userID).Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).Scan(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("assessment: quizzes of course %d: %w", courseID, err)
+		return nil, nil, fmt.Errorf("quizzes of course %d: %w", courseID, err)
 	}
 	quizzes, attempts := groupAttempts(rows)
 	return quizzes, attempts, nil
@@ -83,7 +83,7 @@ func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz,
 		ColumnExpr("?", postgres.Columns(s.db, (*Quiz)(nil), "qz", "qz_")).
 		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = ?", id).Scan(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("assessment: attempt %d: %w", id, notFound(err))
+		return nil, nil, fmt.Errorf("attempt %d: %w", id, notFound(err))
 	}
 	return &row.Attempt, &row.Quiz, nil
 }

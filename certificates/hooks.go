@@ -22,7 +22,7 @@ func (s *Service) OnChanged(h ChangeHook) { s.onChanged = append(s.onChanged, h)
 func (s *Service) changed(ctx context.Context, tx bun.IDB, kind EventKind, c *Certificate, reason string) error {
 	for _, h := range s.onChanged {
 		if err := h(ctx, tx, kind, *c, reason); err != nil {
-			return fmt.Errorf("certificates: %s hook for %s: %w", kind, c.Code, err)
+			return fmt.Errorf("%s hook for %s: %w", kind, c.Code, err)
 		}
 	}
 	return nil

@@ -64,7 +64,7 @@ func (s *Service) IssuerSettings(ctx context.Context) (*IssuerSettings, error) {
 func (s *Service) issuerIn(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
 	version, err := NewStore(db).IssuerVersion(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("certificates: issuer version: %w", err)
+		return nil, fmt.Errorf("issuer version: %w", err)
 	}
 	if cached := s.cachedIssuer(version); cached != nil {
 		return cached, nil
@@ -95,7 +95,7 @@ func (s *Service) cachedIssuer(version int64) *IssuerSettings {
 func loadIssuer(ctx context.Context, db bun.IDB) (*IssuerSettings, error) {
 	st, err := NewStore(db).Issuer(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("certificates: load issuer: %w", err)
+		return nil, fmt.Errorf("load issuer: %w", err)
 	}
 	return st, nil
 }

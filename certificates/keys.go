@@ -29,17 +29,17 @@ func currentKey(ctx context.Context, db bun.IDB) (*SigningKey, ed25519.PrivateKe
 		if err == nil {
 			priv, err := ParsePrivateKey(k.Private)
 			if err != nil {
-				return nil, nil, fmt.Errorf("certificates: signing key %d: %w", k.ID, err)
+				return nil, nil, fmt.Errorf("signing key %d: %w", k.ID, err)
 			}
 			return k, priv, nil
 		}
 		if !errors.Is(err, ErrNotFound) {
-			return nil, nil, fmt.Errorf("certificates: current signing key: %w", err)
+			return nil, nil, fmt.Errorf("current signing key: %w", err)
 		}
 		priv := GenerateKey()
 		k = &SigningKey{Public: EncodePublicKey(priv.Public().(ed25519.PublicKey)), Private: EncodePrivateKey(priv)}
 		if err := st.InsertFirstKey(ctx, k); err != nil {
-			return nil, nil, fmt.Errorf("certificates: create signing key: %w", err)
+			return nil, nil, fmt.Errorf("create signing key: %w", err)
 		}
 		// Read back whichever key won.
 	}

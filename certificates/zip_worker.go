@@ -52,7 +52,7 @@ func (s *Service) ZipJobKind() jobs.Kind {
 func (s *Service) workZip(ctx context.Context, j *jobs.Job) error {
 	var args zipArgs
 	if err := j.Decode(&args); err != nil {
-		return jobs.Permanent(fmt.Errorf("certificates: zip job arguments: %w", err))
+		return jobs.Permanent(fmt.Errorf("zip job arguments: %w", err))
 	}
 	st := NewStore(s.db)
 	job, err := st.StartZipAttempt(ctx, args.ZipID, s.now())
@@ -60,7 +60,7 @@ func (s *Service) workZip(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("certificates: start zip %d: %w", args.ZipID, err)
+		return fmt.Errorf("start zip %d: %w", args.ZipID, err)
 	}
 	if job.Attempt > zipMaxAttempts {
 		return s.failZip(ctx, job, fmt.Sprintf("gave up after %d attempts", zipMaxAttempts))
@@ -180,7 +180,7 @@ func (s *Service) writeZip(ctx context.Context, w io.Writer, job *ZipJob, lastID
 // zipProgress records how far a job got and that its worker is alive.
 func (s *Service) zipProgress(ctx context.Context, job *ZipJob, done, total int) error {
 	if err := NewStore(s.db).ZipProgress(ctx, job, done, total, s.now()); err != nil {
-		return fmt.Errorf("certificates: zip job %d progress: %w", job.ID, err)
+		return fmt.Errorf("zip job %d progress: %w", job.ID, err)
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func (s *Service) failZip(ctx context.Context, job *ZipJob, msg string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := NewStore(s.db).FailZip(ctx, job, msg, s.now()); err != nil {
-		return fmt.Errorf("certificates: mark zip job %d failed: %w", job.ID, err)
+		return fmt.Errorf("mark zip job %d failed: %w", job.ID, err)
 	}
 	return nil
 }

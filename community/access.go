@@ -31,7 +31,7 @@ type ForumView struct {
 // they may not read it, as if it did not exist.
 func (s *Service) forumAccess(ctx context.Context, db bun.IDB, actor courses.Actor, f *Forum) (*ForumView, error) {
 	if !actor.SignedIn() {
-		return nil, fmt.Errorf("community: forum %d: %w", f.ID, ErrNotFound)
+		return nil, fmt.Errorf("forum %d: %w", f.ID, ErrNotFound)
 	}
 	named, err := NewStore(db).IsModerator(ctx, actor.UserID)
 	if err != nil {
@@ -45,13 +45,13 @@ func (s *Service) forumAccess(ctx context.Context, db bun.IDB, actor courses.Act
 	case ScopeCourse:
 		acc, err := s.courses.Access(ctx, actor, *f.ScopeID)
 		if errors.Is(err, courses.ErrNotFound) {
-			return nil, fmt.Errorf("community: forum %d: %w", f.ID, ErrNotFound)
+			return nil, fmt.Errorf("forum %d: %w", f.ID, ErrNotFound)
 		}
 		if err != nil {
 			return nil, err
 		}
 		if !acc.CanRead() {
-			return nil, fmt.Errorf("community: forum %d: %w", f.ID, ErrNotFound)
+			return nil, fmt.Errorf("forum %d: %w", f.ID, ErrNotFound)
 		}
 		v.Title = acc.Course.Title
 		v.Moderate = acc.CanEdit() || named
@@ -62,7 +62,7 @@ func (s *Service) forumAccess(ctx context.Context, db bun.IDB, actor courses.Act
 			return nil, err
 		}
 		if !read {
-			return nil, fmt.Errorf("community: forum %d: %w", f.ID, ErrNotFound)
+			return nil, fmt.Errorf("forum %d: %w", f.ID, ErrNotFound)
 		}
 		title, _, err := s.events.Event(ctx, *f.ScopeID)
 		if err != nil {

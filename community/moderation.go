@@ -50,7 +50,7 @@ func (s *Service) moderatePost(ctx context.Context, actor courses.Actor, postID 
 			return err
 		}
 		if !v.Moderate {
-			return fmt.Errorf("community: %s post %d: %w", a, postID, ErrForbidden)
+			return fmt.Errorf("%s post %d: %w", a, postID, ErrForbidden)
 		}
 		changed, err := change(ctx, tx, v, t, p)
 		if err != nil || !changed {
@@ -132,7 +132,7 @@ func (s *Service) moderateTopic(ctx context.Context, actor courses.Actor, topicI
 			return err
 		}
 		if !v.Moderate {
-			return fmt.Errorf("community: %s topic %d: %w", a, topicID, ErrForbidden)
+			return fmt.Errorf("%s topic %d: %w", a, topicID, ErrForbidden)
 		}
 		changed, err := change(ctx, tx, v, t)
 		if err != nil || !changed {

@@ -148,7 +148,7 @@ func (s *Service) postFor(ctx context.Context, db bun.IDB, actor courses.Actor, 
 		return nil, nil, nil, err
 	}
 	if p.Held && !v.Moderate && !isAuthor(actor, p.AuthorID) {
-		return nil, nil, nil, fmt.Errorf("community: post %d: %w", id, ErrNotFound)
+		return nil, nil, nil, fmt.Errorf("post %d: %w", id, ErrNotFound)
 	}
 	return p, t, v, nil
 }

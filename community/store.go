@@ -36,7 +36,7 @@ func searchConfig(language string) string {
 func (s *Store) Forum(ctx context.Context, id int64) (*Forum, error) {
 	f := new(Forum)
 	if err := s.db.NewSelect().Model(f).Where("f.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: forum %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("forum %d: %w", id, notFound(err))
 	}
 	return f, nil
 }
@@ -45,7 +45,7 @@ func (s *Store) Forum(ctx context.Context, id int64) (*Forum, error) {
 func (s *Store) ForumOf(ctx context.Context, scope Scope, scopeID int64) (*Forum, error) {
 	f := new(Forum)
 	if err := s.db.NewSelect().Model(f).Where("f.scope = ? AND f.scope_id = ?", scope, scopeID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: forum of %s %d: %w", scope, scopeID, notFound(err))
+		return nil, fmt.Errorf("forum of %s %d: %w", scope, scopeID, notFound(err))
 	}
 	return f, nil
 }
@@ -58,7 +58,7 @@ func (s *Store) ForumsOf(ctx context.Context, scope Scope, ids []int64) (map[int
 	}
 	var list []Forum
 	if err := s.db.NewSelect().Model(&list).Where("f.scope = ? AND f.scope_id IN (?)", scope, bun.List(ids)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: forums of %s: %w", scope, err)
+		return nil, fmt.Errorf("forums of %s: %w", scope, err)
 	}
 	for i := range list {
 		out[*list[i].ScopeID] = &list[i]
@@ -70,7 +70,7 @@ func (s *Store) ForumsOf(ctx context.Context, scope Scope, ids []int64) (map[int
 func (s *Store) NetworkForum(ctx context.Context, language string) (*Forum, error) {
 	f := new(Forum)
 	if err := s.db.NewSelect().Model(f).Where("f.scope = ? AND f.language = ?", ScopeNetwork, language).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: network forum %s: %w", language, notFound(err))
+		return nil, fmt.Errorf("network forum %s: %w", language, notFound(err))
 	}
 	return f, nil
 }
@@ -79,7 +79,7 @@ func (s *Store) NetworkForum(ctx context.Context, language string) (*Forum, erro
 func (s *Store) NetworkForums(ctx context.Context) ([]Forum, error) {
 	var list []Forum
 	if err := s.db.NewSelect().Model(&list).Where("f.scope = ?", ScopeNetwork).OrderExpr("f.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: network forums: %w", err)
+		return nil, fmt.Errorf("network forums: %w", err)
 	}
 	return list, nil
 }
@@ -96,7 +96,7 @@ func (s *Store) EnsureNetworkForums(ctx context.Context) error {
 	}
 	if _, err := s.db.NewInsert().Model(&rows).ExcludeColumn("id", "created_at").
 		On("CONFLICT (language) WHERE scope = 'network' DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("community: make network forums: %w", err)
+		return fmt.Errorf("make network forums: %w", err)
 	}
 	return nil
 }
@@ -114,7 +114,7 @@ func (s *Store) EnsureCourseForums(ctx context.Context, list []courses.ReadableC
 	}
 	if _, err := s.db.NewInsert().Model(&rows).ExcludeColumn("id", "created_at").
 		On("CONFLICT (scope, scope_id) WHERE scope_id IS NOT NULL DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("community: make course forums: %w", err)
+		return fmt.Errorf("make course forums: %w", err)
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ func (s *Store) EnsureEventForum(ctx context.Context, eventID int64, language st
 	f := &Forum{Scope: ScopeEvent, ScopeID: &eventID, Language: language}
 	if _, err := s.db.NewInsert().Model(f).ExcludeColumn("id", "created_at").
 		On("CONFLICT (scope, scope_id) WHERE scope_id IS NOT NULL DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("community: make forum of event %d: %w", eventID, err)
+		return fmt.Errorf("make forum of event %d: %w", eventID, err)
 	}
 	return nil
 }
@@ -135,7 +135,7 @@ func (s *Store) EnsureEventForum(ctx context.Context, eventID int64, language st
 func (s *Store) IsModerator(ctx context.Context, userID int64) (bool, error) {
 	ok, err := s.db.NewSelect().Table("forum_moderators").Where("user_id = ?", userID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("community: is %d moderator: %w", userID, err)
+		return false, fmt.Errorf("is %d moderator: %w", userID, err)
 	}
 	return ok, nil
 }
@@ -144,10 +144,10 @@ func (s *Store) IsModerator(ctx context.Context, userID int64) (bool, error) {
 func (s *Store) AddModerator(ctx context.Context, userID, by int64) error {
 	_, err := s.db.NewRaw("INSERT INTO forum_moderators (user_id, named_by) VALUES (?, ?) ON CONFLICT DO NOTHING", userID, by).Exec(ctx)
 	if postgres.Code(err) == postgres.ForeignKeyViolation {
-		return fmt.Errorf("community: moderator %d: %w", userID, ErrNotFound)
+		return fmt.Errorf("moderator %d: %w", userID, ErrNotFound)
 	}
 	if err != nil {
-		return fmt.Errorf("community: add moderator %d: %w", userID, err)
+		return fmt.Errorf("add moderator %d: %w", userID, err)
 	}
 	return nil
 }
@@ -155,7 +155,7 @@ func (s *Store) AddModerator(ctx context.Context, userID, by int64) error {
 // RemoveModerator takes the named moderator's role away.
 func (s *Store) RemoveModerator(ctx context.Context, userID int64) error {
 	if _, err := s.db.NewDelete().Table("forum_moderators").Where("user_id = ?", userID).Exec(ctx); err != nil {
-		return fmt.Errorf("community: remove moderator %d: %w", userID, err)
+		return fmt.Errorf("remove moderator %d: %w", userID, err)
 	}
 	return nil
 }
@@ -164,7 +164,7 @@ func (s *Store) RemoveModerator(ctx context.Context, userID int64) error {
 func (s *Store) Moderators(ctx context.Context) ([]int64, error) {
 	var ids []int64
 	if err := s.db.NewSelect().Table("forum_moderators").Column("user_id").OrderExpr("user_id").Scan(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("community: moderators: %w", err)
+		return nil, fmt.Errorf("moderators: %w", err)
 	}
 	return ids, nil
 }
@@ -174,7 +174,7 @@ func (s *Store) Moderators(ctx context.Context) ([]int64, error) {
 func (s *Store) Settings(ctx context.Context) (*Settings, error) {
 	var list []Settings
 	if err := s.db.NewSelect().Model(&list).Limit(1).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: settings: %w", err)
+		return nil, fmt.Errorf("settings: %w", err)
 	}
 	if len(list) == 0 {
 		return &Settings{ID: true}, nil
@@ -188,7 +188,7 @@ func (s *Store) SaveSettings(ctx context.Context, st *Settings, now time.Time) e
 	if _, err := s.db.NewInsert().Model(st).
 		On("CONFLICT (id) DO UPDATE SET hold_new_accounts_days = EXCLUDED.hold_new_accounts_days, updated_at = EXCLUDED.updated_at").
 		Exec(ctx); err != nil {
-		return fmt.Errorf("community: save settings: %w", err)
+		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil
 }
@@ -199,7 +199,7 @@ func (s *Store) SaveSettings(ctx context.Context, st *Settings, now time.Time) e
 func (s *Store) Topic(ctx context.Context, id int64) (*Topic, error) {
 	t := new(Topic)
 	if err := s.db.NewSelect().Model(t).Where("t.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: topic %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("topic %d: %w", id, notFound(err))
 	}
 	return t, nil
 }
@@ -211,7 +211,7 @@ func (s *Store) Topic(ctx context.Context, id int64) (*Topic, error) {
 func (s *Store) LockTopic(ctx context.Context, id int64) (*Topic, error) {
 	t := new(Topic)
 	if err := s.db.NewSelect().Model(t).Where("t.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: lock topic %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("lock topic %d: %w", id, notFound(err))
 	}
 	return t, nil
 }
@@ -258,7 +258,7 @@ func (s *Store) Topics(ctx context.Context, q TopicQuery) ([]Topic, int, error) 
 	total, err := sel.OrderExpr("t.pinned_at DESC NULLS LAST, t.last_post_at DESC, t.id DESC").
 		Limit(q.Limit).Offset(q.Offset).ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("community: topics of forum %d: %w", q.ForumID, err)
+		return nil, 0, fmt.Errorf("topics of forum %d: %w", q.ForumID, err)
 	}
 	return list, total, nil
 }
@@ -268,7 +268,7 @@ func (s *Store) InsertTopic(ctx context.Context, t *Topic) error {
 	if _, err := s.db.NewInsert().Model(t).
 		ExcludeColumn("id", "synthesis_markdown", "synthesis_html", "synthesis_at", "accepted_post_id", "locked_at", "pinned_at").
 		Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("community: insert topic: %w", err)
+		return fmt.Errorf("insert topic: %w", err)
 	}
 	return nil
 }
@@ -276,7 +276,7 @@ func (s *Store) InsertTopic(ctx context.Context, t *Topic) error {
 // UpdateTopic writes the given columns of a topic.
 func (s *Store) UpdateTopic(ctx context.Context, t *Topic, columns ...string) error {
 	if _, err := s.db.NewUpdate().Model(t).Column(columns...).WherePK().Exec(ctx); err != nil {
-		return fmt.Errorf("community: update topic %d: %w", t.ID, err)
+		return fmt.Errorf("update topic %d: %w", t.ID, err)
 	}
 	return nil
 }
@@ -288,7 +288,7 @@ func (s *Store) CountPost(ctx context.Context, p *Post) error {
 		Set("last_post_id = greatest(last_post_id, ?)", p.ID).
 		Set("last_post_at = greatest(last_post_at, ?)", p.CreatedAt).
 		Where("id = ?", p.TopicID).Exec(ctx); err != nil {
-		return fmt.Errorf("community: count post %d: %w", p.ID, err)
+		return fmt.Errorf("count post %d: %w", p.ID, err)
 	}
 	return nil
 }
@@ -299,7 +299,7 @@ func (s *Store) InsertOptions(ctx context.Context, opts []Option) error {
 		return nil
 	}
 	if _, err := s.db.NewInsert().Model(&opts).ExcludeColumn("id").Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("community: insert options: %w", err)
+		return fmt.Errorf("insert options: %w", err)
 	}
 	return nil
 }
@@ -308,7 +308,7 @@ func (s *Store) InsertOptions(ctx context.Context, opts []Option) error {
 func (s *Store) Options(ctx context.Context, topicID int64) ([]Option, error) {
 	var list []Option
 	if err := s.db.NewSelect().Model(&list).Where("o.topic_id = ?", topicID).OrderExpr("o.position").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: options of %d: %w", topicID, err)
+		return nil, fmt.Errorf("options of %d: %w", topicID, err)
 	}
 	return list, nil
 }
@@ -319,7 +319,7 @@ func (s *Store) Options(ctx context.Context, topicID int64) ([]Option, error) {
 func (s *Store) Post(ctx context.Context, id int64) (*Post, error) {
 	p := new(Post)
 	if err := s.db.NewSelect().Model(p).Where("p.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: post %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("post %d: %w", id, notFound(err))
 	}
 	return p, nil
 }
@@ -328,7 +328,7 @@ func (s *Store) Post(ctx context.Context, id int64) (*Post, error) {
 func (s *Store) Posts(ctx context.Context, topicID int64) ([]Post, error) {
 	var list []Post
 	if err := s.db.NewSelect().Model(&list).Where("p.topic_id = ?", topicID).OrderExpr("p.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: posts of %d: %w", topicID, err)
+		return nil, fmt.Errorf("posts of %d: %w", topicID, err)
 	}
 	return list, nil
 }
@@ -341,10 +341,10 @@ func (s *Store) InsertPost(ctx context.Context, p *Post, title string) error {
 		Value("search", "setweight(to_tsvector(?::regconfig, ?), 'A') || to_tsvector(?::regconfig, ?)", cfg, title, cfg, p.BodyMarkdown).
 		Returning("id").Exec(ctx)
 	if postgres.Code(err) == postgres.UniqueViolation && postgres.Constraint(err) == "forum_posts_one_answer_key" {
-		return fmt.Errorf("community: answer to %d: %w", p.TopicID, ErrAlreadyAnswered)
+		return fmt.Errorf("answer to %d: %w", p.TopicID, ErrAlreadyAnswered)
 	}
 	if err != nil {
-		return fmt.Errorf("community: insert post in %d: %w", p.TopicID, err)
+		return fmt.Errorf("insert post in %d: %w", p.TopicID, err)
 	}
 	return nil
 }
@@ -354,14 +354,14 @@ func (s *Store) InsertPost(ctx context.Context, p *Post, title string) error {
 func (s *Store) UpdatePostBody(ctx context.Context, p *Post, old string, title string, by int64, now time.Time) error {
 	rev := &Revision{PostID: p.ID, BodyMarkdown: old, EditedBy: &by, ReplacedAt: now}
 	if _, err := s.db.NewInsert().Model(rev).ExcludeColumn("id").Exec(ctx); err != nil {
-		return fmt.Errorf("community: keep revision of %d: %w", p.ID, err)
+		return fmt.Errorf("keep revision of %d: %w", p.ID, err)
 	}
 	cfg := searchConfig(p.Language)
 	p.EditedAt = &now
 	if _, err := s.db.NewUpdate().Model(p).Column("body_markdown", "body_html", "option_id", "edited_at").
 		Set("search = setweight(to_tsvector(?::regconfig, ?), 'A') || to_tsvector(?::regconfig, ?)", cfg, title, cfg, p.BodyMarkdown).
 		WherePK().Exec(ctx); err != nil {
-		return fmt.Errorf("community: update post %d: %w", p.ID, err)
+		return fmt.Errorf("update post %d: %w", p.ID, err)
 	}
 	return nil
 }
@@ -369,7 +369,7 @@ func (s *Store) UpdatePostBody(ctx context.Context, p *Post, old string, title s
 // UpdatePost writes the given columns of a post.
 func (s *Store) UpdatePost(ctx context.Context, p *Post, columns ...string) error {
 	if _, err := s.db.NewUpdate().Model(p).Column(columns...).WherePK().Exec(ctx); err != nil {
-		return fmt.Errorf("community: update post %d: %w", p.ID, err)
+		return fmt.Errorf("update post %d: %w", p.ID, err)
 	}
 	return nil
 }
@@ -381,7 +381,7 @@ func (s *Store) MoveSearch(ctx context.Context, topicID int64, language, title s
 	if _, err := s.db.NewUpdate().Model((*Post)(nil)).Set("language = ?", language).
 		Set("search = CASE WHEN opening THEN setweight(to_tsvector(?::regconfig, ?), 'A') ELSE ''::tsvector END || to_tsvector(?::regconfig, body_markdown)", cfg, title, cfg).
 		Where("topic_id = ?", topicID).Exec(ctx); err != nil {
-		return fmt.Errorf("community: re-index topic %d: %w", topicID, err)
+		return fmt.Errorf("re-index topic %d: %w", topicID, err)
 	}
 	return nil
 }
@@ -390,7 +390,7 @@ func (s *Store) MoveSearch(ctx context.Context, topicID int64, language, title s
 func (s *Store) AnswerOf(ctx context.Context, topicID, authorID int64) (*Post, error) {
 	p := new(Post)
 	if err := s.db.NewSelect().Model(p).Where("p.topic_id = ? AND p.author_id = ? AND p.answer", topicID, authorID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: answer of %d to %d: %w", authorID, topicID, notFound(err))
+		return nil, fmt.Errorf("answer of %d to %d: %w", authorID, topicID, notFound(err))
 	}
 	return p, nil
 }
@@ -400,7 +400,7 @@ func (s *Store) AnswerOf(ctx context.Context, topicID, authorID int64) (*Post, e
 func (s *Store) HasApprovedPost(ctx context.Context, authorID int64) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*Post)(nil)).Where("author_id = ? AND NOT held", authorID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("community: approved posts of %d: %w", authorID, err)
+		return false, fmt.Errorf("approved posts of %d: %w", authorID, err)
 	}
 	return ok, nil
 }
@@ -411,7 +411,7 @@ func (s *Store) HeldPosts(ctx context.Context, forumID int64) ([]Post, error) {
 	if err := s.db.NewSelect().Model(&list).
 		Where("p.held AND p.topic_id IN (SELECT id FROM forum_topics WHERE forum_id = ?)", forumID).
 		OrderExpr("p.id").Limit(200).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: held posts of forum %d: %w", forumID, err)
+		return nil, fmt.Errorf("held posts of forum %d: %w", forumID, err)
 	}
 	return list, nil
 }
@@ -420,7 +420,7 @@ func (s *Store) HeldPosts(ctx context.Context, forumID int64) ([]Post, error) {
 func (s *Store) Revisions(ctx context.Context, postID int64) ([]Revision, error) {
 	var list []Revision
 	if err := s.db.NewSelect().Model(&list).Where("r.post_id = ?", postID).OrderExpr("r.id DESC").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: revisions of %d: %w", postID, err)
+		return nil, fmt.Errorf("revisions of %d: %w", postID, err)
 	}
 	return list, nil
 }
@@ -437,7 +437,7 @@ func (s *Store) React(ctx context.Context, postID, userID int64, on bool) error 
 		res, err = s.db.NewDelete().Table("forum_reactions").Where("post_id = ? AND user_id = ?", postID, userID).Exec(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("community: react to %d: %w", postID, err)
+		return fmt.Errorf("react to %d: %w", postID, err)
 	}
 	n, _ := res.RowsAffected()
 	if n == 0 {
@@ -448,7 +448,7 @@ func (s *Store) React(ctx context.Context, postID, userID int64, on bool) error 
 		delta = -1
 	}
 	if _, err := s.db.NewUpdate().Model((*Post)(nil)).Set("plus_count = plus_count + ?", delta).Where("id = ?", postID).Exec(ctx); err != nil {
-		return fmt.Errorf("community: count reactions of %d: %w", postID, err)
+		return fmt.Errorf("count reactions of %d: %w", postID, err)
 	}
 	return nil
 }
@@ -458,7 +458,7 @@ func (s *Store) Reacted(ctx context.Context, topicID, userID int64) (map[int64]b
 	var ids []int64
 	if err := s.db.NewSelect().Table("forum_reactions").Column("post_id").
 		Where("user_id = ? AND post_id IN (SELECT id FROM forum_posts WHERE topic_id = ?)", userID, topicID).Scan(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("community: reactions of %d in %d: %w", userID, topicID, err)
+		return nil, fmt.Errorf("reactions of %d in %d: %w", userID, topicID, err)
 	}
 	out := make(map[int64]bool, len(ids))
 	for _, id := range ids {
@@ -474,10 +474,10 @@ func (s *Store) Reacted(ctx context.Context, topicID, userID int64) (map[int64]b
 func (s *Store) InsertReport(ctx context.Context, r *Report) error {
 	_, err := s.db.NewInsert().Model(r).ExcludeColumn("id", "resolved_at", "resolved_by").Returning("id, created_at").Exec(ctx)
 	if postgres.Code(err) == postgres.UniqueViolation {
-		return fmt.Errorf("community: report %d: %w", r.PostID, ErrAlreadyReported)
+		return fmt.Errorf("report %d: %w", r.PostID, ErrAlreadyReported)
 	}
 	if err != nil {
-		return fmt.Errorf("community: report %d: %w", r.PostID, err)
+		return fmt.Errorf("report %d: %w", r.PostID, err)
 	}
 	return nil
 }
@@ -486,7 +486,7 @@ func (s *Store) InsertReport(ctx context.Context, r *Report) error {
 func (s *Store) ResolveReports(ctx context.Context, postID, by int64, now time.Time) error {
 	if _, err := s.db.NewUpdate().Model((*Report)(nil)).Set("resolved_at = ?, resolved_by = ?", now, by).
 		Where("post_id = ? AND resolved_at IS NULL", postID).Exec(ctx); err != nil {
-		return fmt.Errorf("community: resolve reports of %d: %w", postID, err)
+		return fmt.Errorf("resolve reports of %d: %w", postID, err)
 	}
 	return nil
 }
@@ -497,7 +497,7 @@ func (s *Store) OpenReports(ctx context.Context, forumID int64) ([]Report, error
 	if err := s.db.NewSelect().Model(&list).ColumnExpr("rp.*, t.id AS topic_id, t.title AS topic_title").
 		Join("JOIN forum_posts AS p ON p.id = rp.post_id").Join("JOIN forum_topics AS t ON t.id = p.topic_id").
 		Where("t.forum_id = ? AND rp.resolved_at IS NULL", forumID).OrderExpr("rp.id").Limit(200).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: reports of forum %d: %w", forumID, err)
+		return nil, fmt.Errorf("reports of forum %d: %w", forumID, err)
 	}
 	return list, nil
 }
@@ -505,7 +505,7 @@ func (s *Store) OpenReports(ctx context.Context, forumID int64) ([]Report, error
 // Log records a moderation act.
 func (s *Store) Log(ctx context.Context, e *LogEntry) error {
 	if _, err := s.db.NewInsert().Model(e).ExcludeColumn("id").Exec(ctx); err != nil {
-		return fmt.Errorf("community: log %s: %w", e.Action, err)
+		return fmt.Errorf("log %s: %w", e.Action, err)
 	}
 	return nil
 }
@@ -514,7 +514,7 @@ func (s *Store) Log(ctx context.Context, e *LogEntry) error {
 func (s *Store) LogOf(ctx context.Context, forumID int64, limit int) ([]LogEntry, error) {
 	var list []LogEntry
 	if err := s.db.NewSelect().Model(&list).Where("l.forum_id = ?", forumID).OrderExpr("l.id DESC").Limit(limit).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: log of forum %d: %w", forumID, err)
+		return nil, fmt.Errorf("log of forum %d: %w", forumID, err)
 	}
 	return list, nil
 }
@@ -530,7 +530,7 @@ func (s *Store) Follow(ctx context.Context, userID, topicID int64, on bool) erro
 		_, err = s.db.NewDelete().Table("topic_follows").Where("user_id = ? AND topic_id = ?", userID, topicID).Exec(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("community: follow topic %d: %w", topicID, err)
+		return fmt.Errorf("follow topic %d: %w", topicID, err)
 	}
 	return nil
 }
@@ -544,7 +544,7 @@ func (s *Store) FollowForum(ctx context.Context, userID, forumID int64, on bool)
 		_, err = s.db.NewDelete().Table("forum_follows").Where("user_id = ? AND forum_id = ?", userID, forumID).Exec(ctx)
 	}
 	if err != nil {
-		return fmt.Errorf("community: follow forum %d: %w", forumID, err)
+		return fmt.Errorf("follow forum %d: %w", forumID, err)
 	}
 	return nil
 }
@@ -559,7 +559,7 @@ func (s *Store) Follows(ctx context.Context, userID, topicID, forumID int64) (to
 		EXISTS (SELECT 1 FROM forum_follows WHERE user_id = ? AND forum_id = ?) AS forum`,
 		userID, topicID, userID, forumID).Scan(ctx, &row)
 	if err != nil {
-		return false, false, fmt.Errorf("community: follows of %d: %w", userID, err)
+		return false, false, fmt.Errorf("follows of %d: %w", userID, err)
 	}
 	return row.Topic, row.Forum, nil
 }
@@ -569,7 +569,7 @@ func (s *Store) Followers(ctx context.Context, topicID, forumID int64) ([]int64,
 	var ids []int64
 	if err := s.db.NewRaw(`SELECT user_id FROM topic_follows WHERE topic_id = ?
 		UNION SELECT user_id FROM forum_follows WHERE forum_id = ? ORDER BY 1`, topicID, forumID).Scan(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("community: followers of %d: %w", topicID, err)
+		return nil, fmt.Errorf("followers of %d: %w", topicID, err)
 	}
 	return ids, nil
 }
@@ -579,7 +579,7 @@ func (s *Store) ForumFollowers(ctx context.Context, forumID int64) ([]int64, err
 	var ids []int64
 	if err := s.db.NewSelect().Table("forum_follows").Column("user_id").Where("forum_id = ?", forumID).
 		OrderExpr("user_id").Scan(ctx, &ids); err != nil {
-		return nil, fmt.Errorf("community: followers of forum %d: %w", forumID, err)
+		return nil, fmt.Errorf("followers of forum %d: %w", forumID, err)
 	}
 	return ids, nil
 }
@@ -590,7 +590,7 @@ func (s *Store) MarkRead(ctx context.Context, userID, topicID, postID int64) err
 	if _, err := s.db.NewRaw(`INSERT INTO topic_reads (user_id, topic_id, last_read_post_id) VALUES (?, ?, ?)
 		ON CONFLICT (user_id, topic_id) DO UPDATE SET last_read_post_id = greatest(topic_reads.last_read_post_id, excluded.last_read_post_id)`,
 		userID, topicID, postID).Exec(ctx); err != nil {
-		return fmt.Errorf("community: mark %d read: %w", topicID, err)
+		return fmt.Errorf("mark %d read: %w", topicID, err)
 	}
 	return nil
 }
@@ -600,7 +600,7 @@ func (s *Store) MarkRead(ctx context.Context, userID, topicID, postID int64) err
 // InsertAttachment stores an attachment's row.
 func (s *Store) InsertAttachment(ctx context.Context, a *Attachment) error {
 	if _, err := s.db.NewInsert().Model(a).ExcludeColumn("id").Returning("id, created_at").Exec(ctx); err != nil {
-		return fmt.Errorf("community: insert attachment: %w", err)
+		return fmt.Errorf("insert attachment: %w", err)
 	}
 	return nil
 }
@@ -609,7 +609,7 @@ func (s *Store) InsertAttachment(ctx context.Context, a *Attachment) error {
 func (s *Store) Attachment(ctx context.Context, id int64) (*Attachment, error) {
 	a := new(Attachment)
 	if err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: attachment %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("attachment %d: %w", id, notFound(err))
 	}
 	return a, nil
 }
@@ -619,7 +619,7 @@ func (s *Store) Attachments(ctx context.Context, topicID int64) (map[int64][]Att
 	var list []Attachment
 	if err := s.db.NewSelect().Model(&list).
 		Where("a.post_id IN (SELECT id FROM forum_posts WHERE topic_id = ?)", topicID).OrderExpr("a.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("community: attachments of %d: %w", topicID, err)
+		return nil, fmt.Errorf("attachments of %d: %w", topicID, err)
 	}
 	out := map[int64][]Attachment{}
 	for _, a := range list {
@@ -637,7 +637,7 @@ func (s *Store) BlobsInUse(ctx context.Context, sums []string) (map[string]bool,
 	var used []string
 	if err := s.db.NewSelect().Model((*Attachment)(nil)).Column("sha256").Distinct().
 		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
-		return nil, fmt.Errorf("community: attachments in use: %w", err)
+		return nil, fmt.Errorf("attachments in use: %w", err)
 	}
 	for _, sum := range used {
 		set[sum] = true

@@ -65,7 +65,7 @@ func (p *TopicParams) validate(now time.Time, staff bool) error {
 		return nil
 	}
 	if !staff {
-		return fmt.Errorf("community: consultations are for staff: %w", ErrForbidden)
+		return fmt.Errorf("consultations are for staff: %w", ErrForbidden)
 	}
 	if p.ClosesAt == nil || !p.ClosesAt.After(now) {
 		return ErrInvalidClosesAt
@@ -252,7 +252,7 @@ func (s *Service) send(ctx context.Context, db bun.IDB, n Notification) error {
 		return nil
 	}
 	if err := s.notifier.Notify(ctx, db, n); err != nil {
-		return fmt.Errorf("community: notify %s of topic %d: %w", n.Kind, n.TopicID, err)
+		return fmt.Errorf("notify %s of topic %d: %w", n.Kind, n.TopicID, err)
 	}
 	return nil
 }
@@ -349,7 +349,7 @@ func (s *Service) topicFor(ctx context.Context, db bun.IDB, actor courses.Actor,
 		return nil, nil, err
 	}
 	if t.Held && !v.Moderate && !isAuthor(actor, t.AuthorID) {
-		return nil, nil, fmt.Errorf("community: topic %d: %w", id, ErrNotFound)
+		return nil, nil, fmt.Errorf("topic %d: %w", id, ErrNotFound)
 	}
 	return t, v, nil
 }

@@ -147,7 +147,7 @@ func (s *Service) visible(ctx context.Context, db bun.IDB, actor Actor, c *Cours
 		return nil, err
 	}
 	if !acc.CanView() {
-		return nil, fmt.Errorf("courses: course %d: %w", c.ID, ErrNotFound)
+		return nil, fmt.Errorf("course %d: %w", c.ID, ErrNotFound)
 	}
 	return acc, nil
 }
@@ -193,7 +193,7 @@ func (s *Service) editable(ctx context.Context, tx bun.IDB, actor Actor, id int6
 		if err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("courses: edit course %d: %w", id, acc.mayEdit())
+		return nil, fmt.Errorf("edit course %d: %w", id, acc.mayEdit())
 	}
 	c, err := NewStore(tx).LockCourse(ctx, id)
 	if err != nil {
@@ -204,7 +204,7 @@ func (s *Service) editable(ctx context.Context, tx bun.IDB, actor Actor, id int6
 		return nil, err
 	}
 	if err := acc.mayEdit(); err != nil {
-		return nil, fmt.Errorf("courses: edit course %d: %w", id, err)
+		return nil, fmt.Errorf("edit course %d: %w", id, err)
 	}
 	return c, nil
 }
@@ -226,7 +226,7 @@ func (s *Service) mayEnrolOthers(ctx context.Context, db bun.IDB, actor Actor, c
 	if actor.IsCoordinator() {
 		return nil
 	}
-	return fmt.Errorf("courses: enrol others in %d: %w", c.ID, ErrForbidden)
+	return fmt.Errorf("enrol others in %d: %w", c.ID, ErrForbidden)
 }
 
 // Oversight is what one actor may see of a course's learners.

@@ -45,7 +45,7 @@ func (s *Service) blobsInUse(ctx context.Context, sums []string) (map[string]boo
 	for _, u := range s.blobUsers {
 		more, err := u(ctx, sums)
 		if err != nil {
-			return nil, fmt.Errorf("courses: files in use elsewhere: %w", err)
+			return nil, fmt.Errorf("files in use elsewhere: %w", err)
 		}
 		for sum, ok := range more {
 			if ok {

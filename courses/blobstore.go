@@ -217,11 +217,11 @@ func (s *DirStore) Sweep(ctx context.Context, cutoff time.Time, inUse func(ctx c
 func (s *DirStore) discard(sum string, cutoff time.Time) (bool, error) {
 	trash := filepath.Join(s.root, "trash")
 	if err := os.MkdirAll(trash, 0o750); err != nil {
-		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+		return false, fmt.Errorf("sweep blob %s: %w", sum, err)
 	}
 	parked, err := os.CreateTemp(trash, sum+".*")
 	if err != nil {
-		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+		return false, fmt.Errorf("sweep blob %s: %w", sum, err)
 	}
 	parked.Close()
 	if err := os.Rename(s.path(sum), parked.Name()); err != nil {
@@ -229,18 +229,18 @@ func (s *DirStore) discard(sum string, cutoff time.Time) (bool, error) {
 		if errors.Is(err, os.ErrNotExist) {
 			return false, nil // another sweep took it
 		}
-		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+		return false, fmt.Errorf("sweep blob %s: %w", sum, err)
 	}
 	info, err := os.Stat(parked.Name())
 	if err == nil && !info.ModTime().Before(cutoff) {
 		// Wanted again: back it goes, over any copy written meanwhile.
 		if err := os.Rename(parked.Name(), s.path(sum)); err != nil {
-			return false, fmt.Errorf("courses: sweep blob %s: restore: %w", sum, err)
+			return false, fmt.Errorf("sweep blob %s: restore: %w", sum, err)
 		}
 		return false, nil
 	}
 	if err := os.Remove(parked.Name()); err != nil {
-		return false, fmt.Errorf("courses: sweep blob %s: %w", sum, err)
+		return false, fmt.Errorf("sweep blob %s: %w", sum, err)
 	}
 	return true, nil
 }

@@ -155,7 +155,7 @@ func freeSlug(ctx context.Context, store *Store, base string) (string, error) {
 	}
 	var b [4]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("courses: random slug: %w", err)
+		return "", fmt.Errorf("random slug: %w", err)
 	}
 	return cutSlug(base, MaxSlugLen-9) + "-" + hex.EncodeToString(b[:]), nil
 }
@@ -168,7 +168,7 @@ func checkTeachers(ctx context.Context, store *Store, ids []int64) error {
 	}
 	for _, id := range ids {
 		if _, ok := found[id]; !ok {
-			return fmt.Errorf("courses: user %d cannot teach: %w", id, ErrInvalidInstructor)
+			return fmt.Errorf("user %d cannot teach: %w", id, ErrInvalidInstructor)
 		}
 	}
 	return nil

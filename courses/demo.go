@@ -111,7 +111,7 @@ func (s *Service) demoInstitutions(ctx context.Context, people *accounts.Service
 		}
 		inst, err := people.CreateInstitution(ctx, in)
 		if err != nil {
-			return nil, fmt.Errorf("courses: demo institution %s: %w", in.Acronym, err)
+			return nil, fmt.Errorf("demo institution %s: %w", in.Acronym, err)
 		}
 		ids[in.Acronym] = &inst.ID
 		report.Institutions++
@@ -138,7 +138,7 @@ func (s *Service) demoUser(ctx context.Context, people *accounts.Service, email,
 	u, err = people.CreateUser(ctx, accounts.CreateUserParams{Email: email, Name: name, Password: password, Role: role,
 		InstitutionID: institution, Locale: locale})
 	if err != nil {
-		return nil, fmt.Errorf("courses: demo user %s: %w", email, err)
+		return nil, fmt.Errorf("demo user %s: %w", email, err)
 	}
 	report.Accounts = append(report.Accounts, DemoAccount{Email: email, Name: name, Role: role, Password: password})
 	return u, nil

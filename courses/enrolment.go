@@ -113,7 +113,7 @@ func (s *Service) enrol(ctx context.Context, actor *Actor, userID, courseID int6
 		return NewStore(tx).CountProgress(ctx, e, s.progressColumns(""))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("courses: enrol %d in %d: %w", userID, courseID, err)
+		return nil, fmt.Errorf("enrol %d in %d: %w", userID, courseID, err)
 	}
 	return e, nil
 }
@@ -235,7 +235,7 @@ func (s *Service) mayEnrolPerson(ctx context.Context, db bun.IDB, actor Actor, u
 		return err
 	}
 	if !actor.Oversees(u.InstitutionID) {
-		return fmt.Errorf("courses: enrol user %d: %w", userID, ErrForbidden)
+		return fmt.Errorf("enrol user %d: %w", userID, ErrForbidden)
 	}
 	return nil
 }

@@ -137,7 +137,7 @@ func (s *Service) bulkEnrol(ctx context.Context, tx bun.Tx, actor Actor, courseI
 			case !ok:
 				bad = append(bad, RowError{Line: r.Line, Key: "bulk.unknown_institution", Args: []any{r.InstitutionAcronym}})
 			case !actor.Oversees(&found.ID):
-				return fmt.Errorf("courses: line %d names institution %s: %w", r.Line, found.Acronym, ErrForbidden)
+				return fmt.Errorf("line %d names institution %s: %w", r.Line, found.Acronym, ErrForbidden)
 			default:
 				inst = &found
 			}
@@ -285,7 +285,7 @@ func (s *Service) enrollable(ctx context.Context, db bun.IDB, actor Actor, id in
 		return nil, err
 	}
 	if c.Status != StatusPublished {
-		return nil, fmt.Errorf("courses: enrol in %d: %w", id, ErrNotPublished)
+		return nil, fmt.Errorf("enrol in %d: %w", id, ErrNotPublished)
 	}
 	return c, nil
 }

@@ -23,7 +23,7 @@ func (s *Service) accountsCreated(ctx context.Context, tx bun.IDB, created []New
 	}
 	for _, h := range s.onAccounts {
 		if err := h(ctx, tx, created); err != nil {
-			return fmt.Errorf("courses: new accounts hook: %w", err)
+			return fmt.Errorf("new accounts hook: %w", err)
 		}
 	}
 	return nil

@@ -23,7 +23,7 @@ func (s *Service) enrolled(ctx context.Context, tx bun.IDB, courseID int64, user
 	}
 	for _, h := range s.onEnrolled {
 		if err := h(ctx, tx, courseID, userIDs, by); err != nil {
-			return fmt.Errorf("courses: enrolment hook, course %d: %w", courseID, err)
+			return fmt.Errorf("enrolment hook, course %d: %w", courseID, err)
 		}
 	}
 	return nil

@@ -194,7 +194,7 @@ func (s *Service) keepOne(ctx context.Context, store *Store, c *Course, m *Modul
 		return err
 	}
 	if n <= 1 {
-		return fmt.Errorf("courses: module %d: %w", m.ID, ErrLastModule)
+		return fmt.Errorf("module %d: %w", m.ID, ErrLastModule)
 	}
 	return nil
 }

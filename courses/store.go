@@ -24,7 +24,7 @@ func NewStore(db bun.IDB) *Store { return &Store{db: db} }
 func (s *Store) Course(ctx context.Context, id int64) (*Course, error) {
 	c := new(Course)
 	if err := s.db.NewSelect().Model(c).Where("c.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: course %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("course %d: %w", id, notFound(err))
 	}
 	return c, nil
 }
@@ -34,7 +34,7 @@ func (s *Store) Course(ctx context.Context, id int64) (*Course, error) {
 func (s *Store) LockCourse(ctx context.Context, id int64) (*Course, error) {
 	c := new(Course)
 	if err := s.db.NewSelect().Model(c).Where("c.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: lock course %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("lock course %d: %w", id, notFound(err))
 	}
 	return c, nil
 }
@@ -43,7 +43,7 @@ func (s *Store) LockCourse(ctx context.Context, id int64) (*Course, error) {
 func (s *Store) CourseBySlug(ctx context.Context, slug string) (*Course, error) {
 	c := new(Course)
 	if err := s.db.NewSelect().Model(c).Where("c.slug = ?", slug).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: course %q: %w", slug, notFound(err))
+		return nil, fmt.Errorf("course %q: %w", slug, notFound(err))
 	}
 	return c, nil
 }
@@ -54,7 +54,7 @@ func (s *Store) TakenSlugs(ctx context.Context, candidates []string) (map[string
 	err := s.db.NewSelect().Model((*Course)(nil)).Column("slug").
 		Where("slug IN (?)", bun.List(candidates)).Scan(ctx, &slugs)
 	if err != nil {
-		return nil, fmt.Errorf("courses: taken slugs: %w", err)
+		return nil, fmt.Errorf("taken slugs: %w", err)
 	}
 	taken := make(map[string]bool, len(slugs))
 	for _, sl := range slugs {
@@ -66,7 +66,7 @@ func (s *Store) TakenSlugs(ctx context.Context, candidates []string) (map[string
 // InsertCourse stores a new course and fills its id.
 func (s *Store) InsertCourse(ctx context.Context, c *Course) error {
 	if _, err := s.db.NewInsert().Model(c).Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("courses: insert course: %w", courseConflict(err))
+		return fmt.Errorf("insert course: %w", courseConflict(err))
 	}
 	return s.reload(ctx, c)
 }
@@ -87,10 +87,10 @@ func (s *Store) reload(ctx context.Context, c *Course) error {
 func (s *Store) UpdateCourse(ctx context.Context, c *Course, columns ...string) error {
 	res, err := s.db.NewUpdate().Model(c).Column(columns...).Set("updated_at = now()").WherePK().Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: update course %d: %w", c.ID, courseConflict(err))
+		return fmt.Errorf("update course %d: %w", c.ID, courseConflict(err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("courses: update course %d: %w", c.ID, ErrNotFound)
+		return fmt.Errorf("update course %d: %w", c.ID, ErrNotFound)
 	}
 	return s.reload(ctx, c)
 }
@@ -119,7 +119,7 @@ func (s *Store) Courses(ctx context.Context, f CourseFilter) ([]Course, int, err
 	}
 	total, err := q.ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("courses: list courses: %w", err)
+		return nil, 0, fmt.Errorf("list courses: %w", err)
 	}
 	return list, total, nil
 }
@@ -129,7 +129,7 @@ func (s *Store) IsInstructor(ctx context.Context, courseID, userID int64) (bool,
 	ok, err := s.db.NewSelect().Model((*CourseInstructor)(nil)).
 		Where("course_id = ? AND user_id = ?", courseID, userID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("courses: instructor of %d: %w", courseID, err)
+		return false, fmt.Errorf("instructor of %d: %w", courseID, err)
 	}
 	return ok, nil
 }
@@ -141,7 +141,7 @@ func (s *Store) Instructors(ctx context.Context, courseID int64) ([]accounts.Use
 		Join("JOIN course_instructors AS ci ON ci.user_id = u.id").
 		Where("ci.course_id = ?", courseID).OrderExpr("u.name, u.id").Scan(ctx, &users)
 	if err != nil {
-		return nil, fmt.Errorf("courses: instructors of %d: %w", courseID, err)
+		return nil, fmt.Errorf("instructors of %d: %w", courseID, err)
 	}
 	return users, nil
 }
@@ -158,7 +158,7 @@ func (s *Store) Teachers(ctx context.Context, ids []int64) (map[int64]accounts.U
 		Where("u.id IN (?) AND u.role IN (?) AND NOT u.disabled", bun.List(ids),
 			bun.List([]accounts.Role{accounts.RoleInstructor, accounts.RoleAdmin})).Scan(ctx, &users)
 	if err != nil {
-		return nil, fmt.Errorf("courses: teachers: %w", err)
+		return nil, fmt.Errorf("teachers: %w", err)
 	}
 	for _, u := range users {
 		out[u.ID] = u
@@ -173,7 +173,7 @@ func (s *Store) SetInstructors(ctx context.Context, courseID int64, userIDs []in
 		q = q.Where("user_id NOT IN (?)", bun.List(userIDs))
 	}
 	if _, err := q.Exec(ctx); err != nil {
-		return fmt.Errorf("courses: set instructors of %d: %w", courseID, err)
+		return fmt.Errorf("set instructors of %d: %w", courseID, err)
 	}
 	if len(userIDs) == 0 {
 		return nil
@@ -183,7 +183,7 @@ func (s *Store) SetInstructors(ctx context.Context, courseID int64, userIDs []in
 		rows[i] = CourseInstructor{CourseID: courseID, UserID: id}
 	}
 	if _, err := s.db.NewInsert().Model(&rows).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("courses: set instructors of %d: %w", courseID, err)
+		return fmt.Errorf("set instructors of %d: %w", courseID, err)
 	}
 	return nil
 }
@@ -193,7 +193,7 @@ func (s *Store) SetInstructors(ctx context.Context, courseID int64, userIDs []in
 func (s *Store) HasEnrolments(ctx context.Context, courseID int64) (bool, error) {
 	ok, err := s.db.NewSelect().Model((*Enrolment)(nil)).Where("course_id = ?", courseID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("courses: enrolments of %d: %w", courseID, err)
+		return false, fmt.Errorf("enrolments of %d: %w", courseID, err)
 	}
 	return ok, nil
 }
@@ -206,7 +206,7 @@ func (s *Store) SetStatus(ctx context.Context, c *Course, status Status, now tim
 		q = q.Set("published_at = COALESCE(published_at, ?)", now)
 	}
 	if _, err := q.Exec(ctx); err != nil {
-		return fmt.Errorf("courses: set status of %d to %s: %w", c.ID, status, err)
+		return fmt.Errorf("set status of %d to %s: %w", c.ID, status, err)
 	}
 	return s.reload(ctx, c)
 }

@@ -11,7 +11,7 @@ import (
 func (s *Store) Asset(ctx context.Context, id int64) (*Asset, error) {
 	a := new(Asset)
 	if err := s.db.NewSelect().Model(a).Where("a.id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: asset %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("asset %d: %w", id, notFound(err))
 	}
 	return a, nil
 }
@@ -20,7 +20,7 @@ func (s *Store) Asset(ctx context.Context, id int64) (*Asset, error) {
 func (s *Store) Assets(ctx context.Context, courseID int64) ([]Asset, error) {
 	var list []Asset
 	if err := s.db.NewSelect().Model(&list).Where("a.course_id = ?", courseID).OrderExpr("a.created_at DESC, a.id DESC").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: assets of %d: %w", courseID, err)
+		return nil, fmt.Errorf("assets of %d: %w", courseID, err)
 	}
 	return list, nil
 }
@@ -32,7 +32,7 @@ func (s *Store) AssetByContent(ctx context.Context, courseID int64, sum, name st
 	err := s.db.NewSelect().Model(a).Where("a.course_id = ? AND a.sha256 = ? AND a.file_name = ?", courseID, sum, name).
 		OrderExpr("a.id").Limit(1).Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("courses: asset %s of %d: %w", sum, courseID, notFound(err))
+		return nil, fmt.Errorf("asset %s of %d: %w", sum, courseID, notFound(err))
 	}
 	return a, nil
 }
@@ -40,7 +40,7 @@ func (s *Store) AssetByContent(ctx context.Context, courseID int64, sum, name st
 // InsertAsset stores a new file row and fills its id.
 func (s *Store) InsertAsset(ctx context.Context, a *Asset) error {
 	if _, err := s.db.NewInsert().Model(a).Returning("*").Exec(ctx); err != nil {
-		return fmt.Errorf("courses: insert asset: %w", err)
+		return fmt.Errorf("insert asset: %w", err)
 	}
 	return nil
 }
@@ -49,10 +49,10 @@ func (s *Store) InsertAsset(ctx context.Context, a *Asset) error {
 func (s *Store) DeleteAsset(ctx context.Context, courseID, id int64) error {
 	res, err := s.db.NewDelete().Model((*Asset)(nil)).Where("id = ? AND course_id = ?", id, courseID).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: delete asset %d: %w", id, err)
+		return fmt.Errorf("delete asset %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("courses: delete asset %d: %w", id, ErrNotFound)
+		return fmt.Errorf("delete asset %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -62,7 +62,7 @@ func (s *Store) BlobsInUse(ctx context.Context, sums []string) (map[string]bool,
 	var used []string
 	if err := s.db.NewSelect().Model((*Asset)(nil)).Column("sha256").Distinct().
 		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
-		return nil, fmt.Errorf("courses: files in use: %w", err)
+		return nil, fmt.Errorf("files in use: %w", err)
 	}
 	set := make(map[string]bool, len(used))
 	for _, sum := range used {

@@ -21,7 +21,7 @@ func (s *Store) Catalog(ctx context.Context, q CatalogQuery) ([]Course, int, err
 	sel = sel.OrderExpr("c.published_at DESC NULLS LAST, c.id DESC")
 	total, err := sel.ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("courses: catalog %q: %w", q.Query, err)
+		return nil, 0, fmt.Errorf("catalog %q: %w", q.Query, err)
 	}
 	return list, total, nil
 }

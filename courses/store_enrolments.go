@@ -33,7 +33,7 @@ func (s *Store) EnrolUsers(ctx context.Context, courseID int64, userIDs []int64,
 		RETURNING user_id`,
 		courseID, by, now, pgdialect.Array(ids)).Scan(ctx, &added)
 	if err != nil {
-		return nil, fmt.Errorf("courses: enrol %d users in %d: %w", len(ids), courseID, err)
+		return nil, fmt.Errorf("enrol %d users in %d: %w", len(ids), courseID, err)
 	}
 	return added, nil
 }
@@ -48,7 +48,7 @@ func (s *Store) CountEnrolled(ctx context.Context, courseID int64, userIDs []int
 		Where("course_id = ? AND user_id IN (?) AND status IN (?, ?)", courseID, bun.List(userIDs), EnrolmentActive, EnrolmentCompleted).
 		Count(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("courses: count enrolled in %d: %w", courseID, err)
+		return 0, fmt.Errorf("count enrolled in %d: %w", courseID, err)
 	}
 	return n, nil
 }
@@ -61,7 +61,7 @@ func (s *Store) CurrentEnrolment(ctx context.Context, userID, courseID int64, pr
 		Where("e.user_id = ? AND e.course_id = ? AND e.status IN (?, ?)", userID, courseID, EnrolmentActive, EnrolmentCompleted).
 		Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("courses: enrolment of %d in %d: %w", userID, courseID, notFound(err))
+		return nil, fmt.Errorf("enrolment of %d in %d: %w", userID, courseID, notFound(err))
 	}
 	return e, nil
 }
@@ -76,7 +76,7 @@ func (s *Store) LearnerEnrolment(ctx context.Context, userID, enrolmentID int64,
 		q = q.Where("e.status IN (?, ?)", EnrolmentActive, EnrolmentCompleted).For("UPDATE")
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: enrolment %d: %w", enrolmentID, notFound(err))
+		return nil, fmt.Errorf("enrolment %d: %w", enrolmentID, notFound(err))
 	}
 	return e, nil
 }
@@ -91,7 +91,7 @@ func (s *Store) InsertEnrolment(ctx context.Context, e *Enrolment) (bool, error)
 		Where("e.status = ?", EnrolmentWithdrawn).
 		Returning("*").Exec(ctx)
 	if err != nil {
-		return false, fmt.Errorf("courses: insert enrolment: %w", err)
+		return false, fmt.Errorf("insert enrolment: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
@@ -105,7 +105,7 @@ func (s *Store) Withdraw(ctx context.Context, userID, enrolmentID int64, now tim
 		Where("id = ? AND user_id = ? AND status = ?", enrolmentID, userID, EnrolmentActive).
 		Exec(ctx)
 	if err != nil {
-		return false, fmt.Errorf("courses: withdraw %d: %w", enrolmentID, err)
+		return false, fmt.Errorf("withdraw %d: %w", enrolmentID, err)
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
@@ -116,7 +116,7 @@ func (s *Store) Withdraw(ctx context.Context, userID, enrolmentID int64, now tim
 func (s *Store) LockEnrolment(ctx context.Context, id int64) (*Enrolment, error) {
 	e := new(Enrolment)
 	if err := s.db.NewSelect().Model(e).Where("e.id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: lock enrolment %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("lock enrolment %d: %w", id, notFound(err))
 	}
 	return e, nil
 }
@@ -124,7 +124,7 @@ func (s *Store) LockEnrolment(ctx context.Context, id int64) (*Enrolment, error)
 // MarkCompleted saves e's status and completion time.
 func (s *Store) MarkCompleted(ctx context.Context, e *Enrolment) error {
 	if _, err := s.db.NewUpdate().Model(e).Column("status", "completed_at").WherePK().Exec(ctx); err != nil {
-		return fmt.Errorf("courses: complete enrolment %d: %w", e.ID, err)
+		return fmt.Errorf("complete enrolment %d: %w", e.ID, err)
 	}
 	return nil
 }
@@ -134,7 +134,7 @@ func (s *Store) LiveModuleExists(ctx context.Context, courseID, moduleID int64) 
 	ok, err := s.db.NewSelect().Model((*Module)(nil)).
 		Where("id = ? AND course_id = ? AND archived_at IS NULL", moduleID, courseID).Exists(ctx)
 	if err != nil {
-		return false, fmt.Errorf("courses: module %d of %d: %w", moduleID, courseID, err)
+		return false, fmt.Errorf("module %d of %d: %w", moduleID, courseID, err)
 	}
 	return ok, nil
 }
@@ -143,7 +143,7 @@ func (s *Store) LiveModuleExists(ctx context.Context, courseID, moduleID int64) 
 // nothing.
 func (s *Store) InsertCompletion(ctx context.Context, mc *ModuleCompletion) error {
 	if _, err := s.db.NewInsert().Model(mc).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("courses: complete module %d of enrolment %d: %w", mc.ModuleID, mc.EnrolmentID, err)
+		return fmt.Errorf("complete module %d of enrolment %d: %w", mc.ModuleID, mc.EnrolmentID, err)
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func (s *Store) InsertCompletion(ctx context.Context, mc *ModuleCompletion) erro
 func (s *Store) CountProgress(ctx context.Context, e *Enrolment, progress bun.Safe) error {
 	err := s.db.NewSelect().Model(e).ColumnExpr("?", progress).Where("e.id = ?", e.ID).Scan(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: progress of enrolment %d: %w", e.ID, err)
+		return fmt.Errorf("progress of enrolment %d: %w", e.ID, err)
 	}
 	e.setProgress()
 	return nil
@@ -163,7 +163,7 @@ func (s *Store) CountProgress(ctx context.Context, e *Enrolment, progress bun.Sa
 func (s *Store) Completions(ctx context.Context, enrolmentID int64) ([]ModuleCompletion, error) {
 	var rows []ModuleCompletion
 	if err := s.db.NewSelect().Model(&rows).Where("mc.enrolment_id = ?", enrolmentID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: completed modules of %d: %w", enrolmentID, err)
+		return nil, fmt.Errorf("completed modules of %d: %w", enrolmentID, err)
 	}
 	return rows, nil
 }
@@ -176,7 +176,7 @@ func (s *Store) LearnerEnrolments(ctx context.Context, userID int64) ([]Enrolmen
 		Where("e.user_id = ? AND e.status IN (?, ?)", userID, EnrolmentActive, EnrolmentCompleted).
 		OrderExpr("e.enrolled_at DESC, e.id DESC").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("courses: enrolments of %d: %w", userID, err)
+		return nil, fmt.Errorf("enrolments of %d: %w", userID, err)
 	}
 	return list, nil
 }
@@ -189,7 +189,7 @@ func (s *Store) CoursesByID(ctx context.Context, ids []int64) (map[int64]Course,
 	}
 	var list []Course
 	if err := s.db.NewSelect().Model(&list).Where("c.id IN (?)", bun.List(ids)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: courses by id: %w", err)
+		return nil, fmt.Errorf("courses by id: %w", err)
 	}
 	for _, c := range list {
 		out[c.ID] = c
@@ -208,7 +208,7 @@ func (s *Store) NextModules(ctx context.Context, userID int64) (map[int64]*Modul
 		  AND NOT EXISTS (SELECT 1 FROM module_completions mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
 		ORDER BY m.course_id, m.position`, userID).Scan(ctx, &next)
 	if err != nil {
-		return nil, fmt.Errorf("courses: next modules of %d: %w", userID, err)
+		return nil, fmt.Errorf("next modules of %d: %w", userID, err)
 	}
 	out := make(map[int64]*Module, len(next))
 	for i := range next {
@@ -240,7 +240,7 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 	}
 	total, err := q.ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("courses: roster of %d: %w", courseID, err)
+		return nil, 0, fmt.Errorf("roster of %d: %w", courseID, err)
 	}
 	out := make([]RosterEntry, len(rows))
 	for i, r := range rows {

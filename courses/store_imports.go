@@ -12,7 +12,7 @@ import (
 // fills imp's id.
 func (s *Store) InsertImport(ctx context.Context, imp *Import, created []ImportAccount) error {
 	if _, err := s.db.NewInsert().Model(imp).Returning("id").Exec(ctx); err != nil {
-		return fmt.Errorf("courses: insert import: %w", err)
+		return fmt.Errorf("insert import: %w", err)
 	}
 	if len(created) == 0 {
 		return nil
@@ -21,7 +21,7 @@ func (s *Store) InsertImport(ctx context.Context, imp *Import, created []ImportA
 		created[i].ImportID = imp.ID
 	}
 	if _, err := s.db.NewInsert().Model(&created).Exec(ctx); err != nil {
-		return fmt.Errorf("courses: insert accounts of import %d: %w", imp.ID, err)
+		return fmt.Errorf("insert accounts of import %d: %w", imp.ID, err)
 	}
 	return nil
 }
@@ -36,7 +36,7 @@ func (s *Store) Imports(ctx context.Context, courseID, by int64, limit, offset i
 	}
 	total, err := q.OrderExpr("ei.imported_at DESC, ei.id DESC").Limit(limit).Offset(offset).ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("courses: imports of %d: %w", courseID, err)
+		return nil, 0, fmt.Errorf("imports of %d: %w", courseID, err)
 	}
 	return list, total, nil
 }
@@ -49,10 +49,10 @@ func (s *Store) ImportReport(ctx context.Context, courseID, importID, by int64) 
 		q = q.Where("ei.imported_by = ?", by)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: import %d: %w", importID, notFound(err))
+		return nil, fmt.Errorf("import %d: %w", importID, notFound(err))
 	}
 	if err := s.db.NewSelect().Model(&r.Accounts).Where("eia.import_id = ?", importID).OrderExpr("eia.name, eia.user_id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: accounts of import %d: %w", importID, err)
+		return nil, fmt.Errorf("accounts of import %d: %w", importID, err)
 	}
 	return r, nil
 }
@@ -66,7 +66,7 @@ func (s *Store) ForgetImportTokens(ctx context.Context, importID int64, userIDs 
 	_, err := s.db.NewUpdate().Model((*ImportAccount)(nil)).Set("password_token = NULL, token_expires_at = NULL").
 		Where("import_id = ? AND user_id IN (?)", importID, bun.List(userIDs)).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: forget tokens of import %d: %w", importID, err)
+		return fmt.Errorf("forget tokens of import %d: %w", importID, err)
 	}
 	return nil
 }
@@ -77,7 +77,7 @@ func (s *Store) ForgetExpiredImportTokens(ctx context.Context, now time.Time) er
 	_, err := s.db.NewUpdate().Model((*ImportAccount)(nil)).Set("password_token = NULL, token_expires_at = NULL").
 		Where("password_token IS NOT NULL AND token_expires_at <= ?", now).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: forget expired import tokens: %w", err)
+		return fmt.Errorf("forget expired import tokens: %w", err)
 	}
 	return nil
 }

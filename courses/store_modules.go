@@ -19,7 +19,7 @@ func (s *Store) Modules(ctx context.Context, courseID int64, archived bool) ([]M
 		q = q.Where("m.archived_at IS NULL")
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: modules of %d: %w", courseID, err)
+		return nil, fmt.Errorf("modules of %d: %w", courseID, err)
 	}
 	return list, nil
 }
@@ -28,7 +28,7 @@ func (s *Store) Modules(ctx context.Context, courseID int64, archived bool) ([]M
 func (s *Store) Module(ctx context.Context, courseID, id int64) (*Module, error) {
 	m := new(Module)
 	if err := s.db.NewSelect().Model(m).Where("m.id = ? AND m.course_id = ?", id, courseID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: module %d of %d: %w", id, courseID, notFound(err))
+		return nil, fmt.Errorf("module %d of %d: %w", id, courseID, notFound(err))
 	}
 	return m, nil
 }
@@ -42,7 +42,7 @@ func (s *Store) CountModules(ctx context.Context, courseID int64, archived bool)
 	}
 	n, err := q.Count(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("courses: count modules of %d: %w", courseID, err)
+		return 0, fmt.Errorf("count modules of %d: %w", courseID, err)
 	}
 	return n, nil
 }
@@ -50,7 +50,7 @@ func (s *Store) CountModules(ctx context.Context, courseID int64, archived bool)
 // InsertModule stores a new module at m.Position and fills its id.
 func (s *Store) InsertModule(ctx context.Context, m *Module) error {
 	if _, err := s.db.NewInsert().Model(m).Returning("*").Exec(ctx); err != nil {
-		return fmt.Errorf("courses: insert module: %w", err)
+		return fmt.Errorf("insert module: %w", err)
 	}
 	return nil
 }
@@ -60,7 +60,7 @@ func (s *Store) UpdateModule(ctx context.Context, m *Module) error {
 	_, err := s.db.NewUpdate().Model(m).Column("title", "body_markdown", "body_html", "estimated_minutes").
 		Set("updated_at = now()").WherePK().Returning("*").Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: update module %d: %w", m.ID, err)
+		return fmt.Errorf("update module %d: %w", m.ID, err)
 	}
 	return nil
 }
@@ -73,7 +73,7 @@ func (s *Store) ShiftModules(ctx context.Context, courseID int64, from, delta in
 	_, err := s.db.NewUpdate().Model((*Module)(nil)).Set("position = position + ?", delta).
 		Where("course_id = ? AND position >= ?", courseID, from).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: shift modules of %d: %w", courseID, err)
+		return fmt.Errorf("shift modules of %d: %w", courseID, err)
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func (s *Store) MoveModule(ctx context.Context, courseID, id int64, from, to int
 		Set("updated_at = now()").
 		Where("course_id = ? AND position BETWEEN ? AND ?", courseID, lo, hi).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: move module %d to %d: %w", id, to, err)
+		return fmt.Errorf("move module %d to %d: %w", id, to, err)
 	}
 	return nil
 }
@@ -100,10 +100,10 @@ func (s *Store) MoveModule(ctx context.Context, courseID, id int64, from, to int
 func (s *Store) DeleteModule(ctx context.Context, courseID, id int64) error {
 	res, err := s.db.NewDelete().Model((*Module)(nil)).Where("id = ? AND course_id = ?", id, courseID).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: delete module %d: %w", id, err)
+		return fmt.Errorf("delete module %d: %w", id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("courses: delete module %d: %w", id, ErrNotFound)
+		return fmt.Errorf("delete module %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -113,7 +113,7 @@ func (s *Store) SetModuleArchived(ctx context.Context, m *Module, at *time.Time)
 	_, err := s.db.NewUpdate().Model(m).Set("archived_at = ?", at).Set("updated_at = now()").
 		WherePK().Returning("*").Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("courses: archive module %d: %w", m.ID, err)
+		return fmt.Errorf("archive module %d: %w", m.ID, err)
 	}
 	return nil
 }

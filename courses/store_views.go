@@ -41,7 +41,7 @@ func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.S
 		Where("e.user_id = ? AND e.status IN (?, ?)", userID, EnrolmentActive, EnrolmentCompleted).
 		OrderExpr("e.enrolled_at DESC, e.id DESC").Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("courses: courses of learner %d: %w", userID, err)
+		return nil, fmt.Errorf("courses of learner %d: %w", userID, err)
 	}
 	out := make([]LearnerCourse, len(rows))
 	for i := range rows {
@@ -157,7 +157,7 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 		sel = sel.Where("c.slug = ?", q.ref.Slug)
 	}
 	if err := sel.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: course %s: %w", q.ref, notFound(err))
+		return nil, fmt.Errorf("course %s: %w", q.ref, notFound(err))
 	}
 	return row, nil
 }

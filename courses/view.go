@@ -26,7 +26,7 @@ func (s *Service) view(ctx context.Context, actor Actor, q viewQuery) (*Access, 
 		acc.Enrolment = &e
 	}
 	if !acc.CanView() {
-		return nil, nil, fmt.Errorf("courses: course %s: %w", q.ref, ErrNotFound)
+		return nil, nil, fmt.Errorf("course %s: %w", q.ref, ErrNotFound)
 	}
 	return acc, row, nil
 }

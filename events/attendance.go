@@ -77,7 +77,7 @@ func registeredIDs(ctx context.Context, st *Store, eventID int64) ([]int64, erro
 func (s *Service) people(ctx context.Context, db bun.IDB, ids []int64) ([]accounts.User, error) {
 	by, err := accounts.UsersByID(ctx, db, ids)
 	if err != nil {
-		return nil, fmt.Errorf("events: people: %w", err)
+		return nil, fmt.Errorf("people: %w", err)
 	}
 	out := make([]accounts.User, 0, len(ids))
 	for _, id := range ids {

@@ -260,7 +260,7 @@ func (s *Service) withSessions(ctx context.Context, st *Store, list []Listed) ([
 	}
 	sessions, err := st.Sessions(ctx, ids...)
 	if err != nil {
-		return nil, fmt.Errorf("events: sessions of %d events: %w", len(ids), err)
+		return nil, fmt.Errorf("sessions of %d events: %w", len(ids), err)
 	}
 	by := map[int64][]Session{}
 	for _, ses := range sessions {

@@ -270,7 +270,7 @@ func (s *Service) mustOrganise(ctx context.Context, actor Actor, eventID int64) 
 		return err
 	}
 	if !acc.Organiser {
-		return fmt.Errorf("events: event %d: %w", eventID, ErrForbidden)
+		return fmt.Errorf("event %d: %w", eventID, ErrForbidden)
 	}
 	return nil
 }

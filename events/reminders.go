@@ -95,7 +95,7 @@ func (s *Service) ReminderKind() jobs.Kind {
 func (s *Service) remind(ctx context.Context, j *jobs.Job) error {
 	var args reminderArgs
 	if err := j.Decode(&args); err != nil {
-		return jobs.Permanent(fmt.Errorf("events: reminder job %d: %w", j.ID, err))
+		return jobs.Permanent(fmt.Errorf("reminder job %d: %w", j.ID, err))
 	}
 	st := NewStore(s.db)
 	ses, err := st.Session(ctx, args.SessionID)
@@ -103,14 +103,14 @@ func (s *Service) remind(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("events: reminder of session %d: %w", args.SessionID, err)
+		return fmt.Errorf("reminder of session %d: %w", args.SessionID, err)
 	}
 	if !ses.StartsAt.Equal(args.StartsAt) || !s.now().Before(ses.StartsAt) {
 		return nil
 	}
 	e, err := st.Event(ctx, ses.EventID)
 	if err != nil {
-		return fmt.Errorf("events: reminder of session %d: %w", ses.ID, err)
+		return fmt.Errorf("reminder of session %d: %w", ses.ID, err)
 	}
 	if e.Status != StatusPublished {
 		return nil
@@ -120,11 +120,11 @@ func (s *Service) remind(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("events: reminder of session %d: %w", ses.ID, err)
+		return fmt.Errorf("reminder of session %d: %w", ses.ID, err)
 	}
 	if err := s.notifier.Notify(ctx, s.db, Notice{Kind: NoticeReminder, UserID: args.UserID, EventID: ses.EventID,
 		SessionID: ses.ID, Status: r.Status}); err != nil {
-		return fmt.Errorf("events: reminder of session %d for %d: %w", ses.ID, args.UserID, err)
+		return fmt.Errorf("reminder of session %d for %d: %w", ses.ID, args.UserID, err)
 	}
 	return nil
 }

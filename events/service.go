@@ -120,7 +120,7 @@ func (s *Service) access(ctx context.Context, db bun.IDB, actor Actor, e *Event)
 	if !acc.Organiser {
 		ok, err := st.IsOrganiser(ctx, e.ID, actor.UserID)
 		if err != nil {
-			return nil, fmt.Errorf("events: organisers of %d: %w", e.ID, err)
+			return nil, fmt.Errorf("organisers of %d: %w", e.ID, err)
 		}
 		acc.Organiser = ok
 	}
@@ -129,7 +129,7 @@ func (s *Service) access(ctx context.Context, db bun.IDB, actor Actor, e *Event)
 	case err == nil:
 		acc.Registration = r
 	case err != ErrNotFound:
-		return nil, fmt.Errorf("events: registration in %d: %w", e.ID, err)
+		return nil, fmt.Errorf("registration in %d: %w", e.ID, err)
 	}
 	return acc, nil
 }

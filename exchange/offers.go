@@ -105,7 +105,7 @@ func (s *Service) mayActFor(ctx context.Context, db bun.IDB, acc *Access, instit
 func (s *Service) checkThemes(ctx context.Context, themes []string) ([]string, error) {
 	known, err := s.themes.Themes(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("exchange: themes: %w", err)
+		return nil, fmt.Errorf("themes: %w", err)
 	}
 	out := []string{}
 	for _, t := range themes {

@@ -135,19 +135,19 @@ func timetable(ctx context.Context, db bun.IDB, e *Exchange) (*Timetable, error)
 	t := &Timetable{Exchange: e}
 	var err error
 	if t.Slots, err = st.Slots(ctx, e.ID); err != nil {
-		return nil, fmt.Errorf("exchange: slots of %d: %w", e.ID, err)
+		return nil, fmt.Errorf("slots of %d: %w", e.ID, err)
 	}
 	if t.Rooms, err = st.Rooms(ctx, e.ID); err != nil {
-		return nil, fmt.Errorf("exchange: rooms of %d: %w", e.ID, err)
+		return nil, fmt.Errorf("rooms of %d: %w", e.ID, err)
 	}
 	if t.Rounds, err = st.Rounds(ctx, e.ID); err != nil {
-		return nil, fmt.Errorf("exchange: rounds of %d: %w", e.ID, err)
+		return nil, fmt.Errorf("rounds of %d: %w", e.ID, err)
 	}
 	if t.Unserved, err = st.Unserved(ctx, e.ID); err != nil {
-		return nil, fmt.Errorf("exchange: unserved of %d: %w", e.ID, err)
+		return nil, fmt.Errorf("unserved of %d: %w", e.ID, err)
 	}
 	if t.Offers, err = st.Offers(ctx, e.ID); err != nil {
-		return nil, fmt.Errorf("exchange: offers of %d: %w", e.ID, err)
+		return nil, fmt.Errorf("offers of %d: %w", e.ID, err)
 	}
 	return t, nil
 }

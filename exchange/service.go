@@ -96,10 +96,10 @@ func access(ctx context.Context, db bun.IDB, actor Actor, e *Exchange) (*Access,
 	st := NewStore(db)
 	var err error
 	if acc.Committee, err = st.IsMember(ctx, e.ID, actor.UserID); err != nil {
-		return nil, fmt.Errorf("exchange: committee of %d: %w", e.ID, err)
+		return nil, fmt.Errorf("committee of %d: %w", e.ID, err)
 	}
 	if acc.Institution, err = st.DelegateOf(ctx, e.ID, actor.UserID); err != nil {
-		return nil, fmt.Errorf("exchange: delegates of %d: %w", e.ID, err)
+		return nil, fmt.Errorf("delegates of %d: %w", e.ID, err)
 	}
 	return acc, nil
 }
@@ -116,14 +116,14 @@ func (s *Service) viewing(ctx context.Context, db bun.IDB, actor Actor, id int64
 	st := NewStore(db)
 	e, err := st.Exchange(ctx, id, lock)
 	if err != nil {
-		return nil, fmt.Errorf("exchange: %d: %w", id, err)
+		return nil, fmt.Errorf("%d: %w", id, err)
 	}
 	acc, err := access(ctx, db, actor, e)
 	if err != nil {
 		return nil, err
 	}
 	if !acc.CanView() {
-		return nil, fmt.Errorf("exchange: %d: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("%d: %w", id, ErrNotFound)
 	}
 	return acc, nil
 }
@@ -136,7 +136,7 @@ func (s *Service) administering(ctx context.Context, tx bun.IDB, actor Actor, id
 		return nil, err
 	}
 	if !acc.Admin {
-		return nil, fmt.Errorf("exchange: %d: %w", id, ErrForbidden)
+		return nil, fmt.Errorf("%d: %w", id, ErrForbidden)
 	}
 	return acc.Exchange, nil
 }
@@ -158,7 +158,7 @@ func (s *Service) Exchanges(ctx context.Context, actor Actor) ([]Exchange, error
 func institutions(ctx context.Context, db bun.IDB, ids []int64) (map[int64]accounts.Institution, error) {
 	out, err := accounts.InstitutionsByID(ctx, db, ids)
 	if err != nil {
-		return nil, fmt.Errorf("exchange: institutions: %w", err)
+		return nil, fmt.Errorf("institutions: %w", err)
 	}
 	return out, nil
 }

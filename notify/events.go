@@ -32,7 +32,7 @@ func (en eventsNotifier) Notify(ctx context.Context, db bun.IDB, n events.Notice
 		return en.s.eventNotice(ctx, tx, n)
 	})
 	if err != nil {
-		return fmt.Errorf("notify: %s notice of event %d to %d: %w", n.Kind, n.EventID, n.UserID, err)
+		return fmt.Errorf("%s notice of event %d to %d: %w", n.Kind, n.EventID, n.UserID, err)
 	}
 	return nil
 }

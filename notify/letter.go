@@ -81,10 +81,10 @@ func (s *Service) letterFor(r Recipient, kind string) (letter, tr) {
 func (s *Service) compose(r Recipient, l letter) (Mail, error) {
 	var text, html bytes.Buffer
 	if err := textLayout.Execute(&text, l); err != nil {
-		return Mail{}, fmt.Errorf("notify: lay out %s as text: %w", l.Kind, err)
+		return Mail{}, fmt.Errorf("lay out %s as text: %w", l.Kind, err)
 	}
 	if err := htmlLayout.Execute(&html, l); err != nil {
-		return Mail{}, fmt.Errorf("notify: lay out %s as HTML: %w", l.Kind, err)
+		return Mail{}, fmt.Errorf("lay out %s as HTML: %w", l.Kind, err)
 	}
 	m := Mail{To: r.Email, ToName: r.Name, Kind: l.Kind, Locale: l.Lang, Subject: l.Subject,
 		Text: strings.TrimLeft(text.String(), "\n"), HTML: html.String(), UnsubscribeURL: l.UnsubscribeURL}

@@ -161,7 +161,7 @@ type sendArgs struct {
 func (s *Service) sendJob(ctx context.Context, j *jobs.Job) error {
 	var args sendArgs
 	if err := j.Decode(&args); err != nil {
-		return jobs.Permanent(fmt.Errorf("notify: mail job arguments: %w", err))
+		return jobs.Permanent(fmt.Errorf("mail job arguments: %w", err))
 	}
 	store := NewStore(s.db)
 	m, err := store.Message(ctx, args.MessageID)

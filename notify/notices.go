@@ -257,7 +257,7 @@ func (s *Service) scheduleDigest(ctx context.Context, tx bun.IDB, u accounts.Use
 	_, _, err := jobs.Enqueue(ctx, tx, jobs.EnqueueParams{Kind: DigestKind, Args: digestArgs{UserID: u.ID, Day: d}, RunAt: at,
 		UniqueKey: fmt.Sprintf("%s:%d:%s", DigestKind, u.ID, d)})
 	if err != nil {
-		return fmt.Errorf("notify: schedule digest of %d on %s: %w", u.ID, d, err)
+		return fmt.Errorf("schedule digest of %d on %s: %w", u.ID, d, err)
 	}
 	return nil
 }
@@ -268,11 +268,11 @@ func (s *Service) scheduleDigest(ctx context.Context, tx bun.IDB, u accounts.Use
 func (s *Service) digestJob(ctx context.Context, j *jobs.Job) error {
 	var args digestArgs
 	if err := j.Decode(&args); err != nil {
-		return jobs.Permanent(fmt.Errorf("notify: digest job arguments: %w", err))
+		return jobs.Permanent(fmt.Errorf("digest job arguments: %w", err))
 	}
 	day, err := time.Parse(time.DateOnly, args.Day)
 	if err != nil {
-		return jobs.Permanent(fmt.Errorf("notify: digest day %q: %w", args.Day, err))
+		return jobs.Permanent(fmt.Errorf("digest day %q: %w", args.Day, err))
 	}
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		store := NewStore(tx)

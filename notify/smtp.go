@@ -123,12 +123,12 @@ func (s *SMTP) Send(ctx context.Context, from string, m *Message) error {
 func buildMessage(from string, m *Message) (*gomail.Msg, error) {
 	sender, err := mail.ParseAddress(from)
 	if err != nil {
-		return nil, fmt.Errorf("notify: From address %q: %w", from, err)
+		return nil, fmt.Errorf("sender address %q: %w", from, err)
 	}
 	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
 	msg.FromMailAddress(sender)
 	if err := msg.AddToFormat(m.ToName, m.ToAddress); err != nil {
-		return nil, fmt.Errorf("notify: address %q: %w", m.ToAddress, err)
+		return nil, fmt.Errorf("address %q: %w", m.ToAddress, err)
 	}
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(m.MessageID)

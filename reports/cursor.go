@@ -25,11 +25,11 @@ func parseCursor(s string) (*cursor, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("reports: cursor %q: %w", s, ErrBadCursor)
+		return nil, fmt.Errorf("cursor %q: %w", s, ErrBadCursor)
 	}
 	var c cursor
 	if err := json.Unmarshal(b, &c); err != nil || c.ID <= 0 {
-		return nil, fmt.Errorf("reports: cursor %q: %w", s, ErrBadCursor)
+		return nil, fmt.Errorf("cursor %q: %w", s, ErrBadCursor)
 	}
 	return &c, nil
 }

@@ -31,7 +31,7 @@ func (s *Service) Kinds() []jobs.Kind {
 func (s *Service) workExport(ctx context.Context, j *jobs.Job) error {
 	var args exportArgs
 	if err := j.Decode(&args); err != nil {
-		return jobs.Permanent(fmt.Errorf("reports: export job arguments: %w", err))
+		return jobs.Permanent(fmt.Errorf("export job arguments: %w", err))
 	}
 	st := NewStore(s.db)
 	e, err := st.StartExportAttempt(ctx, args.ExportID, j.Attempt, s.now())
@@ -39,7 +39,7 @@ func (s *Service) workExport(ctx context.Context, j *jobs.Job) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("reports: start export %d: %w", args.ExportID, err)
+		return fmt.Errorf("start export %d: %w", args.ExportID, err)
 	}
 	if j.Attempt > exportMaxAttempts {
 		return s.failExport(ctx, e, fmt.Sprintf("gave up after %d attempts", exportMaxAttempts))
@@ -64,7 +64,7 @@ func (s *Service) workExport(ctx context.Context, j *jobs.Job) error {
 func (s *Service) makeExport(ctx context.Context, e *Export) error {
 	var q exportQuery
 	if err := json.Unmarshal(e.Query, &q); err != nil {
-		return jobs.Permanent(fmt.Errorf("reports: export %d query: %w", e.ID, err))
+		return jobs.Permanent(fmt.Errorf("export %d query: %w", e.ID, err))
 	}
 	gq := GradebookQuery{CourseID: e.CourseID, InstitutionID: q.InstitutionID, Status: q.Status, Sort: q.Sort, After: q.After}
 	// Who may see what was decided when the export was asked for; the
@@ -158,7 +158,7 @@ func (s *Service) failExport(ctx context.Context, e *Export, msg string) error {
 		return s.enqueueExpiry(ctx, tx, e.ID, now.Add(ExportKeep))
 	})
 	if err != nil {
-		return fmt.Errorf("reports: mark export %d failed: %w", e.ID, err)
+		return fmt.Errorf("mark export %d failed: %w", e.ID, err)
 	}
 	return nil
 }
@@ -168,10 +168,10 @@ func (s *Service) failExport(ctx context.Context, e *Export, msg string) error {
 func (s *Service) expireExport(ctx context.Context, j *jobs.Job) error {
 	var args exportArgs
 	if err := j.Decode(&args); err != nil {
-		return jobs.Permanent(fmt.Errorf("reports: expire job arguments: %w", err))
+		return jobs.Permanent(fmt.Errorf("expire job arguments: %w", err))
 	}
 	if err := NewStore(s.db).DeleteFinishedExport(ctx, args.ExportID); err != nil {
-		return fmt.Errorf("reports: expire export %d: %w", args.ExportID, err)
+		return fmt.Errorf("expire export %d: %w", args.ExportID, err)
 	}
 	return nil
 }

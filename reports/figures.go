@@ -99,7 +99,7 @@ func (s *Service) institutionAllowed(ctx context.Context, actor courses.Actor, i
 		return nil, 0, err
 	}
 	if !actor.Oversees(&institutionID) {
-		return nil, 0, fmt.Errorf("reports: institution %d: %w", institutionID, ErrForbidden)
+		return nil, 0, fmt.Errorf("institution %d: %w", institutionID, ErrForbidden)
 	}
 	inst, err := accounts.NewStore(s.db).Institution(ctx, institutionID)
 	if err != nil {

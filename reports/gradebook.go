@@ -188,7 +188,7 @@ func planGradebook(q *GradebookQuery) (sortSpec, *cursor, error) {
 	}
 	spec, ok := gradebookSorts[q.Sort]
 	if !ok || (q.Status != "" && q.Status != "active" && q.Status != "completed") {
-		return sortSpec{}, nil, fmt.Errorf("reports: gradebook sort %q, status %q: %w", q.Sort, q.Status, ErrInvalidFilter)
+		return sortSpec{}, nil, fmt.Errorf("gradebook sort %q, status %q: %w", q.Sort, q.Status, ErrInvalidFilter)
 	}
 	after, err := parseCursor(q.After)
 	return spec, after, err
@@ -246,7 +246,7 @@ func (s *Service) gradebookRows(ctx context.Context, q GradebookQuery, spec sort
 			Progress: progress(r), Quizzes: make([]QuizCell, len(quizzes))}
 		var cells map[string][2]*float64
 		if err := json.Unmarshal(r.Quizzes, &cells); err != nil {
-			return nil, fmt.Errorf("reports: quiz results of enrolment %d: %w", r.EnrolmentID, err)
+			return nil, fmt.Errorf("quiz results of enrolment %d: %w", r.EnrolmentID, err)
 		}
 		for j, qz := range quizzes {
 			row.Quizzes[j].QuizID = qz.ID

@@ -85,7 +85,7 @@ func (s *Store) Deadlines(ctx context.Context, userID int64, now time.Time) ([]D
 		WHERE d.user_id = ? AND d.deadline > ? ORDER BY d.deadline LIMIT 20`,
 		assessment.ReportOpenDeadlines(s.db), courses.ReportCourses(s.db), userID, now).Scan(ctx, &list)
 	if err != nil {
-		return nil, fmt.Errorf("reports: deadlines of user %d: %w", userID, err)
+		return nil, fmt.Errorf("deadlines of user %d: %w", userID, err)
 	}
 	return list, nil
 }
@@ -97,7 +97,7 @@ func (s *Store) UserCertificates(ctx context.Context, userID int64) ([]LatestCer
 		SELECT cert.code, cert.holder_name, cert.course_title, cert.issued_at FROM cert
 		WHERE cert.user_id = ? ORDER BY cert.issued_at DESC LIMIT 20`, certificates.ReportCertificates(s.db), userID).Scan(ctx, &list)
 	if err != nil {
-		return nil, fmt.Errorf("reports: certificates of user %d: %w", userID, err)
+		return nil, fmt.Errorf("certificates of user %d: %w", userID, err)
 	}
 	return list, nil
 }

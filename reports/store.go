@@ -84,7 +84,7 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 		WHERE `+where+`
 		ORDER BY `+f.Order+` LIMIT ?`, args...).Scan(ctx, &rows)
 	if err != nil {
-		return nil, fmt.Errorf("reports: gradebook of course %d: %w", f.CourseID, err)
+		return nil, fmt.Errorf("gradebook of course %d: %w", f.CourseID, err)
 	}
 	return rows, nil
 }
@@ -100,7 +100,7 @@ func (s *Store) GradebookCount(ctx context.Context, f gradebookFilter) (int, err
 		SELECT count(*) FROM e JOIN p ON p.user_id = e.user_id WHERE `+where,
 		append([]any{courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db)}, whereArgs...)...).Scan(ctx, &n)
 	if err != nil {
-		return 0, fmt.Errorf("reports: count gradebook of course %d: %w", f.CourseID, err)
+		return 0, fmt.Errorf("count gradebook of course %d: %w", f.CourseID, err)
 	}
 	return n, nil
 }
@@ -185,7 +185,7 @@ func (s *Store) Figures(ctx context.Context, f figuresFilter) ([]Figures, error)
 		`+where+`
 		GROUP BY 1 ORDER BY `+f.Group.order, args...).Scan(ctx, &rows)
 	if err != nil {
-		return nil, fmt.Errorf("reports: figures from %s: %w", f.From.Format(time.DateOnly), err)
+		return nil, fmt.Errorf("figures from %s: %w", f.From.Format(time.DateOnly), err)
 	}
 	return rows, nil
 }
@@ -203,7 +203,7 @@ func (s *Store) Counts(ctx context.Context) (learners, institutions, published i
 		accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db), courses.ReportCourses(s.db),
 		accounts.RoleLearner, courses.StatusPublished).Scan(ctx, &learners, &institutions, &published)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("reports: counts: %w", err)
+		return 0, 0, 0, fmt.Errorf("counts: %w", err)
 	}
 	return learners, institutions, published, nil
 }
@@ -216,7 +216,7 @@ func (s *Store) LatestCertificates(ctx context.Context, n int) ([]LatestCertific
 		SELECT cert.code, cert.holder_name, cert.course_title, cert.issued_at FROM cert
 		ORDER BY cert.issued_at DESC, cert.certificate_id DESC LIMIT ?`, certificates.ReportCertificates(s.db), n).Scan(ctx, &list)
 	if err != nil {
-		return nil, fmt.Errorf("reports: latest certificates: %w", err)
+		return nil, fmt.Errorf("latest certificates: %w", err)
 	}
 	return list, nil
 }

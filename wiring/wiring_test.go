@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations/testdb"
-	"github.com/aula-platform/aula/wiring"
 )
 
 func TestMain(m *testing.M) { testdb.Main(m) }
@@ -21,27 +19,9 @@ func TestMain(m *testing.M) { testdb.Main(m) }
 // in that same step. Without the requirement or the hook it fails.
 func TestCompletionNeedsQuizAndIssuesCertificate(t *testing.T) {
 	ctx := context.Background()
-	db := testdb.Open(t, "wiring")
-	blobs, err := courses.NewDirStore(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, BaseURL: "http://aula.test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, person := newServices(t, "wiring")
 	if _, err := svc.Certificates.EnsureKey(ctx); err != nil {
 		t.Fatal(err)
-	}
-	n := time.Now().UnixNano()
-	person := func(role accounts.Role, name string) *accounts.User {
-		u, err := svc.Accounts.CreateUser(ctx, accounts.CreateUserParams{
-			Email: fmt.Sprintf("%s-%d@example.org", role, n), Name: name, Role: role, Password: "a long and unusual passphrase",
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
 	}
 	teacher := courses.ActorFor(person(accounts.RoleInstructor, "Profesora Peña"))
 	learner := person(accounts.RoleLearner, "João Conceição")

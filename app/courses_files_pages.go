@@ -74,47 +74,6 @@ func (s *server) deleteAssetPage(c *fiber.Ctx) error {
 	return s.redirectWithFlash(c, managePath(acc.Course.ID)+"#files", "courses.flash.file_deleted")
 }
 
-// uploadAsset is POST /api/v1/courses/{id}/assets, a multipart/form-data
-// body with the file in "file".
-func (s *server) uploadAsset(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	a, err := s.upload(c, id)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(s.assetJSON(*a))
-}
-
-func (s *server) listAssets(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	assets, err := s.courses.Assets(c.UserContext(), actor(c), id)
-	if err != nil {
-		return err
-	}
-	out := make([]assetJSON, len(assets))
-	for i, a := range assets {
-		out[i] = s.assetJSON(a)
-	}
-	return c.JSON(list[assetJSON]{Items: out, Total: len(out)})
-}
-
-func (s *server) deleteAsset(c *fiber.Ctx) error {
-	id, aid, err := paramIDs(c, "id", "aid")
-	if err != nil {
-		return err
-	}
-	if err := s.courses.DeleteAsset(c.UserContext(), actor(c), id, aid); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
-
 // serveAsset sends a course file to those who may read the course's
 // modules, and its cover to whoever may see the course (courses.Service.Asset
 // decides). The bytes under an asset never change, so the SHA-256 is a

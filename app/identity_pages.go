@@ -224,19 +224,6 @@ func (s *server) passwordLinkPage(c *fiber.Ctx) error {
 	return s.render(c, "pages/admin/user_form", p)
 }
 
-// createPasswordLink is the API face of passwordLinkPage.
-func (s *server) createPasswordLink(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	_, link, err := s.passwordLink(c, id)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"password_url": link, "expires_in_days": int(accounts.PasswordLinkLifetime.Hours() / 24)})
-}
-
 func (s *server) passwordLink(c *fiber.Ctx, userID int64) (*accounts.User, string, error) {
 	u, err := s.accounts.User(c.UserContext(), userID)
 	if err != nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -71,34 +72,42 @@ type tokenRow struct {
 // tokensPagePath is where a user sees and revokes their API tokens.
 const tokensPagePath = "/account/tokens"
 
-// showTokensPage is GET /account/tokens.
-func (s *server) showTokensPage(c *fiber.Ctx) error {
-	tokens, err := s.accounts.APITokens(c.UserContext(), currentUser(c).ID)
-	if err != nil {
-		return err
-	}
-	def, most := s.accounts.TokenLifetimes()
-	page := tokensPage{Page: s.page(c, "security.tokens.title"), DefaultDays: days(def), MaxDays: days(most)}
-	for _, t := range tokenInfos(c, tokens) {
-		row := tokenRow{ID: t.ID, Name: t.Name, Created: page.Time(t.CreatedAt), Expires: page.Time(t.ExpiresAt), Current: t.Current}
-		if t.LastUsedAt != nil {
-			row.LastUsed = page.Time(*t.LastUsedAt)
-		}
-		page.Tokens = append(page.Tokens, row)
-	}
-	return s.render(c, "pages/account/tokens", page)
-}
-
-// revokeTokenPage is POST /account/tokens/{id}/revoke.
-func (s *server) revokeTokenPage(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.accounts.RevokeAPITokenOf(c.UserContext(), currentUser(c).ID, id); err != nil {
-		return err
-	}
-	return s.redirectWithFlash(c, tokensPagePath, "security.tokens.revoked")
-}
-
 func days(d time.Duration) int { return int(d.Hours() / 24) }
+
+// createToken exchanges an email and password for an API token.
+func (s *server) createToken(c *fiber.Ctx) error {
+	var form tokenRequest
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if err := s.signInAllowed(c, form.Email); err != nil {
+		return err
+	}
+	u, err := s.accounts.Authenticate(c.UserContext(), form.Email, form.Password)
+	if errors.Is(err, accounts.ErrInvalidCredentials) {
+		if ferr := s.signInFailed(c, form.Email); ferr != nil {
+			return ferr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	token, t, err := s.accounts.IssueAPIToken(c.UserContext(), u.ID, accounts.CreateAPITokenParams{
+		Name: form.Name, Lifetime: time.Duration(form.ExpiresInDays) * 24 * time.Hour})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: token, ID: t.ID, ExpiresAt: t.ExpiresAt, User: u})
+}
+
+// revokeToken revokes the token the request came with.
+func (s *server) revokeToken(c *fiber.Ctx) error {
+	token, ok := c.Locals(localAPIToken).(string)
+	if !ok {
+		return errUnauthorized
+	}
+	if err := s.accounts.RevokeAPIToken(c.UserContext(), token); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -57,20 +57,3 @@ func (s *server) catalogPage(c *fiber.Ctx) error {
 	return s.renderPublic(c, "pages/courses/catalog", p, catalogPage{Page: p, Query: q, Items: items, Covers: covers,
 		CourseLanguages: courses.Languages, Pager: newPager(c, total, q.Limit, q.Offset)})
 }
-
-// listCourses is GET /api/v1/courses: the published catalogue.
-func (s *server) listCourses(c *fiber.Ctx) error {
-	q, err := catalogQuery(c)
-	if err != nil {
-		return err
-	}
-	items, total, err := s.courses.Catalog(c.UserContext(), q)
-	if err != nil {
-		return err
-	}
-	out := make([]courseJSON, len(items))
-	for i := range items {
-		out[i] = s.courseJSON(&items[i])
-	}
-	return c.JSON(list[courseJSON]{Items: out, Total: total})
-}

@@ -71,12 +71,3 @@ func (s *server) announcePage(c *fiber.Ctx) error {
 	// The course page (an id is a course reference) shows it first.
 	return s.redirectWithFlash(c, "/courses/"+strconv.FormatInt(a.CourseID, 10)+"#announcement-"+strconv.FormatInt(a.ID, 10), "notify.announcement.sent")
 }
-
-// announce is the API face of announcePage.
-func (s *server) announce(c *fiber.Ctx) error {
-	a, err := s.announceFrom(c)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(a)
-}

@@ -150,22 +150,6 @@ type resultsJSON struct {
 	Questions []statsJSON  `json:"questions"`
 }
 
-// quizResults returns a quiz's attempts and statistics to its editors.
-func (s *server) quizResults(c *fiber.Ctx) error {
-	res, _, err := s.quizResultsOf(c, true)
-	if err != nil {
-		return err
-	}
-	out := resultsJSON{Items: make([]resultJSON, len(res.Rows)), Total: res.Total, Questions: make([]statsJSON, len(res.Questions))}
-	for i := range res.Rows {
-		out.Items[i] = newResultJSON(&res.Rows[i])
-	}
-	for i, st := range res.Questions {
-		out.Questions[i] = newStatsJSON(st)
-	}
-	return c.JSON(out)
-}
-
 // quizResultsCSV sends every attempt the filter keeps as a CSV file,
 // UTF-8 with a byte order mark, headed and formatted in the reader's
 // language (es and pt: ";" and decimal commas, as their spreadsheets expect).

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"strings"
 	"time"
 
@@ -31,44 +30,6 @@ type tokenRequest struct {
 	Password      string `json:"password" validate:"required,max=1000"`
 	Name          string `json:"name" validate:"max=100"`
 	ExpiresInDays int    `json:"expires_in_days" validate:"gte=0,lte=3650"`
-}
-
-// createToken exchanges an email and password for an API token.
-func (s *server) createToken(c *fiber.Ctx) error {
-	var form tokenRequest
-	if err := parseBody(c, &form); err != nil {
-		return err
-	}
-	if err := s.signInAllowed(c, form.Email); err != nil {
-		return err
-	}
-	u, err := s.accounts.Authenticate(c.UserContext(), form.Email, form.Password)
-	if errors.Is(err, accounts.ErrInvalidCredentials) {
-		if ferr := s.signInFailed(c, form.Email); ferr != nil {
-			return ferr
-		}
-	}
-	if err != nil {
-		return err
-	}
-	token, t, err := s.accounts.IssueAPIToken(c.UserContext(), u.ID, accounts.CreateAPITokenParams{
-		Name: form.Name, Lifetime: time.Duration(form.ExpiresInDays) * 24 * time.Hour})
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(tokenResponse{Token: token, ID: t.ID, ExpiresAt: t.ExpiresAt, User: u})
-}
-
-// revokeToken revokes the token the request came with.
-func (s *server) revokeToken(c *fiber.Ctx) error {
-	token, ok := c.Locals(localAPIToken).(string)
-	if !ok {
-		return errUnauthorized
-	}
-	if err := s.accounts.RevokeAPIToken(c.UserContext(), token); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (s *server) me(c *fiber.Ctx) error {
@@ -242,4 +203,48 @@ func nonNil[T any](items []T) []T {
 		return []T{}
 	}
 	return items
+}
+
+// createPasswordLink is the API face of passwordLinkPage.
+func (s *server) createPasswordLink(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	_, link, err := s.passwordLink(c, id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"password_url": link, "expires_in_days": int(accounts.PasswordLinkLifetime.Hours() / 24)})
+}
+
+// updateMe is PATCH /api/v1/me {locale?, time_zone?}; it answers the user
+// as GET /api/v1/me does.
+func (s *server) updateMe(c *fiber.Ctx) error {
+	form := preferencesOf(currentUser(c))
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if _, err := s.accounts.SetPreferences(c.UserContext(), currentUser(c).ID, form.params()); err != nil {
+		return err
+	}
+	u, err := s.accounts.User(c.UserContext(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}
+
+// inviteUser is the API face of inviteUserPage.
+func (s *server) inviteUser(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.Invite(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"user_id": u.ID, "email": u.Email,
+		"expires_in_days": int(accounts.PasswordLinkLifetime.Hours() / 24)})
 }

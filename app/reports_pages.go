@@ -56,20 +56,6 @@ type reportCourse struct {
 	Title string `json:"title"`
 }
 
-// gradebook answers a page of a course's gradebook (API).
-func (s *server) gradebook(c *fiber.Ctx) error {
-	q, err := gradebookQuery(c)
-	if err != nil {
-		return err
-	}
-	gb, err := s.reports.Gradebook(c.UserContext(), actor(c), q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(gradebookJSON{Course: reportCourse{ID: gb.Course.ID, Slug: gb.Course.Slug, Title: gb.Course.Title},
-		Quizzes: nonNil(gb.Quizzes), Items: nonNil(gb.Rows), Next: gb.Next})
-}
-
 // gradebookPage is a course's gradebook page.
 type gradebookPage struct {
 	Page
@@ -304,15 +290,6 @@ func (s *server) reportYears() []int {
 	return out
 }
 
-// institutionReportJSON answers an institution's report (API).
-func (s *server) institutionReportJSON(c *fiber.Ctx) error {
-	r, err := s.institutionReport(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"institution": r.Institution, "year": r.Year, "by_course": nonNil(r.ByCourse), "by_month": r.ByMonth, "total": r.Total})
-}
-
 // networkPage is the network's report.
 type networkPage struct {
 	Page
@@ -348,16 +325,6 @@ func (s *server) networkReportPage(c *fiber.Ctx) error {
 		byLanguage,
 	}
 	return s.render(c, "pages/reports/network", p)
-}
-
-// networkReportJSON answers the network's report (API).
-func (s *server) networkReportJSON(c *fiber.Ctx) error {
-	r, err := s.networkReport(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"year": r.Year, "by_country": nonNil(r.ByCountry), "by_institution": nonNil(r.ByInstitution),
-		"by_language": nonNil(r.ByLanguage), "total": r.Total})
 }
 
 // figuresCSV sends one table of an institution's report (the route has

@@ -74,20 +74,3 @@ func (s *server) renderAccountPage(c *fiber.Ctx, form preferencesForm, errs map[
 	p.Example = p.Time(s.now())
 	return s.render(c, "pages/account/settings", p)
 }
-
-// updateMe is PATCH /api/v1/me {locale?, time_zone?}; it answers the user
-// as GET /api/v1/me does.
-func (s *server) updateMe(c *fiber.Ctx) error {
-	form := preferencesOf(currentUser(c))
-	if err := parseBody(c, &form); err != nil {
-		return err
-	}
-	if _, err := s.accounts.SetPreferences(c.UserContext(), currentUser(c).ID, form.params()); err != nil {
-		return err
-	}
-	u, err := s.accounts.User(c.UserContext(), currentUser(c).ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(u)
-}

@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/certificates"
-	"github.com/aula-platform/aula/courses"
 )
 
 // The administrators' side of certificates: the list, one certificate with
@@ -177,35 +176,6 @@ type adminCertificateRow struct {
 	Issued string
 }
 
-type adminCertificatesPage struct {
-	Page
-	Items    []adminCertificateRow
-	Filter   certificates.Filter
-	Courses  []courses.Course
-	Statuses []certificates.Status
-	Pager    pager
-}
-
-func (s *server) adminCertificatesPage(c *fiber.Ctx) error {
-	f := certificateFilter(c)
-	items, total, err := s.certs.List(c.UserContext(), f)
-	if err != nil {
-		return err
-	}
-	all, err := s.certs.Courses(c.UserContext())
-	if err != nil {
-		return err
-	}
-	p := adminCertificatesPage{Page: s.adminPage(c, "certificates.admin.title"), Filter: f, Courses: all,
-		Statuses: []certificates.Status{certificates.StatusValid, certificates.StatusExpired, certificates.StatusRevoked},
-		Pager:    newPager(c, total, f.Limit, f.Offset)}
-	for i := range items {
-		p.Items = append(p.Items, adminCertificateRow{Cert: items[i], Status: string(s.certs.Status(&items[i])),
-			Issued: s.issueDate(&items[i], p.Page)})
-	}
-	return s.render(c, "pages/admin/certificates", p)
-}
-
 // eventRow is one line of a certificate's audit trail.
 type eventRow struct {
 	Event   certificates.Event
@@ -215,19 +185,6 @@ type eventRow struct {
 
 type changeRow struct {
 	Field, From, To string
-}
-
-type adminCertificatePage struct {
-	Page
-	Cert   *certificates.Certificate
-	Status string
-	certificateDates
-	AccountName string // the holder's account name, when it differs from the certificate
-	Events      []eventRow
-	Reissue     reissueValues
-	Revoke      revokeForm
-	Errors      map[string]string
-	Form        string // which form the errors belong to: "revoke" or "reissue"
 }
 
 // reissueValues fill the correction form.
@@ -248,99 +205,95 @@ var changeLabels = map[string]string{
 	"signatories":  "certificates.field.signatories",
 }
 
-func (s *server) adminCertificateData(c *fiber.Ctx) (*adminCertificatePage, error) {
-	ctx := c.UserContext()
-	cert, err := s.certs.Certificate(ctx, c.Params("code"))
-	if err != nil {
-		return nil, err
-	}
-	events, err := s.certs.Events(ctx, cert.ID)
-	if err != nil {
-		return nil, err
-	}
-	p := &adminCertificatePage{Page: s.adminPage(c, "certificates.admin.show_title"), Cert: cert,
-		Status:  string(s.certs.Status(cert)),
-		Reissue: reissueValues{HolderName: cert.HolderName, CourseTitle: cert.CourseTitle, Institution: cert.Institution}}
-	p.certificateDates = s.certificateDates(cert, p.Page)
-	if u, err := s.accounts.User(ctx, cert.UserID); err == nil && u.Name != cert.HolderName {
-		p.AccountName = u.Name
-	}
-	for _, ev := range events {
-		row := eventRow{Event: ev, At: p.Time(ev.At)}
-		for _, field := range []string{"holder_name", "course_title", "institution", "issuer_name", "accent_color", "logo", "signatories"} {
-			if ch, ok := ev.Changes[field]; ok {
-				row.Changes = append(row.Changes, changeRow{Field: p.T(changeLabels[field]), From: ch.From, To: ch.To})
-			}
-		}
-		p.Events = append(p.Events, row)
-	}
-	return p, nil
-}
-
-func (s *server) adminCertificatePage(c *fiber.Ctx) error {
-	p, err := s.adminCertificateData(c)
+// myCertificates lists the signed-in user's certificates (API).
+func (s *server) myCertificates(c *fiber.Ctx) error {
+	mine, err := s.certs.UserCertificates(c.UserContext(), currentUser(c).ID)
 	if err != nil {
 		return err
 	}
-	if p.Cert.Code != c.Params("code") {
-		return c.Redirect("/admin/certificates/"+p.Cert.Code, fiber.StatusSeeOther)
+	items := make([]certificateJSON, len(mine))
+	for i := range mine {
+		items[i] = s.certificateJSON(&mine[i])
 	}
-	return s.render(c, "pages/admin/certificates_show", p)
+	return c.JSON(list[certificateJSON]{Items: items, Total: len(items)})
 }
 
-// certificateFormError shows the certificate page again with the errors of
-// one of its forms, the admin's input kept; other errors go to the error page.
-func (s *server) certificateFormError(c *fiber.Ctx, err error, which string, fill func(*adminCertificatePage)) error {
-	if !fieldError(err) {
+// showCertificate answers one certificate to its holder or an admin (API);
+// admins also get its audit trail.
+func (s *server) showCertificate(c *fiber.Ctx) error {
+	u := currentUser(c)
+	cert, err := s.downloadable(c, u)
+	if err != nil && !errors.Is(err, certificates.ErrRevoked) {
 		return err
 	}
-	p, perr := s.adminCertificateData(c)
-	if perr != nil {
-		return perr
+	if cert == nil { // the holder of a revoked certificate still sees its record
+		if cert, err = s.certs.Certificate(c.UserContext(), c.Params("code")); err != nil {
+			return err
+		}
 	}
-	p.Errors, p.Form = s.translateFields(c, err), which
-	fill(p)
-	c.Status(statusOf(err))
-	return s.render(c, "pages/admin/certificates_show", p)
+	out := s.certificateJSON(cert)
+	if u.IsAdmin() {
+		if out.Events, err = s.certs.Events(c.UserContext(), cert.ID); err != nil {
+			return err
+		}
+	}
+	return c.JSON(out)
 }
 
-func (s *server) revokeCertificatePage(c *fiber.Ctx) error {
-	var form revokeForm
-	err := parseBody(c, &form)
-	var cert *certificates.Certificate
-	if err == nil {
-		cert, err = s.certs.Revoke(c.UserContext(), c.Params("code"), currentUser(c).ID, form.Reason)
-	}
-	if err == nil {
-		return s.redirectWithFlash(c, "/admin/certificates/"+cert.Code, "certificates.flash.revoked")
-	}
-	return s.certificateFormError(c, err, "revoke", func(p *adminCertificatePage) { p.Revoke = form })
+// certificateJSON is the API's `certificate` (../shared/API.md), with the
+// snapshot it states.
+type certificateJSON struct {
+	Code          string     `json:"code"`
+	UserID        int64      `json:"user_id"`
+	CourseID      *int64     `json:"course_id"` // null for a participation
+	Status        string     `json:"status"`
+	HolderName    string     `json:"holder_name"`
+	CourseTitle   string     `json:"course_title"`
+	WorkloadHours int        `json:"workload_hours"`
+	Institution   string     `json:"institution"`
+	Issuer        string     `json:"issuer"`
+	Language      string     `json:"language"`
+	CompletedAt   time.Time  `json:"completed_at"`
+	IssuedAt      time.Time  `json:"issued_at"`
+	ExpiresAt     *time.Time `json:"expires_at"`
+	RevokedAt     *time.Time `json:"revoked_at"`
+	RevokeReason  string     `json:"revoke_reason,omitempty"`
+	Revision      int        `json:"revision"`
+	ReissuedAt    *time.Time `json:"reissued_at"`
+	PDFURL        string     `json:"pdf_url"`
+	VerifyURL     string     `json:"verify_url"`
+	// Kind is "completion" or "participation"; a participation names its
+	// event and first day.
+	Kind      certificates.Kind `json:"kind"`
+	EventID   *int64            `json:"event_id,omitempty"`
+	StartedAt *time.Time        `json:"started_at,omitempty"`
+
+	Events []certificates.Event `json:"events,omitempty"` // admins only
 }
 
-func (s *server) reissueCertificatePage(c *fiber.Ctx) error {
-	var form reissueForm
-	err := parseBody(c, &form)
-	var cert *certificates.Certificate
-	if err == nil {
-		cert, err = s.certs.Reissue(c.UserContext(), c.Params("code"), currentUser(c).ID, form.params())
-		if errors.Is(err, certificates.ErrNoChange) {
-			err = validationError(map[string]message{"holder_name": {Key: "certificates.error.no_change"}})
-		}
-		if errors.Is(err, certificates.ErrInvalidSnapshot) {
-			err = validationError(map[string]message{"holder_name": {Key: "certificates.error.snapshot"}})
-		}
+func (s *server) certificateJSON(c *certificates.Certificate) certificateJSON {
+	return certificateJSON{
+		Code:          c.Code,
+		UserID:        c.UserID,
+		CourseID:      courseIDOf(c),
+		Kind:          c.Kind(),
+		EventID:       c.EventID,
+		StartedAt:     utcTime(c.StartedAt),
+		Status:        string(s.certs.Status(c)),
+		HolderName:    c.HolderName,
+		CourseTitle:   c.CourseTitle,
+		WorkloadHours: c.WorkloadHours,
+		Institution:   c.Institution,
+		Issuer:        c.IssuerName,
+		Language:      c.Language,
+		CompletedAt:   c.CompletedAt.UTC(),
+		IssuedAt:      c.IssuedAt.UTC(),
+		ExpiresAt:     utcTime(c.ExpiresAt),
+		RevokedAt:     utcTime(c.RevokedAt),
+		RevokeReason:  c.Reason(),
+		Revision:      c.Revision,
+		ReissuedAt:    utcTime(c.ReissuedAt),
+		PDFURL:        s.cfg.BaseURL + "/api/v1/certificates/" + c.Code + ".pdf",
+		VerifyURL:     s.certs.VerifyURL(c.Code),
 	}
-	if err == nil {
-		return s.redirectWithFlash(c, "/admin/certificates/"+cert.Code, "certificates.flash.reissued")
-	}
-	return s.certificateFormError(c, err, "reissue", func(p *adminCertificatePage) {
-		deref := func(v *string) string {
-			if v == nil {
-				return ""
-			}
-			return *v
-		}
-		p.Reissue = reissueValues{HolderName: deref(form.HolderName), CourseTitle: deref(form.CourseTitle),
-			Institution: deref(form.Institution), Reason: form.Reason, CurrentIssuer: form.CurrentIssuer}
-	})
 }
