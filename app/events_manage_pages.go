@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/csv"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/events"
+	"github.com/aula-platform/aula/spreadsheet"
 )
 
 // The organisers' pages: their events, the new event form, one event's
@@ -491,16 +491,13 @@ func sendCSV(c *fiber.Ctx, name string, rows [][]string) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	w := c.Response().BodyWriter()
-	if _, err := w.Write([]byte("\uFEFF")); err != nil {
+	cw, err := spreadsheet.NewWriter(c.Response().BodyWriter(), false)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
 	for _, r := range rows {
 		for i, cell := range r {
-			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-				r[i] = "'" + cell
-			}
+			r[i] = spreadsheet.SafeText(cell)
 		}
 		if err := cw.Write(r); err != nil {
 			return err

@@ -1,11 +1,12 @@
 package assessment
 
 import (
-	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/aula-platform/aula/spreadsheet"
 )
 
 // CSVFormat says how WriteResultsCSV writes for the reader's spreadsheet.
@@ -29,10 +30,6 @@ const csvColumns = 11
 // and time. Times are UTC, which the header should say.
 const csvTime = "2006-01-02 15:04:05"
 
-// utf8BOM starts the file, so spreadsheet programs read it as UTF-8 and
-// show "Conceição" rather than "ConceiÃ§Ã£o".
-const utf8BOM = "\uFEFF"
-
 // WriteResultsCSV writes a quiz's results as CSV, UTF-8 with a byte order
 // mark. Text a spreadsheet would run as a formula (a name starting with
 // "=") is written with a leading apostrophe.
@@ -40,12 +37,9 @@ func WriteResultsCSV(w io.Writer, rows []ResultRow, f CSVFormat) error {
 	if len(f.Header) != csvColumns {
 		return errors.New("assessment: results CSV needs 11 column names")
 	}
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
+	cw, err := spreadsheet.NewWriter(w, f.Semicolon)
+	if err != nil {
 		return err
-	}
-	cw := csv.NewWriter(w)
-	if f.Semicolon {
-		cw.Comma = ';'
 	}
 	decimal := func(x float64) string {
 		s := strconv.FormatFloat(x, 'f', -1, 64)
@@ -68,7 +62,7 @@ func WriteResultsCSV(w io.Writer, rows []ResultRow, f CSVFormat) error {
 			}
 		}
 		record := []string{
-			safeCell(r.Learner), safeCell(r.Email), safeCell(r.Institution),
+			spreadsheet.SafeText(r.Learner), spreadsheet.SafeText(r.Email), spreadsheet.SafeText(r.Institution),
 			strconv.Itoa(r.Number), r.StartedAt.UTC().Format(csvTime), submitted, duration,
 			decimal(r.Score), strconv.Itoa(r.MaxScore), decimal(r.Percent), passed,
 		}
@@ -78,12 +72,4 @@ func WriteResultsCSV(w io.Writer, rows []ResultRow, f CSVFormat) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// safeCell keeps a spreadsheet from reading text as a formula.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -3,17 +3,16 @@ package community
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/spreadsheet"
 )
 
 // Synthesis publishes (or replaces) a closed consultation's synthesis,
@@ -165,12 +164,9 @@ func WriteAnswersCSV(w io.Writer, rows []AnswerRow, f AnswersCSV) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := spreadsheet.NewWriter(w, f.Semicolon)
+	if err != nil {
 		return err
-	}
-	cw := csv.NewWriter(w)
-	if f.Semicolon {
-		cw.Comma = ';'
 	}
 	if err := cw.Write(f.Header); err != nil {
 		return err
@@ -184,7 +180,7 @@ func WriteAnswersCSV(w io.Writer, rows []AnswerRow, f AnswersCSV) error {
 		if r.Hidden {
 			hidden = f.Yes
 		}
-		rec := []string{r.Country, safeCell(r.Institution), safeCell(r.Name), safeCell(r.Option), safeCell(r.Answer),
+		rec := []string{r.Country, spreadsheet.SafeText(r.Institution), spreadsheet.SafeText(r.Name), spreadsheet.SafeText(r.Option), spreadsheet.SafeText(r.Answer),
 			r.AnsweredAt.In(loc).Format(layout), edited, hidden}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -192,12 +188,4 @@ func WriteAnswersCSV(w io.Writer, rows []AnswerRow, f AnswersCSV) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// safeCell keeps a spreadsheet from running a cell as a formula.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

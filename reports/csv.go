@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aula-platform/aula/spreadsheet"
 )
 
 // CSVFormat is how a CSV file is written for its reader's spreadsheet.
@@ -40,12 +42,9 @@ const flushEvery = 256
 // NewCSV starts a CSV file on w.
 func NewCSV(w io.Writer, f CSVFormat) (*CSV, error) {
 	buf := bufio.NewWriterSize(w, 32<<10)
-	if _, err := buf.WriteString("\uFEFF"); err != nil {
+	cw, err := spreadsheet.NewWriter(buf, f.Semicolon)
+	if err != nil {
 		return nil, err
-	}
-	cw := csv.NewWriter(buf)
-	if f.Semicolon {
-		cw.Comma = ';'
 	}
 	return &CSV{buf: buf, w: cw, format: f}, nil
 }
@@ -55,10 +54,7 @@ func NewCSV(w io.Writer, f CSVFormat) (*CSV, error) {
 // with a leading apostrophe, so opening an export never runs what a
 // learner typed as their name.
 func (c *CSV) Text(s string) *CSV {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		s = "'" + s
-	}
-	c.record = append(c.record, s)
+	c.record = append(c.record, spreadsheet.SafeText(s))
 	return c
 }
 
