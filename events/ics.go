@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/aula-platform/aula/icalendar"
 )
 
 // CalendarItem is one event as a calendar shows it: its sessions, and the
@@ -26,13 +27,13 @@ type CalendarItem struct {
 // ("aula.example.org"); stamp is DTSTAMP.
 func ICS(name, host string, items []CalendarItem, stamp time.Time) []byte {
 	var b bytes.Buffer
-	line := func(s string) { writeFolded(&b, s) }
+	line := func(s string) { icalendar.WriteLine(&b, s) }
 	line("BEGIN:VCALENDAR")
 	line("VERSION:2.0")
 	line("PRODID:-//Aula//Events//EN")
 	line("CALSCALE:GREGORIAN")
 	line("METHOD:PUBLISH")
-	line("X-WR-CALNAME:" + escapeText(name))
+	line("X-WR-CALNAME:" + icalendar.Text(name))
 	zones := map[string][]time.Time{}
 	for _, it := range items {
 		for _, ses := range it.Sessions {
@@ -54,20 +55,20 @@ func ICS(name, host string, items []CalendarItem, stamp time.Time) []byte {
 			if ses.Title != "" && ses.Title != it.Event.Title {
 				summary += " — " + ses.Title
 			}
-			line("SUMMARY:" + escapeText(summary))
+			line("SUMMARY:" + icalendar.Text(summary))
 			desc := it.Event.Summary
 			if ses.OnlineURL != "" {
 				desc = strings.TrimSpace(desc + "\n\n" + ses.OnlineURL)
 			}
 			if desc != "" {
-				line("DESCRIPTION:" + escapeText(desc))
+				line("DESCRIPTION:" + icalendar.Text(desc))
 			}
 			where := ses.Location
 			if where == "" {
 				where = ses.OnlineURL
 			}
 			if where != "" {
-				line("LOCATION:" + escapeText(where))
+				line("LOCATION:" + icalendar.Text(where))
 			}
 			if it.URL != "" {
 				line("URL:" + it.URL)
@@ -142,27 +143,4 @@ func offset(sec int) string {
 		sign, sec = '-', -sec
 	}
 	return fmt.Sprintf("%c%02d%02d", sign, sec/3600, sec%3600/60)
-}
-
-// escapeText escapes a TEXT value: backslash, semicolon, comma, newline.
-func escapeText(s string) string {
-	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
-}
-
-// writeFolded writes one content line, folded at 75 octets without
-// splitting a character (continuation lines begin with a space), ending
-// in CRLF.
-func writeFolded(b *bytes.Buffer, s string) {
-	n, limit := 0, 75
-	for len(s) > 0 {
-		_, size := utf8.DecodeRuneInString(s)
-		if n+size > limit {
-			b.WriteString("\r\n ")
-			n, limit = 0, 74
-		}
-		b.WriteString(s[:size])
-		n += size
-		s = s[size:]
-	}
-	b.WriteString("\r\n")
 }
