@@ -112,16 +112,6 @@ func (s *Store) Release(ctx context.Context, id int64, worker string, now time.T
 	return nil
 }
 
-// Extend renews worker's lease of a long job.
-func (s *Store) Extend(ctx context.Context, id int64, worker string, until time.Time) error {
-	_, err := s.db.NewUpdate().Model((*Job)(nil)).Set("locked_until = ?", until).
-		Where("id = ? AND locked_by = ? AND state = ?", id, worker, StateRunning).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("extend %d: %w", id, err)
-	}
-	return nil
-}
-
 // RescueExpired returns the jobs whose worker's lease ran out (the process
 // died or hung) to the queue: retryable at once while attempts remain,
 // discarded otherwise. It returns how many it rescued.
