@@ -329,7 +329,7 @@ func (s *server) rankingPage(c *fiber.Ctx) error {
 // in Spanish and Portuguese).
 func (p Page) Score(v float64) string {
 	out := strconv.FormatFloat(v, 'f', 2, 64)
-	if p.Lang != "en" {
+	if decimalComma(p.Lang) {
 		out = strings.Replace(out, ".", ",", 1)
 	}
 	return out
