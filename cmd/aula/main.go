@@ -5,6 +5,7 @@
 //	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
 //	aula certificates rotate-key|keys  rotate or list the certificate signing keys
 //	aula seed demo               load the demo institutions, users and courses
+//	aula seed scale [-learners N …] a benchmark installation at scale (empty database only)
 //	aula storage migrate -to LOC copy the stored files to a folder or an S3 bucket
 //	aula backup -o FILE          the database and the stored files in one archive
 //	aula restore -i FILE         a backup into a new, empty installation
@@ -36,6 +37,8 @@ commands:
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
   seed demo                    load demo institutions, users, one course per language and its quiz (again: no change)
+  seed scale [-learners N] [-institutions N] [-courses N] [-attempts N] [-items N] [-events N] [-per-learner N] [-yes]
+                               fill an empty benchmark database at scale (100k learners, 1M attempts; never a real installation)
   storage migrate [-from LOC] -to LOC  copy every stored file between a folder and an S3 bucket (resumable)
   backup -o FILE               write the database and every stored file to one archive
   restore -i FILE              bring a backup back into a new, empty database and the configured storage

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 
@@ -11,12 +12,16 @@ import (
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/migrations"
+	"github.com/aula-platform/aula/seedscale"
 	"github.com/aula-platform/aula/wiring"
 )
 
 // seedCmd is `aula seed demo`: load the demo institutions, users and
-// courses. Running it again changes nothing.
+// courses (running it again changes nothing), or `aula seed scale`.
 func seedCmd(ctx context.Context, args []string) error {
+	if len(args) >= 1 && args[0] == "scale" {
+		return seedScaleCmd(ctx, args[1:])
+	}
 	if len(args) != 1 || args[0] != "demo" {
 		fmt.Fprint(os.Stderr, usage)
 		return errUsage
@@ -94,4 +99,49 @@ func newDatabase(ctx context.Context, db *bun.DB) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// seedScaleCmd is `aula seed scale`: a benchmark installation at scale
+// (package seedscale), on an empty database unless -yes.
+func seedScaleCmd(ctx context.Context, args []string) error {
+	o := seedscale.Defaults
+	fs := flag.NewFlagSet("seed scale", flag.ContinueOnError)
+	fs.IntVar(&o.Learners, "learners", o.Learners, "learners")
+	fs.IntVar(&o.Institutions, "institutions", o.Institutions, "institutions (over 20 countries)")
+	fs.IntVar(&o.Courses, "courses", o.Courses, "published courses (es, pt, en), five modules and two quizzes each")
+	fs.IntVar(&o.Attempts, "attempts", o.Attempts, "quiz attempts, about")
+	fs.IntVar(&o.Items, "items", o.Items, "library items")
+	fs.IntVar(&o.Events, "events", o.Events, "closed events with participation certificates")
+	fs.IntVar(&o.PerLearner, "per-learner", o.PerLearner, "courses each learner is enrolled in besides the big one")
+	fs.BoolVar(&o.Yes, "yes", false, "seed even though the database already has users (never a real installation)")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errUsage
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	// A million attempts is one statement of a minute or more: no
+	// statement timeout (which also sets the driver's read timeout).
+	cfg.Pool.StatementTimeout = -1
+	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := migrations.Up(ctx, db); err != nil {
+		return err
+	}
+	fmt.Printf("Seeding at scale (%s):\n", o.Marker())
+	var r *seedscale.Report
+	err = withSetupLock(ctx, db, func() (err error) {
+		r, err = seedscale.Run(ctx, db, o, os.Stdout)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  big course %d, big quiz %d\n", r.BigCourseID, r.BigQuizID)
+	return nil
 }
