@@ -95,6 +95,8 @@ type Report struct {
 	// BigQuizID is the quiz with the most attempts (the benchmark's quiz
 	// results), BigCourseID its course (roster, gradebook).
 	BigQuizID, BigCourseID int64
+	// AdminID is the seeded administrator (who cannot sign in).
+	AdminID int64
 }
 
 // ErrNotEmpty: the database already has users and Yes was not given.
@@ -164,7 +166,7 @@ type seeder struct {
 	tag string // keeps emails, slugs and acronyms apart from an earlier seeding's
 
 	users, institutions, courses, quizzes, questions, events int64 // first ids
-	admin, key                                                int64
+	admin, key                                               int64
 }
 
 // step runs one statement that seeds table and records its speed.
@@ -308,6 +310,7 @@ func (s *seeder) people(ctx context.Context) error {
 	}
 	first := s.users + int64(o.Learners)
 	s.admin = first + int64(staff) - 1
+	s.r.AdminID = s.admin
 	return s.step(ctx, "users (staff)", `INSERT INTO users (id, email, name, role, institution_id, locale, created_at)
 		SELECT ? + g,
 			CASE WHEN g < ? THEN 'instructor' WHEN g < ? + ? THEN 'coordinator' ELSE 'admin' END || g || '.' || ? || '@scale.aula.example',

@@ -1,0 +1,89 @@
+package seedscale_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/assessment"
+	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/library"
+	"github.com/aula-platform/aula/migrations/testdb"
+	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/seedscale"
+	"github.com/aula-platform/aula/wiring"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// TestSeedScaleSmall seeds a small installation and reads it back through
+// the services the pages use: what the benchmark measures must be data
+// the application understands.
+func TestSeedScaleSmall(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t, "seedscale")
+	var out strings.Builder
+	r, err := seedscale.Run(ctx, db, seedscale.Options{Learners: 300, Institutions: 12, Courses: 9, Attempts: 3000, Items: 200, Events: 3}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "attempts") || !strings.Contains(out.String(), "rows/s") {
+		t.Errorf("no speed report:\n%s", out.String())
+	}
+	var attempts, open int
+	if err := db.NewRaw("SELECT count(*), count(*) FILTER (WHERE submitted_at IS NULL) FROM attempts").Scan(ctx, &attempts, &open); err != nil {
+		t.Fatal(err)
+	}
+	if attempts < 2500 || attempts > 4000 || open == 0 {
+		t.Errorf("attempts %d (%d open), want about 3000", attempts, open)
+	}
+	blobs, err := courses.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, BaseURL: "http://aula.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := accounts.NewStore(db).User(ctx, r.AdminID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := courses.ActorFor(admin)
+
+	roster, err := svc.Courses.Roster(ctx, actor, r.BigCourseID, courses.RosterFilter{Limit: 20})
+	if err != nil || len(roster.Items) != 20 || roster.Total < 100 {
+		t.Fatalf("roster: %v (%d rows)", err, len(roster.Items))
+	}
+	results, err := svc.Assessment.Results(ctx, actor, r.BigQuizID, assessment.ResultsFilter{Limit: 20})
+	if err != nil || len(results.Rows) != 20 || len(results.Questions) != 3 {
+		t.Fatalf("results: %v", err)
+	}
+	book, err := svc.Reports.Gradebook(ctx, actor, reports.GradebookQuery{CourseID: r.BigCourseID, Status: "completed"})
+	if err != nil || len(book.Rows) == 0 {
+		t.Fatalf("gradebook: %v", err)
+	}
+	for _, row := range book.Rows {
+		if row.Progress != 100 || row.Certificate == "" {
+			t.Fatalf("completed row %+v: want 100%% and a certificate", row)
+		}
+	}
+	v, err := svc.Certificates.Lookup(ctx, book.Rows[0].Certificate)
+	if err != nil || v.Status != certificates.StatusValid || v.Certificate.HolderName != book.Rows[0].Name {
+		t.Fatalf("lookup %s: %v %+v", book.Rows[0].Certificate, err, v)
+	}
+	// Stemming: the Portuguese singular finds the plural in titles.
+	found, err := svc.Library.Search(ctx, library.Query{Text: "pensão"})
+	if err != nil || found.Total == 0 || len(found.Facets.Country) == 0 {
+		t.Fatalf("library search: %v (%+v)", err, found)
+	}
+
+	// A database with people in it is refused.
+	if _, err := seedscale.Run(ctx, db, seedscale.Options{Learners: 10}, io.Discard); !errors.Is(err, seedscale.ErrNotEmpty) {
+		t.Errorf("second run: %v, want ErrNotEmpty", err)
+	}
+}
