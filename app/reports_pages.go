@@ -201,11 +201,15 @@ type figuresTable struct {
 	Rows    []figuresView
 	Total   *reports.Figures
 	CSV     string
+	// Participation shows the columns of participation certificates
+	// (every table but the per-course one: events have no course).
+	Participation bool
 }
 
 // newFiguresTable names each row with name (its label when name is nil).
 func newFiguresTable(p Page, by reports.Grouping, rows []reports.Figures, csv string, name func(reports.Figures) string) figuresTable {
-	t := figuresTable{Page: p, Caption: p.T("reports.caption." + string(by)), Head: p.T("reports.by." + string(by)), CSV: csv}
+	t := figuresTable{Page: p, Caption: p.T("reports.caption." + string(by)), Head: p.T("reports.by." + string(by)), CSV: csv,
+		Participation: by != reports.ByCourse}
 	for _, r := range rows {
 		n := r.Label
 		if name != nil {
@@ -364,7 +368,11 @@ func (s *server) figuresCSV(c *fiber.Ctx) error {
 			return err
 		}
 		out.Text(p.T("reports.by." + string(by)))
-		for _, col := range []string{"enrolments", "completions", "certificates", "hours"} {
+		cols := []string{"enrolments", "completions", "certificates", "hours"}
+		if by != reports.ByCourse {
+			cols = append(cols, "participation", "participation_hours")
+		}
+		for _, col := range cols {
 			out.Text(p.T("reports.col." + col))
 		}
 		if err := out.End(); err != nil {
@@ -378,7 +386,11 @@ func (s *server) figuresCSV(c *fiber.Ctx) error {
 			if label == "" {
 				label = r.Key
 			}
-			if err := out.Text(label).Int(int64(r.Enrolments)).Int(int64(r.Completions)).Int(int64(r.Certificates)).Int(int64(r.Hours)).End(); err != nil {
+			out.Text(label).Int(int64(r.Enrolments)).Int(int64(r.Completions)).Int(int64(r.Certificates)).Int(int64(r.Hours))
+			if by != reports.ByCourse {
+				out.Int(int64(r.Participation)).Int(int64(r.ParticipationHours))
+			}
+			if err := out.End(); err != nil {
 				return err
 			}
 		}

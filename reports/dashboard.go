@@ -44,25 +44,14 @@ func (s *Service) Dashboard(ctx context.Context, actor courses.Actor) (*Dashboar
 	if d.Learners, d.Institutions, d.PublishedCourses, err = store.Counts(ctx); err != nil {
 		return nil, err
 	}
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
-	year := time.Date(now.Year(), time.January, 1, 0, 0, 0, 0, s.loc)
-	for _, p := range []struct {
-		into     *Figures
-		from, to time.Time
-	}{{&d.Month, month, month.AddDate(0, 1, 0)}, {&d.Year, year, year.AddDate(1, 0, 0)}} {
-		rows, err := store.Figures(ctx, figuresFilter{Group: groupings[byNothing], From: p.from, To: p.to, Zone: s.loc.String()})
-		if err != nil {
-			return nil, err
-		}
-		if len(rows) == 1 {
-			*p.into = rows[0]
-		}
-	}
-	months, err := s.Figures(ctx, ByMonth, now.Year(), 0)
+	// One pass over the year's events by month: this month is its row,
+	// the year their sum.
+	sets, err := s.figures(ctx, now.Year(), 0, ByMonth)
 	if err != nil {
 		return nil, err
 	}
-	d.ByMonth = FillMonths(months)
+	d.ByMonth = FillMonths(sets[0])
+	d.Month, d.Year = d.ByMonth[now.Month()-1], total(d.ByMonth)
 	if d.Latest, err = store.LatestCertificates(ctx, 10); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 // to its funders, for one group (a course, a month, a country, …) in one
 // year: enrolments made, courses completed, certificates issued (and not
 // revoked since) and training hours (the workload of the courses
-// completed).
+// completed); and apart from those, participation certificates (of
+// events) and their hours attended.
 type Figures struct {
 	// Key identifies the group: a course or institution id, a month
 	// (1–12), a country code or a course language; Label names it.
@@ -24,6 +26,11 @@ type Figures struct {
 	Completions  int    `bun:"completions" json:"completions"`
 	Certificates int    `bun:"certificates" json:"certificates"`
 	Hours        int    `bun:"hours" json:"training_hours"`
+	// Participation counts certificates of participation in events
+	// issued (and not revoked), ParticipationHours the hours they attest:
+	// their own columns, never added to the courses' (docs/reports.md).
+	Participation      int `bun:"participation" json:"participation_certificates"`
+	ParticipationHours int `bun:"participation_hours" json:"participation_hours"`
 }
 
 // Grouping is how figures are broken down.
@@ -80,14 +87,14 @@ func (s *Service) Institution(ctx context.Context, actor courses.Actor, institut
 		return nil, err
 	}
 	r := &InstitutionReport{Institution: inst, Year: year}
-	if r.ByCourse, err = s.Figures(ctx, ByCourse, year, institutionID); err != nil {
-		return nil, err
-	}
-	months, err := s.Figures(ctx, ByMonth, year, institutionID)
+	sets, err := s.figures(ctx, year, institutionID, ByCourse, ByMonth)
 	if err != nil {
 		return nil, err
 	}
-	r.ByMonth = FillMonths(months)
+	// Participation certificates have no course: the per-course table
+	// leaves them out, the months and the total count them.
+	r.ByCourse = slices.DeleteFunc(sets[0], func(f Figures) bool { return f.Key == "" })
+	r.ByMonth = FillMonths(sets[1])
 	r.Total = total(r.ByMonth)
 	return r, nil
 }
@@ -118,15 +125,11 @@ func (s *Service) Network(ctx context.Context, actor courses.Actor, year int) (*
 	if !actor.IsAdmin() {
 		return nil, fmt.Errorf("reports: network: %w", ErrForbidden)
 	}
-	r := &NetworkReport{Year: year}
-	for _, g := range []struct {
-		by   Grouping
-		into *[]Figures
-	}{{ByCountry, &r.ByCountry}, {ByInstitution, &r.ByInstitution}, {ByLanguage, &r.ByLanguage}} {
-		if *g.into, err = s.Figures(ctx, g.by, year, 0); err != nil {
-			return nil, err
-		}
+	sets, err := s.figures(ctx, year, 0, ByCountry, ByInstitution, ByLanguage)
+	if err != nil {
+		return nil, err
 	}
+	r := &NetworkReport{Year: year, ByCountry: sets[0], ByInstitution: sets[1], ByLanguage: sets[2]}
 	r.Total = total(r.ByLanguage)
 	return r, nil
 }
@@ -162,13 +165,28 @@ func (s *Service) MayExport(ctx context.Context, actor courses.Actor, by Groupin
 // have (Institution, Network, MayExport). Months and years follow the
 // installation's time zone.
 func (s *Service) Figures(ctx context.Context, by Grouping, year int, institutionID int64) ([]Figures, error) {
-	g, ok := groupings[by]
-	if !ok {
+	if _, ok := groupings[by]; !ok {
 		return nil, fmt.Errorf("reports: grouping %q: %w", by, ErrInvalidFilter)
 	}
-	from := time.Date(year, time.January, 1, 0, 0, 0, 0, s.loc)
-	return NewStore(s.db).Figures(ctx, figuresFilter{Group: g, From: from, To: from.AddDate(1, 0, 0), Zone: s.loc.String(),
-		InstitutionID: institutionID})
+	sets, err := s.figures(ctx, year, institutionID, by)
+	if err != nil {
+		return nil, err
+	}
+	if by == ByCourse {
+		return slices.DeleteFunc(sets[0], func(f Figures) bool { return f.Key == "" }), nil
+	}
+	return sets[0], nil
+}
+
+// figures reads a year's figures in several groupings at once.
+func (s *Service) figures(ctx context.Context, year int, institutionID int64, by ...Grouping) ([][]Figures, error) {
+	f := figuresFilter{Zone: s.loc.String(), InstitutionID: institutionID}
+	f.From = time.Date(year, time.January, 1, 0, 0, 0, 0, s.loc)
+	f.To = f.From.AddDate(1, 0, 0)
+	for _, b := range by {
+		f.Groups = append(f.Groups, groupings[b])
+	}
+	return NewStore(s.db).Figures(ctx, f)
 }
 
 // FillMonths returns the twelve months of a year's figures by month,
@@ -193,6 +211,8 @@ func total(rows []Figures) Figures {
 		t.Completions += r.Completions
 		t.Certificates += r.Certificates
 		t.Hours += r.Hours
+		t.Participation += r.Participation
+		t.ParticipationHours += r.ParticipationHours
 	}
 	return t
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/reports"
 )
 
@@ -77,5 +79,51 @@ func TestInstitutionAndNetworkReports(t *testing.T) {
 	}
 	if _, err := w.svc.Reports.Network(ctx, w.coordinator, 0); !errors.Is(err, reports.ErrForbidden) {
 		t.Errorf("coordinator reads the network: %v", err)
+	}
+}
+
+// TestParticipationInFigures: a certificate of participation in an event
+// counts in its own column, with the hours attended, in the months, the
+// network and the dashboard, never as a course certificate nor in the
+// per-course table.
+func TestParticipationInFigures(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	ana := w.learner("Ana Peña", w.mine, 2, true) // a course certificate, 12 hours
+	ev, err := w.svc.Events.CreateEvent(ctx, w.admin, events.EventParams{Title: "Seminário de previdência", Language: "pt",
+		Kind: events.KindSeminar, TimeZone: "Europe/Lisbon", Registration: events.ModeOpen, MinAttendancePercent: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	_, err = w.svc.Certificates.IssueParticipation(ctx, w.db, certificates.Participation{UserID: ana.ID, EventID: ev.ID,
+		Title: ev.Title, Language: "pt", FirstStart: now.Add(-3 * time.Hour), LastEnd: now.Add(-time.Hour), Location: time.UTC, Minutes: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.svc.Reports.Institution(ctx, w.admin, w.mine.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reports.Figures{Enrolments: 1, Completions: 1, Certificates: 1, Hours: 12, Participation: 1, ParticipationHours: 3}
+	if r.Total != want {
+		t.Errorf("total %+v, want %+v", r.Total, want)
+	}
+	if len(r.ByCourse) != 1 || r.ByCourse[0].Participation != 0 || r.ByCourse[0].Certificates != 1 {
+		t.Errorf("per course %+v", r.ByCourse)
+	}
+	n, err := w.svc.Reports.Network(ctx, w.admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Total.Participation < 1 || n.Total.ParticipationHours < 3 { // other tests' people count too
+		t.Errorf("network total %+v", n.Total)
+	}
+	d, err := w.svc.Reports.Dashboard(ctx, w.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Year.Participation < 1 || d.Month.Participation < 1 {
+		t.Errorf("dashboard year %+v month %+v", d.Year, d.Month)
 	}
 }
