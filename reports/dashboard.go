@@ -39,9 +39,11 @@ func (s *Service) Dashboard(ctx context.Context, actor courses.Actor) (*Dashboar
 	}
 	now := s.now().In(s.loc)
 	d := &Dashboard{ThisYear: now.Year()}
-	store := NewStore(s.db)
-	var err error
-	if d.Learners, d.Institutions, d.PublishedCourses, err = store.Counts(ctx); err != nil {
+	err := s.read(ctx, func(st *Store) (err error) {
+		d.Learners, d.Institutions, d.PublishedCourses, err = st.Counts(ctx)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	// One pass over the year's events by month: this month is its row,
@@ -52,7 +54,11 @@ func (s *Service) Dashboard(ctx context.Context, actor courses.Actor) (*Dashboar
 	}
 	d.ByMonth = FillMonths(sets[0])
 	d.Month, d.Year = d.ByMonth[now.Month()-1], total(d.ByMonth)
-	if d.Latest, err = store.LatestCertificates(ctx, 10); err != nil {
+	err = s.read(ctx, func(st *Store) (err error) {
+		d.Latest, err = st.LatestCertificates(ctx, 10)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return d, nil

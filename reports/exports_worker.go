@@ -77,8 +77,7 @@ func (s *Service) makeExport(ctx context.Context, e *Export) error {
 	if x.Quizzes, err = s.quizColumns(ctx, e.CourseID); err != nil {
 		return err
 	}
-	if x.Rows, err = NewStore(s.db).GradebookCount(ctx, gradebookFilter{CourseID: gq.CourseID,
-		InstitutionID: gq.InstitutionID, Status: gq.Status}); err != nil {
+	if x.Rows, err = s.gradebookCount(ctx, gq); err != nil {
 		return err
 	}
 	st := NewStore(s.db)

@@ -186,7 +186,12 @@ func (s *Service) figures(ctx context.Context, year int, institutionID int64, by
 	for _, b := range by {
 		f.Groups = append(f.Groups, groupings[b])
 	}
-	return NewStore(s.db).Figures(ctx, f)
+	var sets [][]Figures
+	err := s.read(ctx, func(st *Store) (err error) {
+		sets, err = st.Figures(ctx, f)
+		return err
+	})
+	return sets, err
 }
 
 // FillMonths returns the twelve months of a year's figures by month,

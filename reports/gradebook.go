@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/aula-platform/aula/assessment"
 	"github.com/aula-platform/aula/courses"
 )
@@ -129,8 +131,7 @@ func (s *Service) ExportGradebook(ctx context.Context, actor courses.Actor, q Gr
 		return nil, err
 	}
 	x := &GradebookExport{Gradebook: gb, s: s, q: q, spec: spec, after: after}
-	if x.Rows, err = NewStore(s.db).GradebookCount(ctx, gradebookFilter{CourseID: q.CourseID,
-		InstitutionID: q.InstitutionID, Status: q.Status}); err != nil {
+	if x.Rows, err = s.gradebookCount(ctx, q); err != nil {
 		return nil, err
 	}
 	x.Background = x.Rows > s.inlineRows
@@ -196,7 +197,11 @@ func planGradebook(q *GradebookQuery) (sortSpec, *cursor, error) {
 
 // quizColumns are a course's quizzes, the gradebook's columns.
 func (s *Service) quizColumns(ctx context.Context, courseID int64) ([]QuizColumn, error) {
-	quizzes, err := assessment.CourseQuizzes(ctx, s.db, courseID)
+	var quizzes []assessment.Quiz
+	err := s.reads.Read(ctx, func(db bun.IDB) (err error) {
+		quizzes, err = assessment.CourseQuizzes(ctx, db, courseID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -234,8 +239,12 @@ var gradebookSorts = map[string]sortSpec{
 // gradebookRows reads up to limit rows after the cursor and turns them
 // into GradebookRows with one cell per quiz column.
 func (s *Service) gradebookRows(ctx context.Context, q GradebookQuery, spec sortSpec, after *cursor, quizzes []QuizColumn, limit int) ([]GradebookRow, error) {
-	raw, err := NewStore(s.db).Gradebook(ctx, gradebookFilter{CourseID: q.CourseID, InstitutionID: q.InstitutionID,
-		Status: q.Status, Order: spec.order, After: spec.after, Cursor: after, Limit: limit})
+	var raw []gradebookRow
+	err := s.read(ctx, func(st *Store) (err error) {
+		raw, err = st.Gradebook(ctx, gradebookFilter{CourseID: q.CourseID, InstitutionID: q.InstitutionID,
+			Status: q.Status, Order: spec.order, After: spec.after, Cursor: after, Limit: limit})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -274,4 +283,13 @@ func progress(r gradebookRow) int {
 		return 0
 	}
 	return (r.ModulesDone + r.RequiredDone) * 100 / total
+}
+
+// gradebookCount is the number of rows of the gradebook's export.
+func (s *Service) gradebookCount(ctx context.Context, q GradebookQuery) (n int, err error) {
+	err = s.read(ctx, func(st *Store) (err error) {
+		n, err = st.GradebookCount(ctx, gradebookFilter{CourseID: q.CourseID, InstitutionID: q.InstitutionID, Status: q.Status})
+		return err
+	})
+	return n, err
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"time"
@@ -30,6 +31,26 @@ type Service struct {
 	// inlineRows is the most rows an export streams while its reader
 	// waits; a larger one is made by a background job.
 	inlineRows int
+	reads      Reads
+}
+
+// Reads runs a report's reads where they may be a little stale: the
+// read replica while it keeps up (postgres.Replica), which runs fn again
+// on the primary when the replica fails during it. fn only reads.
+type Reads interface {
+	Read(ctx context.Context, fn func(db bun.IDB) error) error
+}
+
+// primaryReads reads the primary: an installation without a replica.
+type primaryReads struct{ db bun.IDB }
+
+func (p primaryReads) Read(_ context.Context, fn func(db bun.IDB) error) error { return fn(p.db) }
+
+// read runs fn on the store of the database reports read now. Pages and
+// exports read through it; what a report writes (its exports' rows) and
+// the checks of who may see what stay on the primary.
+func (s *Service) read(ctx context.Context, fn func(st *Store) error) error {
+	return s.reads.Read(ctx, func(db bun.IDB) error { return fn(NewStore(db)) })
 }
 
 // Texts translate what a background export writes in the language of
@@ -57,6 +78,9 @@ type Options struct {
 	// InlineRows is the most rows an export streams at once
 	// (DefaultInlineRows when 0); larger ones become background jobs.
 	InlineRows int
+	// Reads is where the reports' pages and exports read (the primary
+	// when nil): wiring gives the read replica's chooser.
+	Reads Reads
 }
 
 // DefaultInlineRows is the most rows a CSV export streams while its reader
@@ -82,8 +106,11 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 	if opts.InlineRows <= 0 {
 		opts.InlineRows = DefaultInlineRows
 	}
+	if opts.Reads == nil {
+		opts.Reads = primaryReads{db}
+	}
 	return &Service{db: db, courses: opts.Courses, blobs: opts.Blobs, texts: opts.Texts, log: opts.Logger,
-		loc: opts.Location, now: opts.Now, inlineRows: opts.InlineRows}, nil
+		loc: opts.Location, now: opts.Now, inlineRows: opts.InlineRows, reads: opts.Reads}, nil
 }
 
 // MaxPage is the most rows one page of a report holds.

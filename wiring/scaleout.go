@@ -20,14 +20,14 @@ const DefaultReplicaMaxLag = postgres.DefaultReplicaMaxLag
 // Still to connect by their packages: the job queue calls
 // Metrics.JobFinished after each attempt and gives Metrics.QueueDepth a
 // count of waiting jobs by kind; mail calls Metrics.MailSent and
-// MailFailed; reports read through Services.ReportReads (Read or DB).
+// MailFailed. Reports read through Services.ReportReads (made in New,
+// before the reports service).
 func newScaleOut(db *bun.DB, svc *Services, opts Options) {
 	svc.Metrics = opts.Metrics
 	if svc.Metrics == nil {
 		svc.Metrics = metrics.New(opts.Logger)
 	}
 	svc.Metrics.DB("primary", db.DB)
-	svc.ReportReads = postgres.NewReplica(db, opts.Replica, opts.ReplicaMaxLag, opts.Logger)
 	if opts.Replica != nil {
 		svc.Metrics.DB("replica", opts.Replica.DB)
 		svc.Metrics.Gauge("aula_db_replica_lag_seconds",

@@ -172,8 +172,10 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// Reports read every domain through the queries each exports for them;
 	// exports too large to stream are made by jobs into the blob store,
 	// whose sweep must leave them while they can be downloaded.
+	// Their pages and exports read the replica while it keeps up.
+	svc.ReportReads = postgres.NewReplica(db, opts.Replica, opts.ReplicaMaxLag, opts.Logger)
 	svc.Reports, err = reports.NewService(db, reports.Options{Courses: svc.Courses, Blobs: opts.Blobs, Texts: texts,
-		Location: opts.Location, Now: opts.Now, Logger: opts.Logger, InlineRows: opts.ReportInlineRows})
+		Location: opts.Location, Now: opts.Now, Logger: opts.Logger, InlineRows: opts.ReportInlineRows, Reads: svc.ReportReads})
 	if err != nil {
 		return nil, err
 	}
