@@ -125,11 +125,18 @@ func (s *Service) Network(ctx context.Context, actor courses.Actor, year int) (*
 	if !actor.IsAdmin() {
 		return nil, fmt.Errorf("reports: network: %w", ErrForbidden)
 	}
-	sets, err := s.figures(ctx, year, 0, ByCountry, ByInstitution, ByLanguage)
-	if err != nil {
-		return nil, err
+	// One statement per table: at scale, three grouping sets over the
+	// network's events measured slower than three passes (the per-country
+	// and per-language ones hash a handful of groups).
+	r := &NetworkReport{Year: year}
+	for _, g := range []struct {
+		by   Grouping
+		into *[]Figures
+	}{{ByCountry, &r.ByCountry}, {ByInstitution, &r.ByInstitution}, {ByLanguage, &r.ByLanguage}} {
+		if *g.into, err = s.Figures(ctx, g.by, year, 0); err != nil {
+			return nil, err
+		}
 	}
-	r := &NetworkReport{Year: year, ByCountry: sets[0], ByInstitution: sets[1], ByLanguage: sets[2]}
 	r.Total = total(r.ByLanguage)
 	return r, nil
 }
