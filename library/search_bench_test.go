@@ -2,15 +2,24 @@ package library_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/library"
+	"github.com/aula-platform/aula/migrations"
 	"github.com/aula-platform/aula/migrations/testdb"
 	"github.com/aula-platform/aula/wiring"
 )
@@ -19,21 +28,44 @@ import (
 const benchItems = 100_000
 
 // benchBatch is how many items one seeding statement writes.
-const benchBatch = 1_000
+const benchBatch = 5_000
 
 var benchSeed sync.Once
 
-// benchLibrary is the library of a database seeded once with benchItems
-// items in Portuguese, Spanish and English. The rows are written by one
-// INSERT … SELECT (the service would take minutes for 100,000), with the
-// search vector the store computes, from the same SQL function.
+// benchSeedVersion names the rows benchLibrary seeds; change it with the
+// seed SQL, and the next run seeds the database again.
+const benchSeedVersion = "library seed 1"
+
+// benchLibrary is the library of the database aula_bench_library
+// (AULA_BENCH_LIBRARY_DB names another), holding benchItems published
+// items in Portuguese, Spanish and English. The database outlives the run:
+// seeding takes minutes on a shared machine, so it is seeded once (marked
+// by benchSeedVersion in its comment) and migrated up on every run, as an
+// installation is. The rows are written by INSERT … SELECT (the service
+// would take far longer), with the search vector the store computes, from
+// the same SQL function.
 func benchLibrary(b *testing.B) *library.Service {
 	b.Helper()
-	db := testdb.Open(b, "library_bench")
+	db := benchDB(b)
 	benchSeed.Do(func() {
-		start := time.Now()
 		ctx := context.Background()
-		// In batches: the test connection's read timeout is a few seconds.
+		if _, err := migrations.Up(ctx, db); err != nil {
+			b.Fatal(err)
+		}
+		var seeded string
+		if err := db.NewRaw(`SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = current_database()`).
+			Scan(ctx, &seeded); err != nil {
+			b.Fatal(err)
+		}
+		if seeded == benchSeedVersion {
+			return
+		}
+		start := time.Now()
+		for _, stmt := range []string{`DELETE FROM library_items`, `DELETE FROM library_facet_counts`} {
+			if _, err := db.ExecContext(ctx, stmt); err != nil {
+				b.Fatal(err)
+			}
+		}
 		for from := 1; from <= benchItems; from += benchBatch {
 			_, err := db.ExecContext(ctx, `
 			WITH words AS (SELECT
@@ -63,14 +95,14 @@ func benchLibrary(b *testing.B) *library.Service {
 				b.Fatal(err)
 			}
 		}
-		for from := 0; from <= benchItems; from += benchBatch {
-			if _, err := db.ExecContext(ctx, `UPDATE library_items SET search = library_item_search(id) WHERE id BETWEEN ? AND ?`,
-				from, from+benchBatch-1); err != nil {
+		if _, err := db.ExecContext(ctx, `UPDATE library_items SET search = library_item_search(id)`); err != nil {
+			b.Fatal(err)
+		}
+		for _, stmt := range []string{`VACUUM ANALYZE library_items`, `ANALYZE`,
+			fmt.Sprintf(`COMMENT ON DATABASE %s IS '%s'`, benchDBName(), benchSeedVersion)} {
+			if _, err := db.ExecContext(ctx, stmt); err != nil {
 				b.Fatal(err)
 			}
-		}
-		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE library_items`); err != nil {
-			b.Fatal(err)
 		}
 		b.Logf("seeded %d items in %s", benchItems, time.Since(start).Round(time.Second))
 	})
@@ -86,7 +118,8 @@ func benchLibrary(b *testing.B) *library.Service {
 }
 
 // BenchmarkSearch is one search with its facets over 100,000 items, as
-// GET /library asks it; p99-ms is the 99th percentile of the iterations.
+// GET /library asks it; p50-ms and p99-ms are the median and the 99th
+// percentile of the iterations.
 func BenchmarkSearch(b *testing.B) {
 	lib := benchLibrary(b)
 	for _, c := range []struct {
@@ -113,8 +146,49 @@ func BenchmarkSearch(b *testing.B) {
 				total = res.Total
 			}
 			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 			b.ReportMetric(float64(total), "matches")
 		})
 	}
+}
+
+// benchDBName is the benchmark's database: never a test database, which
+// the test helpers create and drop.
+func benchDBName() string {
+	if name := os.Getenv("AULA_BENCH_LIBRARY_DB"); name != "" {
+		return name
+	}
+	return "aula_bench_library"
+}
+
+// benchDB opens the benchmark's database on the test server, creating it
+// if it is missing. Seeding statements run for minutes on a busy machine:
+// the connection waits for them.
+func benchDB(b *testing.B) *bun.DB {
+	b.Helper()
+	ctx := context.Background()
+	server := os.Getenv("AULA_TEST_DATABASE_URL")
+	if server == "" {
+		server = testdb.DefaultURL
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		b.Fatal(err)
+	}
+	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(server)))
+	defer admin.Close()
+	var exists bool
+	if err := admin.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, benchDBName()).Scan(&exists); err != nil {
+		b.Fatal(err)
+	}
+	if !exists {
+		if _, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %q TEMPLATE template0 ENCODING 'UTF8'`, benchDBName())); err != nil {
+			b.Fatal(err)
+		}
+	}
+	u.Path = "/" + benchDBName()
+	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(u.String()), pgdriver.WithTimeout(30*time.Minute))), pgdialect.New())
+	b.Cleanup(func() { db.Close() })
+	return db
 }
