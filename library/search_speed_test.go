@@ -38,7 +38,7 @@ func (e *env) seedSearch(tag string, n int) []int64 {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.db.NewRaw(`UPDATE library_items SET search = library_item_search(id) WHERE id IN (?)`, bun.In(ids)).Exec(ctx); err != nil {
+	if _, err := e.db.NewRaw(`UPDATE library_items SET search = library_item_search(id) WHERE id IN (?)`, bun.List(ids)).Exec(ctx); err != nil {
 		e.t.Fatal(err)
 	}
 	return ids
