@@ -329,9 +329,12 @@ type facetsJSON struct {
 }
 
 type searchJSON struct {
-	Items  []libraryItemJSON `json:"items"`
-	Total  int               `json:"total"`
-	Facets facetsJSON        `json:"facets"`
+	Items []libraryItemJSON `json:"items"`
+	Total int               `json:"total"`
+	// More: more than total items match (the count stops at
+	// library.CountCap), and the facets count total of them.
+	More   bool       `json:"more,omitempty"`
+	Facets facetsJSON `json:"facets"`
 	// Next is the cursor of the next page (?after=), "" on the last.
 	Next string `json:"next"`
 }
@@ -406,7 +409,7 @@ func (s *server) searchLibrary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := searchJSON{Items: make([]libraryItemJSON, len(res.Items)), Total: res.Total, Next: res.Next,
+	out := searchJSON{Items: make([]libraryItemJSON, len(res.Items)), Total: res.Total, More: res.More, Next: res.Next,
 		Facets: l.facets(res.Facets, lang(c))}
 	for i := range res.Items {
 		out.Items[i] = l.item(&res.Items[i])

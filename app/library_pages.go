@@ -75,6 +75,7 @@ type librarySearchPage struct {
 	Page
 	Query     library.Query
 	Total     int
+	More      bool // more than Total match; the facets count Total
 	Items     []itemCard
 	Facets    []facetGroup
 	Active    []facetLink
@@ -145,7 +146,7 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 	p := s.page(c, "library.title")
 	p.Nav = "library"
 	p.Head = &pageHead{Links: []headLink{{Rel: "alternate", Type: "application/atom+xml", Href: "/library/feed.atom", Title: p.T("library.feed.title")}}}
-	page := librarySearchPage{Page: p, Query: q, Total: res.Total, Items: s.itemCards(p, res.Items)}
+	page := librarySearchPage{Page: p, Query: q, Total: res.Total, More: res.More, Items: s.itemCards(p, res.Items)}
 	if page.Librarian, err = s.library.IsLibrarian(ctx, currentUser(c)); err != nil {
 		return err
 	}

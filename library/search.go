@@ -60,8 +60,11 @@ type Facets struct {
 
 // Results are a page of search results.
 type Results struct {
-	Items  []Item
+	Items []Item
+	// Total is how many items match, up to CountCap; with More, more than
+	// CountCap match, and the facets count CountCap of them.
 	Total  int
+	More   bool
 	Facets Facets
 	// Next is the cursor of the next page, "" on the last.
 	Next string
@@ -81,8 +84,10 @@ const (
 type cursor struct {
 	Portuguese bool    `json:"p,omitempty"`
 	Rank       float32 `json:"r,omitempty"`
-	Date       string  `json:"d"`
-	ID         int64   `json:"i"`
+	// Beyond: past relevance's ranked window, where the order is by date.
+	Beyond bool   `json:"b,omitempty"`
+	Date   string `json:"d"`
+	ID     int64  `json:"i"`
 }
 
 func (c cursor) encode() string {
@@ -158,10 +163,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Results{Facets: facets.Facets}
-	for _, v := range facets.Type {
-		res.Total += v.Count // every item has one type
-	}
+	res := &Results{Facets: facets.Facets, Total: facets.matches, More: facets.more}
 	slugs := make(map[string]string, len(themes))
 	for _, t := range themes {
 		slugs[strconv.FormatInt(t.ID, 10)] = t.Slug
@@ -171,7 +173,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	if len(page) > sr.limit {
 		last := page[sr.limit-1]
-		res.Next = cursor{Portuguese: sr.portugueseFirst && last.InPortuguese, Rank: last.Rank,
+		res.Next = cursor{Portuguese: sr.portugueseFirst && last.InPortuguese, Rank: last.Rank, Beyond: last.Beyond,
 			Date: last.SortDate.Format(time.DateOnly), ID: last.ID}.encode()
 		page = page[:sr.limit]
 	}
@@ -182,13 +184,19 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	return res, nil
 }
 
-// facetRows are the facets as the store counts them, themes by id.
-type facetRows struct{ Facets }
+// facetRows are the facets as the store counts them, themes by id, with
+// how many items match (more: more than that, past CountCap).
+type facetRows struct {
+	Facets
+	matches int
+	more    bool
+}
 
 // ranked is a search result with what its order is made of.
 type ranked struct {
 	Item         `bun:",extend"`
 	Rank         float32   `bun:"rank,scanonly"`
+	Beyond       bool      `bun:"beyond,scanonly"`
 	SortDate     time.Time `bun:"sort_date"`
 	InPortuguese bool      `bun:"in_portuguese"`
 }

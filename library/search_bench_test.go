@@ -2,15 +2,24 @@ package library_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/library"
+	"github.com/aula-platform/aula/migrations"
 	"github.com/aula-platform/aula/migrations/testdb"
 	"github.com/aula-platform/aula/wiring"
 )
@@ -19,58 +28,101 @@ import (
 const benchItems = 100_000
 
 // benchBatch is how many items one seeding statement writes.
-const benchBatch = 1_000
+const benchBatch = 5_000
 
 var benchSeed sync.Once
 
-// benchLibrary is the library of a database seeded once with benchItems
-// items in Portuguese, Spanish and English. The rows are written by one
-// INSERT … SELECT (the service would take minutes for 100,000), with the
-// search vector the store computes, from the same SQL function.
+// benchSeedVersion names the rows benchLibrary seeds; change it with the
+// seed SQL, and the next run seeds the database again.
+const benchSeedVersion = "library seed 1"
+
+// benchLibrary is the library of the database aula_bench_library
+// (AULA_BENCH_LIBRARY_DB names another), holding benchItems published
+// items in Portuguese, Spanish and English. The database outlives the run:
+// seeding takes minutes on a shared machine, so it is seeded once (marked
+// by benchSeedVersion in its comment) and migrated up on every run, as an
+// installation is. The rows are written by INSERT … SELECT (the service
+// would take far longer), with the search vector the store computes, from
+// the same SQL function.
 func benchLibrary(b *testing.B) *library.Service {
 	b.Helper()
-	db := testdb.Open(b, "library_bench")
+	db := benchDB(b)
 	benchSeed.Do(func() {
-		start := time.Now()
 		ctx := context.Background()
-		// In batches: the test connection's read timeout is a few seconds.
-		for from := 1; from <= benchItems; from += benchBatch {
-			_, err := db.ExecContext(ctx, `
-			WITH words AS (SELECT
-				ARRAY['Proteção social', 'Extensão da cobertura', 'Pensões não contributivas', 'Segurança social',
-				      'Economia informal', 'Proteções sociais', 'Contribuições', 'Cuidados às pessoas idosas'] AS pt,
-				ARRAY['Protección social', 'Extensión de la cobertura', 'Pensiones no contributivas', 'Seguridad social',
-				      'Economía informal', 'Prestaciones familiares'] AS es,
-				ARRAY['Social protection', 'Coverage extension', 'Social pensions', 'Social security', 'Informal economy',
-				      'Unemployment insurance'] AS en,
-				ARRAY['BR','PT','AO','MZ','CV','GW','ST','TL','ES','MX','PE','CO','AR','CL','UY','PY','BO','EC','GB','US'] AS countries)
-			INSERT INTO library_items (type, status, title, abstract, language, languages, countries, themes, year,
-				authors, published_at, created_at, updated_at)
-			SELECT (ARRAY['publication','experience','legislation','report','presentation','dataset','link'])[1 + n % 7],
-				'published',
-				CASE lang WHEN 'pt' THEN pt[1 + n % 8] WHEN 'es' THEN es[1 + n % 6] ELSE en[1 + n % 6] END || ' ' || n,
-				CASE lang WHEN 'pt' THEN 'Estudo sobre ' || lower(pt[1 + (n / 7) % 8]) || ' e o regime de ' || lower(pt[1 + (n / 3) % 8])
-				          WHEN 'es' THEN 'Estudio sobre ' || lower(es[1 + (n / 7) % 6]) || ' y ' || lower(es[1 + (n / 3) % 6])
-				          ELSE 'A study of ' || lower(en[1 + (n / 7) % 6]) || ' and ' || lower(en[1 + (n / 3) % 6]) END,
-				lang, ARRAY[lang],
-				ARRAY[countries[1 + n % 20]] || CASE WHEN n % 5 = 0 THEN ARRAY[countries[1 + (n / 5) % 20]] ELSE '{}' END,
-				ARRAY[1 + n % 10, 1 + (n / 10) % 10]::bigint[],
-				1990 + n % 36, ARRAY['Autor ' || (n % 997)],
-				now() - n * interval '1 minute', now(), now()
-			FROM words, generate_series(?, ?) n,
-				LATERAL (SELECT CASE WHEN n % 10 < 5 THEN 'pt' WHEN n % 10 < 8 THEN 'es' ELSE 'en' END AS lang) l`, from, from+benchBatch-1)
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-		for from := 0; from <= benchItems; from += benchBatch {
-			if _, err := db.ExecContext(ctx, `UPDATE library_items SET search = library_item_search(id) WHERE id BETWEEN ? AND ?`,
-				from, from+benchBatch-1); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if _, err := db.ExecContext(ctx, `VACUUM ANALYZE library_items`); err != nil {
+		if _, err := migrations.Up(ctx, db); err != nil {
 			b.Fatal(err)
+		}
+		var seeded string
+		if err := db.NewRaw(`SELECT coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname = current_database()`).
+			Scan(ctx, &seeded); err != nil {
+			b.Fatal(err)
+		}
+		if seeded == benchSeedVersion {
+			return
+		}
+		start := time.Now()
+		// One transaction without triggers (replica role): the facet
+		// counts trigger upserts per row, and its dead row versions make
+		// every later row slower; the counts are written once at the end,
+		// as migration 20261201230100 writes them.
+		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			for _, stmt := range []string{`TRUNCATE library_items, library_facet_counts CASCADE`,
+				`SET LOCAL session_replication_role = replica`} {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return err
+				}
+			}
+			for from := 1; from <= benchItems; from += benchBatch {
+				if _, err := tx.ExecContext(ctx, `
+				WITH words AS (SELECT
+					ARRAY['Proteção social', 'Extensão da cobertura', 'Pensões não contributivas', 'Segurança social',
+					      'Economia informal', 'Proteções sociais', 'Contribuições', 'Cuidados às pessoas idosas'] AS pt,
+					ARRAY['Protección social', 'Extensión de la cobertura', 'Pensiones no contributivas', 'Seguridad social',
+					      'Economía informal', 'Prestaciones familiares'] AS es,
+					ARRAY['Social protection', 'Coverage extension', 'Social pensions', 'Social security', 'Informal economy',
+					      'Unemployment insurance'] AS en,
+					ARRAY['BR','PT','AO','MZ','CV','GW','ST','TL','ES','MX','PE','CO','AR','CL','UY','PY','BO','EC','GB','US'] AS countries)
+				INSERT INTO library_items (type, status, title, abstract, language, languages, countries, themes, year,
+					authors, published_at, created_at, updated_at)
+				SELECT (ARRAY['publication','experience','legislation','report','presentation','dataset','link'])[1 + n % 7],
+					'published',
+					CASE lang WHEN 'pt' THEN pt[1 + n % 8] WHEN 'es' THEN es[1 + n % 6] ELSE en[1 + n % 6] END || ' ' || n,
+					CASE lang WHEN 'pt' THEN 'Estudo sobre ' || lower(pt[1 + (n / 7) % 8]) || ' e o regime de ' || lower(pt[1 + (n / 3) % 8])
+					          WHEN 'es' THEN 'Estudio sobre ' || lower(es[1 + (n / 7) % 6]) || ' y ' || lower(es[1 + (n / 3) % 6])
+					          ELSE 'A study of ' || lower(en[1 + (n / 7) % 6]) || ' and ' || lower(en[1 + (n / 3) % 6]) END,
+					lang, ARRAY[lang],
+					ARRAY[countries[1 + n % 20]] || CASE WHEN n % 5 = 0 THEN ARRAY[countries[1 + (n / 5) % 20]] ELSE '{}' END,
+					ARRAY[1 + n % 10, 1 + (n / 10) % 10]::bigint[],
+					1990 + n % 36, ARRAY['Autor ' || (n % 997)],
+					now() - n * interval '1 minute', now(), now()
+				FROM words, generate_series(?, ?) n,
+					LATERAL (SELECT CASE WHEN n % 10 < 5 THEN 'pt' WHEN n % 10 < 8 THEN 'es' ELSE 'en' END AS lang) l`, from, from+benchBatch-1); err != nil {
+					return err
+				}
+			}
+			_, err := tx.ExecContext(ctx, `UPDATE library_items SET search = library_item_search(id)`)
+			if err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO library_facet_counts (facet, value, count)
+				SELECT f.facet, f.value, count(*)
+				FROM library_items i,
+				     LATERAL (SELECT 'type', i.type UNION ALL SELECT 'year', i.year::text
+				              UNION ALL SELECT 'country', x FROM unnest(i.countries) x
+				              UNION ALL SELECT 'theme', x::text FROM unnest(i.themes) x
+				              UNION ALL SELECT 'language', x FROM unnest(i.languages) x) f(facet, value)
+				WHERE i.status = 'published'
+				GROUP BY f.facet, f.value`)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, stmt := range []string{`VACUUM ANALYZE library_items`, `ANALYZE`,
+			fmt.Sprintf(`COMMENT ON DATABASE %s IS '%s'`, benchDBName(), benchSeedVersion)} {
+			if _, err := db.ExecContext(ctx, stmt); err != nil {
+				b.Fatal(err)
+			}
 		}
 		b.Logf("seeded %d items in %s", benchItems, time.Since(start).Round(time.Second))
 	})
@@ -86,7 +138,8 @@ func benchLibrary(b *testing.B) *library.Service {
 }
 
 // BenchmarkSearch is one search with its facets over 100,000 items, as
-// GET /library asks it; p99-ms is the 99th percentile of the iterations.
+// GET /library asks it; p50-ms and p99-ms are the median and the 99th
+// percentile of the iterations.
 func BenchmarkSearch(b *testing.B) {
 	lib := benchLibrary(b)
 	for _, c := range []struct {
@@ -113,8 +166,49 @@ func BenchmarkSearch(b *testing.B) {
 				total = res.Total
 			}
 			slices.Sort(took)
+			b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 			b.ReportMetric(float64(total), "matches")
 		})
 	}
+}
+
+// benchDBName is the benchmark's database: never a test database, which
+// the test helpers create and drop.
+func benchDBName() string {
+	if name := os.Getenv("AULA_BENCH_LIBRARY_DB"); name != "" {
+		return name
+	}
+	return "aula_bench_library"
+}
+
+// benchDB opens the benchmark's database on the test server, creating it
+// if it is missing. Seeding statements run for minutes on a busy machine:
+// the connection waits for them.
+func benchDB(b *testing.B) *bun.DB {
+	b.Helper()
+	ctx := context.Background()
+	server := os.Getenv("AULA_TEST_DATABASE_URL")
+	if server == "" {
+		server = testdb.DefaultURL
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		b.Fatal(err)
+	}
+	admin := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(server)))
+	defer admin.Close()
+	var exists bool
+	if err := admin.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, benchDBName()).Scan(&exists); err != nil {
+		b.Fatal(err)
+	}
+	if !exists {
+		if _, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %q TEMPLATE template0 ENCODING 'UTF8'`, benchDBName())); err != nil {
+			b.Fatal(err)
+		}
+	}
+	u.Path = "/" + benchDBName()
+	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(u.String()), pgdriver.WithTimeout(30*time.Minute))), pgdialect.New())
+	b.Cleanup(func() { db.Close() })
+	return db
 }

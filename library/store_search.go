@@ -39,46 +39,119 @@ func (sr search) filter(q *bun.SelectQuery) *bun.SelectQuery {
 	return q
 }
 
+// rankWindow is how many matches relevance ranks with ts_rank: the
+// first rankWindow in date order (Portuguese first if asked). Beyond them
+// the matches follow newest first, unranked. Ranking every match cost
+// about a second for a word in most of 100,000 items; rankWindow bounds
+// it, and every search with fewer matches is ranked whole. A variable
+// for tests.
+var rankWindow = 500
+
 // Search returns up to sr.limit+1 results after sr.after, in sr's order:
 // Portuguese first if asked, then by relevance if asked, then newest
 // first. The page is found by keyset (the order's values of the last
 // result), never by OFFSET, so page 500 costs what page 1 does.
 func (s *Store) Search(ctx context.Context, sr search) ([]ranked, error) {
 	var rows []ranked
-	q := sr.filter(s.db.NewSelect().Model(&rows))
-	rank, rankArgs := "0::real", []any(nil)
-	if sr.relevance {
-		rank, rankArgs = "ts_rank(li.search, library_tsquery(?))", []any{sr.text}
+	var err error
+	if sr.relevance && (sr.after == nil || !sr.after.Beyond) {
+		err = s.rankedSearch(ctx, sr, &rows)
+	} else {
+		err = s.byDate(sr, sr.after, sr.relevance).Scan(ctx, &rows)
 	}
-	q = q.ColumnExpr("?TableColumns").ColumnExpr(rank+" AS rank", rankArgs...)
-	var keys, marks []string
-	var keyArgs, values []any
-	if sr.portugueseFirst {
-		q = q.OrderExpr("li.in_portuguese DESC")
-		keys, marks = append(keys, "li.in_portuguese"), append(marks, "?")
-		if sr.after != nil {
-			values = append(values, sr.after.Portuguese)
-		}
-	}
-	if sr.relevance {
-		q = q.OrderExpr(rank+" DESC", rankArgs...)
-		keys, marks, keyArgs = append(keys, rank), append(marks, "?::real"), rankArgs
-		if sr.after != nil {
-			values = append(values, sr.after.Rank)
-		}
-	}
-	q = q.OrderExpr("li.sort_date DESC, li.id DESC")
-	keys, marks = append(keys, "li.sort_date", "li.id"), append(marks, "?::date", "?")
-	if sr.after != nil {
-		values = append(values, sr.after.Date, sr.after.ID)
-		// Every key is descending, so "after" is one row comparison. The
-		// rank is compared as the real it was sent as.
-		q = q.Where("("+strings.Join(keys, ", ")+") < ("+strings.Join(marks, ", ")+")", append(keyArgs, values...)...)
-	}
-	if err := q.Limit(sr.limit + 1).Scan(ctx); err != nil {
+	if err != nil {
 		return nil, wrap(err, "search %q", sr.text)
 	}
 	return rows, nil
+}
+
+// dateKeys are the columns of the date order, in it; with a cursor's
+// values, a row comparison finds what comes after it (every key is
+// descending).
+func (sr search) dateKeys(after *cursor) (keys, marks []string, values []any) {
+	if sr.portugueseFirst {
+		keys, marks = append(keys, "li.in_portuguese"), append(marks, "?")
+		if after != nil {
+			values = append(values, after.Portuguese)
+		}
+	}
+	keys, marks = append(keys, "li.sort_date", "li.id"), append(marks, "?::date", "?")
+	if after != nil {
+		values = append(values, after.Date, after.ID)
+	}
+	return keys, marks, values
+}
+
+// byDate is the page of matches after after in the date order (Portuguese
+// first if asked), beyond marking them as past relevance's ranked window.
+func (s *Store) byDate(sr search, after *cursor, beyond bool) *bun.SelectQuery {
+	q := sr.filter(s.db.NewSelect().Model((*ranked)(nil))).
+		ColumnExpr("?TableColumns, 0::real AS rank, ? AS beyond", beyond)
+	keys, marks, values := sr.dateKeys(after)
+	for _, k := range keys {
+		q = q.OrderExpr(k + " DESC")
+	}
+	if after != nil {
+		q = q.Where("("+strings.Join(keys, ", ")+") < ("+strings.Join(marks, ", ")+")", values...)
+	}
+	return q.Limit(sr.limit + 1)
+}
+
+// rankedSearch is a page in relevance order: the first rankWindow
+// matches in date order ranked by ts_rank (title matches first), then
+// the matches past the window's last, by date. Both parts are asked in
+// the order an index walks, with a LIMIT, so a word in most items costs
+// what a rare one does.
+func (s *Store) rankedSearch(ctx context.Context, sr search, rows *[]ranked) error {
+	window := sr.filter(s.db.NewSelect().Model((*Item)(nil))).
+		ColumnExpr("li.id, li.in_portuguese, li.sort_date, ts_rank(li.search, library_tsquery(?)) AS rank", sr.text)
+	keys, _, _ := sr.dateKeys(nil)
+	for _, k := range keys {
+		window = window.OrderExpr(k + " DESC")
+	}
+	window = window.Limit(rankWindow)
+	// The window's last match, only if the window is full: where the
+	// unranked rest begins.
+	last := s.db.NewSelect().Table("w").ColumnExpr("in_portuguese, sort_date, id").
+		OrderExpr(strings.ReplaceAll(strings.Join(keys, " DESC, "), "li.", "") + " DESC").
+		Offset(rankWindow - 1).Limit(1)
+	ranks := s.db.NewSelect().Model((*ranked)(nil)).Join("JOIN w ON w.id = li.id").
+		ColumnExpr("?TableColumns, w.rank, false AS beyond")
+	order := []string{"w.rank", "li.sort_date", "li.id"}
+	marks := []string{"?::real", "?::date", "?"}
+	var values []any
+	if sr.portugueseFirst {
+		order, marks = append([]string{"li.in_portuguese"}, order...), append([]string{"?"}, marks...)
+	}
+	if a := sr.after; a != nil {
+		if sr.portugueseFirst {
+			values = append(values, a.Portuguese)
+		}
+		values = append(values, a.Rank, a.Date, a.ID)
+		ranks = ranks.Where("("+strings.Join(order, ", ")+") < ("+strings.Join(marks, ", ")+")", values...)
+	}
+	for _, k := range order {
+		ranks = ranks.OrderExpr(k + " DESC")
+	}
+	ranks = ranks.Limit(sr.limit + 1)
+	// The rest after the window's last match: a cursor of its values.
+	rest := sr.filter(s.db.NewSelect().Model((*ranked)(nil))).
+		ColumnExpr("?TableColumns, 0::real AS rank, true AS beyond").Join("JOIN b ON true")
+	restKeys, _, _ := sr.dateKeys(nil)
+	bKeys := make([]string, len(restKeys))
+	for i, k := range restKeys {
+		bKeys[i] = "b." + strings.TrimPrefix(k, "li.")
+		rest = rest.OrderExpr(k + " DESC")
+	}
+	rest = rest.Where("(" + strings.Join(restKeys, ", ") + ") < (" + strings.Join(bKeys, ", ") + ")").Limit(sr.limit + 1)
+	outer := "beyond"
+	if sr.portugueseFirst {
+		outer += ", in_portuguese DESC"
+	}
+	outer += ", rank DESC, sort_date DESC, id DESC"
+	return s.db.NewRaw(`WITH w AS MATERIALIZED (?), b AS MATERIALIZED (?)
+		SELECT * FROM ((?) UNION ALL (?)) p ORDER BY `+outer+` LIMIT ?`,
+		window, last, ranks, rest, sr.limit+1).Scan(ctx, rows)
 }
 
 // facetRow is one value of one facet with its count.
@@ -88,8 +161,18 @@ type facetRow struct {
 	Count int    `bun:"count"`
 }
 
-// Facets counts every result matching sr (the cursor aside) by type,
-// year, country, theme id and language, in one pass over the matches.
+// CountCap is how many matches a search counts, with their facets:
+// counting more cost hundreds of milliseconds for a word in most of
+// 100,000 items. Past it the total is "more than CountCap" and the facets
+// count the first CountCap matches the database finds.
+const CountCap = 10_000
+
+// countCap is CountCap, a variable for tests.
+var countCap = CountCap
+
+// Facets counts the results matching sr (the cursor aside) by type,
+// year, country, theme id and language, in one pass over at most
+// countCap of them, and how many there are (countCap+1: more).
 func (s *Store) Facets(ctx context.Context, sr search) (facetRows, error) {
 	var rows []facetRow
 	if sr.unfiltered() {
@@ -98,19 +181,37 @@ func (s *Store) Facets(ctx context.Context, sr search) (facetRows, error) {
 		if err := s.db.NewRaw(`SELECT facet, value, count FROM library_facet_counts WHERE count > 0`).Scan(ctx, &rows); err != nil {
 			return facetRows{}, wrap(err, "facet counts")
 		}
-		return groupFacets(rows), nil
+		f := groupFacets(rows)
+		for _, v := range f.Type {
+			f.matches += v.Count // every item has one type
+		}
+		return f, nil // every item counted, however many
 	}
-	matches := sr.filter(s.db.NewSelect().Model((*Item)(nil)).Column("type", "year", "countries", "themes", "languages"))
+	// facet_keys ('type:report', 'country:MZ'…, migration 20261201330000)
+	// make the count one unnest of one column.
+	matches := sr.filter(s.db.NewSelect().Model((*Item)(nil)).Column("facet_keys")).Limit(countCap + 1)
+	var keys []struct {
+		Key   string `bun:"key"`
+		Count int    `bun:"count"`
+	}
 	err := s.db.NewRaw(`WITH m AS MATERIALIZED (?)
-		SELECT 'type' AS facet, type AS value, count(*) AS count FROM m GROUP BY type
-		UNION ALL SELECT 'year', year::text, count(*) FROM m GROUP BY year
-		UNION ALL SELECT 'country', c, count(*) FROM m, unnest(m.countries) c GROUP BY c
-		UNION ALL SELECT 'theme', t::text, count(*) FROM m, unnest(m.themes) t GROUP BY t
-		UNION ALL SELECT 'language', l, count(*) FROM m, unnest(m.languages) l GROUP BY l`, matches).Scan(ctx, &rows)
+		SELECT k AS key, count(*) AS count FROM (SELECT facet_keys FROM m LIMIT ?) f, unnest(f.facet_keys) k GROUP BY k
+		UNION ALL SELECT '', count(*) FROM m`, matches, countCap).Scan(ctx, &keys)
 	if err != nil {
 		return facetRows{}, wrap(err, "facets of %q", sr.text)
 	}
-	return groupFacets(rows), nil
+	matched := 0
+	for _, k := range keys {
+		facet, value, ok := strings.Cut(k.Key, ":")
+		if !ok {
+			matched = k.Count
+			continue
+		}
+		rows = append(rows, facetRow{Facet: facet, Value: value, Count: k.Count})
+	}
+	f := groupFacets(rows)
+	f.matches, f.more = min(matched, countCap), matched > countCap
+	return f, nil
 }
 
 // unfiltered reports whether sr asks for the whole library.
