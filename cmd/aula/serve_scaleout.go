@@ -26,6 +26,7 @@ func serveMetrics(cfg *config, svc *wiring.Services, log *slog.Logger, errc chan
 	mux.Handle("GET /metrics", svc.Metrics.Handler())
 	if cfg.Pprof {
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
