@@ -113,6 +113,10 @@ type server struct {
 	metrics  *metrics.Metrics
 	// metricsHandler serves metrics' page (see serveMetrics).
 	metricsHandler fasthttp.RequestHandler
+
+	// publicPages keeps the catalogue and course pages of visitors
+	// without cookies (public_cache.go).
+	publicPages *publicCache
 }
 
 // DefaultBodyLimit is the largest request body accepted by default.
@@ -313,6 +317,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 		metrics:  deps.Services.Metrics,
 	}
 	s.metricsHandler = newMetricsHandler(s.metrics.Handler())
+	s.publicPages = newPublicCache()
 
 	fcfg := fiber.Config{
 		AppName:      "aula",

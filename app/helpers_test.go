@@ -61,6 +61,7 @@ type installation struct {
 	mail      notify.Sender     // the SMTP relay (none: mail is held in the outbox)
 	exportMax int               // the most rows an export streams (reports' default when 0)
 	store     courses.BlobStore // file storage (a DirStore in blobs when nil)
+	appClock  func() time.Time  // the web layer's clock: rate limits, public page cache (rateLimitClock when nil)
 }
 
 // newInstallation builds every domain service with wiring.New, exactly as
@@ -88,6 +89,9 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 		}
 		blobs = dir
 	}
+	if in.appClock == nil {
+		in.appClock = rateLimitClock
+	}
 	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, UploadMaxBytes: in.uploadMax, BaseURL: "http://aula.test",
 		Logger: log, Now: in.clock, PDFCacheBytes: in.pdfCache, Location: in.location, Mail: in.mail, MailFrom: "Aula <aula@aula.test>",
 		ReportInlineRows: in.exportMax})
@@ -102,7 +106,7 @@ func newInstallation(tb testing.TB, in installation) (*env, *wiring.Services) {
 		TrustedProxies: []string{"0.0.0.0"},
 		UploadMaxBytes: in.uploadMax,
 		Location:       in.location,
-	}, app.Deps{DB: db, Services: svc, Logger: log, Now: rateLimitClock})
+	}, app.Deps{DB: db, Services: svc, Logger: log, Now: in.appClock})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,45 @@ import (
 // views are the page templates, parsed once at start.
 type views struct {
 	engine *html.Engine
+	menus  *menuCache
+}
+
+// menuCache keeps the site menu rendered: the same few dozen template
+// actions on every page, for a handful of combinations of language, current
+// entry and roles. On a module page they were a quarter of the template's
+// time, and templates a third of the page's CPU (docs/performance.md).
+type menuCache struct {
+	tmpl  *template.Template
+	menus sync.Map // menuKey → template.HTML
+}
+
+// menuKey is everything partials/menu may depend on.
+type menuKey struct {
+	Lang, Nav                       string
+	SignedIn, Teach, Reports, Admin bool
+}
+
+// menuData is what partials/menu is executed with.
+type menuData struct {
+	menuKey
+	tr i18n.Printer
+}
+
+// T translates a catalog key into the menu's language.
+func (m menuData) T(key string) string { return m.tr.T(key) }
+
+func (mc *menuCache) get(k menuKey, tr i18n.Printer) (template.HTML, error) {
+	if v, ok := mc.menus.Load(k); ok {
+		return v.(template.HTML), nil
+	}
+	var b strings.Builder
+	if err := mc.tmpl.ExecuteTemplate(&b, "partials/menu", menuData{menuKey: k, tr: tr}); err != nil {
+		return "", fmt.Errorf("app: menu: %w", err)
+	}
+	// The template escaped what it printed; the result is safe HTML.
+	h := template.HTML(b.String()) //nolint:gosec // rendered by html/template
+	mc.menus.Store(k, h)
+	return h, nil
 }
 
 // pageNames lists every page a handler renders; New fails when one is
@@ -129,7 +169,7 @@ func loadViews(fsys fs.FS) (*views, error) {
 			return nil, fmt.Errorf("app: template %s is missing", name)
 		}
 	}
-	return &views{engine: engine}, nil
+	return &views{engine: engine, menus: &menuCache{tmpl: engine.Templates}}, nil
 }
 
 // Page is what every page template gets: pages embed it in their own struct.
@@ -147,7 +187,8 @@ type Page struct {
 	assetURL func(string) string
 	loc      *time.Location // the viewer's time zone (times.go)
 	// Head adds meta tags, links and JSON-LD to the page's head (library_pages.go).
-	Head *pageHead
+	Head  *pageHead
+	menus *menuCache
 }
 
 // T translates a catalog key into the page's language.
@@ -161,6 +202,17 @@ func (p Page) N(key string, n any, args ...any) string {
 
 // Asset returns the cache-busting URL of a static file.
 func (p Page) Asset(name string) string { return p.assetURL(name) }
+
+// Menu returns the site menu for the page's language, its current entry
+// and the user's roles (partials/menu), rendered once per combination.
+func (p Page) Menu() (template.HTML, error) {
+	k := menuKey{Lang: p.Lang, Nav: p.Nav, SignedIn: p.User != nil}
+	if p.User != nil {
+		k.Teach, k.Admin = p.User.CanTeach(), p.User.IsAdmin()
+		k.Reports = k.Admin || p.User.IsCoordinator()
+	}
+	return p.menus.get(k, p.tr)
+}
 
 // Languages lists the languages of the switcher with their own names.
 func (p Page) Languages() []string { return i18n.Languages }
@@ -183,6 +235,7 @@ func (s *server) newPage(c *fiber.Ctx, titleKey, csrf string) Page {
 		Version:  s.cfg.Version,
 		tr:       tr,
 		assetURL: s.static.url,
+		menus:    s.views.menus,
 		loc:      s.viewerLocation(currentUser(c)),
 	}
 	if p.User != nil {

@@ -90,9 +90,11 @@ func (s *server) routes(root *fiber.App) {
 	api.Post("/users/:id/invite", admin, s.inviteUser)
 
 	// ---- Courses: catalog, authoring, modules, files ----
-	teach := s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin)
-	app.Get("/courses", s.catalogPage)
-	app.Get("/courses/:ref", s.showCoursePage)
+	// What teachers change shows on public pages, which this process
+	// keeps for a few seconds (public_cache.go): a change empties them.
+	teach := s.changesPublic(s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin))
+	app.Get("/courses", s.cachePublic(s.catalogPage))
+	app.Get("/courses/:ref", s.cachePublic(s.showCoursePage))
 	app.Get("/courses/:ref/modules/:mid", signedIn, s.showModulePage)
 	app.Get("/courses/:ref/files/:aid/:name?", s.serveAsset)
 	app.Get("/manage/courses", teach, s.teachingPage)
@@ -159,7 +161,7 @@ func (s *server) routes(root *fiber.App) {
 	api.Delete("/enrolments/:id", signedIn, s.withdraw)
 
 	// ---- Assessment: quizzes and attempts ----
-	quizEditors := s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin)
+	quizEditors := s.changesPublic(s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin))
 	app.Get("/manage/courses/:id/quizzes/new", quizEditors, s.newQuizPage)
 	app.Post("/manage/courses/:id/quizzes", quizEditors, s.createQuizPage)
 	app.Get("/manage/quizzes/:id", quizEditors, s.editQuizPage)

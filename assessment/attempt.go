@@ -52,7 +52,7 @@ var errStartAgain = errors.New("assessment: quiz pool or attempts changed while 
 
 func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) (*AttemptDetail, bool, error) {
 	store := NewStore(s.db)
-	quiz, attempts, err := store.QuizWithAttempts(ctx, quizID, actor.UserID)
+	quiz, st, pool, err := store.QuizToStart(ctx, quizID, actor.UserID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -63,40 +63,24 @@ func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) 
 	if err := takeable(quiz, acc); err != nil {
 		return nil, false, err
 	}
-	if s.anyExpired(attempts) {
-		if err := s.closeExpired(ctx, quizID, actor.UserID); err != nil {
-			return nil, false, err
-		}
-		if quiz, attempts, err = store.QuizWithAttempts(ctx, quizID, actor.UserID); err != nil {
-			return nil, false, err
-		}
-	}
-	for i := range attempts {
-		if !attempts[i].Submitted() {
-			a, err := store.Attempt(ctx, attempts[i].ID)
-			if err != nil {
-				return nil, false, err
-			}
-			d, err := s.detail(ctx, a, quiz, true)
+	if st.Open {
+		// The rare path: an attempt is open, to resume, or past its
+		// deadline, to close before a new one starts.
+		if d, err := s.resumeOpen(ctx, store, quizID, actor.UserID); d != nil || err != nil {
 			return d, false, err
 		}
+		if quiz, st, pool, err = store.QuizToStart(ctx, quizID, actor.UserID); err != nil {
+			return nil, false, err
+		}
 	}
-	if quiz.MaxAttempts > 0 && len(attempts) >= quiz.MaxAttempts {
+	if quiz.MaxAttempts > 0 && st.Taken >= quiz.MaxAttempts {
 		return nil, false, ErrNoAttemptsLeft
-	}
-	pool, err := store.Questions(ctx, quizID)
-	if err != nil {
-		return nil, false, err
 	}
 	if len(pool) == 0 {
 		return nil, false, ErrNotFound
 	}
-	number := 1
-	if n := len(attempts); n > 0 {
-		number = attempts[n-1].Number + 1
-	}
 	now := s.now()
-	a := &Attempt{QuizID: quizID, EnrolmentID: acc.Enrolment.ID, UserID: actor.UserID, Number: number, StartedAt: now}
+	a := &Attempt{QuizID: quizID, EnrolmentID: acc.Enrolment.ID, UserID: actor.UserID, Number: st.LastNumber + 1, StartedAt: now}
 	if limit := quiz.TimeLimit(); limit > 0 {
 		deadline := now.Add(limit)
 		a.Deadline = &deadline
@@ -105,6 +89,8 @@ func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) 
 	for _, p := range drawn {
 		a.Layout = append(a.Layout, Slot{QuestionID: p.Question.ID, OptionOrder: p.OptionOrder})
 	}
+	// The pool and its version were read in one statement: the insert
+	// happens only if no change to the quiz came in between.
 	inserted, err := store.InsertAttempt(ctx, a, quiz.PoolVersion)
 	switch {
 	case postgres.Code(err) == postgres.UniqueViolation, err == nil && !inserted:
@@ -118,6 +104,33 @@ func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) 
 		}
 	}
 	return s.present(a, quiz, drawn, true), true, nil
+}
+
+// resumeOpen returns the learner's open attempt at the quiz, after closing
+// those past their deadline; nil when none is left open.
+func (s *Service) resumeOpen(ctx context.Context, store *Store, quizID, userID int64) (*AttemptDetail, error) {
+	quiz, attempts, err := store.QuizWithAttempts(ctx, quizID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if s.anyExpired(attempts) {
+		if err := s.closeExpired(ctx, quizID, userID); err != nil {
+			return nil, err
+		}
+		if quiz, attempts, err = store.QuizWithAttempts(ctx, quizID, userID); err != nil {
+			return nil, err
+		}
+	}
+	for i := range attempts {
+		if !attempts[i].Submitted() {
+			a, err := store.Attempt(ctx, attempts[i].ID)
+			if err != nil {
+				return nil, err
+			}
+			return s.detail(ctx, a, quiz, true)
+		}
+	}
+	return nil, nil
 }
 
 // takeable says whether the actor may take the quiz: it must be open and

@@ -87,3 +87,52 @@ func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz,
 	}
 	return &row.Attempt, &row.Quiz, nil
 }
+
+// startRow is a quiz, the learner's standing at it and one question of
+// its pool (none: Question.ID 0), as QuizToStart reads them.
+type startRow struct {
+	Quiz       `bun:",extend"`
+	Taken      int         `bun:"taken"`
+	LastNumber int         `bun:"last_number"`
+	Open       bool        `bun:"open"`
+	Question   questionRow `bun:"embed:qn_"`
+}
+
+// StartState is what starting an attempt needs of the learner's earlier
+// ones: how many there are, the last one's number and whether one is
+// still open (not submitted).
+type StartState struct {
+	Taken, LastNumber int
+	Open              bool
+}
+
+// QuizToStart returns the quiz with id, userID's standing at it and the
+// pool a new attempt draws from, in one statement: the quiz, its
+// pool_version and the pool are read in one snapshot, and the attempts
+// are counted in SQL, so a learner's hundredth attempt starts as fast as
+// the first (QuizWithAttempts reads every earlier attempt).
+func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, StartState, []Question, error) {
+	var rows []startRow
+	err := s.db.NewSelect().Model(&rows).ColumnExpr("qz.*").ColumnExpr(questionCount).
+		ColumnExpr("st.taken, st.last_number, st.open").
+		ColumnExpr("?", postgres.Columns(s.db, (*questionRow)(nil), "qn", "qn_")).
+		Join(`CROSS JOIN LATERAL (SELECT count(*) AS taken, coalesce(max(a.number), 0) AS last_number,
+			coalesce(bool_or(a.submitted_at IS NULL), false) AS open
+			FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ?) AS st`, userID).
+		Join("LEFT JOIN questions AS qn ON qn.quiz_id = qz.id AND qn.archived_at IS NULL").
+		Where("qz.id = ?", id).OrderExpr("qn.position, qn.id").Scan(ctx)
+	if err != nil {
+		return nil, StartState{}, nil, fmt.Errorf("quiz %d to start: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return nil, StartState{}, nil, fmt.Errorf("quiz %d: %w", id, ErrNotFound)
+	}
+	var pool []Question
+	for i := range rows {
+		if rows[i].Question.ID != 0 {
+			pool = append(pool, rows[i].Question.question())
+		}
+	}
+	r := &rows[0]
+	return &r.Quiz, StartState{Taken: r.Taken, LastNumber: r.LastNumber, Open: r.Open}, pool, nil
+}

@@ -65,6 +65,10 @@ type config struct {
 	// MetricsAddr (AULA_METRICS_ADDR) is a second address serving only
 	// /metrics; empty: /metrics is on the main address, to loopback only.
 	MetricsAddr string
+	// Pprof (AULA_PPROF=1) adds Go's profiler, /debug/pprof/, to
+	// MetricsAddr: it is private, and a profile is how page costs are
+	// found (docs/performance.md). Off by default.
+	Pprof bool
 	// Pool is the database pool: AULA_DB_MAX_CONNS, AULA_DB_CONN_WAIT,
 	// AULA_DB_STATEMENT_TIMEOUT and AULA_DB_LOCK_TIMEOUT (0 turns a
 	// timeout off).
@@ -275,6 +279,7 @@ func (cfg *config) logAttrs() []any {
 		"storage", redactURL(cfg.storageLocation()),
 		"database_replica", redactURL(cfg.ReplicaURL), "database_replica_max_lag", cfg.ReplicaMaxLag.String(),
 		"metrics_addr", cfg.MetricsAddr,
+		"pprof", cfg.Pprof,
 	}
 }
 

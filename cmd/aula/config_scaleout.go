@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -33,6 +34,16 @@ func (cfg *config) loadScaleOut() error {
 		if _, _, err := net.SplitHostPort(cfg.MetricsAddr); err != nil {
 			return fmt.Errorf("AULA_METRICS_ADDR must be host:port such as 127.0.0.1:9090, not %q", cfg.MetricsAddr)
 		}
+	}
+	switch v := getenv("AULA_PPROF", "0"); v {
+	case "0", "false":
+	case "1", "true":
+		if cfg.MetricsAddr == "" {
+			return errors.New("AULA_PPROF needs AULA_METRICS_ADDR: the profiler is served only on the private metrics address")
+		}
+		cfg.Pprof = true
+	default:
+		return fmt.Errorf("AULA_PPROF must be 1 or 0, not %q", v)
 	}
 	return nil
 }

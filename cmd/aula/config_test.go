@@ -67,6 +67,8 @@ func TestConfigRefusesBadValues(t *testing.T) {
 		{"AULA_DB_CONN_WAIT", "0"},
 		{"AULA_DB_STATEMENT_TIMEOUT", "-1s"},
 		{"AULA_DB_LOCK_TIMEOUT", "3"},
+		{"AULA_PPROF", "yes"},
+		{"AULA_PPROF", "1"}, // without AULA_METRICS_ADDR: never on the public address
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			withConfig(t)
