@@ -170,13 +170,14 @@ func (s *server) matrix(c *fiber.Ctx) error {
 		return err
 	}
 	type offerRow struct {
-		ID            int64    `json:"id"`
-		Title         string   `json:"title"`
-		InstitutionID int64    `json:"institution_id"`
-		Institution   string   `json:"institution"`
-		Country       string   `json:"country"`
-		Themes        []string `json:"themes"`
-		Interests     int      `json:"interests"`
+		ID            int64           `json:"id"`
+		Title         string          `json:"title"`
+		InstitutionID int64           `json:"institution_id"`
+		Institution   string          `json:"institution"`
+		Country       string          `json:"country"`
+		Themes        []string        `json:"themes"`
+		Interests     int             `json:"interests"`
+		Files         []offerFileJSON `json:"files"`
 	}
 	type instCol struct {
 		ID        int64  `json:"id"`
@@ -203,7 +204,8 @@ func (s *server) matrix(c *fiber.Ctx) error {
 	}{Offers: []offerRow{}, Institutions: []instCol{}, Cells: []cell{}, ByTheme: []theme{}}
 	for _, o := range m.Offers {
 		out.Offers = append(out.Offers, offerRow{ID: o.Offer.ID, Title: o.Offer.Title, InstitutionID: o.Offer.InstitutionID,
-			Institution: o.Institution.Name, Country: o.Institution.Country, Themes: offerJSONOf(&o.Offer).Themes, Interests: o.Interests})
+			Institution: o.Institution.Name, Country: o.Institution.Country, Themes: offerJSONOf(&o.Offer).Themes, Interests: o.Interests,
+			Files: offerFilesJSON(o.Files)})
 	}
 	for _, i := range m.Institutions {
 		out.Institutions = append(out.Institutions, instCol{ID: i.Institution.ID, Name: i.Institution.Name, Acronym: i.Institution.Acronym,

@@ -138,6 +138,9 @@ type matrixPage struct {
 	Query    string
 }
 
+// FileURL is the download address of an offer's file, for the template.
+func (matrixPage) FileURL(f exchange.OfferFile) string { return offerFileURL(f) }
+
 // themeChart is the interest by theme drawn as horizontal bars, laid out
 // here so that the page needs no script.
 type themeChart struct {

@@ -131,6 +131,36 @@ func (s *Service) Offers(ctx context.Context, actor Actor, exchangeID int64) ([]
 	return NewStore(s.db).Offers(ctx, exchangeID)
 }
 
+// OfferDetail is an offer as its page shows it.
+type OfferDetail struct {
+	Offer       *Offer
+	Exchange    *Exchange
+	Institution accounts.Institution
+	Files       []OfferFile
+	// Manage: the reader may attach and delete files (a delegate of the
+	// offering institution, or an admin).
+	Manage bool
+}
+
+// Offer returns an offer with its institution and files, for those who
+// see its exchange.
+func (s *Service) Offer(ctx context.Context, actor Actor, offerID int64) (*OfferDetail, error) {
+	o, acc, err := s.offerFor(ctx, s.db, actor, offerID)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: offer %d: %w", offerID, err)
+	}
+	insts, err := institutions(ctx, s.db, []int64{o.InstitutionID})
+	if err != nil {
+		return nil, fmt.Errorf("exchange: offer %d: %w", offerID, err)
+	}
+	files, err := NewStore(s.db).OfferFiles(ctx, []int64{o.ID})
+	if err != nil {
+		return nil, fmt.Errorf("exchange: offer %d: %w", offerID, err)
+	}
+	return &OfferDetail{Offer: o, Exchange: acc.Exchange, Institution: insts[o.InstitutionID], Files: files,
+		Manage: acc.Delegates(o.InstitutionID)}, nil
+}
+
 // InterestParams are the fields of an interest in an offer.
 type InterestParams struct {
 	InstitutionID int64
@@ -201,6 +231,8 @@ type MatrixOffer struct {
 	Offer       Offer
 	Institution accounts.Institution
 	Interests   int
+	// Files are the offer's attachments, oldest first.
+	Files []OfferFile
 }
 
 // MatrixInstitution is a column of the matrix: a participant, with the
@@ -270,6 +302,18 @@ func (s *Service) Matrix(ctx context.Context, actor Actor, exchangeID int64, f M
 		}
 		shown[o.ID] = len(m.Offers)
 		m.Offers = append(m.Offers, MatrixOffer{Offer: o, Institution: inst})
+	}
+	ids := make([]int64, len(m.Offers))
+	for i, row := range m.Offers {
+		ids[i] = row.Offer.ID
+	}
+	files, err := st.OfferFiles(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: matrix %d: %w", exchangeID, err)
+	}
+	for _, f := range files {
+		row := &m.Offers[shown[f.OfferID]]
+		row.Files = append(row.Files, f)
 	}
 	cols := map[int64]int{}
 	for _, iid := range instIDs {

@@ -36,7 +36,7 @@ func newExchange(db *bun.DB, mail *notify.Service, opts Options) (*exchange.Serv
 		publisher = exchange.LogPublisher{Logger: opts.Logger}
 	}
 	return exchange.NewService(db, exchange.Options{Themes: themes, Events: eventTitles{db}, Notifier: notifier,
-		Publisher: publisher, Now: opts.Now, Logger: opts.Logger})
+		Publisher: publisher, Blobs: opts.Blobs, UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now, Logger: opts.Logger})
 }
 
 // eventTitles reads events through package events for exchanges.

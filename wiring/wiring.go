@@ -231,6 +231,8 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	if svc.Exchange, err = newExchange(db, svc.Notify, opts); err != nil {
 		return nil, err
 	}
+	// Offers' files share the blob store too.
+	svc.Courses.AddBlobUser(svc.Exchange.FilesInUse)
 	newScaleOut(db, svc, opts)
 
 	// The knowledge library keeps its files in the same store.
