@@ -193,6 +193,7 @@ func (s *server) matrix(c *fiber.Ctx) error {
 	}
 	type theme struct {
 		Theme     string `json:"theme"`
+		Label     string `json:"label"`
 		Offers    int    `json:"offers"`
 		Interests int    `json:"interests"`
 	}
@@ -215,7 +216,7 @@ func (s *server) matrix(c *fiber.Ctx) error {
 		out.Cells = append(out.Cells, cell{OfferID: x.OfferID, InstitutionID: x.InstitutionID, Priority: x.Priority})
 	}
 	for _, t := range m.ByTheme {
-		out.ByTheme = append(out.ByTheme, theme{Theme: t.Theme, Offers: t.Offers, Interests: t.Interests})
+		out.ByTheme = append(out.ByTheme, theme{Theme: t.Theme.ID, Label: t.Theme.Label(lang(c)), Offers: t.Offers, Interests: t.Interests})
 	}
 	return c.JSON(out)
 }

@@ -26,6 +26,7 @@ func offerFileURL(f exchange.OfferFile) string {
 type offerPage struct {
 	Page
 	Detail *exchange.OfferDetail
+	Labels map[string]string
 	Errors map[string]string
 }
 
@@ -49,9 +50,13 @@ func (s *server) renderOffer(c *fiber.Ctx, id int64, errs map[string]string) err
 	if err != nil {
 		return err
 	}
+	labels, err := s.exchangeThemeLabels(c)
+	if err != nil {
+		return err
+	}
 	p := s.page(c, "exchange2.offer.title")
 	p.Title, p.Nav = d.Offer.Title, "exchanges"
-	return s.render(c, "pages/exchange/offer", offerPage{Page: p, Detail: d, Errors: errs})
+	return s.render(c, "pages/exchange/offer", offerPage{Page: p, Detail: d, Labels: labels, Errors: errs})
 }
 
 // uploadOfferFilePage takes a file from the offer page's form.

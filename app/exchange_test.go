@@ -254,14 +254,14 @@ func TestExchangeMatrix(t *testing.T) {
 
 	page := x.committeeBrowser.get(fmt.Sprintf("/exchanges/%d/matrix", x.id))
 	wantStatus(t, page, http.StatusOK)
-	for _, want := range []string{"<svg", "Food security", "Elderly care", "Instituto Mexicano del Seguro Social Peña", "high"} {
+	for _, want := range []string{"<svg", "Food security", "Care for older persons", "Instituto Mexicano del Seguro Social Peña", "high"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("matrix page lacks %q", want)
 		}
 	}
 	x.committeeBrowser.post("/language", url.Values{"lang": {"pt-PT"}, "next": {"/"}})
 	page = x.committeeBrowser.get(fmt.Sprintf("/exchanges/%d/matrix", x.id))
-	if !strings.Contains(page.body, "Matriz de oferta e procura") || !strings.Contains(page.body, "Cuidados a pessoas idosas") {
+	if !strings.Contains(page.body, "Matriz de oferta e procura") || !strings.Contains(page.body, "Cuidados às pessoas idosas") {
 		t.Errorf("matrix page in pt-PT:\n%s", page.body)
 	}
 }

@@ -107,10 +107,14 @@ func (s *Service) checkThemes(ctx context.Context, themes []string) ([]string, e
 	if err != nil {
 		return nil, fmt.Errorf("themes: %w", err)
 	}
+	ids := make([]string, len(known))
+	for i, t := range known {
+		ids[i] = t.ID
+	}
 	out := []string{}
 	for _, t := range themes {
 		t = strings.TrimSpace(t)
-		if !slices.Contains(known, t) {
+		if !slices.Contains(ids, t) {
 			return nil, invalid("themes", "unknown_theme")
 		}
 		if !slices.Contains(out, t) {
@@ -222,6 +226,9 @@ type Matrix struct {
 	Institutions []MatrixInstitution
 	Cells        []Cell
 	ByTheme      []ThemeCount
+	// Themes is the vocabulary, labelled, for the filter and the labels
+	// of the offers' themes.
+	Themes []Theme
 	// Countries are the participants' countries, for the filter.
 	Countries []string
 }
@@ -252,7 +259,7 @@ type Cell struct {
 // ThemeCount is how many offers name a theme and how many interests those
 // offers drew.
 type ThemeCount struct {
-	Theme     string
+	Theme     Theme
 	Offers    int
 	Interests int
 }
@@ -285,7 +292,7 @@ func (s *Service) Matrix(ctx context.Context, actor Actor, exchangeID int64, f M
 	if err != nil {
 		return nil, fmt.Errorf("exchange: themes: %w", err)
 	}
-	m := &Matrix{Exchange: acc.Exchange}
+	m := &Matrix{Exchange: acc.Exchange, Themes: themes}
 	countries := map[string]bool{}
 	for _, inst := range insts {
 		if inst.Country != "" && !countries[inst.Country] {
@@ -337,7 +344,7 @@ func (s *Service) Matrix(ctx context.Context, actor Actor, exchangeID int64, f M
 	for _, t := range themes {
 		tc := ThemeCount{Theme: t}
 		for _, row := range m.Offers {
-			if slices.Contains(row.Offer.Themes, t) {
+			if slices.Contains(row.Offer.Themes, t.ID) {
 				tc.Offers++
 				tc.Interests += row.Interests
 			}

@@ -66,8 +66,15 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 		publisher: opts.Publisher, blobs: opts.Blobs, uploadMaxBytes: opts.UploadMaxBytes, now: now, log: opts.Logger}, nil
 }
 
-// Themes lists the theme ids offers may name.
-func (s *Service) Themes(ctx context.Context) ([]string, error) { return s.themes.Themes(ctx) }
+// Themes lists the themes offers may name, labelled, in the
+// vocabulary's order.
+func (s *Service) Themes(ctx context.Context) ([]Theme, error) {
+	list, err := s.themes.Themes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: themes: %w", err)
+	}
+	return list, nil
+}
 
 // Actor is who asks; it is courses' Actor, so that a handler builds one
 // for every domain.

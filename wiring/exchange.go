@@ -8,13 +8,15 @@ import (
 
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/exchange"
+	"github.com/aula-platform/aula/library"
 	"github.com/aula-platform/aula/notify"
 )
 
 // newExchange builds the exchange service. Its seams are set here:
 //
-//   - themes: the network's ten themes (exchange.NetworkThemes) until the
-//     library's vocabulary is wired (Options.ExchangeThemes);
+//   - themes are the library's vocabulary (library.Service.Themes): offers
+//     store a theme's slug, and its labels in every interface language
+//     come with it (Options.ExchangeThemes replaces it);
 //   - notices (agendas ready, actions decided) are notify's: an in-app
 //     notice and a mail or digest line per the delegate's "exchange"
 //     preference, in the change's transaction (Options.ExchangeNotifier
@@ -22,10 +24,10 @@ import (
 //   - a completed action's report is only logged as published until the
 //     library is wired (Options.ExchangePublisher);
 //   - the event an exchange links to is read through package events.
-func newExchange(db *bun.DB, mail *notify.Service, opts Options) (*exchange.Service, error) {
+func newExchange(db *bun.DB, mail *notify.Service, lib *library.Service, opts Options) (*exchange.Service, error) {
 	themes := opts.ExchangeThemes
 	if themes == nil {
-		themes = exchange.NetworkThemes
+		themes = libraryThemes{lib}
 	}
 	notifier := opts.ExchangeNotifier
 	if notifier == nil {
@@ -37,6 +39,23 @@ func newExchange(db *bun.DB, mail *notify.Service, opts Options) (*exchange.Serv
 	}
 	return exchange.NewService(db, exchange.Options{Themes: themes, Events: eventTitles{db}, Notifier: notifier,
 		Publisher: publisher, Blobs: opts.Blobs, UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now, Logger: opts.Logger})
+}
+
+// libraryThemes is the library's vocabulary as exchanges name it: by
+// slug, which the library keeps unique and never changes or deletes.
+type libraryThemes struct{ lib *library.Service }
+
+// Themes lists the library's themes in its order.
+func (l libraryThemes) Themes(ctx context.Context) ([]exchange.Theme, error) {
+	list, err := l.lib.Themes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]exchange.Theme, len(list))
+	for i, t := range list {
+		out[i] = exchange.Theme{ID: t.Slug, Labels: t.Labels}
+	}
+	return out, nil
 }
 
 // eventTitles reads events through package events for exchanges.
