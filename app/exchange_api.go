@@ -559,13 +559,21 @@ func (s *server) completeMilestone(c *fiber.Ctx) error {
 	return c.JSON(milestoneJSONOf(m))
 }
 
-// publishAction is POST /api/v1/actions/{id}/publish.
+// publishAction is POST /api/v1/actions/{id}/publish: the report becomes
+// a draft country experience of the library. The body may say the
+// report's language; without one it is the caller's.
 func (s *server) publishAction(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	a, err := s.exchange.Publish(c.UserContext(), exchangeActor(c), id)
+	var form publishForm
+	if len(c.Body()) > 0 {
+		if err := parseBody(c, &form); err != nil {
+			return err
+		}
+	}
+	a, err := s.exchange.Publish(c.UserContext(), exchangeActor(c), id, form.params(c))
 	if err != nil {
 		return err
 	}

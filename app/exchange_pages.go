@@ -460,6 +460,10 @@ type actionPage struct {
 	Detail  *exchange.ActionDetail
 	Names   map[int64]string
 	Authors map[int64]string
+	// PublishLanguages are the report languages the publish form offers,
+	// DefaultLanguage the reader's.
+	PublishLanguages []string
+	DefaultLanguage  string
 }
 
 // actionPage is one action with its milestones and dated progress notes.
@@ -488,7 +492,26 @@ func (s *server) actionPage(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "exchange.action.title")
 	p.Nav = "exchanges"
-	return s.render(c, "pages/exchange/action", actionPage{Page: p, Detail: d, Names: names, Authors: people})
+	def, _, _ := strings.Cut(p.Lang, "-")
+	return s.render(c, "pages/exchange/action", actionPage{Page: p, Detail: d, Names: names, Authors: people,
+		PublishLanguages: []string{"es", "pt", "en"}, DefaultLanguage: def})
+}
+
+// publishActionPage is the action page's form that sends a completed
+// action's report to the library.
+func (s *server) publishActionPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var form publishForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if _, err := s.exchange.Publish(c.UserContext(), exchangeActor(c), id, form.params(c)); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/actions/"+strconv.FormatInt(id, 10), "exchange2.flash.published")
 }
 
 // exchangePeople names users for a page.

@@ -357,6 +357,7 @@ func (s *server) routes(root *fiber.App) {
 	app.Get("/exchanges/:id/actions", signedIn, s.actionsPage)
 	app.Get("/exchanges/:id/actions.csv", signedIn, s.actionsCSV)
 	app.Get("/actions/:id", signedIn, s.actionPage)
+	app.Post("/actions/:id/publish", admin, s.publishActionPage)
 	app.Get("/offers/:id", signedIn, s.offerPage)
 	app.Post("/offers/:id/files", signedIn, s.uploadOfferFilePage) // body up to UploadMaxBytes (app.go)
 	app.Post("/offers/:id/files/:fid/delete", signedIn, s.deleteOfferFilePage)

@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // Theme is a term of the library's vocabulary as offers use it: ID is
@@ -96,12 +98,18 @@ func (l LogNotifier) Notify(ctx context.Context, _ bun.IDB, n Notice) error {
 
 // Experience is a completed action's report, as the library receives it.
 type Experience struct {
-	ActionID       int64
-	ExchangeTitle  string
-	Title          string
-	Report         string
-	Themes         []string
-	InstitutionIDs []int64
+	ActionID      int64
+	ExchangeTitle string
+	// Title is the offer's: the programme the action learnt from.
+	Title  string
+	Report string
+	// Language is the ISO 639-1 code the report is written in.
+	Language string
+	Themes   []string
+	Year     int
+	// Institutions are the offering and the demanding institution, in
+	// that order, with their countries.
+	Institutions []accounts.Institution
 }
 
 // Publisher hands a completed action's report to the library as a
@@ -109,18 +117,4 @@ type Experience struct {
 // library's reference to it.
 type Publisher interface {
 	Publish(ctx context.Context, db bun.IDB, e Experience) (ref string, err error)
-}
-
-// LogPublisher only logs: the Publisher until the library is wired. The
-// action is marked published with no reference.
-type LogPublisher struct{ Logger *slog.Logger }
-
-// Publish logs e and returns no reference.
-func (l LogPublisher) Publish(ctx context.Context, _ bun.IDB, e Experience) (string, error) {
-	log := l.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	log.InfoContext(ctx, "exchange: experience to publish", "action", e.ActionID, "title", e.Title)
-	return "", nil
 }

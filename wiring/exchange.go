@@ -3,6 +3,9 @@ package wiring
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/uptrace/bun"
 
@@ -21,8 +24,9 @@ import (
 //     notice and a mail or digest line per the delegate's "exchange"
 //     preference, in the change's transaction (Options.ExchangeNotifier
 //     replaces it);
-//   - a completed action's report is only logged as published until the
-//     library is wired (Options.ExchangePublisher);
+//   - a completed action's report, when an admin publishes it, becomes a
+//     draft country experience in the library, in the publishing
+//     transaction (libraryPublisher; Options.ExchangePublisher replaces it);
 //   - the event an exchange links to is read through package events.
 func newExchange(db *bun.DB, mail *notify.Service, lib *library.Service, opts Options) (*exchange.Service, error) {
 	themes := opts.ExchangeThemes
@@ -35,7 +39,7 @@ func newExchange(db *bun.DB, mail *notify.Service, lib *library.Service, opts Op
 	}
 	publisher := opts.ExchangePublisher
 	if publisher == nil {
-		publisher = exchange.LogPublisher{Logger: opts.Logger}
+		publisher = libraryPublisher{lib}
 	}
 	return exchange.NewService(db, exchange.Options{Themes: themes, Events: eventTitles{db}, Notifier: notifier,
 		Publisher: publisher, Blobs: opts.Blobs, UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now, Logger: opts.Logger})
@@ -56,6 +60,27 @@ func (l libraryThemes) Themes(ctx context.Context) ([]exchange.Theme, error) {
 		out[i] = exchange.Theme{ID: t.Slug, Labels: t.Labels}
 	}
 	return out, nil
+}
+
+// libraryPublisher makes a completed action's report a country
+// experience of the library (library.Service.ExperienceFromExchange).
+type libraryPublisher struct{ lib *library.Service }
+
+// Publish catalogues e in tx and returns the item's id as the reference.
+func (l libraryPublisher) Publish(ctx context.Context, tx bun.IDB, e exchange.Experience) (string, error) {
+	ex := library.Experience{Origin: fmt.Sprintf("exchange-action:%d", e.ActionID), Title: e.Title, Abstract: e.Report,
+		Language: e.Language, Themes: e.Themes, Year: e.Year}
+	for _, inst := range e.Institutions {
+		if inst.Country != "" && !slices.Contains(ex.Countries, inst.Country) {
+			ex.Countries = append(ex.Countries, inst.Country)
+		}
+		ex.Institutions = append(ex.Institutions, library.Credit{ID: inst.ID, Name: inst.Name})
+	}
+	it, err := l.lib.ExperienceFromExchange(ctx, tx, ex)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(it.ID, 10), nil
 }
 
 // eventTitles reads events through package events for exchanges.
