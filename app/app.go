@@ -141,6 +141,11 @@ var uploadRoutes = []struct {
 	// reading it (library.Service.AttachFile).
 	{fiber.MethodPost, `^/library/manage/items/[0-9]+/files/?$`, false, accounts.Roles},
 	{fiber.MethodPost, `^/api/v1/library/items/[0-9]+/files/?$`, true, accounts.Roles},
+	// Files of exchange offers: a delegate may hold any role; the exchange
+	// refuses those who do not delegate for the offering institution
+	// before reading the body (exchange.Service.AttachFile).
+	{fiber.MethodPost, `^/offers/[0-9]+/files/?$`, false, accounts.Roles},
+	{fiber.MethodPost, `^/api/v1/offers/[0-9]+/files/?$`, true, accounts.Roles},
 	// The issuer's logo and signature images (2 MB each).
 	{fiber.MethodPost, `^/admin/certificates/settings/?$`, false, []accounts.Role{accounts.RoleAdmin}},
 	// Attachments to forum posts (images, PDFs), from any member.

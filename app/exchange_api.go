@@ -170,13 +170,14 @@ func (s *server) matrix(c *fiber.Ctx) error {
 		return err
 	}
 	type offerRow struct {
-		ID            int64    `json:"id"`
-		Title         string   `json:"title"`
-		InstitutionID int64    `json:"institution_id"`
-		Institution   string   `json:"institution"`
-		Country       string   `json:"country"`
-		Themes        []string `json:"themes"`
-		Interests     int      `json:"interests"`
+		ID            int64           `json:"id"`
+		Title         string          `json:"title"`
+		InstitutionID int64           `json:"institution_id"`
+		Institution   string          `json:"institution"`
+		Country       string          `json:"country"`
+		Themes        []string        `json:"themes"`
+		Interests     int             `json:"interests"`
+		Files         []offerFileJSON `json:"files"`
 	}
 	type instCol struct {
 		ID        int64  `json:"id"`
@@ -192,6 +193,7 @@ func (s *server) matrix(c *fiber.Ctx) error {
 	}
 	type theme struct {
 		Theme     string `json:"theme"`
+		Label     string `json:"label"`
 		Offers    int    `json:"offers"`
 		Interests int    `json:"interests"`
 	}
@@ -203,7 +205,8 @@ func (s *server) matrix(c *fiber.Ctx) error {
 	}{Offers: []offerRow{}, Institutions: []instCol{}, Cells: []cell{}, ByTheme: []theme{}}
 	for _, o := range m.Offers {
 		out.Offers = append(out.Offers, offerRow{ID: o.Offer.ID, Title: o.Offer.Title, InstitutionID: o.Offer.InstitutionID,
-			Institution: o.Institution.Name, Country: o.Institution.Country, Themes: offerJSONOf(&o.Offer).Themes, Interests: o.Interests})
+			Institution: o.Institution.Name, Country: o.Institution.Country, Themes: offerJSONOf(&o.Offer).Themes, Interests: o.Interests,
+			Files: offerFilesJSON(o.Files)})
 	}
 	for _, i := range m.Institutions {
 		out.Institutions = append(out.Institutions, instCol{ID: i.Institution.ID, Name: i.Institution.Name, Acronym: i.Institution.Acronym,
@@ -213,7 +216,7 @@ func (s *server) matrix(c *fiber.Ctx) error {
 		out.Cells = append(out.Cells, cell{OfferID: x.OfferID, InstitutionID: x.InstitutionID, Priority: x.Priority})
 	}
 	for _, t := range m.ByTheme {
-		out.ByTheme = append(out.ByTheme, theme{Theme: t.Theme, Offers: t.Offers, Interests: t.Interests})
+		out.ByTheme = append(out.ByTheme, theme{Theme: t.Theme.ID, Label: t.Theme.Label(lang(c)), Offers: t.Offers, Interests: t.Interests})
 	}
 	return c.JSON(out)
 }
@@ -556,13 +559,21 @@ func (s *server) completeMilestone(c *fiber.Ctx) error {
 	return c.JSON(milestoneJSONOf(m))
 }
 
-// publishAction is POST /api/v1/actions/{id}/publish.
+// publishAction is POST /api/v1/actions/{id}/publish: the report becomes
+// a draft country experience of the library. The body may say the
+// report's language; without one it is the caller's.
 func (s *server) publishAction(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	a, err := s.exchange.Publish(c.UserContext(), exchangeActor(c), id)
+	var form publishForm
+	if len(c.Body()) > 0 {
+		if err := parseBody(c, &form); err != nil {
+			return err
+		}
+	}
+	a, err := s.exchange.Publish(c.UserContext(), exchangeActor(c), id, form.params(c))
 	if err != nil {
 		return err
 	}

@@ -337,3 +337,17 @@ func milestoneJSONOf(m *exchange.Milestone) milestoneJSON {
 	}
 	return out
 }
+
+// publishForm is the body of publishing a report (API and page).
+type publishForm struct {
+	Language string `json:"language" form:"language"`
+}
+
+// params defaults the report's language to the caller's ("pt-BR" → "pt").
+func (f publishForm) params(c *fiber.Ctx) exchange.PublishParams {
+	l := strings.TrimSpace(f.Language)
+	if l == "" {
+		l, _, _ = strings.Cut(lang(c), "-")
+	}
+	return exchange.PublishParams{Language: l}
+}

@@ -58,11 +58,30 @@ type exchangeShowPage struct {
 	Names        map[int64]string
 	Slots        []slotView
 	Unserved     []unservedView
+	Labels       map[string]string
 }
 
 type unservedView struct {
 	Offer, Institution string
 	Reason             exchange.Reason
+}
+
+// themeLabelsOf maps each theme's id to its label in locale.
+func themeLabelsOf(themes []exchange.Theme, locale string) map[string]string {
+	out := make(map[string]string, len(themes))
+	for _, t := range themes {
+		out[t.ID] = t.Label(locale)
+	}
+	return out
+}
+
+// exchangeThemeLabels is the vocabulary's labels in the reader's language.
+func (s *server) exchangeThemeLabels(c *fiber.Ctx) (map[string]string, error) {
+	themes, err := s.exchange.Themes(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	return themeLabelsOf(themes, lang(c)), nil
 }
 
 // institutionNames names the institutions of a list of participants.
@@ -118,6 +137,10 @@ func (s *server) exchangePage(c *fiber.Ctx) error {
 		}
 		slots = append(slots, v)
 	}
+	labels, err := s.exchangeThemeLabels(c)
+	if err != nil {
+		return err
+	}
 	var unserved []unservedView
 	for _, u := range t.Unserved {
 		unserved = append(unserved, unservedView{Offer: offers[u.OfferID].Title, Institution: names[u.Institution], Reason: u.Reason})
@@ -125,18 +148,20 @@ func (s *server) exchangePage(c *fiber.Ctx) error {
 	p := s.page(c, "exchange.list.title")
 	p.Title, p.Nav = acc.Exchange.Title, "exchanges"
 	return s.render(c, "pages/exchange/show", exchangeShowPage{Page: p, Exchange: acc.Exchange, Access: acc, Participants: parts,
-		Offers: t.Offers, Names: names, Slots: slots, Unserved: unserved})
+		Offers: t.Offers, Names: names, Slots: slots, Unserved: unserved, Labels: labels})
 }
 
 type matrixPage struct {
 	Page
 	Matrix   *exchange.Matrix
 	Filter   exchange.MatrixFilter
-	Themes   []string
 	Priority map[[2]int64]int
 	Chart    themeChart
 	Query    string
 }
+
+// FileURL is the download address of an offer's file, for the template.
+func (matrixPage) FileURL(f exchange.OfferFile) string { return offerFileURL(f) }
 
 // themeChart is the interest by theme drawn as horizontal bars, laid out
 // here so that the page needs no script.
@@ -166,7 +191,7 @@ func (s *server) themeChart(p Page, counts []exchange.ThemeCount) themeChart {
 	}
 	for i, t := range counts {
 		y := i * (chartBarHeight + chartGap)
-		ch.Bars = append(ch.Bars, themeBar{Label: p.T("exchange.theme." + t.Theme), Offers: t.Offers, Interests: t.Interests,
+		ch.Bars = append(ch.Bars, themeBar{Label: t.Theme.Label(p.Lang), Offers: t.Offers, Interests: t.Interests,
 			Y: y, TextY: y + chartBarHeight*2/3, Width: t.Interests * chartBarsWidth / most})
 	}
 	ch.Height = len(counts)*(chartBarHeight+chartGap) + chartGap
@@ -185,10 +210,6 @@ func (s *server) matrixPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	themes, err := s.exchange.Themes(c.UserContext())
-	if err != nil {
-		return err
-	}
 	p := s.page(c, "exchange.matrix.title")
 	p.Nav = "exchanges"
 	prio := map[[2]int64]int{}
@@ -196,7 +217,7 @@ func (s *server) matrixPage(c *fiber.Ctx) error {
 		prio[[2]int64{cell.OfferID, cell.InstitutionID}] = cell.Priority
 	}
 	q := strings.TrimPrefix(strings.Clone(string(c.Request().URI().QueryString())), "?")
-	return s.render(c, "pages/exchange/matrix", matrixPage{Page: p, Matrix: m, Filter: f, Themes: themes, Priority: prio,
+	return s.render(c, "pages/exchange/matrix", matrixPage{Page: p, Matrix: m, Filter: f, Priority: prio,
 		Chart: s.themeChart(p, m.ByTheme), Query: q})
 }
 
@@ -222,10 +243,11 @@ func (s *server) matrixCSV(c *fiber.Ctx) error {
 	for _, cell := range m.Cells {
 		prio[[2]int64{cell.OfferID, cell.InstitutionID}] = cell.Priority
 	}
+	labels := themeLabelsOf(m.Themes, lang(c))
 	for _, o := range m.Offers {
 		themes := make([]string, len(o.Offer.Themes))
 		for i, t := range o.Offer.Themes {
-			themes[i] = tr.T("exchange.theme." + t)
+			themes[i] = labels[t]
 		}
 		row := []string{o.Offer.Title, o.Institution.Name, o.Institution.Country, strings.Join(themes, "; ")}
 		for _, inst := range m.Institutions {
@@ -438,6 +460,10 @@ type actionPage struct {
 	Detail  *exchange.ActionDetail
 	Names   map[int64]string
 	Authors map[int64]string
+	// PublishLanguages are the report languages the publish form offers,
+	// DefaultLanguage the reader's.
+	PublishLanguages []string
+	DefaultLanguage  string
 }
 
 // actionPage is one action with its milestones and dated progress notes.
@@ -466,7 +492,26 @@ func (s *server) actionPage(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "exchange.action.title")
 	p.Nav = "exchanges"
-	return s.render(c, "pages/exchange/action", actionPage{Page: p, Detail: d, Names: names, Authors: people})
+	def, _, _ := strings.Cut(p.Lang, "-")
+	return s.render(c, "pages/exchange/action", actionPage{Page: p, Detail: d, Names: names, Authors: people,
+		PublishLanguages: []string{"es", "pt", "en"}, DefaultLanguage: def})
+}
+
+// publishActionPage is the action page's form that sends a completed
+// action's report to the library.
+func (s *server) publishActionPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var form publishForm
+	if err := parseBody(c, &form); err != nil {
+		return err
+	}
+	if _, err := s.exchange.Publish(c.UserContext(), exchangeActor(c), id, form.params(c)); err != nil {
+		return err
+	}
+	return s.redirectWithFlash(c, "/actions/"+strconv.FormatInt(id, 10), "exchange2.flash.published")
 }
 
 // exchangePeople names users for a page.

@@ -254,14 +254,14 @@ func TestExchangeMatrix(t *testing.T) {
 
 	page := x.committeeBrowser.get(fmt.Sprintf("/exchanges/%d/matrix", x.id))
 	wantStatus(t, page, http.StatusOK)
-	for _, want := range []string{"<svg", "Food security", "Elderly care", "Instituto Mexicano del Seguro Social Peña", "high"} {
+	for _, want := range []string{"<svg", "Food security", "Care for older persons", "Instituto Mexicano del Seguro Social Peña", "high"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("matrix page lacks %q", want)
 		}
 	}
 	x.committeeBrowser.post("/language", url.Values{"lang": {"pt-PT"}, "next": {"/"}})
 	page = x.committeeBrowser.get(fmt.Sprintf("/exchanges/%d/matrix", x.id))
-	if !strings.Contains(page.body, "Matriz de oferta e procura") || !strings.Contains(page.body, "Cuidados a pessoas idosas") {
+	if !strings.Contains(page.body, "Matriz de oferta e procura") || !strings.Contains(page.body, "Cuidados às pessoas idosas") {
 		t.Errorf("matrix page in pt-PT:\n%s", page.body)
 	}
 }
@@ -590,6 +590,10 @@ func TestExchangeRoutesHideFromOutsiders(t *testing.T) {
 	wantStatus(t, res, http.StatusCreated)
 	var a struct{ ID int64 }
 	decode(t, res, &a)
+	res = x.apiUpload(fmt.Sprintf("/api/v1/offers/%d/files", x.mxOffer), x.mxTok, "folleto.pdf", offerPDF(unique("rutas")))
+	wantStatus(t, res, http.StatusCreated)
+	var file struct{ ID int64 }
+	decode(t, res, &file)
 	ids := map[string]int64{"exchanges": x.id, "offers": x.mxOffer, "rounds": out.Rounds[0].ID, "actions": a.ID, "milestones": 1}
 	outsider, _ := x.token(accounts.RoleInstructor)
 	browser, _ := x.signedIn(accounts.RoleInstructor)
@@ -604,6 +608,7 @@ func TestExchangeRoutesHideFromOutsiders(t *testing.T) {
 			continue
 		}
 		path := strings.Replace(r.Path, ":id", fmt.Sprint(id), 1)
+		path = strings.Replace(path, ":fid", fmt.Sprint(file.ID), 1)
 		var got int
 		if strings.HasPrefix(r.Path, "/api/") {
 			got = x.api(r.Method, path, outsider, map[string]any{}).StatusCode

@@ -266,22 +266,13 @@ func (s *server) uploadLibraryFile(c *fiber.Ctx) error {
 // the multipart body only once it knows the user may attach.
 func (s *server) attachLibraryFile(c *fiber.Ctx, itemID int64) (*library.File, error) {
 	var opened io.Closer
-	defer func() {
-		if opened != nil {
-			opened.Close()
-		}
-	}()
+	defer closeOpened(&opened)
 	return s.library.AttachFile(c.UserContext(), currentUser(c), itemID, func() (*library.Upload, error) {
-		fh, err := c.FormFile(uploadField)
+		name, body, err := formFile(c, &opened)
 		if err != nil {
-			return nil, errNoFile
+			return nil, err
 		}
-		f, err := fh.Open()
-		if err != nil {
-			return nil, fmt.Errorf("app: open upload: %w", err)
-		}
-		opened = f
-		return &library.Upload{Name: fh.Filename, Body: f}, nil
+		return &library.Upload{Name: name, Body: body}, nil
 	})
 }
 

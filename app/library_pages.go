@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"net/url"
 	"slices"
 	"strconv"
@@ -365,20 +366,9 @@ func (s *server) serveLibraryFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	etag := `"` + f.SHA256 + `"`
-	c.Set(fiber.HeaderETag, etag)
-	c.Set(fiber.HeaderCacheControl, "private, no-cache") // a withdrawn item's files stop at once
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
-		return c.SendStatus(fiber.StatusNotModified)
-	}
-	body, err := s.library.OpenFile(ctx, f)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, f.ContentType)
-	c.Set(fiber.HeaderContentDisposition, contentDisposition("attachment", f.FileName))
-	c.Response().SetBodyStream(body, int(f.SizeBytes)) // fasthttp closes it
-	return nil
+	// no-cache: a withdrawn item's files stop at once.
+	return sendStoredFile(c, storedFile{SHA256: f.SHA256, ContentType: f.ContentType, FileName: f.FileName, Size: f.SizeBytes},
+		func() (io.ReadSeekCloser, error) { return s.library.OpenFile(ctx, f) })
 }
 
 type countryPage struct {

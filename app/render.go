@@ -140,6 +140,7 @@ var pageNames = []string{
 	"pages/exchange/ranking",
 	"pages/exchange/actions",
 	"pages/exchange/action",
+	"pages/exchange/offer",
 	// library
 	"pages/library/index",
 	"pages/library/item",

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // followers: the delegates of the action's two institutions, and admins.
@@ -161,9 +163,17 @@ func (s *Service) CompleteMilestone(ctx context.Context, actor Actor, milestoneI
 	return m, nil
 }
 
+// PublishParams say how a completed action's report goes to the library.
+type PublishParams struct {
+	// Language is the ISO 639-1 code the report is written in.
+	Language string
+}
+
 // Publish hands a completed action's final report to the library as a
-// country experience (admins do), once.
-func (s *Service) Publish(ctx context.Context, actor Actor, actionID int64) (*Action, error) {
+// country experience (admins do), once: the publisher's write and the
+// action marked published are one transaction, so either both happen or
+// neither; publishing again is ErrState.
+func (s *Service) Publish(ctx context.Context, actor Actor, actionID int64, p PublishParams) (*Action, error) {
 	var a *Action
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var acc *Access
@@ -186,12 +196,18 @@ func (s *Service) Publish(ctx context.Context, actor Actor, actionID int64) (*Ac
 		if err != nil {
 			return err
 		}
-		ref, err := s.publisher.Publish(ctx, tx, Experience{ActionID: a.ID, ExchangeTitle: acc.Exchange.Title, Title: o.Title,
-			Report: a.FinalReport, Themes: o.Themes, InstitutionIDs: []int64{a.OfferingInstitutionID, a.DemandingInstitutionID}})
+		insts, err := institutions(ctx, tx, []int64{a.OfferingInstitutionID, a.DemandingInstitutionID})
 		if err != nil {
-			return fmt.Errorf("exchange: publish: %w", err)
+			return err
 		}
 		now := s.now()
+		ref, err := s.publisher.Publish(ctx, tx, Experience{ActionID: a.ID, ExchangeTitle: acc.Exchange.Title, Title: o.Title,
+			Report: a.FinalReport, Language: strings.ToLower(strings.TrimSpace(p.Language)), Themes: o.Themes,
+			Year:         now.In(acc.Exchange.Location()).Year(),
+			Institutions: []accounts.Institution{insts[a.OfferingInstitutionID], insts[a.DemandingInstitutionID]}})
+		if err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
 		a.PublishedAt, a.LibraryRef, a.UpdatedAt = &now, ref, now
 		return st.UpdateAction(ctx, a, "published_at", "library_ref", "updated_at")
 	})

@@ -286,3 +286,18 @@ func (p *Progress) NewStatus() Status {
 	}
 	return *p.Status
 }
+
+// OfferFile is a document attached to an offer. Its bytes are in the
+// blob store under SHA256.
+type OfferFile struct {
+	bun.BaseModel `bun:"table:exchange_offer_files,alias:ofl"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	OfferID     int64     `bun:"offer_id"`
+	SHA256      string    `bun:"sha256"`
+	FileName    string    `bun:"file_name"`
+	ContentType string    `bun:"content_type"`
+	SizeBytes   int64     `bun:"size_bytes"`
+	UploadedBy  *int64    `bun:"uploaded_by"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:current_timestamp"`
+}

@@ -107,10 +107,14 @@ func (s *Service) checkThemes(ctx context.Context, themes []string) ([]string, e
 	if err != nil {
 		return nil, fmt.Errorf("themes: %w", err)
 	}
+	ids := make([]string, len(known))
+	for i, t := range known {
+		ids[i] = t.ID
+	}
 	out := []string{}
 	for _, t := range themes {
 		t = strings.TrimSpace(t)
-		if !slices.Contains(known, t) {
+		if !slices.Contains(ids, t) {
 			return nil, invalid("themes", "unknown_theme")
 		}
 		if !slices.Contains(out, t) {
@@ -129,6 +133,36 @@ func (s *Service) Offers(ctx context.Context, actor Actor, exchangeID int64) ([]
 		return nil, err
 	}
 	return NewStore(s.db).Offers(ctx, exchangeID)
+}
+
+// OfferDetail is an offer as its page shows it.
+type OfferDetail struct {
+	Offer       *Offer
+	Exchange    *Exchange
+	Institution accounts.Institution
+	Files       []OfferFile
+	// Manage: the reader may attach and delete files (a delegate of the
+	// offering institution, or an admin).
+	Manage bool
+}
+
+// Offer returns an offer with its institution and files, for those who
+// see its exchange.
+func (s *Service) Offer(ctx context.Context, actor Actor, offerID int64) (*OfferDetail, error) {
+	o, acc, err := s.offerFor(ctx, s.db, actor, offerID)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: offer %d: %w", offerID, err)
+	}
+	insts, err := institutions(ctx, s.db, []int64{o.InstitutionID})
+	if err != nil {
+		return nil, fmt.Errorf("exchange: offer %d: %w", offerID, err)
+	}
+	files, err := NewStore(s.db).OfferFiles(ctx, []int64{o.ID})
+	if err != nil {
+		return nil, fmt.Errorf("exchange: offer %d: %w", offerID, err)
+	}
+	return &OfferDetail{Offer: o, Exchange: acc.Exchange, Institution: insts[o.InstitutionID], Files: files,
+		Manage: acc.Delegates(o.InstitutionID)}, nil
 }
 
 // InterestParams are the fields of an interest in an offer.
@@ -192,6 +226,9 @@ type Matrix struct {
 	Institutions []MatrixInstitution
 	Cells        []Cell
 	ByTheme      []ThemeCount
+	// Themes is the vocabulary, labelled, for the filter and the labels
+	// of the offers' themes.
+	Themes []Theme
 	// Countries are the participants' countries, for the filter.
 	Countries []string
 }
@@ -201,6 +238,8 @@ type MatrixOffer struct {
 	Offer       Offer
 	Institution accounts.Institution
 	Interests   int
+	// Files are the offer's attachments, oldest first.
+	Files []OfferFile
 }
 
 // MatrixInstitution is a column of the matrix: a participant, with the
@@ -220,7 +259,7 @@ type Cell struct {
 // ThemeCount is how many offers name a theme and how many interests those
 // offers drew.
 type ThemeCount struct {
-	Theme     string
+	Theme     Theme
 	Offers    int
 	Interests int
 }
@@ -253,7 +292,7 @@ func (s *Service) Matrix(ctx context.Context, actor Actor, exchangeID int64, f M
 	if err != nil {
 		return nil, fmt.Errorf("exchange: themes: %w", err)
 	}
-	m := &Matrix{Exchange: acc.Exchange}
+	m := &Matrix{Exchange: acc.Exchange, Themes: themes}
 	countries := map[string]bool{}
 	for _, inst := range insts {
 		if inst.Country != "" && !countries[inst.Country] {
@@ -270,6 +309,18 @@ func (s *Service) Matrix(ctx context.Context, actor Actor, exchangeID int64, f M
 		}
 		shown[o.ID] = len(m.Offers)
 		m.Offers = append(m.Offers, MatrixOffer{Offer: o, Institution: inst})
+	}
+	ids := make([]int64, len(m.Offers))
+	for i, row := range m.Offers {
+		ids[i] = row.Offer.ID
+	}
+	files, err := st.OfferFiles(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: matrix %d: %w", exchangeID, err)
+	}
+	for _, f := range files {
+		row := &m.Offers[shown[f.OfferID]]
+		row.Files = append(row.Files, f)
 	}
 	cols := map[int64]int{}
 	for _, iid := range instIDs {
@@ -293,7 +344,7 @@ func (s *Service) Matrix(ctx context.Context, actor Actor, exchangeID int64, f M
 	for _, t := range themes {
 		tc := ThemeCount{Theme: t}
 		for _, row := range m.Offers {
-			if slices.Contains(row.Offer.Themes, t) {
+			if slices.Contains(row.Offer.Themes, t.ID) {
 				tc.Offers++
 				tc.Interests += row.Interests
 			}

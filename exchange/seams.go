@@ -6,25 +6,43 @@ import (
 	"slices"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
-// Themes is the library's theme vocabulary: offers name their themes by
-// its ids.
-type Themes interface {
-	// Themes lists the ids in the order forms and charts show them.
-	Themes(ctx context.Context) ([]string, error)
+// Theme is a term of the library's vocabulary as offers use it: ID is
+// its slug ("food-security"), what offers store and the API speaks;
+// Labels name it per interface locale ("es", "pt-BR", "pt-PT", "en").
+type Theme struct {
+	ID     string
+	Labels map[string]string
 }
 
-// FixedThemes is a vocabulary given as a list: the ten themes of the
-// network until the library's vocabulary is wired.
-type FixedThemes []string
+// Label is the theme's name in locale, English when the locale has none,
+// and its id when it has no label at all.
+func (t Theme) Label(locale string) string {
+	if l := t.Labels[locale]; l != "" {
+		return l
+	}
+	if l := t.Labels["en"]; l != "" {
+		return l
+	}
+	return t.ID
+}
+
+// Themes is the library's theme vocabulary: offers name their themes by
+// its ids (slugs).
+type Themes interface {
+	// Themes lists the vocabulary in the order forms and charts show it.
+	Themes(ctx context.Context) ([]Theme, error)
+}
+
+// FixedThemes is a vocabulary given as a list, for tests that run the
+// exchange without the library.
+type FixedThemes []Theme
 
 // Themes returns the list.
-func (f FixedThemes) Themes(context.Context) ([]string, error) { return slices.Clone(f), nil }
-
-// NetworkThemes are the ten themes the network reads its matrix by.
-var NetworkThemes = FixedThemes{"social-insurance", "social-assistance", "health-protection", "pensions",
-	"unemployment", "child-benefits", "elderly-care", "food-security", "informal-economy", "coverage-extension"}
+func (f FixedThemes) Themes(context.Context) ([]Theme, error) { return slices.Clone(f), nil }
 
 // Events tells whether an event exists, for an exchange linked to one.
 type Events interface {
@@ -80,12 +98,18 @@ func (l LogNotifier) Notify(ctx context.Context, _ bun.IDB, n Notice) error {
 
 // Experience is a completed action's report, as the library receives it.
 type Experience struct {
-	ActionID       int64
-	ExchangeTitle  string
-	Title          string
-	Report         string
-	Themes         []string
-	InstitutionIDs []int64
+	ActionID      int64
+	ExchangeTitle string
+	// Title is the offer's: the programme the action learnt from.
+	Title  string
+	Report string
+	// Language is the ISO 639-1 code the report is written in.
+	Language string
+	Themes   []string
+	Year     int
+	// Institutions are the offering and the demanding institution, in
+	// that order, with their countries.
+	Institutions []accounts.Institution
 }
 
 // Publisher hands a completed action's report to the library as a
@@ -93,18 +117,4 @@ type Experience struct {
 // library's reference to it.
 type Publisher interface {
 	Publish(ctx context.Context, db bun.IDB, e Experience) (ref string, err error)
-}
-
-// LogPublisher only logs: the Publisher until the library is wired. The
-// action is marked published with no reference.
-type LogPublisher struct{ Logger *slog.Logger }
-
-// Publish logs e and returns no reference.
-func (l LogPublisher) Publish(ctx context.Context, _ bun.IDB, e Experience) (string, error) {
-	log := l.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	log.InfoContext(ctx, "exchange: experience to publish", "action", e.ActionID, "title", e.Title)
-	return "", nil
 }

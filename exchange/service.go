@@ -20,6 +20,11 @@ type Options struct {
 	Events    Events
 	Notifier  Notifier
 	Publisher Publisher
+	// Blobs stores offers' files, shared with course files (nil: none
+	// may be attached).
+	Blobs courses.BlobStore
+	// UploadMaxBytes caps one file (courses' default when 0).
+	UploadMaxBytes int64
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Logger gets the service's messages (slog.Default when nil).
@@ -33,8 +38,11 @@ type Service struct {
 	events    Events
 	notifier  Notifier
 	publisher Publisher
-	now       func() time.Time
-	log       *slog.Logger
+	blobs     courses.BlobStore
+	// uploadMaxBytes caps one offer file.
+	uploadMaxBytes int64
+	now            func() time.Time
+	log            *slog.Logger
 }
 
 // NewService returns a Service on db.
@@ -45,6 +53,9 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.UploadMaxBytes <= 0 {
+		opts.UploadMaxBytes = courses.DefaultUploadMaxBytes
+	}
 	clock := opts.Now
 	if clock == nil {
 		clock = time.Now
@@ -52,11 +63,18 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 	// PostgreSQL keeps microseconds: times handed back must equal times read back.
 	now := func() time.Time { return clock().UTC().Truncate(time.Microsecond) }
 	return &Service{db: db, themes: opts.Themes, events: opts.Events, notifier: opts.Notifier,
-		publisher: opts.Publisher, now: now, log: opts.Logger}, nil
+		publisher: opts.Publisher, blobs: opts.Blobs, uploadMaxBytes: opts.UploadMaxBytes, now: now, log: opts.Logger}, nil
 }
 
-// Themes lists the theme ids offers may name.
-func (s *Service) Themes(ctx context.Context) ([]string, error) { return s.themes.Themes(ctx) }
+// Themes lists the themes offers may name, labelled, in the
+// vocabulary's order.
+func (s *Service) Themes(ctx context.Context) ([]Theme, error) {
+	list, err := s.themes.Themes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: themes: %w", err)
+	}
+	return list, nil
+}
 
 // Actor is who asks; it is courses' Actor, so that a handler builds one
 // for every domain.

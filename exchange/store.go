@@ -472,3 +472,69 @@ func (s *Store) Progress(ctx context.Context, actionID int64) ([]Progress, error
 	err := s.db.NewSelect().Model(&list).Where("prg.action_id = ?", actionID).Order("prg.created_at", "prg.id").Scan(ctx)
 	return list, err
 }
+
+// InsertOfferFile stores a file of an offer, or, when the offer has a
+// file with the same content already, fills f with that one instead.
+func (s *Store) InsertOfferFile(ctx context.Context, f *OfferFile) error {
+	res, err := s.db.NewInsert().Model(f).On("CONFLICT (offer_id, sha256) DO NOTHING").Returning("id, created_at").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("insert file of offer %d: %w", f.OfferID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	if err := s.db.NewSelect().Model(f).Where("offer_id = ? AND sha256 = ?", f.OfferID, f.SHA256).Scan(ctx); err != nil {
+		return fmt.Errorf("file of offer %d with %s: %w", f.OfferID, f.SHA256, err)
+	}
+	return nil
+}
+
+// OfferFiles returns the files of the offers, by offer and then oldest
+// first, in one query (the matrix lists every row's files).
+func (s *Store) OfferFiles(ctx context.Context, offerIDs []int64) ([]OfferFile, error) {
+	var list []OfferFile
+	if len(offerIDs) == 0 {
+		return list, nil
+	}
+	err := s.db.NewSelect().Model(&list).Where("ofl.offer_id IN (?)", bun.List(offerIDs)).Order("ofl.offer_id", "ofl.id").Scan(ctx)
+	return list, err
+}
+
+// OfferFile returns the file with id of the offer, or ErrNotFound.
+func (s *Store) OfferFile(ctx context.Context, offerID, id int64) (*OfferFile, error) {
+	f := new(OfferFile)
+	if err := s.db.NewSelect().Model(f).Where("ofl.id = ? AND ofl.offer_id = ?", id, offerID).Scan(ctx); err != nil {
+		return nil, notFound(err)
+	}
+	return f, nil
+}
+
+// DeleteOfferFile deletes the file with id of the offer, or says
+// ErrNotFound.
+func (s *Store) DeleteOfferFile(ctx context.Context, offerID, id int64) error {
+	res, err := s.db.NewDelete().Model((*OfferFile)(nil)).Where("id = ? AND offer_id = ?", id, offerID).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// FilesInUse returns which of sums an offer's file refers to.
+func (s *Store) FilesInUse(ctx context.Context, sums []string) (map[string]bool, error) {
+	set := make(map[string]bool, len(sums))
+	if len(sums) == 0 {
+		return set, nil
+	}
+	var used []string
+	if err := s.db.NewSelect().Model((*OfferFile)(nil)).Column("sha256").Distinct().
+		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
+		return nil, err
+	}
+	for _, sum := range used {
+		set[sum] = true
+	}
+	return set, nil
+}

@@ -91,10 +91,13 @@ type Item struct {
 	Licence          string     `bun:"licence"`
 	URL              string     `bun:"url"`
 	CreatedBy        *int64     `bun:"created_by"`
-	PublishedAt      *time.Time `bun:"published_at"`
-	WithdrawnAt      *time.Time `bun:"withdrawn_at"`
-	CreatedAt        time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
-	UpdatedAt        time.Time  `bun:"updated_at,nullzero,default:current_timestamp"`
+	// Origin names what made the item when not a librarian
+	// ("exchange-action:12"); nil for items catalogued by hand.
+	Origin      *string    `bun:"origin"`
+	PublishedAt *time.Time `bun:"published_at"`
+	WithdrawnAt *time.Time `bun:"withdrawn_at"`
+	CreatedAt   time.Time  `bun:"created_at,nullzero,default:current_timestamp"`
+	UpdatedAt   time.Time  `bun:"updated_at,nullzero,default:current_timestamp"`
 
 	Translations []Translation `bun:"rel:has-many,join:id=item_id"`
 	Files        []File        `bun:"rel:has-many,join:id=item_id"`

@@ -236,3 +236,15 @@ func (s *Store) CountryCourseIDs(ctx context.Context, country string) ([]int64, 
 		Where("li.status = ? AND li.countries @> ARRAY[?]::text[]", StatusPublished, country).Scan(ctx, &ids)
 	return ids, wrap(err, "courses of country %s", country)
 }
+
+// ItemIDByOrigin returns the id of the item made from origin, 0 if none.
+func (s *Store) ItemIDByOrigin(ctx context.Context, origin string) (int64, error) {
+	var ids []int64
+	if err := s.db.NewSelect().Model((*Item)(nil)).Column("id").Where("origin = ?", origin).Scan(ctx, &ids); err != nil {
+		return 0, wrap(err, "item from %s", origin)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}

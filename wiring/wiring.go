@@ -230,17 +230,21 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	})
 	// Attachments share the blob store too.
 	svc.Courses.AddBlobUser(svc.Community.FilesInUse)
-	if svc.Exchange, err = newExchange(db, svc.Notify, opts); err != nil {
-		return nil, err
-	}
-	newScaleOut(db, svc, opts)
-
 	// The knowledge library keeps its files in the same store.
 	svc.Library = library.NewService(db, library.Options{Blobs: opts.Blobs, Accounts: svc.Accounts, Courses: svc.Courses,
 		UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now, Logger: opts.Logger})
 	svc.Courses.AddBlobUser(svc.Library.FilesInUse)
 	// The text inside attached PDFs is searched once a job has read it.
 	svc.Jobs.Register(svc.Library.ExtractTextJob())
+	// Offers use the library's vocabulary of themes, and a completed
+	// action's report becomes a library item (newExchange).
+	if svc.Exchange, err = newExchange(db, svc.Notify, svc.Library, opts); err != nil {
+		return nil, err
+	}
+	// Offers' files share the blob store too.
+	svc.Courses.AddBlobUser(svc.Exchange.FilesInUse)
+	newScaleOut(db, svc, opts)
+
 	return svc, nil
 }
 

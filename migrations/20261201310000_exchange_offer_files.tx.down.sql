@@ -1,0 +1,1 @@
+DROP TABLE exchange_offer_files;
