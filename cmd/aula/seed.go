@@ -130,8 +130,11 @@ func seedScaleCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	// A million attempts is one statement of a minute or more: no
-	// statement timeout (which also sets the driver's read timeout).
+	// statement timeout (which also sets the driver's read timeout), and
+	// the closing VACUUM waits for autovacuum's table locks as long as it
+	// must, rather than failing a finished seeding at the lock timeout.
 	cfg.Pool.StatementTimeout = -1
+	cfg.Pool.LockTimeout = -1
 	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
 	if err != nil {
 		return err
