@@ -424,6 +424,10 @@ func explain(ctx context.Context, db *sql.DB, q string) ([]string, time.Duration
 		return nil, 0, err
 	}
 	defer tx.Rollback() //nolint:errcheck // read only, rolled back on purpose
+	// Bounded, as the pages are: a plan that would run longer is left out.
+	if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = '30s'"); err != nil {
+		return nil, 0, err
+	}
 	rows, err := tx.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+q)
 	if err != nil {
 		return nil, 0, err
