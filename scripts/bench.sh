@@ -6,7 +6,17 @@
 # size, pgbench -S, and pgbench with a one-row jsonb insert. It writes
 # bench/results.md. Nothing here asserts a time.
 #
+# Then the scale section: the working tree served on aula_bench_scale,
+# filled by `aula seed scale` (100k learners, 1M attempts, 100k library
+# items) only when the database is missing or its COMMENT (the seeding's
+# marker and the seeder's hash) differs, so a later run reuses it; each
+# page measured against issue 11's goals, with the EXPLAIN of its reads.
+#
 #   scripts/bench.sh [seconds per figure] [clients] [before-rev]
+#
+#   AULA_BENCH_SCALE=0.1   seed and measure at a tenth of the sizes (its own
+#                          database, aula_bench_scale_0_1); 0 skips the section
+#   AULA_BENCH_SCALE_SECONDS, AULA_BENCH_SCALE_CLIENTS   per figure (3, 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-5}
@@ -49,11 +59,11 @@ measure() { # measure LABEL PORT
 
 peak_rss() { grep VmHWM "/proc/$1/status" | awk '{print $2/1024 " MB"}'; }
 
-statements() { # statements LABEL: mean statements per request by route, from the server's log
+statements() { # statements LABEL [MIN]: mean statements per request by route, from the server's log
 	grep '"msg":"request"' "$WORK/log-$1" | grep -o '"path":"[^"]*".*"statements":[0-9]*' |
 		sed -E 's/"path":"([^"]*)".*"statements":([0-9]+)/\1 \2/' |
-		sed -E 's#/[0-9]+(/|$)#/N\1#g' |
-		awk '{n[$1]++; s[$1]+=$2} END {for (p in n) if (n[p] > 20) printf "| %s | %.1f | %d |\n", p, s[p]/n[p], n[p]}' | sort
+		sed -E 's#/[0-9]+(/| |$)#/N\1#g; s#/AULA-[A-Z0-9-]+#/CODE#' |
+		awk -v min="${2:-20}" '{n[$1]++; s[$1]+=$2} END {for (p in n) if (n[p] > min) printf "| %s | %.1f | %d |\n", p, s[p]/n[p], n[p]}' | sort
 }
 
 echo "bench: building $BEFORE and the working tree" >&2
@@ -70,6 +80,32 @@ psql -h 127.0.0.1 -U postgres -qc "CREATE TABLE one_row (id bigserial PRIMARY KE
 printf '%s\n' "INSERT INTO one_row (body) VALUES ('{\"answers\": {\"1\": 1, \"2\": [0, 2], \"3\": true, \"4\": \"Zumbi dos Palmares\", \"5\": 1695}, \"scores\": {\"1\": 1, \"2\": 2, \"3\": 1, \"4\": 1, \"5\": 1}, \"layout\": [{\"question_id\": 1, \"option_order\": [2, 0, 1]}, {\"question_id\": 2, \"option_order\": [1, 0, 2]}], \"n\": 12345678}');" >"$WORK/insert.sql"
 INSERT_TPS=$(pgbench -h 127.0.0.1 -U postgres -n -f "$WORK/insert.sql" -c 16 -j 2 -T "$DUR" aula_bench_pgbench 2>/dev/null | awk '/^tps/ {print int($3)}')
 
+SCALE=${AULA_BENCH_SCALE:-1}
+SCALE_DUR=${AULA_BENCH_SCALE_SECONDS:-3}
+SCALE_CONNS=${AULA_BENCH_SCALE_CLIENTS:-4}
+SCALE_DB=aula_bench_scale
+[ "$SCALE" = 1 ] || SCALE_DB=aula_bench_scale_${SCALE//./_}
+scaled() { awk -v n="$1" -v s="$SCALE" 'BEGIN {printf "%d", n * s}'; }
+SEED_ARGS=(-learners "$(scaled 100000)" -attempts "$(scaled 1000000)" -items "$(scaled 100000)")
+SEEDED="seeded by an earlier run"
+
+seed_scale() { # the scale database, seeded unless it already holds this seeding
+	local want have
+	want="$("$WORK/aula-after" seed scale -marker "${SEED_ARGS[@]}") seeder=$(cat $(ls seedscale/*.go | grep -v _test.go) | sha256sum | cut -c1-12)"
+	have=$(psql -h 127.0.0.1 -U postgres -Atc "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$SCALE_DB'" postgres)
+	if [ "$have" = "$want" ]; then
+		echo "bench: $SCALE_DB already holds $want" >&2
+		return
+	fi
+	echo "bench: seeding $SCALE_DB ($want); minutes at full scale" >&2
+	psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $SCALE_DB WITH (FORCE)" postgres
+	psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $SCALE_DB" postgres
+	AULA_DATABASE_URL="$PG/$SCALE_DB?sslmode=disable" "$WORK/aula-after" seed scale "${SEED_ARGS[@]}" | tee "$WORK/seed.log" >&2
+	# Only a seeding that finished is marked: an interrupted one seeds again.
+	psql -h 127.0.0.1 -U postgres -qc "COMMENT ON DATABASE $SCALE_DB IS '$want'" postgres
+	SEEDED="seeded in this run: $(grep -E '^ +total' "$WORK/seed.log" | awk '{print $2 " rows in " $3 ", " $4 " rows/s"}')"
+}
+
 ROWS=()
 declare -A RSS
 for label in before after; do
@@ -80,6 +116,24 @@ for label in before after; do
 	RSS[$label]=$(peak_rss "${PIDS[-1]}")
 	kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 done
+
+if [ "$SCALE" != 0 ]; then
+	seed_scale
+	echo "bench: at scale ($SCALE_DB)" >&2
+	LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+	# The verify figure comes from many addresses (X-Forwarded-For), as
+	# its visitors do, so the server trusts the loopback as its proxy.
+	AULA_ADDR=127.0.0.1:18093 AULA_DATABASE_URL="$PG/$SCALE_DB?sslmode=disable" AULA_DATA_DIR="$WORK/data-scale" \
+		AULA_TRUSTED_PROXIES=127.0.0.1 AULA_LOG_LEVEL=info AULA_LOG_FORMAT=json AULA_SHUTDOWN_DRAIN=0s \
+		"$WORK/aula-after" serve >"$WORK/log-scale" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:18093/readyz" >/dev/null && break; sleep 0.2; done
+	SCALE_ROWS=$(go run ./scripts/bench -scale -url http://127.0.0.1:18093 -bin "$WORK/aula-after" \
+		-dsn "$PG/$SCALE_DB?sslmode=disable" -password "$PASSWORD" -d "${SCALE_DUR}s" -c "$SCALE_CONNS")
+	RSS[scale]=$(peak_rss "${PIDS[-1]}")
+	LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+	kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+fi
 
 {
 	echo "# Benchmark results"
@@ -111,5 +165,29 @@ done
 	echo "| route | statements | requests |"
 	echo "|---|---|---|"
 	statements after
+	if [ "$SCALE" != 0 ]; then
+		echo
+		echo "## At scale — peak RSS ${RSS[scale]}"
+		echo
+		echo "The working tree on \`$SCALE_DB\` ($("$WORK/aula-after" seed scale -marker "${SEED_ARGS[@]}" | sed 's/^aula seed scale: //'); $SEEDED)."
+		echo "$SCALE_CONNS clients, ${SCALE_DUR}s per figure; load average before $LOAD_BEFORE, after $LOAD_AFTER (1, 5, 15 min)."
+		echo "Goals (issue 11): p99 < 50 ms for results, roster, gradebook and searches, < 200 ms for report pages."
+		echo
+		echo "$SCALE_ROWS" | sed '/^### /,$d'
+		echo
+		echo "### Statements per request at scale (from the request log)"
+		echo
+		echo "| route | statements | requests |"
+		echo "|---|---|---|"
+		statements scale 0
+		echo
+		echo "## At scale: EXPLAIN (ANALYZE, BUFFERS) of each page's reads"
+		echo
+		echo "Captured by \`scripts/bench -scale\` from a second server on the same database (through a proxy that keeps the"
+		echo "statements each page sends), each page requested once, then explained on a warm cache; a read shown under"
+		echo "one figure is not repeated under the next."
+		echo
+		echo "$SCALE_ROWS" | sed -n '/^### /,$p' | sed 's/^### /#### /'
+	fi
 } >"$OUT"
 echo "bench: wrote $OUT" >&2

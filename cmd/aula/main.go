@@ -37,7 +37,7 @@ commands:
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
   seed demo                    load demo institutions, users, one course per language and its quiz (again: no change)
-  seed scale [-learners N] [-institutions N] [-courses N] [-attempts N] [-items N] [-events N] [-per-learner N] [-yes]
+  seed scale [-learners N] [-institutions N] [-courses N] [-attempts N] [-items N] [-events N] [-per-learner N] [-yes] [-marker]
                                fill an empty benchmark database at scale (100k learners, 1M attempts; never a real installation)
   storage migrate [-from LOC] -to LOC  copy every stored file between a folder and an S3 bucket (resumable)
   backup -o FILE               write the database and every stored file to one archive

@@ -45,12 +45,20 @@ func main() {
 	dur := flag.Duration("d", 5*time.Second, "duration of each figure")
 	conns := flag.Int("c", 16, "concurrent clients")
 	ceiling := flag.Int("ceiling", 0, "measure a bare Fiber template page of this many bytes instead")
+	scale := flag.Bool("scale", false, "measure the pages of a database seeded by aula seed scale (-dsn, -bin), then explain their statements")
 	flag.Parse()
 	if *ceiling > 0 {
 		row("bare Fiber + html/template page", measureCeiling(*ceiling, *dur, *conns))
 		return
 	}
 	b := &bench{base: strings.TrimRight(*base, "/"), password: *password}
+	if *scale {
+		if err := measureScale(b, *dsn, *binary, *dur, *conns); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := b.prepare(*binary, *dsn, *admin, *conns); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -251,9 +259,16 @@ type result struct {
 
 // run calls do from conns goroutines (each with its index) for d.
 func run(d time.Duration, conns int, do func(i int) error) result {
+	r, _ := runTTFB(d, conns, func(i int) (time.Duration, error) { return 0, do(i) })
+	return r
+}
+
+// runTTFB is run for a do that also returns its time to the first byte,
+// whose distribution is the second result.
+func runTTFB(d time.Duration, conns int, do func(i int) (time.Duration, error)) (result, result) {
 	var n, errs atomic.Int64
 	var mu sync.Mutex
-	var lat []time.Duration
+	var lat, firsts []time.Duration
 	stop := time.Now().Add(d)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -261,30 +276,38 @@ func run(d time.Duration, conns int, do func(i int) error) result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var mine []time.Duration
+			var mine, first []time.Duration
 			for time.Now().Before(stop) {
 				t := time.Now()
-				if err := do(i); err != nil {
+				ttfb, err := do(i)
+				if err != nil {
 					if errs.Add(1) == 1 {
 						fmt.Fprintln(os.Stderr, "bench:", err)
 					}
 				}
-				mine = append(mine, time.Since(t))
+				mine, first = append(mine, time.Since(t)), append(first, ttfb)
 				n.Add(1)
 			}
 			mu.Lock()
-			lat = append(lat, mine...)
+			lat, firsts = append(lat, mine...), append(firsts, first...)
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	slices.Sort(lat)
 	r := result{n: n.Load(), errs: errs.Load(), rps: float64(n.Load()) / elapsed.Seconds()}
-	if len(lat) > 0 {
-		r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
+	r.p50, r.p99 = percentiles(lat)
+	f := r
+	f.p50, f.p99 = percentiles(firsts)
+	return r, f
+}
+
+func percentiles(lat []time.Duration) (p50, p99 time.Duration) {
+	if len(lat) == 0 {
+		return 0, 0
 	}
-	return r
+	slices.Sort(lat)
+	return lat[len(lat)/2], lat[len(lat)*99/100]
 }
 
 func row(name string, r result) {
