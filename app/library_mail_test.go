@@ -17,8 +17,8 @@ func newLibraryMailEnv(t *testing.T) (*libraryEnv, *smtptest.Server) {
 	t.Helper()
 	// A minute ahead of the machine's, so jobs enqueued "now" are due.
 	clock := &quizClock{t: time.Now().Add(time.Minute)}
-	e, _, srv := newMailEnvAt(t, clock.Now)
-	return libraryOn(t, e, ""), srv
+	e, svc, srv := newMailEnvAt(t, clock.Now)
+	return libraryOn(t, e, svc, ""), srv
 }
 
 // TestSubmissionDecisionsMailTheMember: each decision of a librarian on a

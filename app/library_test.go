@@ -12,11 +12,13 @@ import (
 	"testing"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/wiring"
 )
 
 // libraryEnv is Aula with an admin and a librarian holding API tokens.
 type libraryEnv struct {
 	*env
+	svc          *wiring.Services
 	blobs        string
 	adminToken   string
 	libToken     string
@@ -30,15 +32,15 @@ type libraryEnv struct {
 func newLibraryEnv(t *testing.T) *libraryEnv {
 	t.Helper()
 	blobs := t.TempDir()
-	e, _ := newInstallation(t, installation{blobs: blobs})
-	return libraryOn(t, e, blobs)
+	e, svc := newInstallation(t, installation{blobs: blobs})
+	return libraryOn(t, e, svc, blobs)
 }
 
 // libraryOn sets up the librarian, the member and their tokens on an
 // installation whose files are in blobs.
-func libraryOn(t *testing.T, e *env, blobs string) *libraryEnv {
+func libraryOn(t *testing.T, e *env, svc *wiring.Services, blobs string) *libraryEnv {
 	t.Helper()
-	le := &libraryEnv{env: e, blobs: blobs}
+	le := &libraryEnv{env: e, svc: svc, blobs: blobs}
 	le.adminToken, _ = e.token(accounts.RoleAdmin)
 	le.libToken, le.librarian = e.token(accounts.RoleInstructor)
 	wantStatus(t, e.api(http.MethodPut, "/api/v1/library/librarians/"+itoa(le.librarian.ID), le.adminToken, nil), http.StatusOK)
