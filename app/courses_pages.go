@@ -35,6 +35,8 @@ type coursePage struct {
 	Quizzes quizSection
 	// Announcements of the course (courses_announcements_pages.go).
 	Announcements announcementSection
+	// Reading: the library items the course cites (courses_reading_pages.go).
+	Reading readingSection
 }
 
 func (s *server) showCoursePage(c *fiber.Ctx) error {
@@ -62,6 +64,9 @@ func (s *server) showCoursePage(c *fiber.Ctx) error {
 		return err
 	}
 	page.Announcements = s.courseAnnouncements(p, acc, v.Announcements)
+	if page.Reading, err = s.courseReading(c.UserContext(), p, acc.Course.ID); err != nil {
+		return err
+	}
 	for i, m := range mods {
 		page.TotalMinutes += m.EstimatedMinutes
 		if acc.Enrolment != nil && page.Continue == nil && !page.Done[m.ID] {

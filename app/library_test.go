@@ -12,11 +12,13 @@ import (
 	"testing"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/wiring"
 )
 
 // libraryEnv is Aula with an admin and a librarian holding API tokens.
 type libraryEnv struct {
 	*env
+	svc          *wiring.Services
 	blobs        string
 	adminToken   string
 	libToken     string
@@ -30,8 +32,15 @@ type libraryEnv struct {
 func newLibraryEnv(t *testing.T) *libraryEnv {
 	t.Helper()
 	blobs := t.TempDir()
-	e, _ := newInstallation(t, installation{blobs: blobs})
-	le := &libraryEnv{env: e, blobs: blobs}
+	e, svc := newInstallation(t, installation{blobs: blobs})
+	return libraryOn(t, e, svc, blobs)
+}
+
+// libraryOn sets up the librarian, the member and their tokens on an
+// installation whose files are in blobs.
+func libraryOn(t *testing.T, e *env, svc *wiring.Services, blobs string) *libraryEnv {
+	t.Helper()
+	le := &libraryEnv{env: e, svc: svc, blobs: blobs}
 	le.adminToken, _ = e.token(accounts.RoleAdmin)
 	le.libToken, le.librarian = e.token(accounts.RoleInstructor)
 	wantStatus(t, e.api(http.MethodPut, "/api/v1/library/librarians/"+itoa(le.librarian.ID), le.adminToken, nil), http.StatusOK)
@@ -58,13 +67,20 @@ func newLibraryEnv(t *testing.T) *libraryEnv {
 // memberOfInstitution creates a learner of a new institution.
 func (le *libraryEnv) memberOfInstitution() *accounts.User {
 	le.t.Helper()
+	return le.memberNamed("Ana Peña", "pt-BR")
+}
+
+// memberNamed creates a learner of a new Mozambican institution, with a
+// name and language of their own.
+func (le *libraryEnv) memberNamed(name, locale string) *accounts.User {
+	le.t.Helper()
 	ctx := context.Background()
 	inst := &accounts.Institution{Name: "Instituto Nacional de Segurança Social " + unique(""), Acronym: unique("INSS"), Country: "MZ"}
 	if err := accounts.NewStore(le.db).InsertInstitution(ctx, inst); err != nil {
 		le.t.Fatal(err)
 	}
-	u := &accounts.User{Email: unique("member") + "@example.org", Name: "Ana Peña " + unique(""), Role: accounts.RoleLearner,
-		Locale: "pt-BR", InstitutionID: &inst.ID, PasswordHash: testPasswordHash()}
+	u := &accounts.User{Email: unique("member") + "@example.org", Name: name + " " + unique(""), Role: accounts.RoleLearner,
+		Locale: locale, InstitutionID: &inst.ID, PasswordHash: testPasswordHash()}
 	if err := accounts.NewStore(le.db).InsertUser(ctx, u); err != nil {
 		le.t.Fatal(err)
 	}

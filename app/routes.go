@@ -254,6 +254,8 @@ func (s *server) routes(root *fiber.App) {
 	api.Post("/events/:id/publish", signedIn, s.publishEvent)
 	api.Post("/events/:id/close", signedIn, s.closeEvent)
 	api.Post("/events/:id/organisers", signedIn, s.addOrganiser)
+	api.Put("/events/:id/library/:item_id", signedIn, s.citeLibraryItem)
+	api.Delete("/events/:id/library/:item_id", signedIn, s.stopCitingLibraryItem)
 	api.Post("/events/:id/registrations", signedIn, s.registerSelf)
 	api.Get("/events/:id/registrations", signedIn, s.listRegistrations)
 	api.Delete("/registrations/:id", signedIn, s.cancelRegistration)

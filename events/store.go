@@ -103,20 +103,26 @@ func (s *Store) listing(list *[]Listed) *bun.SelectQuery {
 		Join("LEFT JOIN LATERAL (SELECT min(starts_at) AS first_start, max(ends_at) AS last_end FROM event_sessions WHERE event_id = ev.id) AS span ON true")
 }
 
+// shown keeps the events readers see (published and closed), those
+// still to come (or running) first by their start, then past ones, the
+// latest first.
+func (s *Store) shown(q *bun.SelectQuery, now time.Time) *bun.SelectQuery {
+	return q.Where("ev.status IN (?)", bun.List([]Status{StatusPublished, StatusClosed})).
+		OrderExpr("(span.last_end < ?) ASC, CASE WHEN span.last_end >= ? THEN span.first_start END ASC, span.last_end DESC, ev.id DESC", now, now)
+}
+
 // Listing returns a page of published and closed events matching q, those
 // still to come (or running) first by their start, then past ones, the
 // latest first; and how many match. tsq is a courses.SearchQuery.
 func (s *Store) Listing(ctx context.Context, q ListQuery, tsq string, now time.Time) ([]Listed, int, error) {
 	var list []Listed
-	sel := s.listing(&list).Where("ev.status IN (?)", bun.List([]Status{StatusPublished, StatusClosed})).
-		Limit(q.Limit).Offset(q.Offset)
+	sel := s.shown(s.listing(&list), now).Limit(q.Limit).Offset(q.Offset)
 	if q.Language != "" {
 		sel = sel.Where("ev.language = ?", q.Language)
 	}
 	if tsq != "" {
 		sel = sel.Where("ev.search @@ to_tsquery('aula_search', ?)", tsq)
 	}
-	sel = sel.OrderExpr("(span.last_end < ?) ASC, CASE WHEN span.last_end >= ? THEN span.first_start END ASC, span.last_end DESC, ev.id DESC", now, now)
 	total, err := sel.ScanAndCount(ctx)
 	return list, total, err
 }

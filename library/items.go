@@ -44,6 +44,9 @@ func (s *Service) UpdateItem(ctx context.Context, actor *accounts.User, id int64
 		out, err = s.writeItem(ctx, tx, it, p, false)
 		return err
 	})
+	if err == nil {
+		s.reading.invalidate() // its title, type or year may be on course pages
+	}
 	return out, err
 }
 
@@ -160,6 +163,9 @@ func (s *Service) transition(ctx context.Context, actor *accounts.User, id int64
 		out, err = store.Item(ctx, id)
 		return err
 	})
+	if err == nil {
+		s.reading.invalidate() // course pages list published items only
+	}
 	return out, err
 }
 
@@ -333,7 +339,11 @@ func (s *Service) LinkCourse(ctx context.Context, actor *accounts.User, itemID, 
 	if len(list) == 0 {
 		return fieldError("course_id", ErrUnknownCourse)
 	}
-	return NewStore(s.db).LinkCourse(ctx, itemID, courseID)
+	if err := NewStore(s.db).LinkCourse(ctx, itemID, courseID); err != nil {
+		return err
+	}
+	s.reading.invalidate()
+	return nil
 }
 
 // UnlinkCourse forgets that a course cites an item; only librarians may.
@@ -341,7 +351,11 @@ func (s *Service) UnlinkCourse(ctx context.Context, actor *accounts.User, itemID
 	if err := s.mustCatalogue(ctx, actor); err != nil {
 		return err
 	}
-	return NewStore(s.db).UnlinkCourse(ctx, itemID, courseID)
+	if err := NewStore(s.db).UnlinkCourse(ctx, itemID, courseID); err != nil {
+		return err
+	}
+	s.reading.invalidate()
+	return nil
 }
 
 // CitingCourses returns the published courses that cite an item.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -31,13 +32,19 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db := testdb.Open(t, "library")
+	return newEnvAt(t, testdb.Open(t, "library"), nil)
+}
+
+// newEnvAt is an installation on db whose clock is now (time.Now when
+// nil); two of them on one database are two `aula serve` processes.
+func newEnvAt(t testing.TB, db *bun.DB, now func() time.Time) *env {
+	t.Helper()
 	dir := t.TempDir()
 	blobs, err := courses.NewDirStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, BaseURL: "http://aula.test",
+	svc, err := wiring.New(db, wiring.Options{Blobs: blobs, BaseURL: "http://aula.test", Now: now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

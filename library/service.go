@@ -23,6 +23,8 @@ type Service struct {
 	notifier       Notifier
 	events         Events
 	pdftotext      string
+	// reading is the course pages' copy of the citation index.
+	reading readingIndex
 }
 
 // Options configure a Service.

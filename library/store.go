@@ -227,6 +227,19 @@ func (s *Store) CitedBy(ctx context.Context, courseID int64) ([]Item, error) {
 	return list, wrap(err, "items cited by course %d", courseID)
 }
 
+// CitationIndex returns every published item cited by a course, one row
+// per course and item, each course's newest first: the course pages'
+// reading lists (Service.CourseReading).
+func (s *Store) CitationIndex(ctx context.Context) ([]CitedItem, error) {
+	var list []CitedItem
+	err := s.db.NewSelect().Model((*itemCourse)(nil)).Column("lc.course_id").
+		ColumnExpr("li.id, li.type, li.title, li.language, li.year").
+		Join("JOIN library_items AS li ON li.id = lc.item_id").
+		Where("li.status = ?", StatusPublished).
+		OrderExpr("lc.course_id, li.sort_date DESC, li.id DESC").Scan(ctx, &list)
+	return list, wrap(err, "citation index")
+}
+
 // CountryCourseIDs returns the ids of the courses citing published items
 // about a country.
 func (s *Store) CountryCourseIDs(ctx context.Context, country string) ([]int64, error) {

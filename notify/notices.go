@@ -47,10 +47,11 @@ const (
 	TopicEvents        Topic = "events"
 	TopicForums        Topic = "forums"
 	TopicExchange      Topic = "exchange"
+	TopicLibrary       Topic = "library"
 )
 
 // Topics lists every topic.
-var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents, TopicForums, TopicExchange}
+var Topics = []Topic{TopicEnrolment, TopicCertificates, TopicQuizzes, TopicAnnouncements, TopicEvents, TopicForums, TopicExchange, TopicLibrary}
 
 // TopicOf is the topic of a kind of notice.
 func TopicOf(kind string) Topic {
@@ -70,6 +71,9 @@ func TopicOf(kind string) Topic {
 	}
 	if strings.HasPrefix(kind, kindExchangePrefix) {
 		return TopicExchange
+	}
+	if strings.HasPrefix(kind, kindLibraryPrefix) {
+		return TopicLibrary
 	}
 	return TopicAnnouncements
 }

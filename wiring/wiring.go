@@ -230,12 +230,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	})
 	// Attachments share the blob store too.
 	svc.Courses.AddBlobUser(svc.Community.FilesInUse)
-	// The knowledge library keeps its files in the same store.
-	svc.Library = library.NewService(db, library.Options{Blobs: opts.Blobs, Accounts: svc.Accounts, Courses: svc.Courses,
-		UploadMaxBytes: opts.UploadMaxBytes, Now: opts.Now, Logger: opts.Logger})
-	svc.Courses.AddBlobUser(svc.Library.FilesInUse)
-	// The text inside attached PDFs is searched once a job has read it.
-	svc.Jobs.Register(svc.Library.ExtractTextJob())
+	// The knowledge library: its files in the same store, its members told
+	// of the librarians' decisions (see newLibrary).
+	svc.Library = newLibrary(db, svc, opts)
 	// Offers use the library's vocabulary of themes, and a completed
 	// action's report becomes a library item (newExchange).
 	if svc.Exchange, err = newExchange(db, svc.Notify, svc.Library, opts); err != nil {
