@@ -77,7 +77,6 @@ func (t texts) all() string {
 	return strings.Join(all, " ")
 }
 
-
 // line is a block placed in the main text, with the space above it.
 type line struct {
 	block
