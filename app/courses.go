@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,20 @@ func managePath(courseID int64) string { return fmt.Sprintf("/manage/courses/%d"
 // the link readable (and is what a browser saves the file as).
 func assetURL(a *courses.Asset) string {
 	return fmt.Sprintf("/courses/%d/files/%d/%s", a.CourseID, a.ID, escapeFileName(a.FileName))
+}
+
+// pageImageSrc finds the images of a module's HTML that are files of a
+// course (src="/courses/<ref>/files/<id>[/<name>]"), as the sanitiser
+// writes them.
+var pageImageSrc = regexp.MustCompile(`(<img\s[^>]*?src=")(/courses/[^/"?#]+/files/[0-9]+(?:/[^"?#]*)?)"`)
+
+// pageImages points a module's images of course files at their page
+// version (?size=page: at most courses.PageImageWidth wide), so a phone
+// does not load a 3000-pixel photo; links to the files, and the files'
+// own addresses, still give the originals. body_html is stored as typed
+// long ago, so this is done when the page is shown.
+func pageImages(body string) string {
+	return pageImageSrc.ReplaceAllString(body, `$1$2?size=page"`)
 }
 
 // escapeFileName escapes a file name for a URL path, parentheses too, so

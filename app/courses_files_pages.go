@@ -102,14 +102,18 @@ func (s *server) serveAsset(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	etag := `"` + a.SHA256 + `"`
-	c.Set(fiber.HeaderETag, etag)
-	if acc.PublicFile(a.ID) {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	} else {
-		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	if c.Query("size") == "page" {
+		// The version module pages show (pageImages): smaller, made once.
+		r, f, ok, err := s.courses.PageImage(ctx, a)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return sendPageImage(c, acc, a, r, f)
+		}
 	}
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+	etag := `"` + a.SHA256 + `"`
+	if fileCacheHeaders(c, acc, a, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	disposition := "attachment"
@@ -154,6 +158,36 @@ func (s *server) serveAsset(c *fiber.Ctx) error {
 	}
 	// fasthttp closes f once the body is sent.
 	c.Response().SetBodyStream(f, int(a.SizeBytes))
+	return nil
+}
+
+// fileCacheHeaders sets the ETag and Cache-Control of a version of course
+// file a (the original, its page or card version, each with its own etag)
+// and reports whether the client has it already (answer 304): public
+// files may be cached anywhere, the others by the browser only, asking
+// again each time.
+func fileCacheHeaders(c *fiber.Ctx, acc *courses.Access, a *courses.Asset, etag string) bool {
+	c.Set(fiber.HeaderETag, etag)
+	if acc.PublicFile(a.ID) {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	}
+	return etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag)
+}
+
+// sendPageImage sends the smaller version r of image a, cacheable like
+// the original and under its own ETag.
+func sendPageImage(c *fiber.Ctx, acc *courses.Access, a *courses.Asset, r *courses.Rendition, f io.ReadSeekCloser) error {
+	etag := `"page-` + r.SHA256 + `"`
+	if fileCacheHeaders(c, acc, a, etag) {
+		f.Close()
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, r.ContentType)
+	c.Set(fiber.HeaderContentDisposition, contentDisposition("inline", a.FileName))
+	// fasthttp closes f once the body is sent.
+	c.Response().SetBodyStream(f, int(r.SizeBytes))
 	return nil
 }
 

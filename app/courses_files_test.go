@@ -5,6 +5,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"net"
 	"net/http"
@@ -129,16 +134,7 @@ func TestCourseFilesNeedEnrolment(t *testing.T) {
 	co, _ := e.course(authorUser, "Archivos privados", false, "Uno")
 	manage := fmt.Sprintf("/manage/courses/%d", co.ID)
 	author.get(manage)
-	urlOf := func(name string, content []byte) string {
-		t.Helper()
-		res := author.upload(manage+"/files", name, content)
-		wantStatus(t, res, http.StatusSeeOther)
-		m := uploadedURL.FindStringSubmatch(author.get(res.Header.Get("Location")).body)
-		if m == nil {
-			t.Fatal("no file URL")
-		}
-		return m[1]
-	}
+	urlOf := func(name string, content []byte) string { return author.uploadFile(manage, name, content) }
 	cover := urlOf("portada.png", pngImage(t))
 	handout := urlOf("Guía del módulo.pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"))
 	coverID := strings.Split(cover, "/")[4]
@@ -380,4 +376,114 @@ func TestFileByteRanges(t *testing.T) {
 				tc.name, res.StatusCode, res.Header.Get("Content-Range"), len(res.body), tc.status, tc.contentRange, len(tc.body))
 		}
 	}
+}
+
+// TestModulePageShowsResizedImages: a 3000-pixel photo and a transparent
+// 3000-pixel PNG, uploaded as course files and shown in a module, reach
+// the module page at most 960 pixels wide (the photo a JPEG, the PNG
+// still a PNG with its transparency); the files' own addresses still give
+// the originals; and the smaller versions follow the files' access rules.
+func TestModulePageShowsResizedImages(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	author, authorUser := e.signedIn(accounts.RoleInstructor)
+	learner, learnerUser := e.signedIn(accounts.RoleLearner)
+	stranger, _ := e.signedIn(accounts.RoleLearner)
+	co, _ := e.course(authorUser, "Con fotos", false, "Uno")
+	manage := fmt.Sprintf("/manage/courses/%d", co.ID)
+	author.get(manage)
+	photo, diagram := bigImage(t, "jpeg"), bigImage(t, "png")
+	urlOf := func(name string, content []byte) string { return author.uploadFile(manage, name, content) }
+	photoURL, diagramURL := urlOf("Reunión en São Paulo.jpg", photo), urlOf("diagrama.png", diagram)
+	res := author.post(manage+"/modules", url.Values{"title": {"Con imágenes"}, "estimated_minutes": {"5"},
+		"body_markdown": {"Foto:\n\n![Reunión](" + photoURL + ")\n\n![Diagrama](" + diagramURL + ")\n\n[Descargar la foto](" + photoURL + ")"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	if _, err := e.courses.Publish(context.Background(), courses.ActorFor(authorUser), co.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.enrol(learnerUser, co.ID)
+	mods, err := e.courses.EditModules(context.Background(), courses.ActorFor(authorUser), co.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := learner.get(fmt.Sprintf("/courses/%s/modules/%d", co.Slug, mods[len(mods)-1].ID))
+	wantStatus(t, page, http.StatusOK)
+	srcs := regexp.MustCompile(`<img src="([^"]+)"`).FindAllStringSubmatch(page.body, -1)
+	if len(srcs) != 2 {
+		t.Fatalf("module page has %d images:\n%s", len(srcs), page.body)
+	}
+	// The link to the file still points at the original.
+	wantBody(t, page, `href="`+photoURL+`"`)
+	pageBytes, originalBytes := 0, len(photo)+len(diagram)
+	for i, want := range []struct {
+		format string
+		alpha  bool
+	}{{"jpeg", false}, {"png", true}} {
+		src := html.UnescapeString(srcs[i][1])
+		got := learner.get(src)
+		wantStatus(t, got, http.StatusOK)
+		img, format, err := image.Decode(strings.NewReader(got.body))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		pageBytes += len(got.body)
+		if w := img.Bounds().Dx(); w > courses.PageImageWidth || w < courses.PageImageWidth/2 || format != want.format {
+			t.Errorf("%s: a %d px wide %s, want ≤ %d px %s", src, w, format, courses.PageImageWidth, want.format)
+		}
+		if _, _, _, a := img.At(0, 0).RGBA(); want.alpha && a != 0 {
+			t.Errorf("%s: the transparent corner has alpha %d", src, a)
+		}
+		// Asked again: the stored version, the same bytes, and 304 by ETag.
+		again := learner.get(src)
+		if again.body != got.body || again.Header.Get("ETag") == "" || again.Header.Get("ETag") == `"`+sha256Hex(photo)+`"` {
+			t.Errorf("%s: second answer differs or has the original's ETag %q", src, again.Header.Get("ETag"))
+		}
+		// Those who may not read the module get neither version.
+		wantStatus(t, stranger.get(src), http.StatusForbidden)
+		wantStatus(t, e.browser().get(src), http.StatusUnauthorized)
+	}
+	t.Logf("module page images: %d bytes, originals %d bytes", pageBytes, originalBytes)
+	if got := learner.get(photoURL); got.body != string(photo) {
+		t.Errorf("the file's own address gives %d bytes, not the %d-byte original", len(got.body), len(photo))
+	}
+}
+
+// uploadFile uploads a file to the course managed at manage, through its
+// dashboard, and returns the file's address the page then shows.
+func (c *client) uploadFile(manage, name string, content []byte) string {
+	c.e.t.Helper()
+	res := c.upload(manage+"/files", name, content)
+	wantStatus(c.e.t, res, http.StatusSeeOther)
+	m := uploadedURL.FindStringSubmatch(c.get(res.Header.Get("Location")).body)
+	if m == nil {
+		c.e.t.Fatal("no file URL")
+	}
+	return m[1]
+}
+
+// bigImage is a 3000×2000 image with detail (a JPEG photo, or a PNG with
+// a transparent corner).
+func bigImage(t *testing.T, format string) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 3000, 2000))
+	for y := range 2000 {
+		for x := range 3000 {
+			img.Set(x, y, color.NRGBA{R: uint8(x * 7), G: uint8(y * 5), B: uint8((x ^ y) * 3), A: 255})
+		}
+	}
+	for y := range 200 {
+		for x := range 200 {
+			img.Set(x, y, color.NRGBA{})
+		}
+	}
+	var buf bytes.Buffer
+	var err error
+	if format == "png" {
+		err = png.Encode(&buf, img)
+	} else {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -121,8 +121,9 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 		Done: r.Done[r.Module.ID], Quizzes: quizzes,
 		Page: p, Course: r.Access.Course, Module: r.Module,
 		// body_html was sanitised by courses.RenderMarkdown when the module
-		// was saved; it is the only way it is ever written.
-		Body: template.HTML(r.Module.BodyHTML), //nolint:gosec // sanitised on save
+		// was saved; it is the only way it is ever written. Only src
+		// attributes of course files change, within the quotes.
+		Body: template.HTML(pageImages(r.Module.BodyHTML)), //nolint:gosec // sanitised on save
 		Prev: r.Prev, Next: r.Next, Position: r.Position, Count: r.Count,
 		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,

@@ -81,13 +81,7 @@ func (s *server) courseCard(c *fiber.Ctx) error {
 		return err
 	}
 	etag := `"card-` + a.SHA256 + `"`
-	c.Set(fiber.HeaderETag, etag)
-	if acc.PublicFile(a.ID) {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	} else {
-		c.Set(fiber.HeaderCacheControl, "private, no-cache")
-	}
-	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+	if fileCacheHeaders(c, acc, a, etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	b, err := cards.get(a.SHA256, func() ([]byte, error) {

@@ -1,12 +1,20 @@
 package app_test
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/notify"
+	"github.com/aula-platform/aula/notify/smtptest"
 )
 
 // listen serves the test's Aula on a real loopback address.
@@ -97,5 +105,71 @@ func TestErrorPagesShowTheRequestID(t *testing.T) {
 	wantStatus(t, api, http.StatusNotFound)
 	if id := api.Header.Get("X-Request-Id"); id == "" || !strings.Contains(api.body, `"request_id":"`+id+`"`) {
 		t.Errorf("API error lacks its request id %q: %s", id, api.body)
+	}
+}
+
+// TestMetricsCountJobsAndMail: /metrics shows the mail jobs waiting, then,
+// once the queue worked them, each attempt by outcome and each message
+// the relay accepted or refused (for good or for now).
+func TestMetricsCountJobsAndMail(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.Options{Refuse: func(rcpt string) *smtp.SMTPError {
+		switch {
+		case strings.HasPrefix(rcpt, "nobody"):
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
+		case strings.HasPrefix(rcpt, "later"):
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+		}
+		return nil
+	}})
+	relay, err := notify.NewSMTP(srv.URL(""), notify.SMTPOptions{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A database of its own: no other test's jobs are counted.
+	e, svc := newInstallation(t, installation{database: "app_metrics", mail: relay})
+	base := e.listen(t)
+	for _, to := range []string{"joao@example.org", "nobody@example.org", "later@example.org"} {
+		err := e.db.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
+			_, err := svc.Notify.Send(ctx, tx, notify.Mail{To: to, ToName: "João Conceição Peña", Kind: "notice.test",
+				Locale: "pt-BR", Subject: "Inscrição confirmada", Text: "Olá, João", HTML: "<p>Olá, João</p>"})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, before := httpGet(t, base+"/metrics")
+	for _, want := range []string{
+		`aula_jobs_queued{kind="mail.send"} 3`,
+		// Every registered kind has its line, waiting or not.
+		`aula_jobs_queued{kind="notify.digest"} 0`,
+	} {
+		if !strings.Contains(before, want+"\n") {
+			t.Errorf("/metrics before the queue ran lacks %s", want)
+		}
+	}
+	if strings.Contains(before, "aula_mail_total{") || strings.Contains(before, "aula_jobs_total{") {
+		t.Error("/metrics counts jobs or mail before any ran")
+	}
+
+	if n := e.workJobs(); n != 3 {
+		t.Fatalf("worked %d jobs, want 3", n)
+	}
+	if len(srv.To("joao@example.org")) != 1 {
+		t.Fatal("the accepted message did not arrive")
+	}
+	_, after := httpGet(t, base+"/metrics")
+	for _, want := range []string{
+		`aula_jobs_total{kind="mail.send",outcome="done"} 1`,
+		`aula_jobs_total{kind="mail.send",outcome="discarded"} 1`,
+		`aula_jobs_total{kind="mail.send",outcome="retry"} 1`,
+		`aula_mail_total{outcome="sent"} 1`,
+		`aula_mail_total{outcome="failed"} 2`,
+		// The retried one waits for its backoff: not due, not waiting.
+		`aula_jobs_queued{kind="mail.send"} 0`,
+	} {
+		if !strings.Contains(after, want+"\n") {
+			t.Errorf("/metrics after the queue ran lacks %s", want)
+		}
 	}
 }

@@ -39,8 +39,15 @@ func newQuizPath(course int64) string { return fmt.Sprintf("/manage/courses/%d/q
 type quizSection struct {
 	Items  []quizItem
 	NewURL string // editors only
-	tr     i18n.Printer
+	// CourseLang is the course's language, which the quizzes' titles are
+	// written in; the section's own words are in the viewer's (the course
+	// page places it inside an element marked with the course's).
+	CourseLang string
+	tr         i18n.Printer
 }
+
+// Lang is the viewer's language, the one of the section's own words.
+func (q quizSection) Lang() string { return q.tr.Lang }
 
 // T translates a catalog key for the partial.
 func (q quizSection) T(key string, args ...any) string { return q.tr.T(key, args...) }
@@ -73,7 +80,7 @@ func (s *server) moduleQuizzes(c *fiber.Ctx, acc *courses.Access, moduleID int64
 }
 
 func (s *server) quizSection(c *fiber.Ctx, acc *courses.Access, keep func(*assessment.Quiz) bool) (quizSection, error) {
-	sec := quizSection{tr: s.i18n.Printer(lang(c))}
+	sec := quizSection{tr: s.i18n.Printer(lang(c)), CourseLang: acc.Course.Language}
 	list, err := s.quizzes.CourseQuizzes(c.UserContext(), acc)
 	if err != nil {
 		return sec, err

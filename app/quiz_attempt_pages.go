@@ -148,6 +148,10 @@ type attemptPage struct {
 	Confirm    bool
 	Summary    string
 	Unanswered []unansweredLink
+	// Language is the course's, which the quiz's title, questions and
+	// options are written in: they carry lang= (WCAG 3.1.2), since the
+	// page's own language is the viewer's.
+	Language string
 }
 
 // unansweredLink points to an unanswered question of the attempt form.
@@ -209,7 +213,7 @@ func (s *server) renderAttempt(c *fiber.Ctx, d *assessment.AttemptDetail, values
 	p := s.page(c, "quiz.attempt.title")
 	p.Title = tr.T("quiz.attempt.heading", d.Quiz.Title, a.Number)
 	page := attemptPage{Page: p, Quiz: d.Quiz, Attempt: a, SecondsLeft: d.SecondsLeft, Review: d.Review,
-		Owner: d.Owner, Learner: d.Owner, Notice: notice, NextSeq: a.LastSaveSeq + 1, QuizURL: quizPath(d.Quiz.ID)}
+		Owner: d.Owner, Learner: d.Owner, Notice: notice, NextSeq: a.LastSaveSeq + 1, QuizURL: quizPath(d.Quiz.ID), Language: d.Language}
 	if values == nil {
 		values = map[string][]string{}
 		for id, ans := range d.Answers {

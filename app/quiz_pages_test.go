@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	nethtml "golang.org/x/net/html"
+
 	"github.com/aula-platform/aula/accounts"
 )
 
@@ -247,4 +249,96 @@ func TestAutosave(t *testing.T) {
 
 	// Without the form's token the save is refused like any form.
 	wantStatus(t, learner.postRaw(attempt+"/save", url.Values{"seq": {"1732700000002"}}), http.StatusForbidden)
+}
+
+// TestQuizContentCarriesTheCourseLanguage (WCAG 3.1.2): a learner whose
+// pages are in Spanish takes a quiz of a Portuguese course; the quiz's
+// title, instructions, questions and options are marked lang="pt", so a
+// screen reader reads them with Portuguese pronunciation, while the
+// page's own words stay in Spanish.
+func TestQuizContentCarriesTheCourseLanguage(t *testing.T) {
+	e := newQuizEnv(t)
+	teacher := e.user(accounts.RoleInstructor)
+	course, _ := quizCourse(t, e.db, teacher, 1)
+	quiz := e.createQuizAPI(e.tokenFor(teacher), course.ID, func(q map[string]any) {
+		q["instructions"] = "Leia cada pergunta com atenção."
+	})
+	learner, u := e.signedIn(accounts.RoleLearner)
+	e.speaks(u, "es")
+	e.enrol(u, course.ID)
+
+	// The course page: the quiz's title in Portuguese, the section's
+	// heading in Spanish though it sits inside the course's article.
+	page := learner.get("/courses/" + course.Slug)
+	wantStatus(t, page, http.StatusOK)
+	wantLang(t, page, map[string]string{"Avaliação — Módulo 1": "pt", "Cuestionarios": "es", "Sin empezar": "es"})
+
+	page = learner.get("/quizzes/" + itoa(quiz.ID))
+	wantStatus(t, page, http.StatusOK)
+	wantLang(t, page, map[string]string{"Avaliação — Módulo 1": "pt", "Leia cada pergunta com atenção.": "pt",
+		"Previdência Social": "pt", "Empezar el cuestionario": "es"})
+
+	res := learner.post("/quizzes/"+itoa(quiz.ID)+"/attempts", nil)
+	wantStatus(t, res, http.StatusSeeOther)
+	attempt := res.Header.Get("Location")
+	page = learner.get(attempt)
+	wantStatus(t, page, http.StatusOK)
+	wantLang(t, page, map[string]string{"Avaliação — Módulo 1": "pt", "A pensão é vitalícia.": "pt",
+		"Quais são benefícios?": "pt", "Auxílio": "pt", "Pensão": "pt", "Verdadero": "es", "Enviar": "es"})
+
+	res = learner.post(attempt, url.Values{"action": {"confirm"}, "seq": {"1"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	page = learner.get(attempt)
+	wantStatus(t, page, http.StatusOK)
+	wantLang(t, page, map[string]string{"A pensão é vitalícia.": "pt", "Auxílio": "pt", secretAccepted: "pt",
+		"Sus respuestas": "es"})
+
+	page = learner.get("/my/courses")
+	wantStatus(t, page, http.StatusOK)
+	wantLang(t, page, map[string]string{course.Title: "pt", "Módulo 1": "pt"})
+}
+
+// wantLang checks, for each text of a page, the language it is marked
+// in: the lang of its nearest element that has one, as a screen reader
+// decides it.
+func wantLang(t *testing.T, res response, want map[string]string) {
+	t.Helper()
+	doc, err := nethtml.Parse(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	var walk func(n *nethtml.Node, lang string)
+	walk = func(n *nethtml.Node, lang string) {
+		if n.Type == nethtml.ElementNode && n.Data == "head" {
+			return // the <title> mixes both languages by design
+		}
+		if n.Type == nethtml.ElementNode {
+			for _, a := range n.Attr {
+				if a.Key == "lang" {
+					lang = a.Val
+				}
+			}
+		}
+		if n.Type == nethtml.TextNode {
+			text := strings.TrimSpace(n.Data)
+			for w := range want {
+				if _, seen := got[w]; !seen && strings.Contains(text, w) {
+					got[w] = lang
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, lang)
+		}
+	}
+	walk(doc, "")
+	for text, lang := range want {
+		switch l, ok := got[text]; {
+		case !ok:
+			t.Errorf("%s: %q is not on the page", res.Request.URL, text)
+		case l != lang:
+			t.Errorf("%s: %q is marked lang=%q, want %q", res.Request.URL, text, l, lang)
+		}
+	}
 }

@@ -66,7 +66,7 @@ func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) 
 	if st.Open {
 		// The rare path: an attempt is open, to resume, or past its
 		// deadline, to close before a new one starts.
-		if d, err := s.resumeOpen(ctx, store, quizID, actor.UserID); d != nil || err != nil {
+		if d, err := s.resumeOpen(ctx, store, quizID, actor.UserID, acc.Course.Language); d != nil || err != nil {
 			return d, false, err
 		}
 		if quiz, st, pool, err = store.QuizToStart(ctx, quizID, actor.UserID); err != nil {
@@ -103,12 +103,12 @@ func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) 
 			drawn[i].OptionOrder = nil
 		}
 	}
-	return s.present(a, quiz, drawn, true), true, nil
+	return s.present(a, quiz, drawn, acc.Course.Language, true), true, nil
 }
 
 // resumeOpen returns the learner's open attempt at the quiz, after closing
 // those past their deadline; nil when none is left open.
-func (s *Service) resumeOpen(ctx context.Context, store *Store, quizID, userID int64) (*AttemptDetail, error) {
+func (s *Service) resumeOpen(ctx context.Context, store *Store, quizID, userID int64, language string) (*AttemptDetail, error) {
 	quiz, attempts, err := store.QuizWithAttempts(ctx, quizID, userID)
 	if err != nil {
 		return nil, err
@@ -127,7 +127,7 @@ func (s *Service) resumeOpen(ctx context.Context, store *Store, quizID, userID i
 			if err != nil {
 				return nil, err
 			}
-			return s.detail(ctx, a, quiz, true)
+			return s.detail(ctx, a, quiz, language, true)
 		}
 	}
 	return nil, nil
@@ -164,6 +164,10 @@ type AttemptDetail struct {
 	// Owner: the viewer is the learner who took the attempt, the only one
 	// who may save and submit it.
 	Owner bool
+	// Language is the course's language, the one its quiz and questions
+	// are written in, which may differ from the viewer's (pages mark the
+	// content with it: WCAG 3.1.2).
+	Language string
 }
 
 // Public returns the attempt's questions as the learner may see them.
@@ -199,17 +203,17 @@ func (s *Service) Attempt(ctx context.Context, actor courses.Actor, attemptID in
 			return nil, err
 		}
 	}
-	return s.detail(ctx, a, quiz, owner)
+	return s.detail(ctx, a, quiz, acc.Course.Language, owner)
 }
 
-// detail builds the view of attempt a of quiz for its learner (owner) or
-// for an editor of the quiz.
-func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, owner bool) (*AttemptDetail, error) {
+// detail builds the view of attempt a of quiz, in a course written in
+// language, for its learner (owner) or for an editor of the quiz.
+func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, language string, owner bool) (*AttemptDetail, error) {
 	qs, err := s.attemptQuestions(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	d := s.present(a, quiz, qs, owner)
+	d := s.present(a, quiz, qs, language, owner)
 	if owner && a.Submitted() && quiz.Review == ReviewAfterPass {
 		passed, err := NewStore(s.db).HasPassed(ctx, a.QuizID, a.UserID)
 		if err != nil {
@@ -222,9 +226,9 @@ func (s *Service) detail(ctx context.Context, a *Attempt, quiz *Quiz, owner bool
 
 // present is an attempt with its questions qs, in its order, as its owner
 // or another viewer sees it. Review after a pass is for detail to decide.
-func (s *Service) present(a *Attempt, quiz *Quiz, qs []Presented, owner bool) *AttemptDetail {
+func (s *Service) present(a *Attempt, quiz *Quiz, qs []Presented, language string, owner bool) *AttemptDetail {
 	d := &AttemptDetail{Attempt: a, Quiz: quiz, Questions: qs, Answers: storedAnswers(a.Answers, questionsOf(qs)),
-		Owner: owner, SecondsLeft: -1}
+		Owner: owner, SecondsLeft: -1, Language: language}
 	if !a.Submitted() && a.Deadline != nil {
 		d.SecondsLeft = max(0, int(a.Deadline.Sub(s.now()).Seconds()))
 	}

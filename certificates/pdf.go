@@ -31,13 +31,16 @@ const fontFamily = "dejavu"
 // Most certificates need only cp1252 characters (every Spanish, Portuguese
 // and English name) and are drawn with prebuilt gofpdf font definitions,
 // embedded as they are: about 2 ms and 40 KB per PDF with a logo. A document
-// with any other character (Łukasz, Nguyễn, Σοφία) is drawn instead with the
-// full TrueType fonts, which gofpdf parses and subsets per document: just as
-// correct, about ten times slower.
+// with other Latin letters (Łukasz, Şükrü, Nguyễn) is drawn as fast with the
+// Latin cut of the fonts in an encoding made for it (pdf_latin.go), the
+// PDF about 90 KB larger. Only text in another script (Σοφία, Мария) takes
+// the full TrueType fonts, which gofpdf parses and subsets per document:
+// just as correct, about ten times slower.
 type Renderer struct {
-	regular, bold       fontDef
-	regularTTF, boldTTF []byte
-	images              imageCache
+	regular, bold           fontDef
+	regularLatin, boldLatin *latinFace
+	regularTTF, boldTTF     []byte
+	images                  imageCache
 }
 
 // fontDef is a gofpdf font definition and its compressed font file.
@@ -73,7 +76,47 @@ func NewRenderer(fonts fs.FS) (*Renderer, error) {
 			return nil, fmt.Errorf("certificates: load fonts: %s is not a TrueType font", name)
 		}
 	}
+	for name, dst := range map[string]**latinFace{regularLatin: &r.regularLatin, boldLatin: &r.boldLatin} {
+		b, err := fs.ReadFile(fonts, name)
+		if err != nil {
+			return nil, fmt.Errorf("certificates: load fonts: %w", err)
+		}
+		if *dst, err = loadLatinFace(name, b); err != nil {
+			return nil, fmt.Errorf("certificates: load fonts: %w", err)
+		}
+	}
 	return r, nil
+}
+
+// addFonts registers the fastest fonts that print every text of t.
+func (r *Renderer) addFonts(c *canvas, t texts) error {
+	text := t.all()
+	if inCP1252(text) {
+		c.pdf.AddFontFromBytes(fontFamily, "", r.regular.def, r.regular.z)
+		c.pdf.AddFontFromBytes(fontFamily, "B", r.bold.def, r.bold.z)
+		return nil
+	}
+	if e, ok := latinEncoding(text, r.regularLatin, r.boldLatin); ok {
+		regular, err := r.regularLatin.definition(e)
+		if err != nil {
+			return err
+		}
+		bold, err := r.boldLatin.definition(e)
+		if err != nil {
+			return err
+		}
+		c.fonts, c.latin = fontsLatin, e
+		c.pdf.AddFontFromBytes(fontFamily, "", regular, r.regularLatin.z)
+		c.pdf.AddFontFromBytes(fontFamily, "B", bold, r.boldLatin.z)
+		return nil
+	}
+	slog.Debug("certificates: text outside the Latin script, using UTF-8 fonts")
+	c.fonts = fontsUTF8
+	// Each document gets its own copy: gofpdf's subsetter appends to
+	// slices of the font it was given, writing into the shared bytes.
+	c.pdf.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(r.regularTTF))
+	c.pdf.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(r.boldTTF))
+	return nil
 }
 
 // Render writes the certificate PDF of d to w: an A4 landscape page with the
@@ -108,16 +151,9 @@ func (r *Renderer) Render(w io.Writer, d Document) (err error) {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetDisplayMode("fullpage", "single") // on screen, open showing the whole page
-	c := &canvas{pdf: pdf, utf8: !t.cp1252()}
-	if c.utf8 {
-		slog.Debug("certificates: text outside cp1252, using UTF-8 fonts", "code", s.Code)
-		// Each document gets its own copy: gofpdf's subsetter appends to
-		// slices of the font it was given, writing into the shared bytes.
-		pdf.AddUTF8FontFromBytes(fontFamily, "", bytes.Clone(r.regularTTF))
-		pdf.AddUTF8FontFromBytes(fontFamily, "B", bytes.Clone(r.boldTTF))
-	} else {
-		pdf.AddFontFromBytes(fontFamily, "", r.regular.def, r.regular.z)
-		pdf.AddFontFromBytes(fontFamily, "B", r.bold.def, r.bold.z)
+	c := &canvas{pdf: pdf}
+	if err := r.addFonts(c, t); err != nil {
+		return fmt.Errorf("certificates: render %s: %w", s.Code, err)
 	}
 	pdf.SetTitle(pdfText(t.title+" — "+t.holder), false)
 	pdf.SetSubject(pdfText(t.course), false)

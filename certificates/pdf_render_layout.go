@@ -14,16 +14,30 @@ const ptToMM = 25.4 / 72
 const leading = 1.2
 
 // canvas draws text in whichever font set the document uses: the cp1252
-// fonts (text is re-encoded per string) or the UTF-8 fallback.
+// fonts, the Latin cut in the document's own encoding (text is re-encoded
+// per string) or the UTF-8 fallback.
 type canvas struct {
-	pdf  *gofpdf.Fpdf
-	utf8 bool
+	pdf   *gofpdf.Fpdf
+	fonts fontSet
+	latin encoding // with fontsLatin
 }
+
+// fontSet is which fonts a document is drawn with.
+type fontSet int
+
+const (
+	fontsCP1252 fontSet = iota
+	fontsLatin
+	fontsUTF8
+)
 
 // encode turns clean Unicode text into what the current fonts expect.
 func (c *canvas) encode(s string) string {
-	if c.utf8 {
+	switch c.fonts {
+	case fontsUTF8:
 		return toBMP(s)
+	case fontsLatin:
+		return c.latin.encode(s)
 	}
 	return toCP1252(s)
 }

@@ -3,6 +3,7 @@ package certificates
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Page geometry in millimetres (A4 landscape).
@@ -65,19 +66,15 @@ func newTexts(d Document) texts {
 	return t
 }
 
-// cp1252 reports whether the fast fonts can print every text.
-func (t texts) cp1252() bool {
+// all is every text of the certificate, and the ellipsis that cuts a text
+// too long for its box.
+func (t texts) all() string {
 	all := []string{t.title, t.intro, t.holder, t.institution, t.completed, t.course,
-		t.details, t.expires, t.issuer, t.codeLine, t.verifyLine}
+		t.details, t.expires, t.issuer, t.codeLine, t.verifyLine, "…"}
 	for _, sg := range t.signatories {
 		all = append(all, sg[0], sg[1])
 	}
-	for _, s := range all {
-		if !inCP1252(s) {
-			return false
-		}
-	}
-	return true
+	return strings.Join(all, " ")
 }
 
 // line is a block placed in the main text, with the space above it.

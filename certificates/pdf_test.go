@@ -3,6 +3,7 @@ package certificates
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	gozxingqr "github.com/makiuchi-d/gozxing/qrcode"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The tests read the PDFs back with poppler-utils (pdftotext, pdfinfo,
@@ -294,17 +296,28 @@ func TestRenderMetadataCarriesCredential(t *testing.T) {
 	}
 }
 
-// TestRenderOutsideCP1252 checks names the fast fonts cannot print come out
-// right through the UTF-8 fonts rather than as question marks.
+// TestRenderOutsideCP1252 checks names the cp1252 fonts cannot print come
+// out right rather than as question marks: Latin letters through the
+// Latin cut in the document's own encoding (a plain TrueType font, no
+// CID), other scripts through the UTF-8 fonts.
 func TestRenderOutsideCP1252(t *testing.T) {
-	for _, tt := range []struct{ name, field string }{
-		{"Łukasz Żółć-Brzęczyszczykiewicz", "holder"},
-		{"Nguyễn Thị Minh Khai", "holder"},
-		{"Σοφία Παπαδοπούλου", "holder"},
-		{"Ольга Смирнова", "holder"},
-		{"Bezpieczeństwo socjalne w Łodzi", "course"},
-		{"Ústav sociálního zabezpečení, Brno", "institution"},
-		{"Dr. Đặng Văn Lâm", "signatory"},
+	for _, tt := range []struct {
+		name, field string
+		cid         bool
+	}{
+		{"Łukasz Żółć-Brzęczyszczykiewicz", "holder", false},
+		{"Łukasz Wąsowski", "holder", false},
+		{"Nguyễn Thị Minh Khai", "holder", false},
+		{"Şükrü Öztürk Çağlayan", "holder", false},
+		{"Ștefan Țurcanu", "holder", false},
+		{"Jiří Dvořák Ůžasný", "holder", false},
+		{"Jānis Bērziņš, Erdős Pál", "holder", false},
+		{"Đặng Thị Ánh Tuyết — Phạm Ngọc Thạch", "holder", false},
+		{"Bezpieczeństwo socjalne w Łodzi", "course", false},
+		{"Ústav sociálního zabezpečení, Brno", "institution", false},
+		{"Dr. Đặng Văn Lâm", "signatory", false},
+		{"Σοφία Παπαδοπούλου", "holder", true},
+		{"Ольга Смирнова", "holder", true},
 	} {
 		d := testDocument(English)
 		switch tt.field {
@@ -331,9 +344,85 @@ func TestRenderOutsideCP1252(t *testing.T) {
 		if strings.Contains(text, "?") {
 			t.Errorf("PDF text has a '?':\n%s", text)
 		}
-		if fonts := poppler(t, "pdffonts", path); !strings.Contains(fonts, "CID TrueType") {
-			t.Errorf("%s: expected the UTF-8 (CID) fonts:\n%s", tt.name, fonts)
+		fonts := poppler(t, "pdffonts", path)
+		if got := strings.Contains(fonts, "CID TrueType"); got != tt.cid {
+			t.Errorf("%s: UTF-8 (CID) fonts = %v, want %v:\n%s", tt.name, got, tt.cid, fonts)
 		}
+		if !tt.cid {
+			for _, face := range []string{"DejaVuSans ", "DejaVuSans-Bold "} {
+				if !fontLine(fonts, face, "TrueType", "Custom", "yes") {
+					t.Errorf("%s: font %q not embedded as TrueType in its own encoding:\n%s", tt.name, face, fonts)
+				}
+			}
+		}
+	}
+}
+
+// TestLatinCutMeasuresLikeCP1252: the Latin cut's widths, read from the
+// font at start, are those of the cp1252 definitions makefont wrote, for
+// every character both have, so a name lays out the same in either.
+func TestLatinCutMeasuresLikeCP1252(t *testing.T) {
+	r := newTestRenderer(t)
+	for _, f := range []struct {
+		def   []byte
+		latin *latinFace
+	}{{r.regular.def, r.regularLatin}, {r.bold.def, r.boldLatin}} {
+		var def struct{ Cw []int }
+		if err := json.Unmarshal(f.def, &def); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for c := 0x20; c < 256; c++ {
+			ch := charmap.Windows1252.DecodeByte(byte(c))
+			if ch == '\uFFFD' || ch == 0x7F {
+				continue
+			}
+			n++
+			if got, ok := f.latin.widths[ch]; !ok || got != def.Cw[c] {
+				t.Errorf("%s: width of %q = %d (present %v), cp1252 definition %d", f.latin.name, ch, got, ok, def.Cw[c])
+			}
+		}
+		if n < 200 {
+			t.Fatalf("compared %d characters", n)
+		}
+	}
+}
+
+// TestLatinEncoding: a document's encoding keeps cp1252's codes for the
+// characters cp1252 has, gives the others codes nothing else uses, and
+// gives up (UTF-8 fonts) beyond the cut or beyond 128 characters.
+func TestLatinEncoding(t *testing.T) {
+	r := newTestRenderer(t)
+	text := "Łukasz Wąsowski — Nguyễn, €5 …"
+	e, ok := latinEncoding(text, r.regularLatin, r.boldLatin)
+	if !ok {
+		t.Fatal("a Polish and Vietnamese text does not fit")
+	}
+	used := map[byte]rune{}
+	for ch, c := range e.codes {
+		if prev, dup := used[c]; dup {
+			t.Errorf("%q and %q share code %d", prev, ch, c)
+		}
+		used[c] = ch
+		if want, ok := charmap.Windows1252.EncodeRune(ch); ok && want != c {
+			t.Errorf("%q moved from its cp1252 code %d to %d", ch, want, c)
+		}
+	}
+	if got := e.encode("Łę—€"); len(got) != 4 || got[2] != 0x97 || got[3] != 0x80 {
+		t.Errorf("encode = % x", got)
+	}
+	if !strings.Contains(e.diff, "/uni0141") || !strings.Contains(e.diff, "/uni1EC5") {
+		t.Errorf("differences %q lack Ł and ễ", e.diff)
+	}
+	if _, ok := latinEncoding("Σοφία", r.regularLatin, r.boldLatin); ok {
+		t.Error("Greek fits the Latin cut")
+	}
+	var many strings.Builder
+	for ch := rune(0x100); ch < 0x100+129; ch++ {
+		many.WriteRune(ch)
+	}
+	if _, ok := latinEncoding(many.String(), r.regularLatin, r.boldLatin); ok {
+		t.Error("129 characters outside ASCII fit in 128 codes")
 	}
 }
 
@@ -464,9 +553,11 @@ func TestRenderLongTextStaysOnPage(t *testing.T) {
 func TestRenderIsDeterministic(t *testing.T) {
 	r := newTestRenderer(t)
 	polish := testDocument(Spanish)
-	polish.Snapshot.HolderName = "Łukasz Żółć-Brzęczyszczykiewicz" // the UTF-8 fonts
+	polish.Snapshot.HolderName = "Łukasz Żółć-Brzęczyszczykiewicz" // the Latin cut
+	greek := testDocument(Spanish)
+	greek.Snapshot.HolderName = "Σοφία Παπαδοπούλου" // the UTF-8 fonts
 	first := map[string][]byte{}
-	for _, d := range []Document{testDocument(Spanish), polish} {
+	for _, d := range []Document{testDocument(Spanish), polish, greek} {
 		var b bytes.Buffer
 		if err := r.Render(&b, d); err != nil {
 			t.Fatal(err)
@@ -474,7 +565,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 		first[d.Snapshot.HolderName] = b.Bytes()
 	}
 	time.Sleep(1100 * time.Millisecond) // let the wall clock's seconds change
-	for _, d := range []Document{testDocument(Spanish), polish} {
+	for _, d := range []Document{testDocument(Spanish), polish, greek} {
 		var b bytes.Buffer
 		if err := r.Render(&b, d); err != nil {
 			t.Fatal(err)
@@ -500,7 +591,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 func TestNewRendererNeedsFonts(t *testing.T) {
 	good := os.DirFS("../assets/fonts")
 	all := fstest.MapFS{}
-	for _, name := range []string{regularDef, regularZ, boldDef, boldZ, regularTTF, boldTTF} {
+	for _, name := range []string{regularDef, regularZ, boldDef, boldZ, regularTTF, boldTTF, regularLatin, boldLatin} {
 		b, err := fs.ReadFile(good, name)
 		if err != nil {
 			t.Fatalf("assets/fonts lacks %s (run go run ./scripts/makefont): %v", name, err)
@@ -510,7 +601,7 @@ func TestNewRendererNeedsFonts(t *testing.T) {
 	if _, err := NewRenderer(all); err != nil {
 		t.Fatalf("NewRenderer(all fonts) = %v", err)
 	}
-	for _, name := range []string{regularDef, boldZ, boldTTF} {
+	for _, name := range []string{regularDef, boldZ, boldTTF, boldLatin} {
 		missing := fstest.MapFS{}
 		broken := fstest.MapFS{}
 		for k, v := range all {

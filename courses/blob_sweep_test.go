@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
+	"image/jpeg"
 	"testing"
 	"time"
 
@@ -91,5 +93,61 @@ func TestSweepKeepsOtherUsersBlobs(t *testing.T) {
 	}
 	if _, err := store.Open(ctx, sum); !errors.Is(err, courses.ErrBlobNotFound) {
 		t.Errorf("a ZIP nobody uses any more is still stored: %v", err)
+	}
+}
+
+// TestSweepKeepsPageImages: the smaller version of an image made for
+// pages is stored once, survives the sweep while a course file has its
+// source, and goes with it.
+func TestSweepKeepsPageImages(t *testing.T) {
+	ctx := context.Background()
+	a := newAuthoring(t)
+	owner := a.person(accounts.RoleInstructor)
+	c := a.course(owner, "Fotos por barrer")
+	var src bytes.Buffer
+	if err := jpeg.Encode(&src, image.NewGray(image.Rect(0, 0, 2000, 100)), nil); err != nil {
+		t.Fatal(err)
+	}
+	asset, err := a.svc.UploadAsset(ctx, owner, c.ID, "ancha.jpg", bytes.NewReader(src.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, f, ok, err := a.svc.PageImage(ctx, asset)
+	if err != nil || !ok {
+		t.Fatalf("page image: %v %v", ok, err)
+	}
+	f.Close()
+	if r.Width != courses.PageImageWidth || r.ContentType != "image/jpeg" || r.SizeBytes <= 0 {
+		t.Errorf("rendition %+v", r)
+	}
+	again, f, _, err := a.svc.PageImage(ctx, asset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if again.SHA256 != r.SHA256 {
+		t.Errorf("made twice: %s then %s", r.SHA256, again.SHA256)
+	}
+	store, err := courses.NewDirStore(a.blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := courses.NewService(a.db, courses.Options{Blobs: store, Now: func() time.Time { return time.Now().Add(48 * time.Hour) }})
+	if _, err := later.SweepBlobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := store.Open(ctx, r.SHA256); err != nil {
+		t.Fatalf("page image of a file in use was swept: %v", err)
+	} else {
+		f.Close()
+	}
+	if err := a.svc.DeleteAsset(ctx, owner, c.ID, asset.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := later.SweepBlobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(ctx, r.SHA256); !errors.Is(err, courses.ErrBlobNotFound) {
+		t.Errorf("page image of a deleted file still stored: %v", err)
 	}
 }

@@ -102,7 +102,24 @@ type Options struct {
 	Now func() time.Time
 	// Logger gets failures (slog.Default when nil).
 	Logger *slog.Logger
+	// Observer hears of every finished attempt (nil: nobody); wiring
+	// gives it the installation's metrics.
+	Observer Observer
 }
+
+// Observer hears how each attempt of a job ended, as one of OutcomeDone,
+// OutcomeRetry and OutcomeDiscarded. metrics.Metrics is one; the queue
+// does not import it, so the queue knows nothing of Prometheus.
+type Observer interface {
+	JobFinished(kind, outcome string)
+}
+
+// Outcomes of an attempt, as the Observer hears them.
+const (
+	OutcomeDone      = "done"      // completed
+	OutcomeRetry     = "retry"     // failed; tried again later
+	OutcomeDiscarded = "discarded" // failed for good: permanent error or attempts spent
+)
 
 // Queue works the jobs of the kinds registered with Register.
 type Queue struct {
@@ -156,6 +173,23 @@ func (q *Queue) Kinds() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// Waiting counts the jobs due now and not yet taken, by kind, with every
+// registered kind present (0 when none waits), so a graph of the queue
+// never loses a line: the figure /metrics shows as aula_jobs_queued. It
+// reads the database, so every process reports the installation's queue.
+func (q *Queue) Waiting(ctx context.Context) (map[string]int, error) {
+	counts, err := NewStore(q.db).Waiting(ctx, q.opts.Now())
+	if err != nil {
+		return nil, fmt.Errorf("jobs: waiting: %w", err)
+	}
+	for _, k := range q.Kinds() {
+		if _, ok := counts[k]; !ok {
+			counts[k] = 0
+		}
+	}
+	return counts, nil
 }
 
 // Store returns the queue's queries, for the admin pages.
@@ -282,11 +316,14 @@ func (q *Queue) work(ctx context.Context, k Kind, j *Job) {
 	cancel()
 	now := q.opts.Now()
 	var bookErr error
+	outcome := OutcomeDone
 	switch {
 	case err == nil:
 		bookErr = store.Complete(done, j.ID, q.worker, now)
 	case ctx.Err() != nil && !errors.As(err, new(permanent)):
-		// Stopping: hand it back untouched for another process or the next start.
+		// Stopping: hand it back untouched for another process or the next
+		// start. The attempt is not counted, so it is not reported either.
+		outcome = ""
 		bookErr = store.Release(done, j.ID, q.worker, now)
 	default:
 		retryAt := time.Time{}
@@ -294,8 +331,9 @@ func (q *Queue) work(ctx context.Context, k Kind, j *Job) {
 			retryAt = now.Add(Backoff(j.Attempt))
 		}
 		level := slog.LevelWarn
+		outcome = OutcomeRetry
 		if retryAt.IsZero() {
-			level = slog.LevelError
+			level, outcome = slog.LevelError, OutcomeDiscarded
 		}
 		q.opts.Logger.Log(done, level, "jobs: attempt failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempt,
 			"max_attempts", j.MaxAttempts, "retry_at", retryAt, "error", err)
@@ -303,6 +341,9 @@ func (q *Queue) work(ctx context.Context, k Kind, j *Job) {
 	}
 	if bookErr != nil {
 		q.opts.Logger.Error("jobs: record attempt", "job", j.ID, "kind", j.Kind, "error", bookErr)
+	}
+	if outcome != "" && q.opts.Observer != nil {
+		q.opts.Observer.JobFinished(j.Kind, outcome)
 	}
 }
 

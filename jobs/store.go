@@ -170,6 +170,29 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 	return out, nil
 }
 
+// Waiting counts the jobs due at now and not taken yet, by kind. The
+// partial index jobs_waiting_idx answers it without reading the table
+// (an index-only scan over the waiting jobs alone), so a scrape every
+// few seconds costs nothing however many finished jobs the table keeps.
+func (s *Store) Waiting(ctx context.Context, now time.Time) (map[string]int, error) {
+	var rows []struct {
+		Kind string `bun:"kind"`
+		N    int    `bun:"n"`
+	}
+	err := s.db.NewRaw(`
+		SELECT kind, count(*) AS n FROM jobs
+		WHERE state IN ('available', 'retryable') AND run_at <= ?
+		GROUP BY kind`, now).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("count waiting: %w", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.Kind] = r.N
+	}
+	return out, nil
+}
+
 // List returns the newest jobs in state (every state when empty), at most
 // limit of them.
 func (s *Store) List(ctx context.Context, state State, limit int) ([]Job, error) {

@@ -51,7 +51,7 @@ func New(log *slog.Logger) *Metrics {
 	}, []string{"method", "route"})
 	m.jobs = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "aula_jobs_total",
-		Help: "Background job attempts finished, by kind and outcome (done, failed: retried later, discarded: given up).",
+		Help: "Background job attempts finished, by kind and outcome (done, retry: tried again later, discarded: given up).",
 	}, []string{"kind", "outcome"})
 	m.mail = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "aula_mail_total",
@@ -82,15 +82,16 @@ func (m *Metrics) Request(method, route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-// Outcomes of a job attempt, for JobFinished.
+// Outcomes of a job attempt, for JobFinished: the queue's own words
+// (jobs.OutcomeDone, OutcomeRetry, OutcomeDiscarded).
 const (
 	JobDone      = "done"
-	JobFailed    = "failed"
+	JobRetry     = "retry"
 	JobDiscarded = "discarded"
 )
 
 // JobFinished counts one attempt of a background job of kind: JobDone,
-// JobFailed (it will be tried again) or JobDiscarded (no more tries).
+// JobRetry (it will be tried again) or JobDiscarded (no more tries).
 func (m *Metrics) JobFinished(kind, outcome string) {
 	if m == nil {
 		return

@@ -67,6 +67,19 @@ type Options struct {
 	Now func() time.Time
 	// Logger gets what the jobs did (slog.Default when nil).
 	Logger *slog.Logger
+	// Counter counts what the relay did with each message (nil: nobody);
+	// wiring gives it the installation's metrics.
+	Counter MailCounter
+}
+
+// MailCounter counts each handing of a message to the relay:
+// metrics.Metrics is one, without notify importing it.
+type MailCounter interface {
+	// MailSent counts a message the relay accepted.
+	MailSent()
+	// MailFailed counts an attempt the relay refused or never got (it
+	// was away): a message retried three times counts three.
+	MailFailed()
 }
 
 // Service writes and sends messages.
@@ -78,6 +91,7 @@ type Service struct {
 	host     string // of baseURL, for Message-IDs
 	from     string
 	sender   Sender
+	counter  MailCounter
 	loc      *time.Location
 	now      func() time.Time
 	log      *slog.Logger
@@ -102,7 +116,7 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 		opts.Logger = slog.Default()
 	}
 	return &Service{db: db, accounts: opts.Accounts, texts: opts.Texts, baseURL: strings.TrimRight(opts.BaseURL, "/"), host: base.Hostname(),
-		from: opts.From, sender: opts.Sender, loc: opts.Location, now: opts.Now, log: opts.Logger}, nil
+		from: opts.From, sender: opts.Sender, counter: opts.Counter, loc: opts.Location, now: opts.Now, log: opts.Logger}, nil
 }
 
 // Kinds are the job kinds of the package, for the queue every process
@@ -181,6 +195,7 @@ func (s *Service) sendJob(ctx context.Context, j *jobs.Job) error {
 	// attempt's context has ended.
 	done := context.WithoutCancel(ctx)
 	sendErr := s.sender.Send(ctx, s.from, m)
+	s.count(sendErr)
 	if sendErr == nil {
 		return store.MarkSent(done, m.ID, s.now())
 	}
@@ -193,6 +208,17 @@ func (s *Service) sendJob(ctx context.Context, j *jobs.Job) error {
 		return jobs.Permanent(sendErr)
 	}
 	return sendErr
+}
+
+// count tells the counter how an attempt to hand a message over ended.
+func (s *Service) count(sendErr error) {
+	switch {
+	case s.counter == nil:
+	case sendErr == nil:
+		s.counter.MailSent()
+	default:
+		s.counter.MailFailed()
+	}
 }
 
 // truncate shortens s to at most n bytes, on a character boundary.

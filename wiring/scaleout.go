@@ -6,7 +6,6 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/certificates"
-	"github.com/aula-platform/aula/metrics"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -14,20 +13,16 @@ import (
 const DefaultReplicaMaxLag = postgres.DefaultReplicaMaxLag
 
 // newScaleOut connects what an installation on several machines watches
-// and reads from: the metrics (database pools, certificates issued, the
-// replica's lag) and the chooser that sends report reads to the replica.
+// and reads from: the metrics (database pools, jobs waiting, certificates
+// issued, the replica's lag) and the chooser that sends report reads to
+// the replica. New made svc.Metrics and gave it to the queue (each
+// finished attempt) and to mail (each message sent or failed).
 //
-// Still to connect by their packages: the job queue calls
-// Metrics.JobFinished after each attempt and gives Metrics.QueueDepth a
-// count of waiting jobs by kind; mail calls Metrics.MailSent and
-// MailFailed. Reports read through Services.ReportReads (made in New,
-// before the reports service).
+// Reports read through Services.ReportReads, made in New before the
+// reports service.
 func newScaleOut(db *bun.DB, svc *Services, opts Options) {
-	svc.Metrics = opts.Metrics
-	if svc.Metrics == nil {
-		svc.Metrics = metrics.New(opts.Logger)
-	}
 	svc.Metrics.DB("primary", db.DB)
+	svc.Metrics.QueueDepth(svc.Jobs.Waiting)
 	if opts.Replica != nil {
 		svc.Metrics.DB("replica", opts.Replica.DB)
 		svc.Metrics.Gauge("aula_db_replica_lag_seconds",

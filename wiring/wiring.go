@@ -143,8 +143,14 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		return nil, err
 	}
 
-	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs,
-		Jobs: jobs.New(db, jobs.Options{Now: opts.Now, Logger: opts.Logger})}
+	if opts.Metrics == nil {
+		opts.Metrics = metrics.New(opts.Logger)
+	}
+	// The queue and mail report to the metrics through interfaces of
+	// their own (jobs.Observer, notify.MailCounter): no domain package
+	// imports metrics.
+	svc := &Services{Accounts: accounts.NewService(db, opts.Now), Blobs: opts.Blobs, Metrics: opts.Metrics,
+		Jobs: jobs.New(db, jobs.Options{Now: opts.Now, Logger: opts.Logger, Observer: opts.Metrics})}
 	if err := svc.Accounts.SetTokenLifetimes(opts.TokenLifetime, opts.TokenMaxLifetime); err != nil {
 		return nil, err
 	}
@@ -187,7 +193,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		opts.MailFrom = DefaultMailFrom
 	}
 	svc.Notify, err = notify.NewService(db, notify.Options{Texts: texts, Accounts: svc.Accounts, BaseURL: opts.BaseURL, From: opts.MailFrom,
-		Sender: opts.Mail, Location: opts.Location, Now: opts.Now, Logger: opts.Logger})
+		Sender: opts.Mail, Location: opts.Location, Now: opts.Now, Logger: opts.Logger, Counter: opts.Metrics})
 	if err != nil {
 		return nil, err
 	}

@@ -10,9 +10,15 @@
 //     gofpdf embeds the .z stream as is, so a document costs no font parsing
 //     or subsetting and adds about 20 KB per face. Every Spanish, Portuguese and
 //     English name fits in cp1252.
+//   - DejaVuSans-Latin.ttf and DejaVuSans-Bold-Latin.ttf: a cut to the Latin
+//     script (Latin-1, Extended-A and -B, Extended Additional with every
+//     Vietnamese letter, combining accents, punctuation, € and ™), for
+//     names outside cp1252 (Łukasz, Şükrü, Nguyễn, Ștefan). Package
+//     certificates embeds it whole with an encoding of 256 codes made for
+//     the document, which costs no parsing per PDF (see pdf_latin.go).
 //   - DejaVuSans.ttf and DejaVuSans-Bold.ttf: the full fonts, for the rare
-//     name outside cp1252 (Polish, Vietnamese, Greek…), which gofpdf's
-//     slower UTF-8 path parses and subsets per document.
+//     name in another script (Greek, Cyrillic…), which gofpdf's slower
+//     UTF-8 path parses and subsets per document.
 //
 // The licence travels with the fonts as LICENSE-DejaVu.txt.
 //
@@ -41,6 +47,13 @@ import (
 
 // faces are the TrueType files the certificate uses, by file name.
 var faces = []string{"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}
+
+// latinRanges are the characters of the Latin cut: certificates.latinRanges
+// must say the same.
+// Spacing modifiers only for ʻ ʼ (Hawaiian, Uzbek names) and cp1252's ˆ ˜;
+// no letterlike symbols or other currencies: each glyph costs every PDF
+// that embeds the cut.
+const latinRanges = "U+0020-007E,U+00A0-024F,U+02B9-02BC,U+02C6-02C7,U+02D8-02DD,U+0300-036F,U+1E00-1EFF,U+2000-206F,U+20AC,U+2122,U+FFFD"
 
 func main() {
 	src := flag.String("src", "/usr/share/fonts/truetype/dejavu", "directory holding the DejaVu TrueType files")
@@ -80,6 +93,19 @@ func main() {
 			"--unicodes="+strings.Join(codes, ","),
 			"--layout-features=", // gofpdf neither kerns nor shapes
 			"--no-hinting",       // PDF viewers do their own hinting
+			"--name-IDs=*",
+			"--notdef-outline",
+		)
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("makefont: %s: %v", cmd, err)
+		}
+		latin := filepath.Join(*dst, strings.TrimSuffix(face, ".ttf")+"-Latin.ttf")
+		cmd = exec.Command(*subsetter, full,
+			"--output-file="+latin,
+			"--unicodes="+latinRanges,
+			"--layout-features=",
+			"--no-hinting",
 			"--name-IDs=*",
 			"--notdef-outline",
 		)
