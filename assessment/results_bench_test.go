@@ -3,13 +3,9 @@ package assessment_test
 import (
 	"context"
 	"io"
-	"os"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/assessment"
@@ -82,35 +78,8 @@ func BenchmarkQuizResults(b *testing.B) {
 			return x.WriteCSV(ctx, io.Discard, benchCSV)
 		}},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var took []time.Duration
-			for b.Loop() {
-				start := time.Now()
-				if err := c.view(); err != nil {
-					b.Fatal(err)
-				}
-				took = append(took, time.Since(start))
-			}
-			reportTimes(b, took)
-		})
+		b.Run(c.name, func(b *testing.B) { testdb.Measure(b, c.view) })
 	}
 }
 
 var benchCSV = assessment.CSVFormat{Header: strings.Fields("a b c d e f g h i j k"), Yes: "sim", No: "não", Open: "aberta"}
-
-// reportTimes reports the median and 99th percentile of took, and the
-// process's peak resident memory.
-func reportTimes(b *testing.B, took []time.Duration) {
-	slices.Sort(took)
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
-	if status, err := os.ReadFile("/proc/self/status"); err == nil {
-		for line := range strings.SplitSeq(string(status), "\n") {
-			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-				kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-				b.ReportMetric(float64(kb)/1024, "peak-rss-MB")
-			}
-		}
-	}
-}

@@ -55,7 +55,17 @@ func (s *Store) ResultRows(ctx context.Context, quizID int64, f ResultsFilter) (
 
 // CountResults counts the attempts of a quiz the filter keeps, over all pages.
 func (s *Store) CountResults(ctx context.Context, quizID int64, f ResultsFilter) (int, error) {
-	n, err := s.resultsQuery(quizID, f).Count(ctx)
+	q := s.resultsQuery(quizID, f)
+	if f.InstitutionID == 0 {
+		// Every attempt has its user (the foreign key cascades): counting
+		// attempts alone reads no users, and the index only when
+		// unfiltered.
+		q = s.db.NewSelect().TableExpr("attempts AS a").Where("a.quiz_id = ?", quizID)
+		if f.Passed != nil {
+			q = q.Where("a.submitted_at IS NOT NULL AND a.passed = ?", *f.Passed)
+		}
+	}
+	n, err := q.Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count results of quiz %d: %w", quizID, err)
 	}
@@ -77,44 +87,39 @@ type questionStatsRow struct {
 
 // QuestionStats returns every question of a quiz, archived ones last, each
 // with its statistics over the submitted attempts the filter keeps,
-// counted in PostgreSQL: one statement whose memory does not grow with the
-// attempts. An answer counts as in storedAnswers, judged against the
+// counted in PostgreSQL from answerCounts: one statement whose memory does
+// not grow with the attempts. An answer counts as in storedAnswers, judged against the
 // question as it is now (it may have changed since): a single choice is an
 // index of a present option; a multiple choice, distinct such indexes (none
 // is an answer too); true_false a boolean; short_text a string of at most
-// MaxTextAnswerLen characters; numeric a number (finite: checked when
+// MaxTextAnswerLen characters (assessment_answer_key in the migrations
+// says so too); numeric a number (finite: checked when
 // saved). Anything else, or null, is unanswered. A question is correct
 // when its score reaches the question's points now.
 func (s *Store) QuestionStats(ctx context.Context, quizID int64, f ResultsFilter) ([]questionStatsRow, error) {
-	attempts := s.statsAttempts(quizID, f)
 	var rows []questionStatsRow
 	err := s.db.NewRaw(`
-	WITH slots AS MATERIALIZED (
-		SELECT qn.id AS question_id, qn.points, sl.score, CASE
-			WHEN sl.answer IS NULL OR jsonb_typeof(sl.answer) = 'null' THEN NULL
-			WHEN qn.kind = 'single' THEN CASE WHEN `+validIndex("sl.answer", "qn.options")+`
-				THEN jsonb_build_array(sl.answer) END
-			WHEN qn.kind = 'multiple' THEN CASE WHEN jsonb_typeof(sl.answer) = 'array' AND (
+	WITH answers AS MATERIALIZED (?), judged AS (
+		SELECT qn.id AS question_id, ans.n, ans.score, ans.score >= qn.points AS correct, CASE
+			WHEN ans.answer IS NULL OR jsonb_typeof(ans.answer) = 'null' THEN NULL
+			WHEN qn.kind = 'single' THEN CASE WHEN `+validIndex("ans.answer", "qn.options")+`
+				THEN jsonb_build_array(ans.answer) END
+			WHEN qn.kind = 'multiple' THEN CASE WHEN jsonb_typeof(ans.answer) = 'array' AND (
 				SELECT coalesce(bool_and(`+validIndex("e", "qn.options")+`), true) AND count(DISTINCT e) = count(*)
-				FROM jsonb_array_elements(sl.answer) AS e) THEN sl.answer END
-			WHEN qn.kind = 'true_false' AND jsonb_typeof(sl.answer) = 'boolean' THEN '[]'::jsonb
-			WHEN qn.kind = 'short_text' AND jsonb_typeof(sl.answer) = 'string'
-				AND char_length(sl.answer #>> '{}') <= ? THEN '[]'::jsonb
-			WHEN qn.kind = 'numeric' AND jsonb_typeof(sl.answer) = 'number' THEN '[]'::jsonb
+				FROM jsonb_array_elements(ans.answer) AS e) THEN ans.answer END
+			WHEN qn.kind = 'true_false' AND jsonb_typeof(ans.answer) = 'boolean' THEN '[]'::jsonb
+			WHEN qn.kind = 'short_text' AND ans.answer = '""' THEN '[]'::jsonb -- a string that fits
+			WHEN qn.kind = 'numeric' AND jsonb_typeof(ans.answer) = 'number' THEN '[]'::jsonb
 			END AS chosen -- the chosen option indexes of an answer that counts, NULL when unanswered
-		FROM (?) AS a
-		CROSS JOIN LATERAL (SELECT s.value ->> 'id' AS key FROM jsonb_array_elements(a.layout) AS s) AS k
-		CROSS JOIN LATERAL (SELECT a.answers -> k.key AS answer,
-			coalesce((a.scores ->> k.key)::float8, 0) AS score) AS sl
-		JOIN questions AS qn ON qn.id = k.key::bigint AND qn.quiz_id = ?
+		FROM answers AS ans JOIN questions AS qn ON qn.id = ans.question_id AND qn.quiz_id = ?
 	), per_question AS (
-		SELECT question_id, count(*) AS presented, count(chosen) AS answered,
-			count(*) FILTER (WHERE score >= points) AS correct, sum(score) AS earned
-		FROM slots GROUP BY question_id
+		SELECT question_id, sum(n) AS presented, coalesce(sum(n) FILTER (WHERE chosen IS NOT NULL), 0) AS answered,
+			coalesce(sum(n) FILTER (WHERE correct), 0) AS correct, sum(n * score) AS earned
+		FROM judged GROUP BY question_id
 	), per_option AS (
 		SELECT question_id, jsonb_object_agg(option, chosen) AS option_counts
-		FROM (SELECT question_id, o.value::int AS option, count(*) AS chosen
-			FROM slots CROSS JOIN LATERAL jsonb_array_elements_text(slots.chosen) AS o
+		FROM (SELECT question_id, o.value::int AS option, sum(n) AS chosen
+			FROM judged CROSS JOIN LATERAL jsonb_array_elements_text(judged.chosen) AS o
 			GROUP BY question_id, o.value::int) AS c
 		GROUP BY question_id
 	)
@@ -124,26 +129,35 @@ func (s *Store) QuestionStats(ctx context.Context, quizID int64, f ResultsFilter
 	LEFT JOIN per_question AS pq ON pq.question_id = qn.id
 	LEFT JOIN per_option AS po ON po.question_id = qn.id
 	WHERE qn.quiz_id = ?
-	ORDER BY qn.archived_at IS NOT NULL, qn.position, qn.id`, MaxTextAnswerLen, attempts, quizID, quizID).Scan(ctx, &rows)
+	ORDER BY qn.archived_at IS NOT NULL, qn.position, qn.id`, s.answerCounts(quizID, f), quizID, quizID).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("statistics of quiz %d: %w", quizID, err)
 	}
 	return rows, nil
 }
 
-// statsAttempts selects the layout, answers and scores of the submitted
-// attempts the filter keeps. Without an institution filter it leaves the
-// users out: every attempt has its user (the foreign key cascades), and
-// the join would read a row of users per attempt for nothing.
-func (s *Store) statsAttempts(quizID int64, f ResultsFilter) *bun.SelectQuery {
-	q := s.resultsQuery(quizID, f)
+// answerCounts selects how many of the submitted attempts the filter
+// keeps gave each answer (assessment_answer_key) with each score, by
+// question. Without an institution filter they are read from
+// quiz_answer_counts, which triggers keep in step with attempts: a few
+// rows per question, whatever the number of attempts. An institution's
+// attempts are counted from the attempts themselves, grouped in parallel
+// workers where PostgreSQL has them: the institution is the learner's
+// now, which counts kept at submit could not follow.
+func (s *Store) answerCounts(quizID int64, f ResultsFilter) *bun.SelectQuery {
 	if f.InstitutionID == 0 {
-		q = s.db.NewSelect().TableExpr("attempts AS a").Where("a.quiz_id = ?", quizID)
+		q := s.db.NewSelect().TableExpr("quiz_answer_counts AS c").
+			ColumnExpr("c.question_id, c.answer, c.score, sum(c.n) AS n").
+			Where("c.quiz_id = ?", quizID).GroupExpr("1, 2, 3")
 		if f.Passed != nil {
-			q = q.Where("a.passed = ?", *f.Passed)
+			q = q.Where("c.passed = ?", *f.Passed)
 		}
+		return q
 	}
-	return q.ColumnExpr("a.layout, a.answers, a.scores").Where("a.submitted_at IS NOT NULL")
+	attempts := s.resultsQuery(quizID, f).ColumnExpr("a.layout, a.answers, a.scores").Where("a.submitted_at IS NOT NULL")
+	return s.db.NewSelect().TableExpr("(?) AS a", attempts).
+		Join("CROSS JOIN LATERAL assessment_slots(a.layout, a.answers, a.scores) AS k").
+		ColumnExpr("k.question_id, k.answer, k.score, count(*) AS n").GroupExpr("1, 2, 3")
 }
 
 // validIndex is SQL that is true when the jsonb value v is an option index

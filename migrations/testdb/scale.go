@@ -4,6 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,8 +64,10 @@ func OpenBench(tb testing.TB, name string) *bun.DB {
 	if err != nil {
 		tb.Fatalf("testdb: %v", err)
 	}
-	// Seeding statements run for minutes: no read timeout.
-	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn), pgdriver.WithReadTimeout(0))), pgdialect.New())
+	// Seeding statements run for minutes: no read timeout. JIT off, as
+	// postgres.Open has it.
+	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn), pgdriver.WithReadTimeout(0),
+		pgdriver.WithConnParams(map[string]any{"jit": "off"}))), pgdialect.New())
 	if _, err := migrations.Up(ctx, db); err != nil {
 		db.Close()
 		tb.Fatalf("testdb: migrate %s: %v", database, err)
@@ -94,8 +100,12 @@ func OpenScale(tb testing.TB) *bun.DB {
 	if seeded {
 		return db
 	}
-	// One transaction, marker included: a run stopped midway leaves
-	// nothing to trip the next one.
+	// The seed names rows by id (course 1, users 1…50,000), and a run
+	// stopped midway leaves sequences moved on: start from a clean table
+	// set every time. One transaction, marker included.
+	if _, err := conn.ExecContext(ctx, scaleReset); err != nil {
+		tb.Fatalf("testdb: reset aula_bench_scale: %v", err)
+	}
 	start := time.Now()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -119,6 +129,10 @@ func OpenScale(tb testing.TB) *bun.DB {
 	tb.Logf("seeded aula_bench_scale in %s", time.Since(start).Round(time.Second))
 	return db
 }
+
+// scaleReset empties every table the seed fills and restarts their ids.
+const scaleReset = `TRUNCATE institutions, users, courses, modules, quizzes, questions, enrolments,
+	module_completions, attempts, signing_keys, certificates RESTART IDENTITY CASCADE`
 
 // scaleSeed fills the scale database. Names carry the accents of the
 // network's languages; every learner answers the quizzes with one of a few
@@ -157,7 +171,8 @@ var scaleSeed = []string{
 		SELECT 2 + (u * 7 + k * 131) %% %d, u, now() - u * interval '1 minute'
 		FROM generate_series(1, %d) u, generate_series(0, 3) k`, ScaleCourses-1, ScaleLearners),
 	`INSERT INTO module_completions (enrolment_id, module_id)
-		SELECT e.id, m.id FROM enrolments e JOIN modules m ON m.course_id = e.course_id AND m.position <= e.id % 6`,
+		SELECT e.id, m.id FROM enrolments e JOIN modules m ON m.course_id = e.course_id AND m.position <= e.id % 6
+		WHERE e.course_id = 1 -- the roster the benchmarks read`,
 	// Eight answer sets per quiz: layout, answers, scores and result.
 	`CREATE TEMP TABLE answer_sets AS
 		SELECT q.id AS quiz_id, s.set,
@@ -183,8 +198,8 @@ var scaleSeed = []string{
 			CASE WHEN (e.id + n) %% 50 = 0 THEN 0 ELSE round(s.score * 100.0 / s.max_score, 2) END,
 			(e.id + n) %% 50 <> 0 AND s.score * 100 >= s.max_score * 60,
 			s.layout, s.answers, s.scores
-		FROM enrolments e JOIN quizzes q ON q.course_id = e.course_id,
-			LATERAL generate_series(1, CASE WHEN e.course_id = %d THEN 1 WHEN e.id %% 8 < 3 THEN 3 ELSE 2 END) n
+		FROM enrolments e JOIN quizzes q ON q.course_id = e.course_id
+			CROSS JOIN LATERAL generate_series(1, CASE WHEN e.course_id = %d THEN 1 WHEN e.id %% 8 < 3 THEN 3 ELSE 2 END) n
 			JOIN answer_sets s ON s.quiz_id = q.id AND s.set = (e.id * 3 + n) %% 8`, ScaleBigCourse),
 	`INSERT INTO signing_keys (public, private) VALUES ('bench-public', 'bench-private')`,
 	// Codes spell the number in the code alphabet, so they are unique.
@@ -199,4 +214,32 @@ var scaleSeed = []string{
 		LATERAL (SELECT string_agg(substr('23456789ABCDEFGHJKMNPQRSTVWXYZ', 1 + (floor(e.id / 30::numeric ^ i)::bigint %% 30)::int, 1), '' ORDER BY i) AS c
 			FROM generate_series(0, 9) i) code`, ScaleBigCourse, ScaleCertificates),
 	`CREATE TABLE bench_scale_seeded (at timestamptz NOT NULL DEFAULT now())`,
+}
+
+// Measure runs view as the benchmark's loop and reports, besides the
+// mean, the median and the 99th percentile of the iterations (p50-ms,
+// p99-ms) and the process's peak resident memory so far (peak-rss-MB:
+// run one sub-benchmark per process to compare it).
+func Measure(b *testing.B, view func() error) {
+	b.Helper()
+	b.ReportAllocs()
+	var took []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if err := view(); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+	if status, err := os.ReadFile("/proc/self/status"); err == nil {
+		for line := range strings.SplitSeq(string(status), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+				b.ReportMetric(float64(kb)/1024, "peak-rss-MB")
+			}
+		}
+	}
 }

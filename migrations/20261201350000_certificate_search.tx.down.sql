@@ -1,1 +1,0 @@
-DROP INDEX certificates_search_idx;
