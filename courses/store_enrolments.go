@@ -250,8 +250,15 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 	if err := q.Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("roster of %d: %w", courseID, err)
 	}
-	// The count of every page, the cursor aside.
-	total, err := base().Count(ctx)
+	// The count of every page, the cursor aside. Without an institution
+	// filter it reads enrolments alone: every one has its user (the
+	// foreign key cascades).
+	count := base()
+	if f.InstitutionID == 0 {
+		count = s.db.NewSelect().TableExpr("enrolments AS e").
+			Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted)
+	}
+	total, err := count.Count(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count roster of %d: %w", courseID, err)
 	}
