@@ -43,8 +43,10 @@ func (s *server) rosterPageData(c *fiber.Ctx) (*rosterPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit, offset := pagination(c)
-	filter := courses.RosterFilter{InstitutionID: int64(c.QueryInt("institution_id")), Limit: limit, Offset: offset}
+	filter, err := rosterFilter(c)
+	if err != nil {
+		return nil, err
+	}
 	roster, err := s.courses.Roster(c.UserContext(), actor(c), id, filter)
 	if err != nil {
 		return nil, err
@@ -62,7 +64,12 @@ func (s *server) rosterPageData(c *fiber.Ctx) (*rosterPage, error) {
 		byID[inst.ID] = inst
 	}
 	p := &rosterPage{Page: s.page(c, "roster.title"), Course: roster.Course, Items: roster.Items, Institutions: all,
-		InstByID: byID, Filter: filter, Pager: newPager(c, roster.Total, limit, offset), MayEnrol: roster.Oversight.MayEnrol}
+		InstByID: byID, Filter: filter, Pager: newPager(c, roster.Total, filter.Limit, filter.Offset), MayEnrol: roster.Oversight.MayEnrol}
+	next := ""
+	if roster.Next != nil {
+		next = roster.Next.String()
+	}
+	p.Pager.keyset(c, next)
 	return p, nil
 }
 

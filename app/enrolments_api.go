@@ -71,13 +71,44 @@ func (s *server) listEnrolments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	limit, offset := pagination(c)
-	roster, err := s.courses.Roster(c.UserContext(), actor(c), id, courses.RosterFilter{
-		InstitutionID: int64(c.QueryInt("institution_id")), Limit: limit, Offset: offset})
+	filter, err := rosterFilter(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(list[courses.RosterEntry]{Items: nonNil(roster.Items), Total: roster.Total})
+	roster, err := s.courses.Roster(c.UserContext(), actor(c), id, filter)
+	if err != nil {
+		return err
+	}
+	out := rosterJSON{Items: nonNil(roster.Items), Total: roster.Total}
+	if roster.Next != nil {
+		out.Next = roster.Next.String()
+	}
+	return c.JSON(out)
+}
+
+// rosterJSON is the answer of GET /api/v1/courses/{id}/enrolments.
+type rosterJSON struct {
+	Items []courses.RosterEntry `json:"items"`
+	Total int                   `json:"total"`
+	// Next is the after= of the next page, "" on the last.
+	Next string `json:"next"`
+}
+
+// rosterFilter reads ?institution_id=&limit=&offset=&after=. after is the
+// cursor of the page before (next in the JSON, the next link on the page);
+// with it, offset only numbers the rows. offset alone still pages, for
+// clients written before the cursor.
+func rosterFilter(c *fiber.Ctx) (courses.RosterFilter, error) {
+	f := courses.RosterFilter{InstitutionID: int64(c.QueryInt("institution_id"))}
+	f.Limit, f.Offset = pagination(c)
+	if v := c.Query("after"); v != "" {
+		after, err := courses.ParseRosterCursor(v)
+		if err != nil {
+			return f, validationError(map[string]message{"after": {Key: "validation.invalid"}})
+		}
+		f.After = after
+	}
+	return f, nil
 }
 
 // bulkCSVLimit caps a bulk enrolment file: 10,000 learners fit in about 1 MB.

@@ -251,6 +251,35 @@ func TestRosterAccess(t *testing.T) {
 	wantStatus(t, learner.get(page), http.StatusForbidden)
 	wantStatus(t, otherTeacher.get(page), http.StatusForbidden)
 	wantStatus(t, e.api(http.MethodGet, "/api/v1/courses/"+itoa(c.ID)+"/enrolments", learnerToken, nil), http.StatusForbidden)
+
+	// A second learner: pages of one, the next one by the cursor, on the
+	// page's next link and in the API.
+	secondToken, second := e.token(accounts.RoleLearner)
+	wantStatus(t, e.api(http.MethodPost, "/api/v1/courses/"+itoa(c.ID)+"/enrolments", secondToken, nil), http.StatusCreated)
+	res = tb.get(page + "?limit=1")
+	wantStatus(t, res, http.StatusOK)
+	if !strings.Contains(res.body, "after=") {
+		t.Errorf("the roster's next link carries no cursor:\n%s", res.body)
+	}
+	teacherToken := e.tokenFor(teacher)
+	var out struct {
+		Items []struct {
+			User struct{ ID int64 } `json:"user"`
+		} `json:"items"`
+		Total int    `json:"total"`
+		Next  string `json:"next"`
+	}
+	decode(t, e.api(http.MethodGet, "/api/v1/courses/"+itoa(c.ID)+"/enrolments?limit=1", teacherToken, nil), &out)
+	if out.Total != 2 || len(out.Items) != 1 || out.Next == "" {
+		t.Fatalf("first page %+v", out)
+	}
+	firstID, next := out.Items[0].User.ID, out.Next
+	out.Next = "unchanged"
+	decode(t, e.api(http.MethodGet, "/api/v1/courses/"+itoa(c.ID)+"/enrolments?limit=1&after="+url.QueryEscape(next), teacherToken, nil), &out)
+	if len(out.Items) != 1 || out.Items[0].User.ID == firstID || out.Next != "" || (out.Items[0].User.ID != lu.ID && out.Items[0].User.ID != second.ID) {
+		t.Errorf("second page %+v", out)
+	}
+	wantStatus(t, e.api(http.MethodGet, "/api/v1/courses/"+itoa(c.ID)+"/enrolments?after=nobody", teacherToken, nil), http.StatusUnprocessableEntity)
 }
 
 func TestBulkEnrolmentPage(t *testing.T) {

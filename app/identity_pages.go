@@ -22,21 +22,40 @@ type pager struct {
 
 func newPager(c *fiber.Ctx, total, limit, offset int) pager {
 	p := pager{Total: total, Limit: limit, Offset: offset}
-	link := func(off int) string {
-		q := c.Context().QueryArgs()
-		args := fiber.AcquireArgs()
-		defer fiber.ReleaseArgs(args)
-		q.CopyTo(args)
-		args.Set("offset", strconv.Itoa(off))
-		return c.Path() + "?" + args.String()
-	}
 	if offset > 0 {
-		p.Prev = link(max(0, offset-limit))
+		p.Prev = pageLink(c, max(0, offset-limit), "")
 	}
 	if offset+limit < total {
-		p.Next = link(offset + limit)
+		p.Next = pageLink(c, offset+limit, "")
 	}
 	return p
+}
+
+// pageLink is the current URL at offset, with after= set to the cursor
+// (or removed for "").
+func pageLink(c *fiber.Ctx, offset int, after string) string {
+	q := c.Context().QueryArgs()
+	args := fiber.AcquireArgs()
+	defer fiber.ReleaseArgs(args)
+	q.CopyTo(args)
+	args.Set("offset", strconv.Itoa(offset))
+	args.Del("after")
+	if after != "" {
+		args.Set("after", after)
+	}
+	return c.Path() + "?" + args.String()
+}
+
+// keyset makes the next link carry next, the cursor of this page's last
+// row ("" on the last page), so the next page starts from the index at any
+// depth; offset stays in the links only to number the rows. The previous
+// link pages by offset (there is no cursor backwards), which costs more
+// the deeper it goes.
+func (p *pager) keyset(c *fiber.Ctx, next string) {
+	p.Next = ""
+	if next != "" {
+		p.Next = pageLink(c, p.Offset+p.Limit, next)
+	}
 }
 
 func (s *server) adminPage(c *fiber.Ctx, titleKey string) Page {

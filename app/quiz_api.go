@@ -289,6 +289,9 @@ func (s *server) quizResults(c *fiber.Ctx) error {
 	for i := range res.Rows {
 		out.Items[i] = newResultJSON(&res.Rows[i])
 	}
+	if res.Next != nil {
+		out.Next = res.Next.String()
+	}
 	for i, st := range res.Questions {
 		out.Questions[i] = newStatsJSON(st)
 	}

@@ -1,8 +1,9 @@
 package app
 
 import (
-	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"time"
@@ -18,7 +19,10 @@ import (
 // filterable by institution and outcome, per-question statistics, and a
 // CSV export for spreadsheets.
 
-// resultsFilter reads ?institution_id=&passed=true|false&limit=&offset=.
+// resultsFilter reads ?institution_id=&passed=true|false&limit=&offset=&after=.
+// after is the cursor of the page before (next in the JSON, the next link
+// on the page); with it, offset only numbers the rows. offset alone still
+// pages, for clients written before the cursor.
 func resultsFilter(c *fiber.Ctx, paged bool) (assessment.ResultsFilter, error) {
 	var f assessment.ResultsFilter
 	if v := c.Query("institution_id"); v != "" {
@@ -39,6 +43,13 @@ func resultsFilter(c *fiber.Ctx, paged bool) (assessment.ResultsFilter, error) {
 	}
 	if paged {
 		f.Limit, f.Offset = pagination(c)
+		if v := c.Query("after"); v != "" {
+			after, err := assessment.ParseResultsCursor(v)
+			if err != nil {
+				return f, validationError(map[string]message{"after": {Key: "validation.invalid"}})
+			}
+			f.After = after
+		}
 	}
 	return f, nil
 }
@@ -145,16 +156,26 @@ func (s *server) quizResultsOf(c *fiber.Ctx, paged bool) (*assessment.Results, a
 
 // resultsJSON is the answer of GET /api/v1/quizzes/{id}/results.
 type resultsJSON struct {
-	Items     []resultJSON `json:"items"`
-	Total     int          `json:"total"`
-	Questions []statsJSON  `json:"questions"`
+	Items []resultJSON `json:"items"`
+	Total int          `json:"total"`
+	// Next is the after= of the next page, "" on the last.
+	Next      string      `json:"next"`
+	Questions []statsJSON `json:"questions"`
 }
 
 // quizResultsCSV sends every attempt the filter keeps as a CSV file,
 // UTF-8 with a byte order mark, headed and formatted in the reader's
 // language (es and pt: ";" and decimal commas, as their spreadsheets expect).
 func (s *server) quizResultsCSV(c *fiber.Ctx) error {
-	res, _, err := s.quizResultsOf(c, false)
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := resultsFilter(c, false)
+	if err != nil {
+		return err
+	}
+	x, err := s.quizzes.ExportResults(c.UserContext(), actor(c), id, f)
 	if err != nil {
 		return err
 	}
@@ -164,16 +185,11 @@ func (s *server) quizResultsCSV(c *fiber.Ctx) error {
 		"score", "max_score", "percent", "passed"} {
 		header = append(header, tr.T("quiz.csv."+col))
 	}
-	var buf bytes.Buffer
-	err = assessment.WriteResultsCSV(&buf, res.Rows, assessment.CSVFormat{Header: header,
-		Yes: tr.T("quiz.yes"), No: tr.T("quiz.no"), Open: tr.T("quiz.status.in_progress"), Semicolon: decimalComma(tr.Lang)})
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="quiz-%d-results.csv"`, res.Quiz.ID))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	format := assessment.CSVFormat{Header: header, Yes: tr.T("quiz.yes"), No: tr.T("quiz.no"),
+		Open: tr.T("quiz.status.in_progress"), Semicolon: decimalComma(tr.Lang)}
+	return s.streamBody(c, fmt.Sprintf("quiz-%d-results.csv", x.Quiz.ID), func(ctx context.Context, w io.Writer) error {
+		return x.WriteCSV(ctx, w, format)
+	})
 }
 
 // resultsPage is a quiz's results page.
@@ -238,6 +254,11 @@ func (s *server) quizResultsPage(c *fiber.Ctx) error {
 	}
 	page.Items = page.Rows
 	page.Pager = newPager(c, res.Total, f.Limit, f.Offset)
+	if res.Next != nil {
+		page.Pager.keyset(c, res.Next.String())
+	} else {
+		page.Pager.keyset(c, "")
+	}
 	for i, st := range res.Questions {
 		page.Questions = append(page.Questions, statsViewOf(tr, i+1, st))
 	}

@@ -72,6 +72,27 @@ func TestResultsAPIAndCSV(t *testing.T) {
 	mustContain(t, res, `"total":1`, "Ana Peña")
 	wantStatus(t, e.api(http.MethodGet, "/api/v1/quizzes/"+itoa(q.ID)+"/results?passed=maybe", teacherToken, nil), http.StatusUnprocessableEntity)
 
+	// Page by page with the cursor: the newest attempt, then from after it.
+	var page struct {
+		Items []struct {
+			Learner struct{ Name string } `json:"learner"`
+		} `json:"items"`
+		Next string `json:"next"`
+	}
+	decode(t, e.api(http.MethodGet, "/api/v1/quizzes/"+itoa(q.ID)+"/results?limit=1", teacherToken, nil), &page)
+	if len(page.Items) != 1 || page.Items[0].Learner.Name != "Ana Peña" || page.Next == "" {
+		t.Fatalf("first page %+v", page)
+	}
+	res = e.api(http.MethodGet, "/api/v1/quizzes/"+itoa(q.ID)+"/results?limit=1&after="+page.Next, teacherToken, nil)
+	page.Next = "unchanged"
+	decode(t, res, &page)
+	if len(page.Items) != 1 || page.Items[0].Learner.Name != "João Conceição" || page.Next != "" {
+		t.Errorf("second page %s", res.body)
+	}
+	wantStatus(t, e.api(http.MethodGet, "/api/v1/quizzes/"+itoa(q.ID)+"/results?after=yesterday", teacherToken, nil), http.StatusUnprocessableEntity)
+	// offset still pages, for clients written before the cursor.
+	mustContain(t, e.api(http.MethodGet, "/api/v1/quizzes/"+itoa(q.ID)+"/results?limit=1&offset=1", teacherToken, nil), "João Conceição")
+
 	res = e.api(http.MethodGet, "/api/v1/quizzes/"+itoa(q.ID)+"/results.csv", teacherToken, nil, "Accept-Language", "pt")
 	wantStatus(t, res, http.StatusOK)
 	if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {

@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -23,16 +24,8 @@ const exportTimeout = 5 * time.Minute
 // the status is 200, and a failure midway can only cut the file short,
 // which is logged.
 func (s *server) streamCSV(c *fiber.Ctx, fileName string, write func(context.Context, *reports.CSV) error) error {
-	// The body is written after this handler returns: its context must
-	// outlive the request's and is bounded on its own.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), exportTimeout)
 	format := reports.CSVFormat{Semicolon: decimalComma(lang(c))}
-	log := s.log.With(slog.String("export", fileName))
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+fileName+`"`)
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer cancel()
+	return s.streamBody(c, fileName, func(ctx context.Context, w io.Writer) error {
 		out, err := reports.NewCSV(w, format)
 		if err == nil {
 			err = write(ctx, out)
@@ -40,7 +33,23 @@ func (s *server) streamCSV(c *fiber.Ctx, fileName string, write func(context.Con
 		if err == nil {
 			err = out.Close()
 		}
-		if err != nil {
+		return err
+	})
+}
+
+// streamBody answers with the CSV file fileName that write writes to w
+// while it is sent, under the rules of streamCSV.
+func (s *server) streamBody(c *fiber.Ctx, fileName string, write func(context.Context, io.Writer) error) error {
+	// The body is written after this handler returns: its context must
+	// outlive the request's and is bounded on its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), exportTimeout)
+	log := s.log.With(slog.String("export", fileName))
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+fileName+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer cancel()
+		if err := write(ctx, w); err != nil {
 			log.Error("export cut short", slog.Any("err", err))
 		}
 	})

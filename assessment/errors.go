@@ -14,6 +14,9 @@ var (
 	// not see. Another learner's attempt is told the same way, so attempt ids
 	// reveal nothing.
 	ErrNotFound = errors.New("assessment: not found")
+	// ErrBadCursor: a results cursor (ResultsFilter.After) that
+	// ResultsCursor.String did not write.
+	ErrBadCursor = errors.New("assessment: malformed results cursor")
 	// ErrNotEnrolled: only learners enrolled in the quiz's course take it.
 	ErrNotEnrolled = errors.New("assessment: not enrolled in the course")
 	// ErrNoAttemptsLeft: the learner has used every attempt the quiz allows.

@@ -2,7 +2,10 @@ package assessment
 
 import (
 	"context"
+	"io"
 	"math"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aula-platform/aula/courses"
@@ -17,6 +20,34 @@ type ResultsFilter struct {
 	// Limit and Offset page the attempts (Limit 0: all of them, for
 	// exports). Statistics always cover every attempt the filter keeps.
 	Limit, Offset int
+	// After, when set, starts the page after this attempt (Results.Next
+	// of the page before) and Offset is not applied: a deep page costs
+	// what the first does, where an offset reads every row before it.
+	After *ResultsCursor
+}
+
+// ResultsCursor is where a page of results ended, in their order (newest
+// start first, then the higher id).
+type ResultsCursor struct {
+	StartedAt time.Time
+	AttemptID int64
+}
+
+// String writes the cursor for a URL: the start in microseconds since
+// 1970 (PostgreSQL's precision), a dot, the attempt id.
+func (c ResultsCursor) String() string {
+	return strconv.FormatInt(c.StartedAt.UnixMicro(), 10) + "." + strconv.FormatInt(c.AttemptID, 10)
+}
+
+// ParseResultsCursor reads a cursor String wrote.
+func ParseResultsCursor(s string) (*ResultsCursor, error) {
+	micros, id, ok := strings.Cut(s, ".")
+	t, err1 := strconv.ParseInt(micros, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return nil, ErrBadCursor
+	}
+	return &ResultsCursor{StartedAt: time.UnixMicro(t).UTC(), AttemptID: n}, nil
 }
 
 // ResultRow is one attempt in a quiz's results.
@@ -73,6 +104,9 @@ type Results struct {
 	Rows      []ResultRow
 	Total     int // attempts the filter keeps, over all pages
 	Questions []QuestionStats
+	// Next is the cursor of the next page (ResultsFilter.After); nil on
+	// the last one or without a Limit.
+	Next *ResultsCursor
 }
 
 // Results returns a quiz's attempts, newest first, and its question
@@ -88,8 +122,17 @@ func (s *Service) Results(ctx context.Context, actor courses.Actor, quizID int64
 	}
 	res := &Results{Quiz: quiz}
 	store := NewStore(s.db)
-	if res.Rows, err = store.ResultRows(ctx, quizID, f); err != nil {
+	page := f
+	if f.Limit > 0 {
+		page.Limit++ // one more tells whether a next page exists
+	}
+	if res.Rows, err = store.ResultRows(ctx, quizID, page); err != nil {
 		return nil, err
+	}
+	if f.Limit > 0 && len(res.Rows) > f.Limit {
+		res.Rows = res.Rows[:f.Limit]
+		last := res.Rows[f.Limit-1]
+		res.Next = &ResultsCursor{StartedAt: last.StartedAt, AttemptID: last.AttemptID}
 	}
 	if res.Total, err = store.CountResults(ctx, quizID, f); err != nil {
 		return nil, err
@@ -100,73 +143,97 @@ func (s *Service) Results(ctx context.Context, actor courses.Actor, quizID int64
 	return res, nil
 }
 
-// questionStats computes the statistics of every question the quiz's
+// ResultsExport is every attempt a filter keeps, checked and ready to be
+// walked by Each.
+type ResultsExport struct {
+	Quiz *Quiz
+	s    *Service
+	f    ResultsFilter
+}
+
+// exportChunk is how many attempts an export reads per statement (a
+// variable so that a test can walk chunks of a few).
+var exportChunk = 1000
+
+// ExportResults checks that actor may read the quiz's results, as Results
+// does, and closes the attempts past their deadline. The check comes first
+// so that a refusal is an answer of its own, not a broken download.
+func (s *Service) ExportResults(ctx context.Context, actor courses.Actor, quizID int64, f ResultsFilter) (*ResultsExport, error) {
+	quiz, err := s.editable(ctx, actor, quizID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.closeExpired(ctx, quizID, 0); err != nil {
+		return nil, err
+	}
+	f.Limit, f.Offset = 0, 0
+	return &ResultsExport{Quiz: quiz, s: s, f: f}, nil
+}
+
+// Each calls fn with every attempt of the export in the results' order,
+// reading exportChunk attempts per statement from where the last ended,
+// so memory stays flat whatever the number of attempts.
+func (x *ResultsExport) Each(ctx context.Context, fn func(*ResultRow) error) error {
+	f := x.f
+	f.Limit = exportChunk
+	store := NewStore(x.s.db)
+	for {
+		rows, err := store.ResultRows(ctx, x.Quiz.ID, f)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		if len(rows) < exportChunk {
+			return nil
+		}
+		last := rows[len(rows)-1]
+		f.After = &ResultsCursor{StartedAt: last.StartedAt, AttemptID: last.AttemptID}
+	}
+}
+
+// WriteCSV writes the export to w as CSV (NewResultsCSV) while reading it.
+func (x *ResultsExport) WriteCSV(ctx context.Context, w io.Writer, format CSVFormat) error {
+	out, err := NewResultsCSV(w, format)
+	if err != nil {
+		return err
+	}
+	if err := x.Each(ctx, out.Write); err != nil {
+		return err
+	}
+	return out.Close()
+}
+
+// questionStats returns the statistics of every question the quiz's
 // submitted attempts drew, pool order first, then archived questions.
+// PostgreSQL counts them (Store.QuestionStats), so a view costs the same
+// memory at 50 attempts as at 50,000.
 func (s *Service) questionStats(ctx context.Context, quizID int64, f ResultsFilter) ([]QuestionStats, error) {
-	store := NewStore(s.db)
-	graded, err := store.GradedAttempts(ctx, quizID, f)
+	rows, err := NewStore(s.db).QuestionStats(ctx, quizID, f)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := store.everyQuestion(ctx, quizID)
-	if err != nil {
-		return nil, err
-	}
-	stats := make([]QuestionStats, 0, len(rows))
-	index := make(map[int64]int, len(rows))
-	all := make([]Question, len(rows))
+	out := make([]QuestionStats, 0, len(rows))
 	for i := range rows {
-		q := rows[i].question()
-		all[i] = q
-		index[q.ID] = len(stats)
-		st := QuestionStats{Question: q, Archived: rows[i].ArchivedAt != nil}
-		if q.Kind.hasOptions() {
-			st.OptionCounts = make([]int, len(q.Options))
-		}
-		stats = append(stats, st)
-	}
-	earned := make([]float64, len(stats))
-	for _, a := range graded {
-		answers := storedAnswers(a.Answers, all)
-		for _, slot := range a.Layout {
-			k, ok := index[slot.QuestionID]
-			if !ok {
-				continue
-			}
-			st := &stats[k]
-			st.Presented++
-			score := a.Scores[slot.QuestionID]
-			earned[k] += score
-			if score >= float64(st.Question.Points) {
-				st.Correct++
-			}
-			ans, answered := answers[slot.QuestionID]
-			if !answered {
-				continue
-			}
-			st.Answered++
-			switch ans.Kind {
-			case KindSingle:
-				if ans.Index >= 0 && ans.Index < len(st.OptionCounts) {
-					st.OptionCounts[ans.Index]++
-				}
-			case KindMultiple:
-				for _, i := range ans.Indexes {
-					if i >= 0 && i < len(st.OptionCounts) {
-						st.OptionCounts[i]++
-					}
-				}
-			}
-		}
-	}
-	out := stats[:0]
-	for k := range stats {
-		st := stats[k]
+		r := &rows[i]
+		st := QuestionStats{Question: r.question(), Archived: r.ArchivedAt != nil,
+			Presented: r.Presented, Answered: r.Answered, Correct: r.Correct}
 		if st.Archived && st.Presented == 0 {
 			continue // removed before anyone drew it: nothing to say
 		}
+		if st.Question.Kind.hasOptions() {
+			st.OptionCounts = make([]int, len(st.Question.Options))
+			for k, n := range r.OptionCounts {
+				if k >= 0 && k < len(st.OptionCounts) {
+					st.OptionCounts[k] = n
+				}
+			}
+		}
 		if st.Presented > 0 && st.Question.Points > 0 {
-			st.Facility = math.Min(1, math.Round(earned[k]/float64(st.Presented*st.Question.Points)*1000)/1000)
+			st.Facility = math.Min(1, math.Round(r.Earned/float64(st.Presented*st.Question.Points)*1000)/1000)
 		}
 		out = append(out, st)
 	}

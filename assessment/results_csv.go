@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
@@ -34,42 +35,68 @@ const csvTime = "2006-01-02 15:04:05"
 // mark. Text a spreadsheet would run as a formula (a name starting with
 // "=") is written with a leading apostrophe.
 func WriteResultsCSV(w io.Writer, rows []ResultRow, f CSVFormat) error {
-	if len(f.Header) != csvColumns {
-		return errors.New("assessment: results CSV needs 11 column names")
-	}
-	cw, err := spreadsheet.NewWriter(w, f.Semicolon)
+	out, err := NewResultsCSV(w, f)
 	if err != nil {
 		return err
 	}
-	decimal := func(x float64) string {
-		s := strconv.FormatFloat(x, 'f', -1, 64)
-		if f.Semicolon {
-			s = strings.Replace(s, ".", ",", 1)
-		}
-		return s
-	}
-	if err := cw.Write(f.Header); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		submitted, duration, passed := "", "", f.Open
-		if r.SubmittedAt != nil {
-			submitted = r.SubmittedAt.UTC().Format(csvTime)
-			duration = strconv.Itoa(int(r.Duration().Seconds()))
-			passed = f.No
-			if r.Passed {
-				passed = f.Yes
-			}
-		}
-		record := []string{
-			spreadsheet.SafeText(r.Learner), spreadsheet.SafeText(r.Email), spreadsheet.SafeText(r.Institution),
-			strconv.Itoa(r.Number), r.StartedAt.UTC().Format(csvTime), submitted, duration,
-			decimal(r.Score), strconv.Itoa(r.MaxScore), decimal(r.Percent), passed,
-		}
-		if err := cw.Write(record); err != nil {
+	for i := range rows {
+		if err := out.Write(&rows[i]); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return out.Close()
+}
+
+// ResultsCSV writes a quiz's results as CSV one row at a time, as
+// WriteResultsCSV does, so an export streams as its rows are read.
+type ResultsCSV struct {
+	cw *csv.Writer
+	f  CSVFormat
+}
+
+// NewResultsCSV writes the byte order mark and the header to w.
+func NewResultsCSV(w io.Writer, f CSVFormat) (*ResultsCSV, error) {
+	if len(f.Header) != csvColumns {
+		return nil, errors.New("assessment: results CSV needs 11 column names")
+	}
+	cw, err := spreadsheet.NewWriter(w, f.Semicolon)
+	if err != nil {
+		return nil, err
+	}
+	if err := cw.Write(f.Header); err != nil {
+		return nil, err
+	}
+	return &ResultsCSV{cw: cw, f: f}, nil
+}
+
+func (c *ResultsCSV) decimal(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if c.f.Semicolon {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Write writes one attempt.
+func (c *ResultsCSV) Write(r *ResultRow) error {
+	submitted, duration, passed := "", "", c.f.Open
+	if r.SubmittedAt != nil {
+		submitted = r.SubmittedAt.UTC().Format(csvTime)
+		duration = strconv.Itoa(int(r.Duration().Seconds()))
+		passed = c.f.No
+		if r.Passed {
+			passed = c.f.Yes
+		}
+	}
+	return c.cw.Write([]string{
+		spreadsheet.SafeText(r.Learner), spreadsheet.SafeText(r.Email), spreadsheet.SafeText(r.Institution),
+		strconv.Itoa(r.Number), r.StartedAt.UTC().Format(csvTime), submitted, duration,
+		c.decimal(r.Score), strconv.Itoa(r.MaxScore), c.decimal(r.Percent), passed,
+	})
+}
+
+// Close flushes what is buffered and reports the first error of the writes.
+func (c *ResultsCSV) Close() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }

@@ -107,11 +107,12 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificat
 		q = q.Where("cert.revoked_at IS NULL AND (cert.expires_at IS NULL OR cert.expires_at > ?)", now)
 	}
 	if query := strings.TrimSpace(f.Query); query != "" {
-		like := "%" + escapeLike(query) + "%"
 		code, codeErr := NormalizeCode(query)
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			q = q.Where("unaccent(cert.holder_name) ILIKE unaccent(?)", like).
-				WhereOr("unaccent(cert.course_title) ILIKE unaccent(?)", like)
+			// Without accents or case, served by certificates_search_idx:
+			// the expression must stay exactly the index's.
+			q = q.Where("accounts_fold(cert.holder_name || ' ' || cert.course_title) LIKE '%' || accounts_fold(?) || '%'",
+				escapeLike(query))
 			if codeErr == nil {
 				q = q.WhereOr("cert.code = ?", code)
 			}

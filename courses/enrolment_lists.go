@@ -2,6 +2,10 @@ package courses
 
 import (
 	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // LearnerCourse is one line of a learner's "My courses": the enrolment, its
@@ -41,6 +45,34 @@ type RosterUser struct {
 type RosterFilter struct {
 	InstitutionID int64 // 0: every institution
 	Limit, Offset int
+	// After, when set, starts the page after this learner (Roster.Next of
+	// the page before) and Offset is not applied: a deep page costs what
+	// the first does.
+	After *RosterCursor
+}
+
+// RosterCursor is where a page of a roster ended, in its order (by name,
+// then user id).
+type RosterCursor struct {
+	Name   string
+	UserID int64
+}
+
+// String writes the cursor for a URL: the user id, a dot, the name in
+// URL-safe base64.
+func (c RosterCursor) String() string {
+	return strconv.FormatInt(c.UserID, 10) + "." + base64.RawURLEncoding.EncodeToString([]byte(c.Name))
+}
+
+// ParseRosterCursor reads a cursor String wrote.
+func ParseRosterCursor(s string) (*RosterCursor, error) {
+	id, name, ok := strings.Cut(s, ".")
+	n, err1 := strconv.ParseInt(id, 10, 64)
+	b, err2 := base64.RawURLEncoding.DecodeString(name)
+	if !ok || err1 != nil || err2 != nil || n <= 0 || !utf8.Valid(b) {
+		return nil, ErrBadCursor
+	}
+	return &RosterCursor{Name: string(b), UserID: n}, nil
 }
 
 // Roster is one page of a course's enrolled learners.
@@ -49,6 +81,9 @@ type Roster struct {
 	Items  []RosterEntry
 	// Total is how many learners match the filter, on every page.
 	Total int
+	// Next is the cursor of the next page (RosterFilter.After); nil on the
+	// last one.
+	Next *RosterCursor
 	// Oversight is what the actor may see and do with the learners.
 	Oversight *Oversight `json:"-"`
 }
@@ -66,10 +101,19 @@ func (s *Service) Roster(ctx context.Context, actor Actor, courseID int64, f Ros
 	if f.InstitutionID, err = o.Scope(f.InstitutionID); err != nil {
 		return nil, err
 	}
-	items, total, err := NewStore(s.db).Roster(ctx, courseID, f, s.progressColumns(""))
+	page := f
+	if f.Limit > 0 {
+		page.Limit++ // one more tells whether a next page exists
+	}
+	items, total, err := NewStore(s.db).Roster(ctx, courseID, page, s.progressColumns(""))
 	if err != nil {
 		return nil, err
 	}
 	out := &Roster{Course: o.Course, Items: items, Total: total, Oversight: o}
+	if f.Limit > 0 && len(items) > f.Limit {
+		out.Items = items[:f.Limit]
+		last := out.Items[f.Limit-1].User
+		out.Next = &RosterCursor{Name: last.Name, UserID: last.ID}
+	}
 	return out, nil
 }

@@ -10,6 +10,9 @@ var (
 	// ErrNotFound: no such course, module, asset or enrolment — or one the
 	// caller may not see (drafts to outsiders), which is told the same way.
 	ErrNotFound = errors.New("courses: not found")
+	// ErrBadCursor: a roster cursor (RosterFilter.After) that
+	// RosterCursor.String did not write.
+	ErrBadCursor = errors.New("courses: malformed roster cursor")
 	// ErrForbidden: the caller may see this but not change it.
 	ErrForbidden = errors.New("courses: not allowed")
 	// ErrSlugTaken: another course uses this slug.

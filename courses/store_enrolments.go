@@ -229,18 +229,38 @@ type rosterRow struct {
 // their learners, by name, and how many match.
 func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, progress bun.Safe) ([]RosterEntry, int, error) {
 	var rows []rosterRow
-	q := s.db.NewSelect().Model(&rows).
-		ColumnExpr("e.*").ColumnExpr("?", progress).
-		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
-		Join("JOIN (?) AS u ON u.id = e.user_id", accounts.PublicUsers(s.db)).
-		Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted).
-		OrderExpr("u.name, e.id").Limit(f.Limit).Offset(f.Offset)
-	if f.InstitutionID != 0 {
-		q = q.Where("u.institution_id = ?", f.InstitutionID)
+	base := func() *bun.SelectQuery {
+		q := s.db.NewSelect().Model(&rows).
+			Join("JOIN (?) AS u ON u.id = e.user_id", accounts.PublicUsers(s.db)).
+			Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted)
+		if f.InstitutionID != 0 {
+			q = q.Where("u.institution_id = ?", f.InstitutionID)
+		}
+		return q
 	}
-	total, err := q.ScanAndCount(ctx)
-	if err != nil {
+	q := base().ColumnExpr("e.*").ColumnExpr("?", progress).
+		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
+		OrderExpr("u.name, u.id").Limit(f.Limit)
+	if f.After != nil {
+		// users_name_idx is (name, id): the page starts where it says.
+		q = q.Where("(u.name, u.id) > (?, ?)", f.After.Name, f.After.UserID)
+	} else {
+		q = q.Offset(f.Offset)
+	}
+	if err := q.Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("roster of %d: %w", courseID, err)
+	}
+	// The count of every page, the cursor aside. Without an institution
+	// filter it reads enrolments alone: every one has its user (the
+	// foreign key cascades).
+	count := base()
+	if f.InstitutionID == 0 {
+		count = s.db.NewSelect().TableExpr("enrolments AS e").
+			Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted)
+	}
+	total, err := count.Count(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count roster of %d: %w", courseID, err)
 	}
 	out := make([]RosterEntry, len(rows))
 	for i, r := range rows {

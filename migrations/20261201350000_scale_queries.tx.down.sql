@@ -1,0 +1,10 @@
+DROP TRIGGER attempts_count_delete ON attempts;
+DROP TRIGGER attempts_count_update ON attempts;
+DROP TRIGGER attempts_count_insert ON attempts;
+DROP FUNCTION assessment_count_answers();
+DROP FUNCTION assessment_count_attempt(attempts, integer);
+DROP TABLE quiz_answer_counts;
+DROP FUNCTION assessment_slots(jsonb, jsonb, jsonb);
+DROP FUNCTION assessment_answer_key(jsonb);
+DROP INDEX users_role_idx;
+DROP INDEX certificates_search_idx;
