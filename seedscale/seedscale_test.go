@@ -63,6 +63,13 @@ func TestSeedScaleSmall(t *testing.T) {
 	if err != nil || len(results.Rows) != 20 || len(results.Questions) != 3 {
 		t.Fatalf("results: %v", err)
 	}
+	// The statistics come from the counts the triggers keep on submit,
+	// which the seeder must fill for attempts written with triggers off.
+	for _, q := range results.Questions {
+		if q.Presented == 0 || q.Answered == 0 {
+			t.Fatalf("question %d: presented %d, answered %d: want the seeded attempts counted", q.Question.ID, q.Presented, q.Answered)
+		}
+	}
 	book, err := svc.Reports.Gradebook(ctx, actor, reports.GradebookQuery{CourseID: r.BigCourseID, Status: "completed"})
 	if err != nil || len(book.Rows) == 0 {
 		t.Fatalf("gradebook: %v", err)
