@@ -8,12 +8,11 @@
 
 -- The day of an event is its date in the installation's time zone, which
 -- the application records here at start (reports.Service.SyncRollupZone
--- rebuilds the rollup when it changes).
+-- rebuilds the rollup when it changes); no row means UTC.
 CREATE TABLE report_daily_zone (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     zone     text NOT NULL
 );
-INSERT INTO report_daily_zone (zone) VALUES ('UTC');
 
 -- 0 and '' stand for "none" (a person without an institution, a
 -- participation certificate's missing course), so they can be in the key.
@@ -51,7 +50,7 @@ CREATE FUNCTION report_daily_add(p_at timestamptz, p_institution bigint, p_cours
     RETURNS void LANGUAGE sql AS $$
     INSERT INTO report_daily AS r (day, institution_id, course_id, language, enrolments, completions,
             certificates, participation, participation_hours)
-        VALUES ((p_at AT TIME ZONE (SELECT zone FROM report_daily_zone))::date, p_institution, coalesce(p_course, 0),
+        VALUES ((p_at AT TIME ZONE coalesce((SELECT zone FROM report_daily_zone), 'UTC'))::date, p_institution, coalesce(p_course, 0),
             coalesce(p_language, ''), p_enrolments, p_completions, p_certificates, p_participation, p_participation_hours)
     ON CONFLICT (day, institution_id, course_id, language) DO UPDATE SET
         enrolments = r.enrolments + EXCLUDED.enrolments, completions = r.completions + EXCLUDED.completions,
@@ -143,7 +142,7 @@ CREATE TRIGGER report_daily_certificates AFTER INSERT OR DELETE
 CREATE FUNCTION report_daily_rebuild(p_zone text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE report_daily IN EXCLUSIVE MODE;
-    UPDATE report_daily_zone SET zone = p_zone;
+    INSERT INTO report_daily_zone (zone) VALUES (p_zone) ON CONFLICT (only_row) DO UPDATE SET zone = EXCLUDED.zone;
     DELETE FROM report_daily;
     INSERT INTO report_daily (day, institution_id, course_id, language, enrolments, completions, certificates,
             participation, participation_hours)
@@ -179,3 +178,4 @@ INSERT INTO report_attribution (kind, fact_id, institution_id)
     SELECT 'k', c.id, coalesce(u.institution_id, 0) FROM certificates AS c JOIN users AS u ON u.id = c.user_id
         WHERE c.revoked_at IS NULL;
 SELECT report_daily_rebuild('UTC');
+DELETE FROM report_daily_zone; -- UTC, as no row says

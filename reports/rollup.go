@@ -11,8 +11,8 @@ import (
 // installation's calendar: when the zone recorded with the rollup is not
 // the service's (a new installation is in UTC; AULA_TIMEZONE changed),
 // the rollup is counted again from the facts, in one transaction that
-// holds back concurrent changes' triggers until it commits. Wiring calls
-// it at start. Two processes started with different zones would rebuild
+// holds back concurrent changes' triggers until it commits. `aula serve`
+// calls it at start, under its setup lock. Two processes started with different zones would rebuild
 // in turn: every process of an installation must share one zone.
 func (s *Service) SyncRollupZone(ctx context.Context) error {
 	zone := s.loc.String()

@@ -125,7 +125,7 @@ func TestRollupEqualsFacts(t *testing.T) {
 
 	// Counting the rollup again from the facts (as the backfill and a
 	// change of time zone do) keeps each fact's institution.
-	if _, err := w.db.NewRaw(`SELECT report_daily_rebuild('UTC')`).Exec(ctx); err != nil {
+	if _, err := w.db.NewRaw(`SELECT report_daily_rebuild(?)`, "UTC").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.rollupFigures(w.theirs.ID); got != theirs {

@@ -218,7 +218,7 @@ func (s *Store) Figures(ctx context.Context, f figuresFilter) ([][]Figures, erro
 // RollupZone returns the time zone whose calendar the rollup's days are in.
 func (s *Store) RollupZone(ctx context.Context) (string, error) {
 	var zone string
-	if err := s.db.NewRaw(`SELECT zone FROM report_daily_zone`).Scan(ctx, &zone); err != nil {
+	if err := s.db.NewRaw(`SELECT coalesce((SELECT zone FROM report_daily_zone), 'UTC')`).Scan(ctx, &zone); err != nil {
 		return "", fmt.Errorf("rollup zone: %w", err)
 	}
 	return zone, nil

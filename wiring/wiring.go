@@ -21,7 +21,6 @@
 package wiring
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -178,10 +177,6 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	svc.Reports, err = reports.NewService(db, reports.Options{Courses: svc.Courses, Blobs: opts.Blobs, Texts: texts,
 		Location: opts.Location, Now: opts.Now, Logger: opts.Logger, InlineRows: opts.ReportInlineRows, Reads: svc.ReportReads})
 	if err != nil {
-		return nil, err
-	}
-	// The rollup's days follow the installation's calendar.
-	if err := svc.Reports.SyncRollupZone(context.Background()); err != nil {
 		return nil, err
 	}
 	for _, k := range svc.Reports.Kinds() {
