@@ -187,8 +187,8 @@ func (s *Service) Figures(ctx context.Context, by Grouping, year int, institutio
 
 // figures reads a year's figures in several groupings at once.
 func (s *Service) figures(ctx context.Context, year int, institutionID int64, by ...Grouping) ([][]Figures, error) {
-	f := figuresFilter{Zone: s.loc.String(), InstitutionID: institutionID}
-	f.From = time.Date(year, time.January, 1, 0, 0, 0, 0, s.loc)
+	f := figuresFilter{InstitutionID: institutionID}
+	f.From = time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
 	f.To = f.From.AddDate(1, 0, 0)
 	for _, b := range by {
 		f.Groups = append(f.Groups, groupings[b])

@@ -114,14 +114,21 @@ func (w *world) learner(name string, inst *accounts.Institution, modules int, an
 		}
 	}
 	for _, a := range answers {
-		d, _, err := w.svc.Assessment.Start(ctx, courses.ActorFor(u), w.quiz.ID)
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		body := fmt.Sprintf(`{"answers": {"%d": %t}}`, w.quiz.Questions[0].ID, a)
-		if _, err := w.svc.Assessment.Submit(ctx, u.ID, d.Attempt.ID, []byte(body)); err != nil {
-			w.t.Fatal(err)
-		}
+		w.answer(u, a)
 	}
 	return u
+}
+
+// answer submits an attempt of the quiz by u answering a.
+func (w *world) answer(u *accounts.User, a bool) {
+	w.t.Helper()
+	ctx := context.Background()
+	d, _, err := w.svc.Assessment.Start(ctx, courses.ActorFor(u), w.quiz.ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"answers": {"%d": %t}}`, w.quiz.Questions[0].ID, a)
+	if _, err := w.svc.Assessment.Submit(ctx, u.ID, d.Attempt.ID, []byte(body)); err != nil {
+		w.t.Fatal(err)
+	}
 }

@@ -125,9 +125,8 @@ func gradebookWhere(f gradebookFilter) (string, []any) {
 	return where, args
 }
 
-// grouping is how the figures query groups its events: the key and its
-// label, as SQL over ev (the events), p, i and c; "AT TIME ZONE ?" in a
-// key is the installation's time zone.
+// grouping is how the figures query groups the rollup's rows: the key
+// and its label, as SQL over r (report_daily), i and c.
 type grouping struct {
 	by         Grouping
 	key, label string
@@ -135,19 +134,19 @@ type grouping struct {
 
 var groupings = map[Grouping]grouping{
 	ByCourse:      {by: ByCourse, key: "coalesce(c.course_id::text, '')", label: "coalesce(max(c.title), '')"},
-	ByMonth:       {by: ByMonth, key: "extract(month FROM ev.at AT TIME ZONE ?)::int::text", label: "''"},
+	ByMonth:       {by: ByMonth, key: "extract(month FROM r.day)::int::text", label: "''"},
 	ByCountry:     {by: ByCountry, key: "coalesce(i.country, '')", label: "coalesce(max(i.country), '')"},
 	ByInstitution: {by: ByInstitution, key: "coalesce(i.institution_id::text, '')", label: "coalesce(max(i.acronym || ' — ' || i.name), '')"},
-	ByLanguage:    {by: ByLanguage, key: "coalesce(c.language, ev.language)", label: "coalesce(max(c.language), max(ev.language))"},
+	ByLanguage:    {by: ByLanguage, key: "coalesce(c.language, r.language)", label: "coalesce(max(c.language), max(r.language))"},
 }
 
-// figuresFilter is what one figures query reads: events in [From, To),
-// grouped in each of Groups (one pass over the events for all of them).
+// figuresFilter is what one figures query reads: the days in [From, To)
+// of the installation's calendar, grouped in each of Groups (one pass
+// for all of them).
 type figuresFilter struct {
 	Groups        []grouping
-	From, To      time.Time
-	Zone          string
-	InstitutionID int64 // 0: everyone
+	From, To      time.Time // dates: only their year, month and day count
+	InstitutionID int64     // 0: everyone
 }
 
 // figureRow is a row of the figures query: which grouping it is of
@@ -159,25 +158,19 @@ type figureRow struct {
 
 // Figures counts enrolments, completions, certificates of courses and
 // of participation, and training hours in a period, in each of the
-// filter's groupings, read in one pass (GROUPING SETS): a report of
-// three tables costs one scan of the year's events, not three. Each kind
-// of event is read through its owner's index on its time (enrolled_at,
-// completed_at, issued_at), which also holds the columns the query needs.
+// filter's groupings, read in one pass (GROUPING SETS) over the daily
+// rollup report_daily, which the database keeps by triggers on the facts
+// (migration 20261201380000_report_daily): a year is a few rows per day,
+// institution and course instead of every event. Training hours are
+// completions times the course's current workload.
 func (s *Store) Figures(ctx context.Context, f figuresFilter) ([][]Figures, error) {
-	args := []any{
-		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
-		courses.ReportCourses(s.db), certificates.ReportCertificates(s.db),
-		f.From, f.To, f.From, f.To, f.From, f.To,
-	}
-	// The zone is written as a literal: the grouping's key names it in
-	// several places of the statement (select list, grouping sets).
-	zone := "'" + strings.ReplaceAll(f.Zone, "'", "''") + "'"
+	args := []any{accounts.ReportInstitutions(s.db), courses.ReportCourses(s.db),
+		f.From.Format(time.DateOnly), f.To.Format(time.DateOnly)}
 	var sets, keys, labels, all []string
 	for n, g := range f.Groups {
-		key := strings.ReplaceAll(g.key, "AT TIME ZONE ?", "AT TIME ZONE "+zone)
-		all = append(all, key)
-		sets = append(sets, "("+key+")")
-		keys = append(keys, fmt.Sprintf("WHEN %d THEN %s", n, key))
+		all = append(all, g.key)
+		sets = append(sets, "("+g.key+")")
+		keys = append(keys, fmt.Sprintf("WHEN %d THEN %s", n, g.key))
 		labels = append(labels, fmt.Sprintf("WHEN %d THEN %s", n, g.label))
 	}
 	// GROUPING(k1, …, kn) has a bit set for each key a row is not grouped
@@ -187,37 +180,26 @@ func (s *Store) Figures(ctx context.Context, f figuresFilter) ([][]Figures, erro
 		setOf += fmt.Sprintf(" WHEN %d THEN %d", (1<<len(f.Groups)-1)&^(1<<(len(f.Groups)-1-n)), n)
 	}
 	setOf += " END"
-	query := `SELECT ` + setOf + ` AS set, CASE ` + setOf + ` ` + strings.Join(keys, " ") + ` END AS key,
-			CASE ` + setOf + ` ` + strings.Join(labels, " ") + ` END AS label,
-			sum(ev.enrolments)::int AS enrolments, sum(ev.completions)::int AS completions,
-			sum(ev.certificates)::int AS certificates, sum(ev.hours)::int AS hours,
-			sum(ev.participation)::int AS participation, sum(ev.participation_hours)::int AS participation_hours`
-	where := ""
+	where := "r.day >= ?::date AND r.day < ?::date"
 	if f.InstitutionID != 0 {
-		where = "WHERE p.institution_id = ?"
+		where += " AND r.institution_id = ?"
 		args = append(args, f.InstitutionID)
 	}
 	var rows []figureRow
-	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?),
-			c AS NOT MATERIALIZED (?), cert AS NOT MATERIALIZED (?),
-		ev AS (
-			SELECT e.user_id, e.course_id, e.enrolled_at AS at, NULL AS language, 1 AS enrolments, 0 AS completions, 0 AS certificates,
-					0 AS hours, 0 AS participation, 0 AS participation_hours
-				FROM e WHERE e.enrolled_at >= ? AND e.enrolled_at < ?
-			UNION ALL
-			SELECT e.user_id, e.course_id, e.completed_at, NULL, 0, 1, 0, c.workload_hours, 0, 0
-				FROM e JOIN c ON c.course_id = e.course_id WHERE e.completed_at >= ? AND e.completed_at < ?
-			UNION ALL
-			SELECT cert.user_id, cert.course_id, cert.issued_at, cert.language, (0), 0, (cert.event_id IS NULL)::int, 0,
-					(cert.event_id IS NOT NULL)::int, CASE WHEN cert.event_id IS NOT NULL THEN cert.workload_hours ELSE 0 END
-				FROM cert WHERE cert.issued_at >= ? AND cert.issued_at < ?)
-		`+query+`
-		FROM ev
-		JOIN p ON p.user_id = ev.user_id
-		LEFT JOIN i ON i.institution_id = p.institution_id
-		LEFT JOIN c ON c.course_id = ev.course_id
-		`+where+`
-		GROUP BY GROUPING SETS (`+strings.Join(sets, ", ")+`)`, args...).Scan(ctx, &rows)
+	// HAVING drops the groups whose facts were all withdrawn or revoked
+	// (their rollup rows are left at zero).
+	err := s.db.NewRaw(`WITH i AS NOT MATERIALIZED (?), c AS NOT MATERIALIZED (?)
+		SELECT `+setOf+` AS set, CASE `+setOf+` `+strings.Join(keys, " ")+` END AS key,
+			CASE `+setOf+` `+strings.Join(labels, " ")+` END AS label,
+			sum(r.enrolments)::int AS enrolments, sum(r.completions)::int AS completions,
+			sum(r.certificates)::int AS certificates, sum(r.completions * coalesce(c.workload_hours, 0))::int AS hours,
+			sum(r.participation)::int AS participation, sum(r.participation_hours)::int AS participation_hours
+		FROM report_daily AS r
+		LEFT JOIN i ON i.institution_id = r.institution_id
+		LEFT JOIN c ON c.course_id = r.course_id
+		WHERE `+where+`
+		GROUP BY GROUPING SETS (`+strings.Join(sets, ", ")+`)
+		HAVING sum(abs(r.enrolments) + abs(r.completions) + abs(r.certificates) + abs(r.participation)) > 0`, args...).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("figures from %s: %w", f.From.Format(time.DateOnly), err)
 	}
@@ -231,6 +213,24 @@ func (s *Store) Figures(ctx context.Context, f figuresFilter) ([][]Figures, erro
 		sortFigures(g.by, out[n])
 	}
 	return out, nil
+}
+
+// RollupZone returns the time zone whose calendar the rollup's days are in.
+func (s *Store) RollupZone(ctx context.Context) (string, error) {
+	var zone string
+	if err := s.db.NewRaw(`SELECT coalesce((SELECT zone FROM report_daily_zone), 'UTC')`).Scan(ctx, &zone); err != nil {
+		return "", fmt.Errorf("rollup zone: %w", err)
+	}
+	return zone, nil
+}
+
+// RebuildRollup counts the rollup again from the facts with its days in
+// zone (each fact keeps the institution it was counted for).
+func (s *Store) RebuildRollup(ctx context.Context, zone string) error {
+	if _, err := s.db.NewRaw(`SELECT report_daily_rebuild(?)`, zone).Exec(ctx); err != nil {
+		return fmt.Errorf("rebuild rollup in %s: %w", zone, err)
+	}
+	return nil
 }
 
 // sortFigures puts a grouping's rows in the order its table shows:

@@ -67,6 +67,11 @@ func serve(ctx context.Context, args []string) error {
 		if err := ensureAdmin(ctx, db, svc.Accounts, cfg, log); err != nil {
 			return err
 		}
+		// The figures' daily rollup follows the installation's calendar
+		// (AULA_TIMEZONE): counted again here when that changed.
+		if err := svc.Reports.SyncRollupZone(ctx); err != nil {
+			return err
+		}
 		// Demo content only where asked for (make run sets AULA_DEMO=1): a
 		// production installation must not start with made-up people.
 		if fresh && cfg.Demo {

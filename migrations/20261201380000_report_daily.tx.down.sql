@@ -1,0 +1,11 @@
+DROP TRIGGER report_daily_certificates ON certificates;
+DROP TRIGGER report_daily_enrolments ON enrolments;
+DROP FUNCTION report_daily_rebuild(text);
+DROP FUNCTION report_daily_certificates();
+DROP FUNCTION report_daily_enrolments();
+DROP FUNCTION report_unattribute("char", bigint);
+DROP FUNCTION report_attribute("char", bigint, bigint);
+DROP FUNCTION report_daily_add(timestamptz, bigint, bigint, text, int, int, int, int, int);
+DROP TABLE report_attribution;
+DROP TABLE report_daily;
+DROP TABLE report_daily_zone;
