@@ -212,12 +212,36 @@ func (s *seeder) run(ctx context.Context) error {
 		return err
 	}
 	for _, f := range []func(context.Context) error{s.people, s.catalogue, s.enrolments, s.attempts,
-		s.certificates, s.eventsAndParticipation, s.library} {
+		s.certificates, s.eventsAndParticipation, s.library, s.reportRollup} {
 		if err := f(ctx); err != nil {
 			return err
 		}
 	}
 	return s.createIndexes(ctx, indexes)
+}
+
+// reportRollup counts the seeded facts into the reports' daily rollup,
+// which the enrolments' and certificates' triggers keep on every change:
+// each fact is attributed to its person's institution (as the migration's
+// backfill does), then the rollup is recounted in the installation's zone.
+func (s *seeder) reportRollup(ctx context.Context) error {
+	err := s.step(ctx, "report_attribution", `INSERT INTO report_attribution (kind, fact_id, institution_id)
+		SELECT 'e', e.id, coalesce(u.institution_id, 0) FROM enrolments AS e JOIN users AS u ON u.id = e.user_id
+			WHERE e.status IN ('active', 'completed')
+		UNION ALL
+		SELECT 'c', e.id, coalesce(u.institution_id, 0) FROM enrolments AS e JOIN users AS u ON u.id = e.user_id
+			WHERE e.status = 'completed'
+		UNION ALL
+		SELECT 'k', c.id, coalesce(u.institution_id, 0) FROM certificates AS c JOIN users AS u ON u.id = c.user_id
+			WHERE c.revoked_at IS NULL
+		ON CONFLICT (kind, fact_id) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	if _, err := s.tx.ExecContext(ctx, `SELECT report_daily_rebuild(coalesce((SELECT zone FROM report_daily_zone), 'UTC'))`); err != nil {
+		return fmt.Errorf("seedscale: report rollup: %w", err)
+	}
+	return nil
 }
 
 // bigTables are the tables of many rows, whose secondary indexes are
