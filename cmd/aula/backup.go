@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/aula-platform/aula/courses"
-	"github.com/aula-platform/aula/migrations"
 )
 
 // A backup is a tar file holding, in this order:
@@ -230,7 +229,7 @@ func restoreCmd(ctx context.Context, args []string) error {
 		return fmt.Errorf("restore: pg_restore: %w\n%s", err, msg)
 	}
 	// A backup of an older version: bring its schema up to this one.
-	if _, err := migrations.Up(ctx, db); err != nil {
+	if _, err := migrateUp(ctx, cfg.DatabaseURL, cfg.Pool); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
 	fmt.Printf("restore: the database and %s, in %s\n", count(files, "file", "files"), time.Since(started).Round(time.Millisecond))

@@ -9,7 +9,9 @@ import (
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
+	"github.com/uptrace/bun/migrate"
 
+	"github.com/aula-platform/aula/migrations"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -103,4 +105,31 @@ func withSetupLock(ctx context.Context, db *bun.DB, fn func() error) error {
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", setupLockKey) //nolint:errcheck // closing the connection releases it too
 	return fn()
+}
+
+// migrationPool is the pool's settings for applying migrations: neither
+// the statement nor the lock timeout (docs/operations.md). A migration
+// that backfills a table (the quiz statistics over a million attempts,
+// the reports' rollup) runs for minutes on a large installation; one
+// stopped at the serving pool's 10 s would leave `aula migrate up` unable
+// ever to finish. migrations.Up's advisory lock is taken on a connection
+// of its own, so each migration's transaction needs the same settings.
+// A statement's reply may then take up to the driver's 10-minute read
+// bound (postgres.Open).
+func migrationPool(pool postgres.Options) postgres.Options {
+	pool.StatementTimeout = -1
+	pool.LockTimeout = -1
+	pool.MaxConns = 2
+	return pool
+}
+
+// migrateUp applies the pending migrations over a pool of its own with
+// migrationPool's settings, closed when done.
+func migrateUp(ctx context.Context, dsn string, pool postgres.Options) (*migrate.MigrationGroup, error) {
+	db, err := openDB(ctx, dsn, migrationPool(pool))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return migrations.Up(ctx, db)
 }

@@ -36,7 +36,7 @@ func migrateCmd(ctx context.Context, args []string) error {
 	defer db.Close()
 	switch args[0] {
 	case "up":
-		group, err := migrations.Up(ctx, db)
+		group, err := migrateUp(ctx, cfg.DatabaseURL, cfg.Pool)
 		if err != nil {
 			return err
 		}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
 // TestMigrateDownRefusesToDeleteData: on an installation with people,
@@ -35,5 +39,33 @@ func TestMigrateDownRefusesToDeleteData(t *testing.T) {
 	}
 	if out, err := runAula(t, env, "migrate", "status"); err != nil || strings.Contains(out, "applied") {
 		t.Fatalf("after the rollback: %v\n%s", err, out)
+	}
+}
+
+// TestMigrationsOutliveTheStatementTimeout: a migration backfilling a
+// large table runs for minutes, so migrations run on a pool without the
+// serving pool's statement timeout — which still ends a slow request.
+func TestMigrationsOutliveTheStatementTimeout(t *testing.T) {
+	ctx := context.Background()
+	dsn := newDatabaseURL(t)
+	serving := postgres.Options{StatementTimeout: 200 * time.Millisecond}
+	db, err := openDB(ctx, dsn, serving)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "SELECT pg_sleep(0.5)"); err == nil {
+		t.Fatal("the serving pool let a statement run past its timeout")
+	}
+	mdb, err := openDB(ctx, dsn, migrationPool(serving))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mdb.Close()
+	if _, err := mdb.ExecContext(ctx, "SELECT pg_sleep(0.5)"); err != nil {
+		t.Fatalf("a long migration statement: %v", err)
+	}
+	if _, err := migrateUp(ctx, dsn, serving); err != nil {
+		t.Fatalf("migrate up: %v", err)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/courses"
-	"github.com/aula-platform/aula/migrations"
 	"github.com/aula-platform/aula/seedscale"
 	"github.com/aula-platform/aula/wiring"
 )
@@ -35,7 +34,7 @@ func seedCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := migrations.Up(ctx, db); err != nil {
+	if _, err := migrateUp(ctx, cfg.DatabaseURL, cfg.Pool); err != nil {
 		return err
 	}
 	svc, err := newServices(ctx, db, cfg, newLogger(cfg))
@@ -140,7 +139,7 @@ func seedScaleCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := migrations.Up(ctx, db); err != nil {
+	if _, err := migrateUp(ctx, cfg.DatabaseURL, cfg.Pool); err != nil {
 		return err
 	}
 	fmt.Printf("Seeding at scale (%s):\n", o.Marker())

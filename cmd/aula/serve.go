@@ -15,7 +15,6 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app"
-	"github.com/aula-platform/aula/migrations"
 	"github.com/aula-platform/aula/wiring"
 )
 
@@ -45,7 +44,7 @@ func serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	if !*noMigrate {
-		group, err := migrations.Up(ctx, db)
+		group, err := migrateUp(ctx, cfg.DatabaseURL, cfg.Pool)
 		if err != nil {
 			return err
 		}
