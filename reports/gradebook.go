@@ -216,16 +216,23 @@ func (s *Service) quizColumns(ctx context.Context, courseID int64) ([]QuizColumn
 type sortSpec struct {
 	order string // ORDER BY, ending with the enrolment id so rows never tie
 	after string // the condition for rows after a cursor: key, then id
+	// bound repeats after's condition on the key alone, which an index
+	// can serve: a row comparison across two tables ((p.name,
+	// e.enrolment_id)) is checked only after the join, so without it a
+	// deep page walked the users index from the first name — an export of
+	// 40,000 rows read in chunks scanned quadratically (> 20 s).
+	bound string
 	key   func(r *GradebookRow) string
 }
 
 func (s sortSpec) cursor(r GradebookRow) cursor { return cursor{Key: s.key(&r), ID: r.EnrolmentID} }
 
 var gradebookSorts = map[string]sortSpec{
-	"name": {order: "p.name, e.enrolment_id", after: "(p.name, e.enrolment_id) > (?, ?)",
+	"name": {order: "p.name, e.enrolment_id", after: "(p.name, e.enrolment_id) > (?, ?)", bound: "p.name >= ?",
 		key: func(r *GradebookRow) string { return r.Name }},
 	"enrolled": {order: "e.enrolled_at DESC, e.enrolment_id DESC", after: "(e.enrolled_at, e.enrolment_id) < (?::timestamptz, ?)",
-		key: func(r *GradebookRow) string { return r.EnrolledAt.Format(time.RFC3339Nano) }},
+		bound: "e.enrolled_at <= ?::timestamptz",
+		key:   func(r *GradebookRow) string { return r.EnrolledAt.Format(time.RFC3339Nano) }},
 	"completed": {order: "coalesce(e.completed_at, '-infinity') DESC, e.enrolment_id DESC",
 		after: "(coalesce(e.completed_at, '-infinity'), e.enrolment_id) < (?::timestamptz, ?)",
 		key: func(r *GradebookRow) string {
@@ -242,7 +249,7 @@ func (s *Service) gradebookRows(ctx context.Context, q GradebookQuery, spec sort
 	var raw []gradebookRow
 	err := s.read(ctx, func(st *Store) (err error) {
 		raw, err = st.Gradebook(ctx, gradebookFilter{CourseID: q.CourseID, InstitutionID: q.InstitutionID,
-			Status: q.Status, Order: spec.order, After: spec.after, Cursor: after, Limit: limit})
+			Status: q.Status, Order: spec.order, After: spec.after, Bound: spec.bound, Cursor: after, Limit: limit})
 		return err
 	})
 	if err != nil {

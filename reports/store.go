@@ -33,6 +33,7 @@ type gradebookFilter struct {
 	CourseID, InstitutionID int64
 	Status                  string
 	Order, After            string // ORDER BY, and the keyset condition with the cursor's key and id
+	Bound                   string // the same condition on the key alone, for an index ("" none)
 	Cursor                  *cursor
 	Limit                   int
 }
@@ -64,6 +65,10 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 		assessment.ReportQuizResults(s.db), assessment.ReportRequiredQuizzes(s.db), certificates.ReportCertificates(s.db),
 	}, whereArgs...)
 	if f.Cursor != nil {
+		if f.Bound != "" {
+			where += " AND " + f.Bound
+			args = append(args, f.Cursor.Key)
+		}
 		where += " AND " + f.After
 		args = append(args, f.Cursor.Key, f.Cursor.ID)
 	}
