@@ -2,7 +2,6 @@ package app
 
 import (
 	"bytes"
-	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -393,22 +392,11 @@ func (s *server) myCalendar(c *fiber.Ctx) error {
 
 // citeLibraryItem is PUT /api/v1/events/{id}/library/{item_id}: the event
 // cites a published library item, whose page lists the event back.
-func (s *server) citeLibraryItem(c *fiber.Ctx) error { return onEventItem(c, s.events.LinkItem) }
+func (s *server) citeLibraryItem(c *fiber.Ctx) error {
+	return onTwoIDs(c, "item_id", eventActor(c), s.events.LinkItem)
+}
 
 // stopCitingLibraryItem is DELETE /api/v1/events/{id}/library/{item_id}.
 func (s *server) stopCitingLibraryItem(c *fiber.Ctx) error {
-	return onEventItem(c, s.events.UnlinkItem)
-}
-
-// onEventItem calls change with the event and the item of the route, and
-// answers 204.
-func onEventItem(c *fiber.Ctx, change func(context.Context, events.Actor, int64, int64) error) error {
-	id, itemID, err := paramIDs(c, "id", "item_id")
-	if err != nil {
-		return err
-	}
-	if err := change(c.UserContext(), eventActor(c), id, itemID); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return onTwoIDs(c, "item_id", eventActor(c), s.events.UnlinkItem)
 }

@@ -60,12 +60,5 @@ func (s *server) listOfferFiles(c *fiber.Ctx) error {
 
 // deleteOfferFile is DELETE /api/v1/offers/{id}/files/{fid}.
 func (s *server) deleteOfferFile(c *fiber.Ctx) error {
-	id, fid, err := paramIDs(c, "id", "fid")
-	if err != nil {
-		return err
-	}
-	if err := s.exchange.DeleteFile(c.UserContext(), exchangeActor(c), id, fid); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return onTwoIDs(c, "fid", exchangeActor(c), s.exchange.DeleteFile)
 }

@@ -278,28 +278,29 @@ func (s *server) attachLibraryFile(c *fiber.Ctx, itemID int64) (*library.File, e
 
 // deleteLibraryFile is DELETE /api/v1/library/items/{id}/files/{fid}.
 func (s *server) deleteLibraryFile(c *fiber.Ctx) error {
-	return s.onTwoIDs(c, "fid", s.library.DeleteFile)
+	return onTwoIDs(c, "fid", currentUser(c), s.library.DeleteFile)
 }
 
 // linkLibraryCourse is PUT /api/v1/library/items/{id}/courses/{course_id}:
 // the course cites the item.
 func (s *server) linkLibraryCourse(c *fiber.Ctx) error {
-	return s.onTwoIDs(c, "course_id", s.library.LinkCourse)
+	return onTwoIDs(c, "course_id", currentUser(c), s.library.LinkCourse)
 }
 
 // unlinkLibraryCourse is DELETE /api/v1/library/items/{id}/courses/{course_id}.
 func (s *server) unlinkLibraryCourse(c *fiber.Ctx) error {
-	return s.onTwoIDs(c, "course_id", s.library.UnlinkCourse)
+	return onTwoIDs(c, "course_id", currentUser(c), s.library.UnlinkCourse)
 }
 
-// onTwoIDs calls change with the item of the route and its other id, and
-// answers 204.
-func (s *server) onTwoIDs(c *fiber.Ctx, second string, change func(context.Context, *accounts.User, int64, int64) error) error {
+// onTwoIDs calls change as actor with the route's "id" and its other id
+// (second), and answers 204: the shape of every "link", "unlink" and
+// "delete a file" API of the library, events and the exchange.
+func onTwoIDs[A any](c *fiber.Ctx, second string, actor A, change func(context.Context, A, int64, int64) error) error {
 	id, other, err := paramIDs(c, "id", second)
 	if err != nil {
 		return err
 	}
-	if err := change(c.UserContext(), currentUser(c), id, other); err != nil {
+	if err := change(c.UserContext(), actor, id, other); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
