@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/exchange"
+	"github.com/aula-platform/aula/locales"
 )
 
 // The exchange's JSON shapes and request bodies (docs/api.md, Exchange of
@@ -347,7 +348,7 @@ type publishForm struct {
 func (f publishForm) params(c *fiber.Ctx) exchange.PublishParams {
 	l := strings.TrimSpace(f.Language)
 	if l == "" {
-		l, _, _ = strings.Cut(lang(c), "-")
+		l = locales.Base(lang(c))
 	}
 	return exchange.PublishParams{Language: l}
 }

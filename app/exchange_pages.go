@@ -492,9 +492,8 @@ func (s *server) actionPage(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "exchange.action.title")
 	p.Nav = "exchanges"
-	def, _, _ := strings.Cut(p.Lang, "-")
 	return s.render(c, "pages/exchange/action", actionPage{Page: p, Detail: d, Names: names, Authors: people,
-		PublishLanguages: []string{"es", "pt", "en"}, DefaultLanguage: def})
+		PublishLanguages: []string{"es", "pt", "en"}, DefaultLanguage: publishForm{}.params(c).Language})
 }
 
 // publishActionPage is the action page's form that sends a completed

@@ -288,9 +288,9 @@ func (s *Service) Matrix(ctx context.Context, actor Actor, exchangeID int64, f M
 	if err != nil {
 		return nil, err
 	}
-	themes, err := s.themes.Themes(ctx)
+	themes, err := s.Themes(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("exchange: themes: %w", err)
+		return nil, err
 	}
 	m := &Matrix{Exchange: acc.Exchange, Themes: themes}
 	countries := map[string]bool{}
