@@ -82,16 +82,9 @@ func (m *Metrics) Request(method, route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
 }
 
-// Outcomes of a job attempt, for JobFinished: the queue's own words
-// (jobs.OutcomeDone, OutcomeRetry, OutcomeDiscarded).
-const (
-	JobDone      = "done"
-	JobRetry     = "retry"
-	JobDiscarded = "discarded"
-)
-
-// JobFinished counts one attempt of a background job of kind: JobDone,
-// JobRetry (it will be tried again) or JobDiscarded (no more tries).
+// JobFinished counts one attempt of a background job of kind by its
+// outcome, in the queue's own words: jobs.OutcomeDone, OutcomeRetry (it
+// will be tried again) or OutcomeDiscarded (no more tries).
 func (m *Metrics) JobFinished(kind, outcome string) {
 	if m == nil {
 		return
