@@ -281,7 +281,7 @@ func (s *server) submittedError(c *fiber.Ctx, err error) error {
 
 // quizResults returns a quiz's attempts and statistics to its editors.
 func (s *server) quizResults(c *fiber.Ctx) error {
-	res, _, err := s.quizResultsOf(c, true)
+	res, _, err := s.quizResultsOf(c)
 	if err != nil {
 		return err
 	}

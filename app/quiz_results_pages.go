@@ -138,15 +138,15 @@ func newStatsJSON(st assessment.QuestionStats) statsJSON {
 	return out
 }
 
-// quizResultsOf returns the results of the route's quiz under the
-// request's filter, for the JSON answer, the CSV file and the page alike
-// (paged: only one page of attempts).
-func (s *server) quizResultsOf(c *fiber.Ctx, paged bool) (*assessment.Results, assessment.ResultsFilter, error) {
+// quizResultsOf returns one page of the results of the route's quiz
+// under the request's filter, for the JSON answer and the page alike (the
+// CSV file streams every attempt through assessment's export instead).
+func (s *server) quizResultsOf(c *fiber.Ctx) (*assessment.Results, assessment.ResultsFilter, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return nil, assessment.ResultsFilter{}, err
 	}
-	f, err := resultsFilter(c, paged)
+	f, err := resultsFilter(c, true)
 	if err != nil {
 		return nil, f, err
 	}
@@ -229,7 +229,7 @@ type optionStatsView struct {
 }
 
 func (s *server) quizResultsPage(c *fiber.Ctx) error {
-	res, f, err := s.quizResultsOf(c, true)
+	res, f, err := s.quizResultsOf(c)
 	if err != nil {
 		return err
 	}
