@@ -91,9 +91,7 @@ func (s *Service) Institution(ctx context.Context, actor courses.Actor, institut
 	if err != nil {
 		return nil, err
 	}
-	// Participation certificates have no course: the per-course table
-	// leaves them out, the months and the total count them.
-	r.ByCourse = slices.DeleteFunc(sets[0], func(f Figures) bool { return f.Key == "" })
+	r.ByCourse = sets[0]
 	r.ByMonth = FillMonths(sets[1])
 	r.Total = total(r.ByMonth)
 	return r, nil
@@ -179,9 +177,6 @@ func (s *Service) Figures(ctx context.Context, by Grouping, year int, institutio
 	if err != nil {
 		return nil, err
 	}
-	if by == ByCourse {
-		return slices.DeleteFunc(sets[0], func(f Figures) bool { return f.Key == "" }), nil
-	}
 	return sets[0], nil
 }
 
@@ -198,7 +193,17 @@ func (s *Service) figures(ctx context.Context, year int, institutionID int64, by
 		sets, err = st.Figures(ctx, f)
 		return err
 	})
-	return sets, err
+	if err != nil {
+		return nil, err
+	}
+	// Participation certificates have no course: the per-course table
+	// leaves them out, the months and the total count them.
+	for i, b := range by {
+		if b == ByCourse {
+			sets[i] = slices.DeleteFunc(sets[i], func(f Figures) bool { return f.Key == "" })
+		}
+	}
+	return sets, nil
 }
 
 // FillMonths returns the twelve months of a year's figures by month,
