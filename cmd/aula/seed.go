@@ -11,6 +11,7 @@ import (
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/assets"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/migrations"
 	"github.com/aula-platform/aula/seedscale"
 	"github.com/aula-platform/aula/wiring"
 )
@@ -128,18 +129,18 @@ func seedScaleCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// A million attempts is one statement of a minute or more: no
-	// statement timeout (which also sets the driver's read timeout), and
-	// the closing VACUUM waits for autovacuum's table locks as long as it
-	// must, rather than failing a finished seeding at the lock timeout.
-	cfg.Pool.StatementTimeout = -1
-	cfg.Pool.LockTimeout = -1
-	db, err := openDB(ctx, cfg.DatabaseURL, cfg.Pool)
+	// A million attempts is one statement of a minute or more: the
+	// migrations' pool, without the statement timeout (which also sets
+	// the driver's read timeout) or the lock timeout, so the closing
+	// VACUUM waits for autovacuum's table locks as long as it must rather
+	// than failing a finished seeding. Its two connections are the setup
+	// lock's and the seeding transaction's.
+	db, err := openDB(ctx, cfg.DatabaseURL, migrationPool(cfg.Pool))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := migrateUp(ctx, cfg.DatabaseURL, cfg.Pool); err != nil {
+	if _, err := migrations.Up(ctx, db); err != nil {
 		return err
 	}
 	fmt.Printf("Seeding at scale (%s):\n", o.Marker())
