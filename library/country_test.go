@@ -69,7 +69,7 @@ func TestCountryPageGathersItemsAndCitingCourses(t *testing.T) {
 	if err != nil || len(citing) != 1 || citing[0].ID != co.ID {
 		t.Fatalf("citing courses %+v %v", citing, err)
 	}
-	cited, err := e.lib.CitedBy(ctx, co.ID)
+	cited, err := e.lib.CourseReading(ctx, co.ID)
 	if err != nil || len(cited) != 1 || cited[0].ID != it.ID {
 		t.Fatalf("items cited by the course %+v %v", cited, err)
 	}

@@ -375,8 +375,3 @@ func (s *Service) CitingEvents(ctx context.Context, itemID int64) ([]Event, erro
 	}
 	return s.events.EventsCiting(ctx, itemID)
 }
-
-// CitedBy returns the published items a course cites, for the course's page.
-func (s *Service) CitedBy(ctx context.Context, courseID int64) ([]Item, error) {
-	return NewStore(s.db).CitedBy(ctx, courseID)
-}

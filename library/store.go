@@ -218,15 +218,6 @@ func (s *Store) CourseIDs(ctx context.Context, itemID int64) ([]int64, error) {
 	return ids, wrap(err, "courses citing %d", itemID)
 }
 
-// CitedBy returns the published items a course cites, newest first.
-func (s *Store) CitedBy(ctx context.Context, courseID int64) ([]Item, error) {
-	var list []Item
-	err := s.db.NewSelect().Model(&list).
-		Where("li.status = ? AND li.id IN (SELECT item_id FROM library_item_courses WHERE course_id = ?)", StatusPublished, courseID).
-		OrderExpr("li.sort_date DESC, li.id DESC").Scan(ctx)
-	return list, wrap(err, "items cited by course %d", courseID)
-}
-
 // CitationIndex returns every published item cited by a course, one row
 // per course and item, each course's newest first: the course pages'
 // reading lists (Service.CourseReading).
