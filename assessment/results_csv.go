@@ -10,7 +10,7 @@ import (
 	"github.com/aula-platform/aula/spreadsheet"
 )
 
-// CSVFormat says how WriteResultsCSV writes for the reader's spreadsheet.
+// CSVFormat says how ResultsCSV writes for the reader's spreadsheet.
 type CSVFormat struct {
 	// Header names the columns, in this order: learner, email, institution,
 	// attempt number, started, submitted, duration in seconds, score,
@@ -24,31 +24,17 @@ type CSVFormat struct {
 	Semicolon bool
 }
 
-// csvColumns is the number of columns WriteResultsCSV writes.
+// csvColumns is the number of columns ResultsCSV writes.
 const csvColumns = 11
 
 // csvTime is how times are written: spreadsheet programs read it as a date
 // and time. Times are UTC, which the header should say.
 const csvTime = "2006-01-02 15:04:05"
 
-// WriteResultsCSV writes a quiz's results as CSV, UTF-8 with a byte order
-// mark. Text a spreadsheet would run as a formula (a name starting with
-// "=") is written with a leading apostrophe.
-func WriteResultsCSV(w io.Writer, rows []ResultRow, f CSVFormat) error {
-	out, err := NewResultsCSV(w, f)
-	if err != nil {
-		return err
-	}
-	for i := range rows {
-		if err := out.Write(&rows[i]); err != nil {
-			return err
-		}
-	}
-	return out.Close()
-}
-
-// ResultsCSV writes a quiz's results as CSV one row at a time, as
-// WriteResultsCSV does, so an export streams as its rows are read.
+// ResultsCSV writes a quiz's results as CSV one row at a time, so an
+// export streams as its rows are read: UTF-8 with a byte order mark, and
+// text a spreadsheet would run as a formula (a name starting with "=")
+// written with a leading apostrophe.
 type ResultsCSV struct {
 	cw *csv.Writer
 	f  CSVFormat

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,20 @@ func equalInts(a, b []int) bool {
 	return true
 }
 
+// writeResultsCSV writes rows through a ResultsCSV, as an export does.
+func writeResultsCSV(w io.Writer, rows []assessment.ResultRow, f assessment.CSVFormat) error {
+	out, err := assessment.NewResultsCSV(w, f)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		if err := out.Write(&rows[i]); err != nil {
+			return err
+		}
+	}
+	return out.Close()
+}
+
 func TestWriteResultsCSV(t *testing.T) {
 	submitted := time.Date(2026, 11, 27, 10, 1, 30, 0, time.UTC)
 	rows := []assessment.ResultRow{
@@ -127,7 +142,7 @@ func TestWriteResultsCSV(t *testing.T) {
 	header := []string{"Participante", "Email", "Instituição", "Tentativa", "Início (UTC)", "Envio (UTC)", "Duração (s)", "Pontos", "Máximo", "%", "Aprovado"}
 	var buf bytes.Buffer
 	f := assessment.CSVFormat{Header: header, Yes: "sim", No: "não", Open: "em andamento", Semicolon: true}
-	if err := assessment.WriteResultsCSV(&buf, rows, f); err != nil {
+	if err := writeResultsCSV(&buf, rows, f); err != nil {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -153,7 +168,7 @@ func TestWriteResultsCSV(t *testing.T) {
 			t.Errorf("line %d = %q, want %q", i+1, records[i], want[i])
 		}
 	}
-	if err := assessment.WriteResultsCSV(&buf, rows, assessment.CSVFormat{Header: header[:3]}); err == nil {
+	if err := writeResultsCSV(&buf, rows, assessment.CSVFormat{Header: header[:3]}); err == nil {
 		t.Error("a short header was accepted")
 	}
 }
