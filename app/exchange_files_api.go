@@ -25,10 +25,14 @@ type offerFileJSON struct {
 func offerFilesJSON(list []exchange.OfferFile) []offerFileJSON {
 	out := make([]offerFileJSON, len(list))
 	for i, f := range list {
-		out[i] = offerFileJSON{ID: f.ID, OfferID: f.OfferID, FileName: f.FileName, ContentType: f.ContentType,
-			SizeBytes: f.SizeBytes, SHA256: f.SHA256, URL: offerFileURL(f), CreatedAt: f.CreatedAt.UTC()}
+		out[i] = offerFileJSONOf(f)
 	}
 	return out
+}
+
+func offerFileJSONOf(f exchange.OfferFile) offerFileJSON {
+	return offerFileJSON{ID: f.ID, OfferID: f.OfferID, FileName: f.FileName, ContentType: f.ContentType,
+		SizeBytes: f.SizeBytes, SHA256: f.SHA256, URL: offerFileURL(f), CreatedAt: f.CreatedAt.UTC()}
 }
 
 // uploadOfferFile is POST /api/v1/offers/{id}/files, multipart with the
@@ -42,7 +46,7 @@ func (s *server) uploadOfferFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(offerFilesJSON([]exchange.OfferFile{*f})[0])
+	return c.Status(fiber.StatusCreated).JSON(offerFileJSONOf(*f))
 }
 
 // listOfferFiles is GET /api/v1/offers/{id}/files.

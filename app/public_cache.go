@@ -97,9 +97,8 @@ func (s *server) cachePublic(h fiber.Handler) fiber.Handler {
 		key := lang(c) + " " + c.OriginalURL()
 		now := s.now()
 		if e, ok := s.publicPages.get(key, now); ok {
-			c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(publicMaxAge))
+			setPublicHeaders(c)
 			c.Set(fiber.HeaderAge, strconv.Itoa(int(now.Sub(e.rendered)/time.Second)))
-			c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 			c.Set(fiber.HeaderETag, e.etag)
 			if c.Get(fiber.HeaderIfNoneMatch) == e.etag {
 				return c.SendStatus(fiber.StatusNotModified)

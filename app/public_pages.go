@@ -47,9 +47,7 @@ func (s *server) renderPublic(c *fiber.Ctx, name string, p Page, data any) error
 	if err := c.Render(name, data); err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(publicMaxAge))
-	// The page's language comes from these; a cookie means another visitor.
-	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
+	setPublicHeaders(c)
 	tag := `W/"` + strconv.FormatUint(crc64.Checksum(c.Response().Body(), crcTable), 36) + `"`
 	c.Set(fiber.HeaderETag, tag)
 	if c.Get(fiber.HeaderIfNoneMatch) == tag {
@@ -57,6 +55,15 @@ func (s *server) renderPublic(c *fiber.Ctx, name string, p Page, data any) error
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	return nil
+}
+
+// setPublicHeaders lets shared caches keep a visitor's page for
+// publicMaxAge, per language and cookie, whether it was rendered now or
+// comes from the in-process cache (cachePublic).
+func setPublicHeaders(c *fiber.Ctx) {
+	c.Set(fiber.HeaderCacheControl, "public, max-age="+strconv.Itoa(publicMaxAge))
+	// The page's language comes from these; a cookie means another visitor.
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 }
 
 var crcTable = crc64.MakeTable(crc64.ECMA)
