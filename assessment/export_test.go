@@ -21,7 +21,7 @@ func SetExportChunk(t interface{ Cleanup(func()) }, n int) {
 func (s *Service) DecodedQuestionStats(ctx context.Context, quizID int64, f ResultsFilter) ([]QuestionStats, error) {
 	store := NewStore(s.db)
 	var graded []Attempt
-	if err := store.resultsQuery(quizID, f).ColumnExpr("a.layout, a.answers, a.scores").
+	if err := store.resultsQuery(quizID, f, true).ColumnExpr("a.layout, a.answers, a.scores").
 		Where("a.submitted_at IS NOT NULL").Scan(ctx, &graded); err != nil {
 		return nil, err
 	}

@@ -15,11 +15,15 @@ import (
 // statement without naming accounts' tables.
 
 // resultsQuery selects the attempts of a quiz the filter keeps. Every
-// variant starts from attempts_quiz_started_idx (quiz_id first).
-func (s *Store) resultsQuery(quizID int64, f ResultsFilter) *bun.SelectQuery {
-	q := s.db.NewSelect().TableExpr("attempts AS a").
-		Join("JOIN (?) AS u ON u.id = a.user_id", accounts.PublicUsersWithInstitutions(s.db)).
-		Where("a.quiz_id = ?", quizID)
+// variant starts from attempts_quiz_started_idx (quiz_id first). It joins
+// the learners (as u) when learners is set or the institution filter needs
+// them: every attempt has its user (the foreign key cascades), so a query
+// that reads no learner's column, as a count, need not join them.
+func (s *Store) resultsQuery(quizID int64, f ResultsFilter, learners bool) *bun.SelectQuery {
+	q := s.db.NewSelect().TableExpr("attempts AS a").Where("a.quiz_id = ?", quizID)
+	if learners || f.InstitutionID != 0 {
+		q = q.Join("JOIN (?) AS u ON u.id = a.user_id", accounts.PublicUsersWithInstitutions(s.db))
+	}
 	if f.InstitutionID != 0 {
 		q = q.Where("u.institution_id = ?", f.InstitutionID)
 	}
@@ -33,7 +37,7 @@ func (s *Store) resultsQuery(quizID int64, f ResultsFilter) *bun.SelectQuery {
 // first, with their learners (Limit 0: every attempt).
 func (s *Store) ResultRows(ctx context.Context, quizID int64, f ResultsFilter) ([]ResultRow, error) {
 	var rows []ResultRow
-	q := s.resultsQuery(quizID, f).
+	q := s.resultsQuery(quizID, f, true).
 		ColumnExpr("a.id AS attempt_id, a.user_id, a.number, a.started_at, a.submitted_at, a.timed_out").
 		ColumnExpr("a.score, a.max_score, a.percent, a.passed").
 		ColumnExpr("u.name AS learner, u.email, u.institution_id").
@@ -55,17 +59,9 @@ func (s *Store) ResultRows(ctx context.Context, quizID int64, f ResultsFilter) (
 
 // CountResults counts the attempts of a quiz the filter keeps, over all pages.
 func (s *Store) CountResults(ctx context.Context, quizID int64, f ResultsFilter) (int, error) {
-	q := s.resultsQuery(quizID, f)
-	if f.InstitutionID == 0 {
-		// Every attempt has its user (the foreign key cascades): counting
-		// attempts alone reads no users, and the index only when
-		// unfiltered.
-		q = s.db.NewSelect().TableExpr("attempts AS a").Where("a.quiz_id = ?", quizID)
-		if f.Passed != nil {
-			q = q.Where("a.submitted_at IS NOT NULL AND a.passed = ?", *f.Passed)
-		}
-	}
-	n, err := q.Count(ctx)
+	// Without the institution filter the count reads attempts alone (the
+	// index only, when unfiltered).
+	n, err := s.resultsQuery(quizID, f, false).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count results of quiz %d: %w", quizID, err)
 	}
@@ -154,7 +150,7 @@ func (s *Store) answerCounts(quizID int64, f ResultsFilter) *bun.SelectQuery {
 		}
 		return q
 	}
-	attempts := s.resultsQuery(quizID, f).ColumnExpr("a.layout, a.answers, a.scores").Where("a.submitted_at IS NOT NULL")
+	attempts := s.resultsQuery(quizID, f, true).ColumnExpr("a.layout, a.answers, a.scores").Where("a.submitted_at IS NOT NULL")
 	return s.db.NewSelect().TableExpr("(?) AS a", attempts).
 		Join("CROSS JOIN LATERAL assessment_slots(a.layout, a.answers, a.scores) AS k").
 		ColumnExpr("k.question_id, k.answer, k.score, count(*) AS n").GroupExpr("1, 2, 3")
