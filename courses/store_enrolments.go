@@ -229,16 +229,21 @@ type rosterRow struct {
 // their learners, by name, and how many match.
 func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, progress bun.Safe) ([]RosterEntry, int, error) {
 	var rows []rosterRow
-	base := func() *bun.SelectQuery {
+	// base joins the learners when learners is set or the institution
+	// filter needs them: every enrolment has its user (the foreign key
+	// cascades), so the count reads enrolments alone without that filter.
+	base := func(learners bool) *bun.SelectQuery {
 		q := s.db.NewSelect().Model(&rows).
-			Join("JOIN (?) AS u ON u.id = e.user_id", accounts.PublicUsers(s.db)).
 			Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted)
+		if learners || f.InstitutionID != 0 {
+			q = q.Join("JOIN (?) AS u ON u.id = e.user_id", accounts.PublicUsers(s.db))
+		}
 		if f.InstitutionID != 0 {
 			q = q.Where("u.institution_id = ?", f.InstitutionID)
 		}
 		return q
 	}
-	q := base().ColumnExpr("e.*").ColumnExpr("?", progress).
+	q := base(true).ColumnExpr("e.*").ColumnExpr("?", progress).
 		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
 		OrderExpr("u.name, u.id").Limit(f.Limit)
 	if f.After != nil {
@@ -250,15 +255,8 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 	if err := q.Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("roster of %d: %w", courseID, err)
 	}
-	// The count of every page, the cursor aside. Without an institution
-	// filter it reads enrolments alone: every one has its user (the
-	// foreign key cascades).
-	count := base()
-	if f.InstitutionID == 0 {
-		count = s.db.NewSelect().TableExpr("enrolments AS e").
-			Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted)
-	}
-	total, err := count.Count(ctx)
+	// The count of every page, the cursor aside.
+	total, err := base(false).Count(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count roster of %d: %w", courseID, err)
 	}
