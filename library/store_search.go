@@ -134,16 +134,14 @@ func (s *Store) rankedSearch(ctx context.Context, sr search, rows *[]ranked) err
 		ranks = ranks.OrderExpr(k + " DESC")
 	}
 	ranks = ranks.Limit(sr.limit + 1)
-	// The rest after the window's last match: a cursor of its values.
-	rest := sr.filter(s.db.NewSelect().Model((*ranked)(nil))).
-		ColumnExpr("?TableColumns, 0::real AS rank, true AS beyond").Join("JOIN b ON true")
-	restKeys, _, _ := sr.dateKeys(nil)
-	bKeys := make([]string, len(restKeys))
-	for i, k := range restKeys {
+	// The rest after the window's last match: the date order from a
+	// cursor of its values.
+	bKeys := make([]string, len(keys))
+	for i, k := range keys {
 		bKeys[i] = "b." + strings.TrimPrefix(k, "li.")
-		rest = rest.OrderExpr(k + " DESC")
 	}
-	rest = rest.Where("(" + strings.Join(restKeys, ", ") + ") < (" + strings.Join(bKeys, ", ") + ")").Limit(sr.limit + 1)
+	rest := s.byDate(sr, nil, true).Join("JOIN b ON true").
+		Where("(" + strings.Join(keys, ", ") + ") < (" + strings.Join(bKeys, ", ") + ")")
 	outer := "beyond"
 	if sr.portugueseFirst {
 		outer += ", in_portuguese DESC"
