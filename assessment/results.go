@@ -33,6 +33,11 @@ type ResultsCursor struct {
 	AttemptID int64
 }
 
+// cursorAfter is the cursor of the page that ends with r.
+func cursorAfter(r ResultRow) *ResultsCursor {
+	return &ResultsCursor{StartedAt: r.StartedAt, AttemptID: r.AttemptID}
+}
+
 // String writes the cursor for a URL: the start in microseconds since
 // 1970 (PostgreSQL's precision), a dot, the attempt id.
 func (c ResultsCursor) String() string {
@@ -131,8 +136,7 @@ func (s *Service) Results(ctx context.Context, actor courses.Actor, quizID int64
 	}
 	if f.Limit > 0 && len(res.Rows) > f.Limit {
 		res.Rows = res.Rows[:f.Limit]
-		last := res.Rows[f.Limit-1]
-		res.Next = &ResultsCursor{StartedAt: last.StartedAt, AttemptID: last.AttemptID}
+		res.Next = cursorAfter(res.Rows[f.Limit-1])
 	}
 	if res.Total, err = store.CountResults(ctx, quizID, f); err != nil {
 		return nil, err
@@ -166,7 +170,7 @@ func (s *Service) ExportResults(ctx context.Context, actor courses.Actor, quizID
 	if err := s.closeExpired(ctx, quizID, 0); err != nil {
 		return nil, err
 	}
-	f.Limit, f.Offset = 0, 0
+	f.Offset = 0 // Each reads from the start, by cursor, its own chunks
 	return &ResultsExport{Quiz: quiz, s: s, f: f}, nil
 }
 
@@ -190,8 +194,7 @@ func (x *ResultsExport) Each(ctx context.Context, fn func(*ResultRow) error) err
 		if len(rows) < exportChunk {
 			return nil
 		}
-		last := rows[len(rows)-1]
-		f.After = &ResultsCursor{StartedAt: last.StartedAt, AttemptID: last.AttemptID}
+		f.After = cursorAfter(rows[len(rows)-1])
 	}
 }
 
