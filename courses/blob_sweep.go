@@ -42,14 +42,6 @@ func (s *Service) blobsInUse(ctx context.Context, sums []string) (map[string]boo
 	if err != nil {
 		return nil, err
 	}
-	// Smaller versions of images for pages, while their source is a file.
-	renditions, err := NewStore(s.db).RenditionsInUse(ctx, sums)
-	if err != nil {
-		return nil, err
-	}
-	for sum := range renditions {
-		used[sum] = true
-	}
 	for _, u := range s.blobUsers {
 		more, err := u(ctx, sums)
 		if err != nil {

@@ -161,21 +161,3 @@ func (s *Store) InsertRendition(ctx context.Context, r *Rendition) error {
 	}
 	return nil
 }
-
-// RenditionsInUse reports which of sums are stored versions whose source
-// a course file still has: the blob sweep keeps those.
-func (s *Store) RenditionsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
-	var used []string
-	err := s.db.NewSelect().Model((*Rendition)(nil)).Column("r.sha256").Distinct().
-		Where("r.sha256 IN (?)", bun.List(sums)).
-		Where("EXISTS (SELECT 1 FROM course_assets AS a WHERE a.sha256 = r.source_sha256)").
-		Scan(ctx, &used)
-	if err != nil {
-		return nil, fmt.Errorf("renditions in use: %w", err)
-	}
-	set := make(map[string]bool, len(used))
-	for _, sum := range used {
-		set[sum] = true
-	}
-	return set, nil
-}

@@ -57,11 +57,17 @@ func (s *Store) DeleteAsset(ctx context.Context, courseID, id int64) error {
 	return nil
 }
 
-// BlobsInUse returns which of the given contents some course file refers to.
+// BlobsInUse returns which of the given contents some course file refers
+// to, or is the smaller version for pages of an image a course file still
+// has (a rendition whose source is in use).
 func (s *Store) BlobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
 	var used []string
-	if err := s.db.NewSelect().Model((*Asset)(nil)).Column("sha256").Distinct().
-		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
+	err := s.db.NewRaw(`SELECT sha256 FROM course_assets WHERE sha256 IN (?)
+		UNION
+		SELECT r.sha256 FROM asset_renditions AS r
+		WHERE r.sha256 IN (?) AND EXISTS (SELECT 1 FROM course_assets AS a WHERE a.sha256 = r.source_sha256)`,
+		bun.List(sums), bun.List(sums)).Scan(ctx, &used)
+	if err != nil {
 		return nil, fmt.Errorf("files in use: %w", err)
 	}
 	set := make(map[string]bool, len(used))
