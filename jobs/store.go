@@ -171,9 +171,10 @@ func (s *Store) Counts(ctx context.Context) ([]Count, error) {
 }
 
 // Waiting counts the jobs due at now and not taken yet, by kind. The
-// partial index jobs_waiting_idx answers it without reading the table
-// (an index-only scan over the waiting jobs alone), so a scrape every
-// few seconds costs nothing however many finished jobs the table keeps.
+// partial index jobs_due_idx, which includes kind, answers it without
+// reading the table (an index-only scan over the waiting jobs alone), so
+// a scrape every few seconds costs nothing however many finished jobs
+// the table keeps.
 func (s *Store) Waiting(ctx context.Context, now time.Time) (map[string]int, error) {
 	var rows []struct {
 		Kind string `bun:"kind"`
