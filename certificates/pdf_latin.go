@@ -109,10 +109,26 @@ type fontDesc struct {
 
 type fontBox struct{ Xmin, Ymin, Xmax, Ymax int }
 
-// latinRanges are the characters of the Latin cut, as scripts/makefont
-// cuts it (its latinRanges).
+// latinRanges are the characters of the Latin cut; scripts/makefont cuts
+// the fonts to LatinUnicodes, so the two cannot disagree.
+// Spacing modifiers only for ʻ ʼ (Hawaiian, Uzbek names) and cp1252's ˆ ˜;
+// no letterlike symbols or other currencies: each glyph costs every PDF
+// that embeds the cut.
 var latinRanges = [][2]rune{{0x20, 0x7E}, {0xA0, 0x24F}, {0x2B9, 0x2BC}, {0x2C6, 0x2C7}, {0x2D8, 0x2DD},
 	{0x300, 0x36F}, {0x1E00, 0x1EFF}, {0x2000, 0x206F}, {0x20AC, 0x20AC}, {0x2122, 0x2122}, {0xFFFD, 0xFFFD}}
+
+// LatinUnicodes is latinRanges as pyftsubset's --unicodes wants them
+// ("U+0020-007E,…,U+20AC").
+func LatinUnicodes() string {
+	parts := make([]string, len(latinRanges))
+	for n, rg := range latinRanges {
+		parts[n] = fmt.Sprintf("U+%04X", rg[0])
+		if rg[1] != rg[0] {
+			parts[n] += fmt.Sprintf("-%04X", rg[1])
+		}
+	}
+	return strings.Join(parts, ",")
+}
 
 // encoding is a document's single-byte encoding for the Latin cut.
 type encoding struct {

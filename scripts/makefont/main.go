@@ -43,17 +43,12 @@ import (
 	"strings"
 
 	"github.com/jung-kurt/gofpdf"
+
+	"github.com/aula-platform/aula/certificates"
 )
 
 // faces are the TrueType files the certificate uses, by file name.
 var faces = []string{"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}
-
-// latinRanges are the characters of the Latin cut: certificates.latinRanges
-// must say the same.
-// Spacing modifiers only for ʻ ʼ (Hawaiian, Uzbek names) and cp1252's ˆ ˜;
-// no letterlike symbols or other currencies: each glyph costs every PDF
-// that embeds the cut.
-const latinRanges = "U+0020-007E,U+00A0-024F,U+02B9-02BC,U+02C6-02C7,U+02D8-02DD,U+0300-036F,U+1E00-1EFF,U+2000-206F,U+20AC,U+2122,U+FFFD"
 
 func main() {
 	src := flag.String("src", "/usr/share/fonts/truetype/dejavu", "directory holding the DejaVu TrueType files")
@@ -103,7 +98,7 @@ func main() {
 		latin := filepath.Join(*dst, strings.TrimSuffix(face, ".ttf")+"-Latin.ttf")
 		cmd = exec.Command(*subsetter, full,
 			"--output-file="+latin,
-			"--unicodes="+latinRanges,
+			"--unicodes="+certificates.LatinUnicodes(),
 			"--layout-features=",
 			"--no-hinting",
 			"--name-IDs=*",
