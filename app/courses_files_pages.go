@@ -102,14 +102,19 @@ func (s *server) serveAsset(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if c.Query("size") == "page" {
+	if c.Query("size") == "page" && a.IsImage() {
 		// The version module pages show (pageImages): smaller, made once.
+		// Its ETag follows from the original's, so a browser revalidating
+		// it costs neither the version's row nor opening its blob.
+		if fileCacheHeaders(c, acc, a, pageImageETag(a)) {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
 		r, f, ok, err := s.courses.PageImage(ctx, a)
 		if err != nil {
 			return err
 		}
 		if ok {
-			return sendPageImage(c, acc, a, r, f)
+			return sendPageImage(c, a, r, f)
 		}
 	}
 	etag := `"` + a.SHA256 + `"`
@@ -176,14 +181,16 @@ func fileCacheHeaders(c *fiber.Ctx, acc *courses.Access, a *courses.Asset, etag 
 	return etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag)
 }
 
+// pageImageETag is the ETag of image a's page version. Resizing is
+// deterministic and a version is made once per original and width, so
+// the original's content and the width name the version's bytes.
+func pageImageETag(a *courses.Asset) string {
+	return `"page-` + strconv.Itoa(courses.PageImageWidth) + `-` + a.SHA256 + `"`
+}
+
 // sendPageImage sends the smaller version r of image a, cacheable like
-// the original and under its own ETag.
-func sendPageImage(c *fiber.Ctx, acc *courses.Access, a *courses.Asset, r *courses.Rendition, f io.ReadSeekCloser) error {
-	etag := `"page-` + r.SHA256 + `"`
-	if fileCacheHeaders(c, acc, a, etag) {
-		f.Close()
-		return c.SendStatus(fiber.StatusNotModified)
-	}
+// the original and under its own ETag (serveAsset set the headers).
+func sendPageImage(c *fiber.Ctx, a *courses.Asset, r *courses.Rendition, f io.ReadSeekCloser) error {
 	c.Set(fiber.HeaderContentType, r.ContentType)
 	c.Set(fiber.HeaderContentDisposition, contentDisposition("inline", a.FileName))
 	// fasthttp closes f once the body is sent.

@@ -437,6 +437,15 @@ func TestModulePageShowsResizedImages(t *testing.T) {
 		if again.body != got.body || again.Header.Get("ETag") == "" || again.Header.Get("ETag") == `"`+sha256Hex(photo)+`"` {
 			t.Errorf("%s: second answer differs or has the original's ETag %q", src, again.Header.Get("ETag"))
 		}
+		req, _ := http.NewRequest(http.MethodGet, src, nil)
+		req.Header.Set("If-None-Match", got.Header.Get("ETag"))
+		if res := learner.do(req); res.StatusCode != http.StatusNotModified || res.body != "" {
+			t.Errorf("%s: revalidation: %d with %d bytes, want 304 and none", src, res.StatusCode, len(res.body))
+		}
+		// The ETag is revalidated only for those who may read the file.
+		req, _ = http.NewRequest(http.MethodGet, src, nil)
+		req.Header.Set("If-None-Match", got.Header.Get("ETag"))
+		wantStatus(t, stranger.do(req), http.StatusForbidden)
 		// Those who may not read the module get neither version.
 		wantStatus(t, stranger.get(src), http.StatusForbidden)
 		wantStatus(t, e.browser().get(src), http.StatusUnauthorized)
