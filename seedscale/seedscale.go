@@ -220,7 +220,8 @@ func (s *seeder) run(ctx context.Context) error {
 	return s.createIndexes(ctx, indexes)
 }
 
-// reportRollup counts the seeded facts into the reports' daily rollup,
+// reportRollup counts the seeded facts into the reports' daily rollup (and
+// the lists' counts, list_counts_rebuild),
 // which the enrolments' and certificates' triggers keep on every change:
 // each fact is attributed to its person's institution (as the migration's
 // backfill does), then the rollup is recounted in the installation's zone.
