@@ -127,24 +127,38 @@ type UserFilter struct {
 	Limit, Offset int
 }
 
-// Users returns a page of users by name, and how many match.
+// CountCap bounds the counts of user lists: Users counts at most
+// CountCap+1 matches, so a list's count costs what CountCap rows cost
+// however many users match; CountCap+1 means "more than CountCap".
+const CountCap = 1000
+
+// Users returns a page of users by name, and how many match, up to
+// CountCap+1 (more than CountCap).
 func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 	var list []User
-	q := s.db.NewSelect().Model(&list).OrderExpr("u.name, u.id").Limit(f.Limit).Offset(f.Offset)
-	if f.InstitutionID != 0 {
-		q = q.Where("u.institution_id = ?", f.InstitutionID)
+	filtered := func(q *bun.SelectQuery) *bun.SelectQuery {
+		if f.InstitutionID != 0 {
+			q = q.Where("u.institution_id = ?", f.InstitutionID)
+		}
+		if f.Role != "" {
+			q = q.Where("u.role = ?", f.Role)
+		}
+		if query := strings.TrimSpace(f.Query); query != "" {
+			// Without accents or case, served by users_search_idx: the
+			// expression must stay exactly the index's.
+			q = q.Where("accounts_fold(u.name || ' ' || u.email) LIKE '%' || accounts_fold(?) || '%'", escapeLike(query))
+		}
+		return q
 	}
-	if f.Role != "" {
-		q = q.Where("u.role = ?", f.Role)
-	}
-	if query := strings.TrimSpace(f.Query); query != "" {
-		// Without accents or case, served by users_search_idx: the
-		// expression must stay exactly the index's.
-		q = q.Where("accounts_fold(u.name || ' ' || u.email) LIKE '%' || accounts_fold(?) || '%'", escapeLike(query))
-	}
-	total, err := q.ScanAndCount(ctx)
-	if err != nil {
+	if err := filtered(s.db.NewSelect().Model(&list)).OrderExpr("u.name, u.id").Limit(f.Limit).Offset(f.Offset).Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
+	}
+	// An exact count read every match: a broad search or the whole list
+	// of 100,000 users on every page.
+	matches := filtered(s.db.NewSelect().Model((*User)(nil)).ColumnExpr("1")).Limit(CountCap + 1)
+	total, err := s.db.NewSelect().TableExpr("(?) AS m", matches).Count(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count users: %w", err)
 	}
 	return list, total, nil
 }

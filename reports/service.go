@@ -118,7 +118,7 @@ const MaxPage = 100
 
 // chunk is how many rows an export reads per query: enough to keep the
 // number of queries small, few enough to keep memory flat.
-const chunk = 500
+var chunk = 500
 
 func pageSize(n int) int {
 	if n < 1 || n > MaxPage {

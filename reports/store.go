@@ -63,6 +63,7 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 	args := append([]any{
 		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
 		assessment.ReportQuizResults(s.db), assessment.ReportRequiredQuizzes(s.db), certificates.ReportCertificates(s.db),
+		f.CourseID, // required_total's
 	}, whereArgs...)
 	if f.Cursor != nil {
 		if f.Bound != "" {
@@ -72,24 +73,26 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 		where += " AND " + f.After
 		args = append(args, f.Cursor.Key, f.Cursor.ID)
 	}
+	// The course is one: its required quizzes are counted once (an
+	// InitPlan, f.CourseID), and each row's quiz results are read once
+	// (the LATERAL q), where a subquery per figure read them three times.
 	args = append(args, f.Limit)
 	var rows []gradebookRow
 	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?),
 			qr AS NOT MATERIALIZED (?), rq AS NOT MATERIALIZED (?), cert AS NOT MATERIALIZED (?)
 		SELECT e.enrolment_id, p.user_id, p.name, p.email, coalesce(i.acronym, '') AS institution,
 			e.status, e.enrolled_at, e.completed_at, e.modules_done, e.modules_total,
-			(SELECT count(*) FROM rq WHERE rq.course_id = e.course_id) AS required_total,
-			(SELECT count(*) FROM rq JOIN qr ON qr.quiz_id = rq.quiz_id
-				WHERE rq.course_id = e.course_id AND qr.enrolment_id = e.enrolment_id AND qr.passed) AS required_done,
-			(SELECT coalesce(jsonb_object_agg(qr.quiz_id, jsonb_build_array(qr.best_percent, qr.attempts)), '{}')
-				FROM qr WHERE qr.enrolment_id = e.enrolment_id) AS quizzes,
-			greatest(e.enrolled_at, e.last_module_at,
-				(SELECT max(qr.last_at) FROM qr WHERE qr.enrolment_id = e.enrolment_id)) AS last_activity,
+			(SELECT count(*) FROM rq WHERE rq.course_id = ?) AS required_total,
+			q.required_done, q.quizzes, greatest(e.enrolled_at, e.last_module_at, q.last_at) AS last_activity,
 			coalesce(cert.code, '') AS certificate
 		FROM e
 		JOIN p ON p.user_id = e.user_id
 		LEFT JOIN i ON i.institution_id = p.institution_id
 		LEFT JOIN cert ON cert.enrolment_id = e.enrolment_id
+		CROSS JOIN LATERAL (SELECT coalesce(jsonb_object_agg(qr.quiz_id, jsonb_build_array(qr.best_percent, qr.attempts)), '{}') AS quizzes,
+				max(qr.last_at) AS last_at,
+				count(*) FILTER (WHERE qr.passed AND EXISTS (SELECT 1 FROM rq WHERE rq.quiz_id = qr.quiz_id AND rq.course_id = e.course_id)) AS required_done
+			FROM qr WHERE qr.enrolment_id = e.enrolment_id) AS q
 		WHERE `+where+`
 		ORDER BY `+f.Order+` LIMIT ?`, args...).Scan(ctx, &rows)
 	if err != nil {

@@ -220,7 +220,8 @@ func (s *seeder) run(ctx context.Context) error {
 	return s.createIndexes(ctx, indexes)
 }
 
-// reportRollup counts the seeded facts into the reports' daily rollup,
+// reportRollup counts the seeded facts into the reports' daily rollup (and
+// the lists' counts, list_counts_rebuild),
 // which the enrolments' and certificates' triggers keep on every change:
 // each fact is attributed to its person's institution (as the migration's
 // backfill does), then the rollup is recounted in the installation's zone.
@@ -240,6 +241,11 @@ func (s *seeder) reportRollup(ctx context.Context) error {
 	}
 	if _, err := s.tx.ExecContext(ctx, `SELECT report_daily_rebuild(coalesce((SELECT zone FROM report_daily_zone), 'UTC'))`); err != nil {
 		return fmt.Errorf("seedscale: report rollup: %w", err)
+	}
+	// The roster's and the quiz results' counts, which the enrolments' and
+	// attempts' triggers keep, recounted from every row.
+	if _, err := s.tx.ExecContext(ctx, `SELECT list_counts_rebuild()`); err != nil {
+		return fmt.Errorf("seedscale: list counts: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,12 @@
+DROP FUNCTION list_counts_rebuild();
+DROP TRIGGER assessment_count_attempts_delete ON attempts;
+DROP TRIGGER assessment_count_attempts_update ON attempts;
+DROP TRIGGER assessment_count_attempts_insert ON attempts;
+DROP FUNCTION assessment_count_attempts();
+DROP FUNCTION assessment_add_attempt_counts(bigint, bigint, int, int, int);
+DROP TABLE quiz_attempt_counts;
+DROP TRIGGER courses_count_enrolments_delete ON enrolments;
+DROP TRIGGER courses_count_enrolments_update ON enrolments;
+DROP TRIGGER courses_count_enrolments_insert ON enrolments;
+DROP FUNCTION courses_count_enrolments();
+DROP TABLE course_enrolment_counts;
