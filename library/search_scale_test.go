@@ -57,8 +57,8 @@ func BenchmarkSearchScale(b *testing.B) {
 	}
 	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn))), pgdialect.New())
 	b.Cleanup(func() { db.Close() })
-	cap := &capture{}
-	db.AddQueryHook(cap)
+	capt := &capture{}
+	db.AddQueryHook(capt)
 	blobs, err := courses.NewDirStore(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
@@ -100,16 +100,16 @@ func BenchmarkSearchScale(b *testing.B) {
 			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 			b.ReportMetric(float64(res.Total), "total")
 			// Once more, its statements captured, then explained.
-			cap.mu.Lock()
-			cap.on, cap.sqls = true, nil
-			cap.mu.Unlock()
+			capt.mu.Lock()
+			capt.on, capt.sqls = true, nil
+			capt.mu.Unlock()
 			if _, err := svc.Library.Search(ctx, c.q); err != nil {
 				b.Fatal(err)
 			}
-			cap.mu.Lock()
-			cap.on = false
-			sqls := cap.sqls
-			cap.mu.Unlock()
+			capt.mu.Lock()
+			capt.on = false
+			sqls := capt.sqls
+			capt.mu.Unlock()
 			var sum float64
 			// Each statement explained 5 times, the fastest kept: the
 			// machine is shared, and a slower run measures the others.
@@ -117,7 +117,7 @@ func BenchmarkSearchScale(b *testing.B) {
 				best, plan := 0.0, ""
 				for range 5 {
 					var lines []string
-					if err := db.NewRaw("EXPLAIN (ANALYZE, BUFFERS) " + q).Scan(ctx, &lines); err != nil {
+					if err := db.NewRaw("EXPLAIN (ANALYZE, BUFFERS) "+q).Scan(ctx, &lines); err != nil {
 						b.Fatalf("explain %s: %v", q, err)
 					}
 					ms := 0.0
