@@ -116,6 +116,7 @@ type manageEventPage struct {
 	Session       sessionForm
 	Errors        map[string]string
 	CanClose      bool
+	Citations     []citedItem // library items the event cites (library_event_citations.go)
 }
 
 // registrationRow is a registration with its person, for the organiser.
@@ -161,6 +162,9 @@ func (s *server) renderManageEvent(c *fiber.Ctx, id int64, form sessionForm, err
 	}
 	for _, oid := range orgIDs {
 		p.Organisers = append(p.Organisers, byID[oid])
+	}
+	if p.Citations, err = s.eventCitations(c, id); err != nil {
+		return err
 	}
 	if n := len(d.Sessions); n > 0 {
 		p.CanClose = d.Event.Status == events.StatusPublished && !s.events.Now().Before(d.Sessions[n-1].StartsAt)

@@ -13,6 +13,11 @@ import (
 func (s *server) routes(root *fiber.App) {
 	admin := s.requireRole(accounts.RoleAdmin)
 	signedIn := s.requireUser
+	// Routes that change what a course page's reading list shows (which
+	// items a course cites, their titles, whether they are published) or
+	// which items an event cites: signed in, and the public page cache
+	// emptied after a change, as teach does for courses.
+	libraryLinks := s.changesPublic(signedIn)
 
 	root.Use(s.logRequests, s.recoverPanics, s.securityHeaders, compressed())
 	root.Get("/healthz", s.healthz)
@@ -238,6 +243,10 @@ func (s *server) routes(root *fiber.App) {
 	app.Post("/manage/events/:id/publish", teach, s.publishEventPage)
 	app.Post("/manage/events/:id/close", teach, s.closeEventPage)
 	app.Post("/manage/events/:id/organisers", teach, s.addOrganiserPage)
+	// Citing library items: organisers decide (events.Service.LinkItem), as
+	// in the API; the public cache is emptied as for every link change.
+	app.Post("/manage/events/:id/library", libraryLinks, s.citeItemPage)
+	app.Post("/manage/events/:id/library/:item_id/remove", libraryLinks, s.uncitePage)
 	app.Get("/manage/events/:id/registrations.csv", teach, s.registrationsCSV)
 	app.Get("/manage/events/:id/attendance.csv", teach, s.attendanceCSV)
 	app.Post("/manage/registrations/:id/approve", teach, s.approvePage)
@@ -254,8 +263,8 @@ func (s *server) routes(root *fiber.App) {
 	api.Post("/events/:id/publish", signedIn, s.publishEvent)
 	api.Post("/events/:id/close", signedIn, s.closeEvent)
 	api.Post("/events/:id/organisers", signedIn, s.addOrganiser)
-	api.Put("/events/:id/library/:item_id", signedIn, s.citeLibraryItem)
-	api.Delete("/events/:id/library/:item_id", signedIn, s.stopCitingLibraryItem)
+	api.Put("/events/:id/library/:item_id", libraryLinks, s.citeLibraryItem)
+	api.Delete("/events/:id/library/:item_id", libraryLinks, s.stopCitingLibraryItem)
 	api.Post("/events/:id/registrations", signedIn, s.registerSelf)
 	api.Get("/events/:id/registrations", signedIn, s.listRegistrations)
 	api.Delete("/registrations/:id", signedIn, s.cancelRegistration)
@@ -410,9 +419,9 @@ func (s *server) routes(root *fiber.App) {
 	app.Get("/library/manage/new", signedIn, s.newLibraryItemPage)
 	app.Post("/library/manage/items", signedIn, s.createLibraryItemPage)
 	app.Get("/library/manage/items/:id", signedIn, s.editLibraryItemPage)
-	app.Post("/library/manage/items/:id", signedIn, s.updateLibraryItemPage)
-	app.Post("/library/manage/items/:id/publish", signedIn, s.publishLibraryItemPage)
-	app.Post("/library/manage/items/:id/withdraw", signedIn, s.withdrawLibraryItemPage)
+	app.Post("/library/manage/items/:id", libraryLinks, s.updateLibraryItemPage)
+	app.Post("/library/manage/items/:id/publish", libraryLinks, s.publishLibraryItemPage)
+	app.Post("/library/manage/items/:id/withdraw", libraryLinks, s.withdrawLibraryItemPage)
 	app.Post("/library/manage/items/:id/files", signedIn, s.uploadLibraryFilePage) // body up to UploadMaxBytes (app.go)
 	app.Post("/library/manage/items/:id/files/:fid/delete", signedIn, s.deleteLibraryFilePage)
 	app.Get("/library/submit", signedIn, s.submitPage)
@@ -431,13 +440,13 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/library/items", s.searchLibrary)
 	api.Post("/library/items", signedIn, s.createLibraryItem)
 	api.Get("/library/items/:id", s.showLibraryItem)
-	api.Patch("/library/items/:id", signedIn, s.updateLibraryItem)
-	api.Post("/library/items/:id/publish", signedIn, s.publishLibraryItem)
-	api.Post("/library/items/:id/withdraw", signedIn, s.withdrawLibraryItem)
+	api.Patch("/library/items/:id", libraryLinks, s.updateLibraryItem)
+	api.Post("/library/items/:id/publish", libraryLinks, s.publishLibraryItem)
+	api.Post("/library/items/:id/withdraw", libraryLinks, s.withdrawLibraryItem)
 	api.Post("/library/items/:id/files", signedIn, s.uploadLibraryFile) // multipart, body up to UploadMaxBytes (app.go)
 	api.Delete("/library/items/:id/files/:fid", signedIn, s.deleteLibraryFile)
-	api.Put("/library/items/:id/courses/:course_id", signedIn, s.linkLibraryCourse)
-	api.Delete("/library/items/:id/courses/:course_id", signedIn, s.unlinkLibraryCourse)
+	api.Put("/library/items/:id/courses/:course_id", libraryLinks, s.linkLibraryCourse)
+	api.Delete("/library/items/:id/courses/:course_id", libraryLinks, s.unlinkLibraryCourse)
 	api.Get("/library/countries/:code", s.showLibraryCountry)
 	api.Post("/library/submissions", signedIn, s.createSubmission)
 	api.Get("/library/submissions", signedIn, s.listSubmissions)

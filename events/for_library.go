@@ -143,3 +143,21 @@ func (s *Store) UnlinkItem(ctx context.Context, eventID, itemID int64) error {
 	_, err := s.db.NewRaw("DELETE FROM event_library_items WHERE event_id = ? AND item_id = ?", eventID, itemID).Exec(ctx)
 	return err
 }
+
+// CitedItems returns the ids of the library items the event cites, in id
+// order. Which items an event cites is no secret (an item's page lists
+// the events citing it); the organisers' page lists them with a form.
+func (s *Service) CitedItems(ctx context.Context, eventID int64) ([]int64, error) {
+	ids, err := NewStore(s.db).CitedItems(ctx, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("events: items cited by %d: %w", eventID, err)
+	}
+	return ids, nil
+}
+
+// CitedItems returns the ids of the items an event cites.
+func (s *Store) CitedItems(ctx context.Context, eventID int64) ([]int64, error) {
+	ids := []int64{}
+	err := s.db.NewRaw("SELECT item_id FROM event_library_items WHERE event_id = ? ORDER BY item_id", eventID).Scan(ctx, &ids)
+	return ids, err
+}

@@ -22,12 +22,25 @@ const countryItems = 20
 // Country gathers a country's page (code is ISO 3166-1 alpha-2). Events
 // come from the events package once SetEvents connects it.
 func (s *Service) Country(ctx context.Context, code string, portugueseFirst bool) (*CountryPage, error) {
-	res, err := s.Search(ctx, Query{Countries: []string{code}, Sort: SortDate, PortugueseFirst: portugueseFirst, Limit: countryItems})
+	// The country's total is the count the facet counts keep (exact, one
+	// row); no facets are shown, so none are counted.
+	store := NewStore(s.db)
+	total, err := store.FacetCount(ctx, "country", code)
 	if err != nil {
 		return nil, err
 	}
-	page := &CountryPage{Items: res.Items, Total: res.Total}
-	ids, err := NewStore(s.db).CountryCourseIDs(ctx, code)
+	sr := search{countries: []string{code}, portugueseFirst: portugueseFirst, limit: countryItems, few: total <= countCap}
+	rows, err := store.Search(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	page := &CountryPage{Total: total}
+	for i, r := range rows {
+		if i < countryItems {
+			page.Items = append(page.Items, r.Item)
+		}
+	}
+	ids, err := store.CountryCourseIDs(ctx, code)
 	if err != nil {
 		return nil, err
 	}

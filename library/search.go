@@ -7,6 +7,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aula-platform/aula/courses"
@@ -25,10 +26,12 @@ const (
 // several values want items that have them all (an item about Brazil and
 // Mozambique); filters of different facets combine too.
 type Query struct {
-	// Text is what the reader typed: every word must be found, as a word
-	// or the start of one, stemmed in the item's language, accents and
-	// case ignored, in the title, abstract, translations, authors or the
-	// text of the attached PDFs.
+	// Text is what the reader typed: every word must be found, stemmed in
+	// the item's language, accents and case ignored, in the title,
+	// abstract, translations, authors or the text of the attached PDFs.
+	// Words are matched whole; when whole words find fewer than
+	// prefixBelow items, as the start of a word ("previd" finds
+	// "previdência").
 	Text      string
 	Countries []string // ISO 3166-1 alpha-2
 	Themes    []string // theme slugs
@@ -62,7 +65,8 @@ type Facets struct {
 type Results struct {
 	Items []Item
 	// Total is how many items match, up to CountCap; with More, more than
-	// CountCap match, and the facets count CountCap of them.
+	// CountCap match, and the facets count CountCap of them (lower bounds
+	// of the true counts).
 	Total  int
 	More   bool
 	Facets Facets
@@ -85,7 +89,10 @@ type cursor struct {
 	Portuguese bool    `json:"p,omitempty"`
 	Rank       float32 `json:"r,omitempty"`
 	// Beyond: past relevance's ranked window, where the order is by date.
-	Beyond bool   `json:"b,omitempty"`
+	Beyond bool `json:"b,omitempty"`
+	// Prefix: the words are matched as starts of words (whole words
+	// found too little when the first page was asked).
+	Prefix bool   `json:"x,omitempty"`
 	Date   string `json:"d"`
 	ID     int64  `json:"i"`
 }
@@ -110,6 +117,18 @@ func decodeCursor(s string) (*cursor, error) {
 	return &c, nil
 }
 
+// prefixBelow is how many items whole words must find for the search to
+// keep them: below it, the words are matched as starts of words too.
+// Whole words first because a prefix matches every word it starts in
+// every language ("proteç" is protección, protect, proteção…), which cost
+// 40 ms in the index alone for a common one over 100,000 items, and a
+// word typed whole is meant whole.
+const prefixBelow = DefaultLimit
+
+// wholeWords is the tsquery text of courses.SearchText ('w':* & …) with
+// every word whole ('w' & …); words hold no quote.
+func wholeWords(prefixText string) string { return strings.ReplaceAll(prefixText, "':*", "'") }
+
 // search is a Query made ready for the store.
 type search struct {
 	text                 string // tsquery text, "" for none
@@ -119,8 +138,10 @@ type search struct {
 	yearFrom, yearTo     int
 	relevance            bool
 	portugueseFirst      bool
-	after                *cursor
-	limit                int
+	// few: at most countCap items match (Facets counted them all).
+	few   bool
+	after *cursor
+	limit int
 }
 
 // Search returns a page of published items matching q, with the facets
@@ -130,7 +151,8 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	if err != nil {
 		return nil, err
 	}
-	sr := search{text: courses.SearchText(q.Text), typ: q.Type, yearFrom: q.YearFrom, yearTo: q.YearTo,
+	prefixText := courses.SearchText(q.Text)
+	sr := search{text: wholeWords(prefixText), typ: q.Type, yearFrom: q.YearFrom, yearTo: q.YearTo,
 		portugueseFirst: q.PortugueseFirst, limit: q.Limit}
 	if sr.limit <= 0 || sr.limit > MaxLimit {
 		sr.limit = DefaultLimit
@@ -154,12 +176,25 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 			return nil, err
 		}
 	}
+	prefix := sr.after != nil && sr.after.Prefix
+	if prefix {
+		sr.text = prefixText
+	}
+	// Facets first: they count the matches, which decides how the page
+	// is read (search.few) and whether whole words found enough.
 	store := NewStore(s.db)
-	page, err := store.Search(ctx, sr)
+	facets, err := store.Facets(ctx, sr)
 	if err != nil {
 		return nil, err
 	}
-	facets, err := store.Facets(ctx, sr)
+	if !prefix && sr.text != prefixText && !facets.more && facets.matches < prefixBelow {
+		prefix, sr.text = true, prefixText
+		if facets, err = store.Facets(ctx, sr); err != nil {
+			return nil, err
+		}
+	}
+	sr.few = !facets.more && facets.matches <= countCap
+	page, err := store.Search(ctx, sr)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +209,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	if len(page) > sr.limit {
 		last := page[sr.limit-1]
 		res.Next = cursor{Portuguese: sr.portugueseFirst && last.InPortuguese, Rank: last.Rank, Beyond: last.Beyond,
-			Date: last.SortDate.Format(time.DateOnly), ID: last.ID}.encode()
+			Prefix: prefix, Date: last.SortDate.Format(time.DateOnly), ID: last.ID}.encode()
 		page = page[:sr.limit]
 	}
 	res.Items = make([]Item, len(page))

@@ -253,7 +253,7 @@ func (s *seeder) reportRollup(ctx context.Context) error {
 // bigTables are the tables of many rows, whose secondary indexes are
 // dropped while they fill.
 var bigTables = []string{"users", "enrolments", "module_completions", "attempts", "certificates",
-	"event_registrations", "event_attendance", "library_items"}
+	"event_registrations", "event_attendance", "library_items", "library_search"}
 
 // dropIndexes drops the big tables' indexes that back no constraint and
 // returns their definitions: as a restore does, they are built once
@@ -634,7 +634,8 @@ func (s *seeder) eventsAndParticipation(ctx context.Context) error {
 // library: items of every type in pt, es and en (a fifth in two
 // languages), with abstracts whose words come in singular and plural so
 // stemming matters, countries, themes and years; then their search
-// vectors and the facet counts, which triggers would have kept.
+// vectors, search rows and the facet counts, which triggers would have
+// kept.
 func (s *seeder) library(ctx context.Context) error {
 	o := s.o
 	first, err := s.reserve(ctx, "library_items", o.Items)
@@ -661,6 +662,15 @@ func (s *seeder) library(ctx context.Context) error {
 		return err
 	}
 	err = s.step(ctx, "library_items (search)", `UPDATE library_items SET search = library_item_search(id) WHERE id BETWEEN ? AND ? + ? - 1`,
+		first, first, o.Items)
+	if err != nil {
+		return err
+	}
+	// library_search, which the trigger of migration 20261202010000 keeps
+	// (off here): written newest first, as that migration writes it.
+	err = s.step(ctx, "library_search", `INSERT INTO library_search (item_id, in_portuguese, sort_date, keys, search)
+		SELECT id, in_portuguese, sort_date, library_search_keys(type, year, countries, themes, languages), search
+		FROM library_items WHERE id BETWEEN ? AND ? + ? - 1 AND status = 'published' ORDER BY sort_date DESC, id DESC`,
 		first, first, o.Items)
 	if err != nil {
 		return err
