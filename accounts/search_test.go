@@ -4,40 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/migrations/testdb"
 )
-
-// queryLog keeps the SQL a database ran, so a test can EXPLAIN the query
-// the store really sends.
-type queryLog struct {
-	mu      sync.Mutex
-	queries []string
-}
-
-func (l *queryLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-
-func (l *queryLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.queries = append(l.queries, e.Query)
-}
-
-func (l *queryLog) last(contains string) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for i := len(l.queries) - 1; i >= 0; i-- {
-		if strings.Contains(l.queries[i], contains) && !strings.HasPrefix(l.queries[i], "SELECT count") {
-			return l.queries[i]
-		}
-	}
-	return ""
-}
 
 // TestUserSearchIgnoresAccentsAndUsesAnIndex: the admins' user search
 // finds "João Conceição" from "conceicao" or "JOAO", as the catalogue
@@ -45,7 +16,7 @@ func (l *queryLog) last(contains string) string {
 func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	ctx := context.Background()
 	db := testdb.Open(t, "accounts_search")
-	log := &queryLog{}
+	log := &testdb.QueryLog{}
 	db.AddQueryHook(log)
 	svc := accounts.NewService(db, nil)
 
@@ -96,7 +67,7 @@ func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	if _, _, err := svc.Users(ctx, accounts.UserFilter{Query: "conceicao", Limit: 20}); err != nil {
 		t.Fatal(err)
 	}
-	query := log.last("accounts_fold")
+	query := log.Last("accounts_fold")
 	if query == "" {
 		t.Fatal("the search query was not seen")
 	}

@@ -3,37 +3,10 @@ package certificates
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/uptrace/bun"
+	"github.com/aula-platform/aula/migrations/testdb"
 )
-
-// queryLog keeps the SQL a database ran, so a test can EXPLAIN the query
-// the store really sends.
-type queryLog struct {
-	mu      sync.Mutex
-	queries []string
-}
-
-func (l *queryLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-
-func (l *queryLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.queries = append(l.queries, e.Query)
-}
-
-func (l *queryLog) last(contains string) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for i := len(l.queries) - 1; i >= 0; i-- {
-		if strings.Contains(l.queries[i], contains) && !strings.HasPrefix(l.queries[i], "SELECT count") {
-			return l.queries[i]
-		}
-	}
-	return ""
-}
 
 // TestCertificateSearchIgnoresAccentsAndUsesAnIndex: the admins'
 // certificate search finds "João Conceição" from "conceicao" and a course
@@ -42,7 +15,7 @@ func (l *queryLog) last(contains string) string {
 func TestCertificateSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	log := &queryLog{}
+	log := &testdb.QueryLog{}
 	f.db.AddQueryHook(log)
 	c, modules := f.course(1, nil)
 	joao := f.user("João da Conceição Nuñez")
@@ -98,7 +71,7 @@ func TestCertificateSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	if _, _, err := f.svc.List(ctx, Filter{Query: "conceicao", Limit: 20}); err != nil {
 		t.Fatal(err)
 	}
-	query := log.last("accounts_fold")
+	query := log.Last("accounts_fold")
 	if query == "" {
 		t.Fatal("the search query was not seen")
 	}

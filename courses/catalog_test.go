@@ -11,6 +11,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/migrations/testdb"
 )
 
 // fillerCourses is how many unrelated published courses the catalogue
@@ -173,20 +174,6 @@ func TestCatalogListsNewestFirst(t *testing.T) {
 	}
 }
 
-// capture records the SQL bun sends, to EXPLAIN exactly what the service runs.
-type capture struct {
-	mu      sync.Mutex
-	queries []string
-}
-
-func (c *capture) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-
-func (c *capture) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.queries = append(c.queries, e.Query)
-}
-
 // TestCatalogSearchUsesIndex shows the plan of the catalogue's search: on a
 // catalogue of thousands of courses PostgreSQL answers it from the GIN
 // index on the search column, not by reading every course.
@@ -199,17 +186,18 @@ func TestCatalogSearchUsesIndex(t *testing.T) {
 	// The same service on its own connection pool, with a hook that
 	// records the queries; the shared pool is left alone.
 	hooked := bun.NewDB(a.db.DB, a.db.Dialect())
-	rec := &capture{}
+	rec := &testdb.QueryLog{}
 	hooked.AddQueryHook(rec)
 	svc := courses.NewService(hooked, courses.Options{})
 	if _, _, err := svc.Catalog(ctx, courses.CatalogQuery{Query: "seguridad social", Language: "es", Limit: 20}); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.queries) != 2 {
-		t.Fatalf("catalog ran %d queries, want a page and a count: %q", len(rec.queries), rec.queries)
+	queries := rec.Queries()
+	if len(queries) != 2 {
+		t.Fatalf("catalog ran %d queries, want a page and a count: %q", len(queries), queries)
 	}
 
-	for _, q := range rec.queries {
+	for _, q := range queries {
 		for _, seqscan := range []string{"on", "off"} {
 			plan := explain(t, a.db, q, seqscan)
 			if !strings.Contains(plan, "courses_search_idx") {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/library"
+	"github.com/aula-platform/aula/migrations/testdb"
 )
 
 // seedSearch publishes n items carrying tag, written in SQL as the
@@ -234,20 +234,6 @@ func sum(values []library.FacetValue) int {
 	return n
 }
 
-// queryLog keeps the SQL the library's store sends, to EXPLAIN it.
-type queryLog struct {
-	mu      sync.Mutex
-	queries []string
-}
-
-func (l *queryLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-
-func (l *queryLog) AfterQuery(_ context.Context, ev *bun.QueryEvent) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.queries = append(l.queries, ev.Query)
-}
-
 // TestSearchQueriesUseTheIndexes: every statement of a search with words
 // and filters (the page, by relevance and by date, and the facets) is one
 // the search vector's and the date order's indexes answer, never a scan
@@ -265,16 +251,14 @@ func TestSearchQueriesUseTheIndexes(t *testing.T) {
 	if _, err := e.db.ExecContext(context.Background(), `ANALYZE library_items`); err != nil {
 		t.Fatal(err)
 	}
-	log := &queryLog{}
+	log := &testdb.QueryLog{}
 	e.db.AddQueryHook(log)
 	ctx := context.Background()
 	for _, q := range []library.Query{
 		{Text: "pensões " + tag, PortugueseFirst: true},
 		{Text: "pensões " + tag, Countries: []string{"MZ"}, Sort: library.SortDate},
 	} {
-		log.mu.Lock()
-		log.queries = nil
-		log.mu.Unlock()
+		log.Reset()
 		res := e.search(q)
 		if res.Next == "" {
 			q.Limit = 3
@@ -282,9 +266,7 @@ func TestSearchQueriesUseTheIndexes(t *testing.T) {
 		}
 		q.After = res.Next
 		e.search(q)
-		log.mu.Lock()
-		queries := slices.Clone(log.queries)
-		log.mu.Unlock()
+		queries := log.Queries()
 		explained := 0
 		for _, query := range queries {
 			if !strings.Contains(query, "library_tsquery") {
