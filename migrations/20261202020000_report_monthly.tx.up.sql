@@ -24,11 +24,11 @@
 -- changes on migrating.
 
 ALTER TABLE report_daily ADD COLUMN hours integer NOT NULL DEFAULT 0;
-ALTER TABLE report_attribution ADD COLUMN hours integer NOT NULL DEFAULT 0;
-
-UPDATE report_attribution AS a SET hours = c.workload_hours
-    FROM enrolments AS e JOIN courses AS c ON c.id = e.course_id
-    WHERE a.kind = 'c' AND e.id = a.fact_id;
+-- A completion's hours; NULL: not recorded yet, for a completion
+-- attributed outside the triggers (the scale seeder writes attributions
+-- and then rebuilds), which report_daily_rebuild records at the course's
+-- workload then. The triggers always record them.
+ALTER TABLE report_attribution ADD COLUMN hours integer;
 
 -- month is the first day of the month (in the installation's calendar, as
 -- report_daily's days).
@@ -162,18 +162,22 @@ DROP FUNCTION report_daily_add(timestamptz, bigint, bigint, text, int, int, int,
 -- report_daily_rebuild recounts the rollups from the facts in the time
 -- zone p_zone (at install, and when the installation's zone changes),
 -- keeping each fact's recorded institution and each completion's recorded
--- hours. The locks, in report_daily_add's order, hold back the triggers of
+-- hours (recording the course's workload now for a completion that has
+-- none). The locks, in report_daily_add's order, hold back the triggers of
 -- concurrent changes until it commits.
 CREATE OR REPLACE FUNCTION report_daily_rebuild(p_zone text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE report_monthly_course, report_monthly_institution, report_daily IN EXCLUSIVE MODE;
     INSERT INTO report_daily_zone (zone) VALUES (p_zone) ON CONFLICT (only_row) DO UPDATE SET zone = EXCLUDED.zone;
+    UPDATE report_attribution AS a SET hours = c.workload_hours
+        FROM enrolments AS e JOIN courses AS c ON c.id = e.course_id
+        WHERE a.kind = 'c' AND a.hours IS NULL AND e.id = a.fact_id;
     DELETE FROM report_daily;
     INSERT INTO report_daily (day, institution_id, course_id, language, enrolments, completions, certificates,
             participation, participation_hours, hours)
     SELECT (f.at AT TIME ZONE p_zone)::date, coalesce(a.institution_id, 0), coalesce(f.course_id, 0), f.language,
             sum(f.enrolments), sum(f.completions), sum(f.certificates), sum(f.participation), sum(f.participation_hours),
-            sum(CASE WHEN f.kind = 'c' THEN coalesce(a.hours, f.workload) ELSE 0 END)
+            sum(CASE WHEN f.kind = 'c' THEN coalesce(a.hours, f.workload) ELSE 0 END) -- f.workload: no attribution
         FROM (
             SELECT 'e'::"char" AS kind, e.id, e.enrolled_at AS at, e.course_id, '' AS language,
                     1 AS enrolments, 0 AS completions, 0 AS certificates, 0 AS participation, 0 AS participation_hours,
@@ -205,9 +209,14 @@ BEGIN
 END
 $$;
 
--- Counted again in the zone the rollup is in, with the hours now stored.
+-- Counted again in the zone the rollup is in, with the hours of the
+-- completions counted so far recorded at their course's workload now.
 SELECT report_daily_rebuild(coalesce((SELECT zone FROM report_daily_zone), 'UTC'));
 DELETE FROM report_daily_zone WHERE zone = 'UTC'; -- UTC, as no row says
+-- Statistics now, not when autovacuum gets to the new tables: without them
+-- the planner guesses 25 rows of a month's 2,400 and picks its joins for
+-- that.
+ANALYZE report_monthly_institution, report_monthly_course, report_daily, report_attribution;
 
 -- Indexes. The figures no longer read the facts by their times, so the
 -- covering indexes of 20261201340000 are checked one by one (EXPLAIN at

@@ -233,7 +233,8 @@ func (n networkFigures) plus(enrolments, completions, hours int) networkFigures 
 }
 
 // TestRollupKeepsHoursOfCompletion: training hours are the course's
-// workload when the person completed it. Editing the workload afterwards
+// workload when the person completed it (or, for one attributed without
+// hours, when the rollups were recounted). Editing the workload afterwards
 // changes no report (institution, network tables, dashboard) and survives
 // a recount; a completion after the edit counts the new workload; a
 // completion that stops counting subtracts the hours it added. At each
@@ -252,6 +253,16 @@ func TestRollupKeepsHoursOfCompletion(t *testing.T) {
 		t.Fatalf("institution report after Ana completed: %+v", got)
 	}
 	w.rollupAgrees()
+	// A completion attributed outside the triggers (as the scale seeder
+	// writes them) has no hours recorded: a recount records its course's
+	// workload then, which the edit below must not change either.
+	if _, err := w.db.NewRaw(`UPDATE report_attribution SET hours = NULL WHERE kind = 'c'
+		AND fact_id = (SELECT id FROM enrolments WHERE user_id = ?)`, ana.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.NewRaw(`SELECT report_daily_rebuild(?)`, "UTC").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	c := w.course
 	if _, err := w.svc.Courses.UpdateCourse(ctx, w.teacher, c.ID, courses.CourseParams{Title: c.Title, Slug: c.Slug,
