@@ -9,7 +9,7 @@ CREATE INDEX certificates_issued_at_cover_idx ON certificates (issued_at)
 CREATE INDEX enrolments_completed_at_cover_idx ON enrolments (completed_at) INCLUDE (user_id, course_id, status)
     WHERE completed_at IS NOT NULL;
 
-CREATE FUNCTION report_daily_add(p_at timestamptz, p_institution bigint, p_course bigint, p_language text,
+CREATE OR REPLACE FUNCTION report_daily_add(p_at timestamptz, p_institution bigint, p_course bigint, p_language text,
         p_enrolments int, p_completions int, p_certificates int, p_participation int, p_participation_hours int)
     RETURNS void LANGUAGE sql AS $$
     INSERT INTO report_daily AS r (day, institution_id, course_id, language, enrolments, completions,
@@ -50,29 +50,6 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION report_daily_certificates() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    old_in boolean := TG_OP <> 'INSERT' AND OLD.revoked_at IS NULL;
-    new_in boolean := TG_OP <> 'DELETE' AND NEW.revoked_at IS NULL;
-BEGIN
-    IF old_in AND new_in AND OLD.issued_at = NEW.issued_at AND OLD.user_id = NEW.user_id
-            AND OLD.course_id IS NOT DISTINCT FROM NEW.course_id AND OLD.event_id IS NOT DISTINCT FROM NEW.event_id
-            AND OLD.language = NEW.language AND OLD.workload_hours = NEW.workload_hours THEN
-        RETURN NULL;
-    END IF;
-    IF old_in THEN
-        PERFORM report_daily_add(OLD.issued_at, report_unattribute('k', OLD.id), OLD.course_id, OLD.language, 0, 0,
-            -(OLD.event_id IS NULL)::int, -(OLD.event_id IS NOT NULL)::int,
-            -CASE WHEN OLD.event_id IS NOT NULL THEN OLD.workload_hours ELSE 0 END);
-    END IF;
-    IF new_in THEN
-        PERFORM report_daily_add(NEW.issued_at, report_attribute('k', NEW.id, NEW.user_id), NEW.course_id, NEW.language, 0, 0,
-            (NEW.event_id IS NULL)::int, (NEW.event_id IS NOT NULL)::int,
-            CASE WHEN NEW.event_id IS NOT NULL THEN NEW.workload_hours ELSE 0 END);
-    END IF;
-    RETURN NULL;
-END
-$$;
 
 CREATE OR REPLACE FUNCTION report_daily_rebuild(p_zone text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN

@@ -133,31 +133,14 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION report_daily_certificates() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    old_in boolean := TG_OP <> 'INSERT' AND OLD.revoked_at IS NULL;
-    new_in boolean := TG_OP <> 'DELETE' AND NEW.revoked_at IS NULL;
-BEGIN
-    IF old_in AND new_in AND OLD.issued_at = NEW.issued_at AND OLD.user_id = NEW.user_id
-            AND OLD.course_id IS NOT DISTINCT FROM NEW.course_id AND OLD.event_id IS NOT DISTINCT FROM NEW.event_id
-            AND OLD.language = NEW.language AND OLD.workload_hours = NEW.workload_hours THEN
-        RETURN NULL;
-    END IF;
-    IF old_in THEN
-        PERFORM report_daily_add(OLD.issued_at, report_unattribute('k', OLD.id), OLD.course_id, OLD.language, 0, 0,
-            -(OLD.event_id IS NULL)::int, -(OLD.event_id IS NOT NULL)::int,
-            -CASE WHEN OLD.event_id IS NOT NULL THEN OLD.workload_hours ELSE 0 END, 0);
-    END IF;
-    IF new_in THEN
-        PERFORM report_daily_add(NEW.issued_at, report_attribute('k', NEW.id, NEW.user_id), NEW.course_id, NEW.language, 0, 0,
-            (NEW.event_id IS NULL)::int, (NEW.event_id IS NOT NULL)::int,
-            CASE WHEN NEW.event_id IS NOT NULL THEN NEW.workload_hours ELSE 0 END, 0);
-    END IF;
-    RETURN NULL;
-END
+-- The certificates' trigger keeps calling report_daily_add without hours:
+-- a certificate counts no training hours (its completion does).
+CREATE OR REPLACE FUNCTION report_daily_add(p_at timestamptz, p_institution bigint, p_course bigint, p_language text,
+        p_enrolments int, p_completions int, p_certificates int, p_participation int, p_participation_hours int)
+    RETURNS void LANGUAGE sql AS $$
+    SELECT report_daily_add(p_at, p_institution, p_course, p_language, p_enrolments, p_completions, p_certificates,
+        p_participation, p_participation_hours, 0)
 $$;
-
-DROP FUNCTION report_daily_add(timestamptz, bigint, bigint, text, int, int, int, int, int);
 
 -- report_daily_rebuild recounts the rollups from the facts in the time
 -- zone p_zone (at install, and when the installation's zone changes),
