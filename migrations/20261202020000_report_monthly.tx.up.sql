@@ -16,7 +16,7 @@
 --     year at 200 institutions, where the daily rollup has 305,000);
 --   report_monthly_course (month, course, and the certificate's language
 --     for participation certificates, which have no course): the
---     per-language table (11,500 rows a year at 500 courses).
+--     per-language table (6,000 rows a year at 500 courses).
 --
 -- report_daily_add keeps all three in the transaction that changes a fact,
 -- as before. The completions already counted keep the workload their

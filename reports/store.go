@@ -160,7 +160,7 @@ type rollup struct {
 
 // rollups, smallest first: a figures query reads the first that has all
 // it needs (migration 20261202020000_report_monthly). At 100,000 learners
-// a year is 2,400 rows of the institutions' months, 11,500 of the
+// a year is 2,400 rows of the institutions' months, 6,000 of the
 // courses' months and 305,000 of the daily rollup; the daily one, keyed
 // by institution, serves one institution's report through its index.
 var rollups = []rollup{
