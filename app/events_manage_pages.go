@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -415,12 +416,19 @@ func (s *server) registrationsCSV(c *fiber.Ctx) error {
 		return err
 	}
 	tr := s.i18n.Printer(lang(c))
-	rows := [][]string{{tr.T("events.csv.name"), tr.T("events.csv.email"), tr.T("events.csv.status"), tr.T("events.csv.registered_at")}}
-	for _, r := range regs {
-		rows = append(rows, []string{people[r.UserID].Name, people[r.UserID].Email, tr.T("events.registration." + string(r.Status)),
-			r.CreatedAt.UTC().Format(time.RFC3339)})
-	}
-	return sendCSV(c, "registrations-"+strconv.FormatInt(id, 10)+".csv", rows)
+	return s.streamCSV(c, "registrations-"+strconv.FormatInt(id, 10)+".csv", func(_ context.Context, out *spreadsheet.Writer) error {
+		if err := out.Text(tr.T("events.csv.name")).Text(tr.T("events.csv.email")).Text(tr.T("events.csv.status")).
+			Text(tr.T("events.csv.registered_at")).End(); err != nil {
+			return err
+		}
+		for _, r := range regs {
+			if err := out.Text(people[r.UserID].Name).Text(people[r.UserID].Email).Text(tr.T("events.registration." + string(r.Status))).
+				Text(r.CreatedAt.UTC().Format(time.RFC3339)).End(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // attendanceCSV exports an event's attendance: a column per session, the
@@ -452,28 +460,33 @@ func (s *server) attendanceCSV(c *fiber.Ctx) error {
 		sheets[i] = sh.Records
 	}
 	tr := s.i18n.Printer(lang(c))
-	head := []string{tr.T("events.csv.name"), tr.T("events.csv.email")}
-	for _, ses := range sessions {
-		head = append(head, ses.Title+" "+ses.StartsAt.UTC().Format(time.RFC3339))
-	}
-	head = append(head, tr.T("events.csv.sessions_attended"), tr.T("events.csv.minutes"), tr.T("events.csv.met"))
-	rows := [][]string{head}
-	for _, t := range tallies {
-		row := []string{people[t.UserID].Name, people[t.UserID].Email}
-		for i := range sessions {
-			st := ""
-			if a, ok := sheets[i][t.UserID]; ok {
-				st = tr.T("events.attendance." + string(a.Status))
+	return s.streamCSV(c, "attendance-"+strconv.FormatInt(id, 10)+".csv", func(_ context.Context, out *spreadsheet.Writer) error {
+		out.Text(tr.T("events.csv.name")).Text(tr.T("events.csv.email"))
+		for _, ses := range sessions {
+			out.Text(ses.Title + " " + ses.StartsAt.UTC().Format(time.RFC3339))
+		}
+		if err := out.Text(tr.T("events.csv.sessions_attended")).Text(tr.T("events.csv.minutes")).Text(tr.T("events.csv.met")).End(); err != nil {
+			return err
+		}
+		for _, t := range tallies {
+			out.Text(people[t.UserID].Name).Text(people[t.UserID].Email)
+			for i := range sessions {
+				st := ""
+				if a, ok := sheets[i][t.UserID]; ok {
+					st = tr.T("events.attendance." + string(a.Status))
+				}
+				out.Text(st)
 			}
-			row = append(row, st)
+			met := tr.T("events.csv.no")
+			if t.Met {
+				met = tr.T("events.csv.yes")
+			}
+			if err := out.Int(int64(t.SessionsAttended)).Int(int64(t.Minutes)).Text(met).End(); err != nil {
+				return err
+			}
 		}
-		met := tr.T("events.csv.no")
-		if t.Met {
-			met = tr.T("events.csv.yes")
-		}
-		rows = append(rows, append(row, strconv.Itoa(t.SessionsAttended), strconv.Itoa(t.Minutes), met))
-	}
-	return sendCSV(c, "attendance-"+strconv.FormatInt(id, 10)+".csv", rows)
+		return nil
+	})
 }
 
 func (s *server) peopleByID(c *fiber.Ctx, ids []int64) (map[int64]accounts.User, error) {
@@ -486,27 +499,4 @@ func (s *server) peopleByID(c *fiber.Ctx, ids []int64) (map[int64]accounts.User,
 		out[u.ID] = u
 	}
 	return out, nil
-}
-
-// sendCSV answers rows as a CSV download, UTF-8 with a byte order mark
-// (spreadsheets then read "Conceição" right), cells that a spreadsheet
-// would run as a formula quoted with an apostrophe.
-func sendCSV(c *fiber.Ctx, name string, rows [][]string) error {
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	cw, err := spreadsheet.NewWriter(c.Response().BodyWriter(), false)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		for i, cell := range r {
-			r[i] = spreadsheet.SafeText(cell)
-		}
-		if err := cw.Write(r); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
 }

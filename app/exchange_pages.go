@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/aula-platform/aula/events"
 	"github.com/aula-platform/aula/exchange"
+	"github.com/aula-platform/aula/spreadsheet"
 )
 
 // The exchange's pages: the exchanges one takes part in, an exchange's
@@ -233,38 +235,42 @@ func (s *server) matrixCSV(c *fiber.Ctx) error {
 		return err
 	}
 	tr := s.i18n.Printer(lang(c))
-	head := []string{tr.T("exchange.csv.offer"), tr.T("exchange.csv.institution"), tr.T("exchange.csv.country"), tr.T("exchange.csv.themes")}
-	for _, inst := range m.Institutions {
-		head = append(head, inst.Institution.Name)
-	}
-	head = append(head, tr.T("exchange.csv.interests"))
-	rows := [][]string{head}
 	prio := map[[2]int64]int{}
 	for _, cell := range m.Cells {
 		prio[[2]int64{cell.OfferID, cell.InstitutionID}] = cell.Priority
 	}
 	labels := themeLabelsOf(m.Themes, lang(c))
-	for _, o := range m.Offers {
-		themes := make([]string, len(o.Offer.Themes))
-		for i, t := range o.Offer.Themes {
-			themes[i] = labels[t]
-		}
-		row := []string{o.Offer.Title, o.Institution.Name, o.Institution.Country, strings.Join(themes, "; ")}
+	return s.streamCSV(c, "matrix-"+strconv.FormatInt(id, 10)+".csv", func(_ context.Context, out *spreadsheet.Writer) error {
+		out.Text(tr.T("exchange.csv.offer")).Text(tr.T("exchange.csv.institution")).Text(tr.T("exchange.csv.country")).Text(tr.T("exchange.csv.themes"))
 		for _, inst := range m.Institutions {
-			v := ""
-			if p, ok := prio[[2]int64{o.Offer.ID, inst.Institution.ID}]; ok {
-				v = strconv.Itoa(p)
-			}
-			row = append(row, v)
+			out.Text(inst.Institution.Name)
 		}
-		rows = append(rows, append(row, strconv.Itoa(o.Interests)))
-	}
-	total := []string{tr.T("exchange.csv.interests"), "", "", ""}
-	for _, inst := range m.Institutions {
-		total = append(total, strconv.Itoa(inst.Interests))
-	}
-	rows = append(rows, append(total, strconv.Itoa(len(m.Cells))))
-	return sendCSV(c, "matrix-"+strconv.FormatInt(id, 10)+".csv", rows)
+		if err := out.Text(tr.T("exchange.csv.interests")).End(); err != nil {
+			return err
+		}
+		for _, o := range m.Offers {
+			themes := make([]string, len(o.Offer.Themes))
+			for i, t := range o.Offer.Themes {
+				themes[i] = labels[t]
+			}
+			out.Text(o.Offer.Title).Text(o.Institution.Name).Text(o.Institution.Country).Text(strings.Join(themes, "; "))
+			for _, inst := range m.Institutions {
+				if p, ok := prio[[2]int64{o.Offer.ID, inst.Institution.ID}]; ok {
+					out.Int(int64(p))
+				} else {
+					out.Empty()
+				}
+			}
+			if err := out.Int(int64(o.Interests)).End(); err != nil {
+				return err
+			}
+		}
+		out.Text(tr.T("exchange.csv.interests")).Empty().Empty().Empty()
+		for _, inst := range m.Institutions {
+			out.Int(int64(inst.Interests))
+		}
+		return out.Int(int64(len(m.Cells))).End()
+	})
 }
 
 type agendaPage struct {
@@ -372,14 +378,22 @@ func (s *server) rankingCSV(c *fiber.Ctx) error {
 		return err
 	}
 	tr := s.i18n.Printer(lang(c))
-	rows := [][]string{{tr.T("exchange.csv.rank"), tr.T("exchange.csv.action"), tr.T("exchange.csv.type"), tr.T("exchange.csv.offering"),
-		tr.T("exchange.csv.demanding"), tr.T("exchange.csv.mean"), tr.T("exchange.csv.spread"), tr.T("exchange.csv.reviews"), tr.T("exchange.csv.status")}}
-	for i, r := range list {
-		rows = append(rows, []string{strconv.Itoa(i + 1), r.Action.Description, tr.T("exchange.type." + string(r.Action.Type)),
-			names[r.Action.OfferingInstitutionID], names[r.Action.DemandingInstitutionID], strconv.FormatFloat(r.Mean, 'f', 2, 64),
-			strconv.FormatFloat(r.Spread, 'f', 2, 64), strconv.Itoa(r.Reviews), tr.T("exchange.status." + string(r.Action.Status))})
-	}
-	return sendCSV(c, "ranking-"+strconv.FormatInt(id, 10)+".csv", rows)
+	return s.streamCSV(c, "ranking-"+strconv.FormatInt(id, 10)+".csv", func(_ context.Context, out *spreadsheet.Writer) error {
+		for _, h := range []string{"rank", "action", "type", "offering", "demanding", "mean", "spread", "reviews", "status"} {
+			out.Text(tr.T("exchange.csv." + h))
+		}
+		if err := out.End(); err != nil {
+			return err
+		}
+		for i, r := range list {
+			if err := out.Int(int64(i+1)).Text(r.Action.Description).Text(tr.T("exchange.type."+string(r.Action.Type))).
+				Text(names[r.Action.OfferingInstitutionID]).Text(names[r.Action.DemandingInstitutionID]).Fixed(r.Mean, 2).
+				Fixed(r.Spread, 2).Int(int64(r.Reviews)).Text(tr.T("exchange.status." + string(r.Action.Status))).End(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 type actionsPage struct {
@@ -436,23 +450,36 @@ func (s *server) actionsCSV(c *fiber.Ctx) error {
 		return err
 	}
 	tr := s.i18n.Printer(lang(c))
-	rows := [][]string{{tr.T("exchange.csv.action"), tr.T("exchange.csv.type"), tr.T("exchange.csv.offering"), tr.T("exchange.csv.demanding"),
-		tr.T("exchange.csv.status"), tr.T("exchange.csv.duration"), tr.T("exchange.csv.cost"), tr.T("exchange.csv.funding"), tr.T("exchange.csv.reason")}}
-	money := func(v *float64) string {
-		if v == nil {
-			return ""
+	return s.streamCSV(c, "actions-"+strconv.FormatInt(id, 10)+".csv", func(_ context.Context, out *spreadsheet.Writer) error {
+		for _, h := range []string{"action", "type", "offering", "demanding", "status", "duration", "cost", "funding", "reason"} {
+			out.Text(tr.T("exchange.csv." + h))
 		}
-		return strconv.FormatFloat(*v, 'f', 2, 64)
-	}
-	for _, a := range list {
-		days := ""
-		if a.DurationDays != nil {
-			days = strconv.Itoa(*a.DurationDays)
+		if err := out.End(); err != nil {
+			return err
 		}
-		rows = append(rows, []string{a.Description, tr.T("exchange.type." + string(a.Type)), names[a.OfferingInstitutionID],
-			names[a.DemandingInstitutionID], tr.T("exchange.status." + string(a.Status)), days, money(a.EstimatedCost), money(a.Funding), a.DecisionReason})
-	}
-	return sendCSV(c, "actions-"+strconv.FormatInt(id, 10)+".csv", rows)
+		money := func(v *float64) {
+			if v == nil {
+				out.Empty()
+			} else {
+				out.Fixed(*v, 2)
+			}
+		}
+		for _, a := range list {
+			out.Text(a.Description).Text(tr.T("exchange.type." + string(a.Type))).Text(names[a.OfferingInstitutionID]).
+				Text(names[a.DemandingInstitutionID]).Text(tr.T("exchange.status." + string(a.Status)))
+			if a.DurationDays != nil {
+				out.Int(int64(*a.DurationDays))
+			} else {
+				out.Empty()
+			}
+			money(a.EstimatedCost)
+			money(a.Funding)
+			if err := out.Text(a.DecisionReason).End(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 type actionPage struct {

@@ -572,6 +572,18 @@ func TestExchangeActionsReviewsAndFollowUp(t *testing.T) {
 	if !strings.Contains(csv.body, "12500.50") || !strings.Contains(csv.body, "Instituto Nacional do Seguro Social João") {
 		t.Errorf("actions CSV:\n%s", csv.body)
 	}
+	// Read in Spanish, the files are what a Spanish spreadsheet splits:
+	// ";" between fields, decimal commas in amounts and scores.
+	x.mxBrowser.post("/language", url.Values{"lang": {"es"}, "next": {"/"}})
+	actions := readCSV(t, x.mxBrowser.get(fmt.Sprintf("/exchanges/%d/actions.csv", x.id)), ';')
+	if len(actions) != 2 || actions[0][0] != "Acción" || actions[1][6] != "12500,50" || actions[1][5] != "10" {
+		t.Errorf("actions CSV in Spanish: %q", actions)
+	}
+	x.committeeBrowser.post("/language", url.Values{"lang": {"es"}, "next": {"/"}})
+	rankingCSV := readCSV(t, x.committeeBrowser.get(fmt.Sprintf("/exchanges/%d/ranking.csv", x.id)), ';')
+	if len(rankingCSV) != 2 || rankingCSV[1][0] != "1" || rankingCSV[1][5] != "3,00" || rankingCSV[1][6] != "1,00" {
+		t.Errorf("ranking CSV in Spanish: %q", rankingCSV)
+	}
 }
 
 // TestExchangeRoutesHideFromOutsiders walks every exchange route with a

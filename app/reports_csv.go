@@ -9,7 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aula-platform/aula/reports"
+	"github.com/aula-platform/aula/spreadsheet"
 )
 
 // exportTimeout bounds one streamed export. Larger ones belong in a
@@ -23,10 +23,15 @@ const exportTimeout = 5 * time.Minute
 // filters) must have been checked before: once the first byte is sent,
 // the status is 200, and a failure midway can only cut the file short,
 // which is logged.
-func (s *server) streamCSV(c *fiber.Ctx, fileName string, write func(context.Context, *reports.CSV) error) error {
-	format := reports.CSVFormat{Semicolon: decimalComma(lang(c))}
+//
+// Every CSV download of the pages writes through here (reports, events,
+// exchanges), so each follows the reader's language the same way: ";"
+// and decimal commas for Spanish and both Portugueses, "," for English
+// (spreadsheet.Writer).
+func (s *server) streamCSV(c *fiber.Ctx, fileName string, write func(context.Context, *spreadsheet.Writer) error) error {
+	format := spreadsheet.Format{Semicolon: decimalComma(lang(c))}
 	return s.streamBody(c, fileName, func(ctx context.Context, w io.Writer) error {
-		out, err := reports.NewCSV(w, format)
+		out, err := spreadsheet.New(w, format)
 		if err == nil {
 			err = write(ctx, out)
 		}

@@ -44,6 +44,19 @@ func TestReportsReadTheReplica(t *testing.T) {
 	if _, err := migrations.Up(ctx, primary); err != nil {
 		t.Fatal(err)
 	}
+	// The replica's lag is measured in time, and a minute is allowed: on a
+	// loaded machine it can still be replaying the migrations when it
+	// counts as fresh. The reports need its tables, so wait for the WAL
+	// the migrations wrote.
+	var migrated string
+	if err := primary.NewRaw(`SELECT pg_current_wal_lsn()::text`).Scan(ctx, &migrated); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the replica replays the migrations", 60*time.Second, func() bool {
+		var ok bool
+		err := replica.NewRaw(`SELECT coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, false)`, migrated).Scan(ctx, &ok)
+		return err == nil && ok
+	})
 	blobs, err := courses.NewDirStore(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

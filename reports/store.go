@@ -134,18 +134,60 @@ func gradebookWhere(f gradebookFilter) (string, []any) {
 }
 
 // grouping is how the figures query groups the rollup's rows: the key
-// and its label, as SQL over r (report_daily), i and c.
+// and its label, as SQL over r (a rollup), i and c. A key that names
+// r.day is written with the rollup's own date column instead (date).
 type grouping struct {
 	by         Grouping
 	key, label string
+	join       string // the table (i or c) key and label name, "" none
 }
 
 var groupings = map[Grouping]grouping{
-	ByCourse:      {by: ByCourse, key: "coalesce(c.course_id::text, '')", label: "coalesce(max(c.title), '')"},
+	ByCourse:      {by: ByCourse, key: "coalesce(c.course_id::text, '')", label: "coalesce(max(c.title), '')", join: "c"},
 	ByMonth:       {by: ByMonth, key: "extract(month FROM r.day)::int::text", label: "''"},
-	ByCountry:     {by: ByCountry, key: "coalesce(i.country, '')", label: "coalesce(max(i.country), '')"},
-	ByInstitution: {by: ByInstitution, key: "coalesce(i.institution_id::text, '')", label: "coalesce(max(i.acronym || ' — ' || i.name), '')"},
-	ByLanguage:    {by: ByLanguage, key: "coalesce(c.language, r.language)", label: "coalesce(max(c.language), max(r.language))"},
+	ByCountry:     {by: ByCountry, key: "coalesce(i.country, '')", label: "coalesce(max(i.country), '')", join: "i"},
+	ByInstitution: {by: ByInstitution, key: "coalesce(i.institution_id::text, '')", label: "coalesce(max(i.acronym || ' — ' || i.name), '')", join: "i"},
+	ByLanguage:    {by: ByLanguage, key: "coalesce(c.language, r.language)", label: "coalesce(max(c.language), max(r.language))", join: "c"},
+}
+
+// rollup is a table the figures read: which groupings it has the keys
+// of, whether it can be narrowed to one institution's, and whether it
+// counts per month (then a period must start and end on a month's first
+// day).
+type rollup struct {
+	table, date   string
+	has           map[Grouping]bool
+	byInstitution bool
+	monthly       bool
+}
+
+// rollups, smallest first: a figures query reads the first that has all
+// it needs (migration 20261202020000_report_monthly). At 100,000 learners
+// a year is 2,400 rows of the institutions' months, 6,000 of the
+// courses' months and 305,000 of the daily rollup; the daily one, keyed
+// by institution, serves one institution's report through its index.
+var rollups = []rollup{
+	{table: "report_monthly_institution", date: "month", monthly: true, byInstitution: true,
+		has: map[Grouping]bool{ByMonth: true, ByCountry: true, ByInstitution: true}},
+	{table: "report_monthly_course", date: "month", monthly: true,
+		has: map[Grouping]bool{ByMonth: true, ByCourse: true, ByLanguage: true}},
+	{table: "report_daily", date: "day", byInstitution: true,
+		has: map[Grouping]bool{ByMonth: true, ByCourse: true, ByCountry: true, ByInstitution: true, ByLanguage: true}},
+}
+
+// rollupFor returns the smallest rollup that can answer f.
+func rollupFor(f figuresFilter) rollup {
+	months := f.From.Day() == 1 && f.To.Day() == 1
+	for _, r := range rollups {
+		ok := (!r.monthly || months) && (r.byInstitution || f.InstitutionID == 0)
+		for _, g := range f.Groups {
+			ok = ok && r.has[g.by]
+		}
+		if ok {
+			return r
+		}
+	}
+	return rollups[len(rollups)-1]
 }
 
 // figuresFilter is what one figures query reads: the days in [From, To)
@@ -166,19 +208,22 @@ type figureRow struct {
 
 // Figures counts enrolments, completions, certificates of courses and
 // of participation, and training hours in a period, in each of the
-// filter's groupings, read in one pass (GROUPING SETS) over the daily
-// rollup report_daily, which the database keeps by triggers on the facts
-// (migration 20261201380000_report_daily): a year is a few rows per day,
-// institution and course instead of every event. Training hours are
-// completions times the course's current workload.
+// filter's groupings, read in one pass (GROUPING SETS) over the smallest
+// rollup that has their keys (rollups), which the database keeps by
+// triggers on the facts. Training hours are stored with each completion
+// (the course's workload then), so no rollup needs the course for them.
 func (s *Store) Figures(ctx context.Context, f figuresFilter) ([][]Figures, error) {
+	src := rollupFor(f)
+	key := func(g grouping) string { return strings.ReplaceAll(g.key, "r.day", "r."+src.date) }
 	args := []any{accounts.ReportInstitutions(s.db), courses.ReportCourses(s.db),
 		f.From.Format(time.DateOnly), f.To.Format(time.DateOnly)}
 	var sets, keys, labels, all []string
+	join := map[string]bool{}
 	for n, g := range f.Groups {
-		all = append(all, g.key)
-		sets = append(sets, "("+g.key+")")
-		keys = append(keys, fmt.Sprintf("WHEN %d THEN %s", n, g.key))
+		join[g.join] = true
+		all = append(all, key(g))
+		sets = append(sets, "("+key(g)+")")
+		keys = append(keys, fmt.Sprintf("WHEN %d THEN %s", n, key(g)))
 		labels = append(labels, fmt.Sprintf("WHEN %d THEN %s", n, g.label))
 	}
 	// GROUPING(k1, …, kn) has a bit set for each key a row is not grouped
@@ -188,10 +233,18 @@ func (s *Store) Figures(ctx context.Context, f figuresFilter) ([][]Figures, erro
 		setOf += fmt.Sprintf(" WHEN %d THEN %d", (1<<len(f.Groups)-1)&^(1<<(len(f.Groups)-1-n)), n)
 	}
 	setOf += " END"
-	where := "r.day >= ?::date AND r.day < ?::date"
+	where := "r." + src.date + " >= ?::date AND r." + src.date + " < ?::date"
 	if f.InstitutionID != 0 {
 		where += " AND r.institution_id = ?"
 		args = append(args, f.InstitutionID)
+	}
+	// Only the joins the groupings name: the months need neither.
+	joins := ""
+	if join["i"] {
+		joins += " LEFT JOIN i ON i.institution_id = r.institution_id"
+	}
+	if join["c"] {
+		joins += " LEFT JOIN c ON c.course_id = r.course_id"
 	}
 	var rows []figureRow
 	// HAVING drops the groups whose facts were all withdrawn or revoked
@@ -200,16 +253,14 @@ func (s *Store) Figures(ctx context.Context, f figuresFilter) ([][]Figures, erro
 		SELECT `+setOf+` AS set, CASE `+setOf+` `+strings.Join(keys, " ")+` END AS key,
 			CASE `+setOf+` `+strings.Join(labels, " ")+` END AS label,
 			sum(r.enrolments)::int AS enrolments, sum(r.completions)::int AS completions,
-			sum(r.certificates)::int AS certificates, sum(r.completions * coalesce(c.workload_hours, 0))::int AS hours,
+			sum(r.certificates)::int AS certificates, sum(r.hours)::int AS hours,
 			sum(r.participation)::int AS participation, sum(r.participation_hours)::int AS participation_hours
-		FROM report_daily AS r
-		LEFT JOIN i ON i.institution_id = r.institution_id
-		LEFT JOIN c ON c.course_id = r.course_id
+		FROM `+src.table+` AS r`+joins+`
 		WHERE `+where+`
 		GROUP BY GROUPING SETS (`+strings.Join(sets, ", ")+`)
 		HAVING sum(abs(r.enrolments) + abs(r.completions) + abs(r.certificates) + abs(r.participation)) > 0`, args...).Scan(ctx, &rows)
 	if err != nil {
-		return nil, fmt.Errorf("figures from %s: %w", f.From.Format(time.DateOnly), err)
+		return nil, fmt.Errorf("figures from %s in %s: %w", f.From.Format(time.DateOnly), src.table, err)
 	}
 	out := make([][]Figures, len(f.Groups))
 	for _, r := range rows {
