@@ -32,6 +32,10 @@ func (c *connector) Driver() driver.Driver { return c.inner.Driver() }
 type conn struct {
 	*pgdriver.Conn
 	inTx bool
+	// stmts are the statements prepared on this connection, by their text
+	// (Select, SelectOne and Exec); database/sql uses a connection from
+	// one goroutine at a time, so no lock.
+	stmts map[string]driver.Stmt
 }
 
 var (
@@ -58,7 +62,13 @@ func (c *conn) ResetSession(ctx context.Context) error {
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	acquired(ctx)
-	rows, err := c.Conn.QueryContext(ctx, query, args)
+	var rows driver.Rows
+	var err error
+	if p, ok := preparedOf(ctx, query); ok && len(args) == 0 {
+		rows, err = c.queryPrepared(ctx, p)
+	} else {
+		rows, err = c.Conn.QueryContext(ctx, query, args)
+	}
 	if err != nil && c.retryable(ctx, query, err) {
 		return nil, driver.ErrBadConn
 	}
@@ -67,6 +77,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	acquired(ctx)
+	if p, ok := preparedOf(ctx, query); ok && len(args) == 0 {
+		return c.execPrepared(ctx, p)
+	}
 	return c.Conn.ExecContext(ctx, query, args)
 }
 
