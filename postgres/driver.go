@@ -2,9 +2,11 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -25,7 +27,21 @@ func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &conn{Conn: cn.(*pgdriver.Conn)}, nil
 }
 
+// Driver is pgdriver's: its Listener (the job queue's LISTEN) opens its
+// own connections through it.
 func (c *connector) Driver() driver.Driver { return c.inner.Driver() }
+
+// OpenDB returns a pool of inner's connections wrapped as Open's are
+// (health checked, reads retried, statements prepared), for a pool made
+// elsewhere with settings of its own: the tests' databases.
+func OpenDB(inner *pgdriver.Connector) *sql.DB {
+	db := sql.OpenDB(&connector{inner: inner})
+	pools.Store(db, true)
+	return db
+}
+
+// pools are the pools OpenDB made, whose connections prepare statements.
+var pools sync.Map // *sql.DB → true
 
 // conn is a pgdriver connection that knows whether a transaction is open
 // on it: statements inside one are never retried.

@@ -112,7 +112,7 @@ func Open(dsn string, opts Options) *bun.DB {
 		pgdriver.WithReadTimeout(readTimeout),
 		pgdriver.WithWriteTimeout(readTimeout),
 	)
-	sqldb := sql.OpenDB(&connector{inner: inner})
+	sqldb := OpenDB(inner)
 	sqldb.SetMaxOpenConns(opts.MaxConns)
 	// Every connection stays open while idle (until ConnMaxIdleTime): a pool
 	// that keeps fewer than it opens closes and reopens connections all

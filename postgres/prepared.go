@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
+	"strconv"
+	"sync"
 
 	"github.com/uptrace/bun"
 )
@@ -77,6 +80,9 @@ func SelectOne(ctx context.Context, db bun.IDB, query string, args []any, dest .
 // Exec runs query, a statement with $1… placeholders, as a prepared
 // statement with args.
 func Exec(ctx context.Context, db bun.IDB, query string, args ...any) (sql.Result, error) {
+	if !preparing(db) {
+		return db.ExecContext(ctx, bunPlaceholders(query), args...)
+	}
 	ctx, err := withArgs(ctx, query, args)
 	if err != nil {
 		return nil, err
@@ -85,12 +91,42 @@ func Exec(ctx context.Context, db bun.IDB, query string, args ...any) (sql.Resul
 }
 
 func query1(ctx context.Context, db bun.IDB, query string, args []any) (*sql.Rows, error) {
+	if !preparing(db) {
+		return db.QueryContext(ctx, bunPlaceholders(query), args...)
+	}
 	ctx, err := withArgs(ctx, query, args)
 	if err != nil {
 		return nil, err
 	}
 	return db.QueryContext(ctx, query)
 }
+
+// preparing reports whether db's connections are this package's, which
+// prepare statements. Another pool (one opened with pgdriver alone) gets
+// the statement with its arguments formatted in by bun, as any other.
+func preparing(db bun.IDB) bool {
+	_, ok := pools.Load(db.NewSelect().DB().DB)
+	return ok
+}
+
+// bunPlaceholders is query with $1… written as bun's ?0…, for bun to
+// format the arguments in.
+func bunPlaceholders(query string) string {
+	if q, ok := bunTexts.Load(query); ok {
+		return q.(string)
+	}
+	q := dollarArg.ReplaceAllStringFunc(query, func(m string) string {
+		n, _ := strconv.Atoi(m[1:])
+		return "?" + strconv.Itoa(n-1)
+	})
+	bunTexts.Store(query, q)
+	return q
+}
+
+var (
+	dollarArg = regexp.MustCompile(`\$[1-9][0-9]*`)
+	bunTexts  sync.Map // query → bunPlaceholders(query)
+)
 
 // withArgs converts args as database/sql would (driver.Valuer, pointers,
 // any integer kind) and puts them in ctx for the driver connection.
@@ -210,4 +246,22 @@ func (c *conn) broken(err error) error {
 		_ = c.Conn.Close()
 	}
 	return err
+}
+
+// Text is the SQL of a prepared statement built once, the first time it
+// is needed, by a function that builds it with bun (its placeholders
+// written $1…, as bun.Safe), so the statement's text follows the models.
+type Text struct {
+	once  sync.Once
+	build func(db bun.IDB) string
+	sql   string
+}
+
+// NewText returns the Text that build makes.
+func NewText(build func(db bun.IDB) string) *Text { return &Text{build: build} }
+
+// SQL returns the statement's text, building it with db the first time.
+func (t *Text) SQL(db bun.IDB) string {
+	t.once.Do(func() { t.sql = t.build(db) })
+	return t.sql
 }
