@@ -324,6 +324,15 @@ func (s *Store) LearnerAttempts(ctx context.Context, quizID, userID int64) ([]At
 // since (LockQuiz moved the version on): the caller draws again. A change
 // that commits while this statement waits for the lock is seen too, as
 // PostgreSQL checks the locked row again in its newest version.
+//
+// Outside a transaction the insert commits without waiting for its WAL
+// to reach the disk (synchronous_commit off for this statement's own
+// transaction only): a start is half of what the quiz pair waits for, and
+// one lost in a crash (the last fraction of a second before it) is
+// harmless: the learner starts again and gets the same attempt number.
+// Anything the attempt later stores (a save, the submit) commits
+// synchronously and, the WAL being written in order, makes the start
+// durable with it. Inside a caller's transaction it commits as that does.
 func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64) (bool, error) {
 	layout, err := json.Marshal(a.Layout)
 	if err != nil {
@@ -335,12 +344,12 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64
 	if a.Scores == nil {
 		a.Scores = map[int64]float64{}
 	}
+	insert := insertAttemptSQL
+	if _, inTx := s.db.(bun.Tx); inTx {
+		insert = insertAttemptInTxSQL
+	}
 	// Every start runs it: a prepared statement.
-	err = postgres.SelectOne(ctx, s.db, `INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
-		SELECT qz.id, $1, $2, $3, $4, $5, $6::jsonb, '{}', '{}' FROM quizzes AS qz
-		WHERE qz.id = $7 AND qz.pool_version = $8
-		FOR SHARE
-		RETURNING id`,
+	err = postgres.SelectOne(ctx, s.db, insert,
 		[]any{a.EnrolmentID, a.UserID, a.Number, a.StartedAt, a.Deadline, string(layout), a.QuizID, poolVersion}, &a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -350,6 +359,23 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64
 	}
 	return true, nil
 }
+
+// insertAttemptInTxSQL is InsertAttempt's statement; insertAttemptSQL
+// also turns synchronous_commit off until its transaction ends, which is
+// the statement's own (set_config's third argument: local), for the row
+// it inserts (no row, no commit to wait for).
+const (
+	insertAttemptInTxSQL = `INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
+		SELECT qz.id, $1, $2, $3, $4, $5, $6::jsonb, '{}', '{}' FROM quizzes AS qz
+		WHERE qz.id = $7 AND qz.pool_version = $8
+		FOR SHARE
+		RETURNING id`
+	insertAttemptSQL = `INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
+		SELECT qz.id, $1, $2, $3, $4, $5, $6::jsonb, '{}', '{}' FROM quizzes AS qz
+		WHERE qz.id = $7 AND qz.pool_version = $8 AND set_config('synchronous_commit', 'off', true) = 'off'
+		FOR SHARE
+		RETURNING id`
+)
 
 // MergeAnswers merges changes into an open attempt's saved answers and
 // records seq as its last save, unless a save with seq or a higher number

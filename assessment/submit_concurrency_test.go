@@ -74,3 +74,31 @@ func TestSubmitsOfOneQuizDoNotQueue(t *testing.T) {
 		t.Errorf("result %+v, want passed", res)
 	}
 }
+
+// TestStartCommitsAsyncOnlyItself: a start commits without waiting for
+// the WAL flush, and only itself: the connection it ran on commits
+// synchronously again for the next statement, which may be a submit.
+func TestStartCommitsAsyncOnlyItself(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 0)
+	q := w.quiz(nil)
+	learner, enrolment := w.learner()
+	conn, err := w.db.Conn(ctx) // the connection the start runs on
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	a := &assessment.Attempt{QuizID: q.ID, EnrolmentID: enrolment.ID, UserID: learner.UserID, Number: 1, StartedAt: w.clock.Now(),
+		Layout: []assessment.Slot{{QuestionID: 1}}}
+	inserted, err := assessment.NewStore(conn).InsertAttempt(ctx, a, q.PoolVersion)
+	if err != nil || !inserted || a.ID == 0 {
+		t.Fatalf("insert: %v, %v, id %d", inserted, err, a.ID)
+	}
+	var setting string
+	if err := conn.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&setting); err != nil {
+		t.Fatal(err)
+	}
+	if setting != "on" {
+		t.Errorf("synchronous_commit after a start = %q, want on", setting)
+	}
+}
