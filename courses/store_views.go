@@ -27,21 +27,13 @@ type learnerCourseRow struct {
 // LearnerCourses returns a user's active and completed enrolments, newest
 // first, each with its course, its progress counted by the progress
 // columns, and the first live module not completed yet.
+//
+// "My courses" is the page learners open most after a module: a prepared
+// statement (postgres.Select), one text per progress SQL (one in a
+// process).
 func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.Safe) ([]LearnerCourse, error) {
 	var rows []learnerCourseRow
-	err := s.db.NewSelect().Model(&rows).
-		ColumnExpr("e.*").ColumnExpr("?", progress).
-		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "c_")).
-		ColumnExpr("n.id AS n_id, n.course_id AS n_course_id, n.position AS n_position, n.title AS n_title, n.estimated_minutes AS n_estimated_minutes").
-		Join("JOIN courses AS c ON c.id = e.course_id").
-		Join(`LEFT JOIN LATERAL (SELECT m.id, m.course_id, m.position, m.title, m.estimated_minutes
-			FROM modules AS m
-			WHERE m.course_id = e.course_id AND m.archived_at IS NULL
-			  AND NOT EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
-			ORDER BY m.position LIMIT 1) AS n ON true`).
-		Where("e.user_id = ? AND e.status IN (?, ?)", userID, EnrolmentActive, EnrolmentCompleted).
-		OrderExpr("e.enrolled_at DESC, e.id DESC").Scan(ctx)
-	if err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, s.learnerCoursesSQL(progress), userID); err != nil {
 		return nil, fmt.Errorf("courses of learner %d: %w", userID, err)
 	}
 	out := make([]LearnerCourse, len(rows))
@@ -56,6 +48,30 @@ func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.S
 	}
 	return out, nil
 }
+
+// learnerCoursesSQL is LearnerCourses' statement for progress: $1 the
+// learner.
+func (s *Store) learnerCoursesSQL(progress bun.Safe) string {
+	if text, ok := learnerCoursesSQLs.Load(progress); ok {
+		return text.(string)
+	}
+	text := s.db.NewSelect().Model(new([]learnerCourseRow)).
+		ColumnExpr("e.*").ColumnExpr("?", progress).
+		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "c_")).
+		ColumnExpr("n.id AS n_id, n.course_id AS n_course_id, n.position AS n_position, n.title AS n_title, n.estimated_minutes AS n_estimated_minutes").
+		Join("JOIN courses AS c ON c.id = e.course_id").
+		Join(`LEFT JOIN LATERAL (SELECT m.id, m.course_id, m.position, m.title, m.estimated_minutes
+			FROM modules AS m
+			WHERE m.course_id = e.course_id AND m.archived_at IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
+			ORDER BY m.position LIMIT 1) AS n ON true`).
+		Where("e.user_id = $1 AND e.status IN (?, ?)", EnrolmentActive, EnrolmentCompleted).
+		OrderExpr("e.enrolled_at DESC, e.id DESC").String()
+	learnerCoursesSQLs.Store(progress, text)
+	return text
+}
+
+var learnerCoursesSQLs sync.Map // progress SQL → statement
 
 // CourseRef names a course by id or, when ID is 0, by slug.
 type CourseRef struct {
