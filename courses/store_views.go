@@ -158,7 +158,7 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 // for, not their values.
 type viewShape struct {
 	byID, signedIn, instructor, module, outline, instructors, announcements bool
-	progress                                                               bun.Safe
+	progress                                                                bun.Safe
 }
 
 var viewSQLs sync.Map // viewShape → string
