@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -362,20 +363,16 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64
 
 // insertAttemptInTxSQL is InsertAttempt's statement; insertAttemptSQL
 // also turns synchronous_commit off until its transaction ends, which is
-// the statement's own (set_config's third argument: local), for the row
-// it inserts (no row, no commit to wait for).
-const (
-	insertAttemptInTxSQL = `INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
+// the statement's own (set_config's third argument: local), once the quiz
+// row it inserts from is found.
+const insertAttemptInTxSQL = `INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
 		SELECT qz.id, $1, $2, $3, $4, $5, $6::jsonb, '{}', '{}' FROM quizzes AS qz
 		WHERE qz.id = $7 AND qz.pool_version = $8
 		FOR SHARE
 		RETURNING id`
-	insertAttemptSQL = `INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
-		SELECT qz.id, $1, $2, $3, $4, $5, $6::jsonb, '{}', '{}' FROM quizzes AS qz
-		WHERE qz.id = $7 AND qz.pool_version = $8 AND set_config('synchronous_commit', 'off', true) = 'off'
-		FOR SHARE
-		RETURNING id`
-)
+
+var insertAttemptSQL = strings.Replace(insertAttemptInTxSQL, "qz.pool_version = $8",
+	"qz.pool_version = $8 AND set_config('synchronous_commit', 'off', true) = 'off'", 1)
 
 // MergeAnswers merges changes into an open attempt's saved answers and
 // records seq as its last save, unless a save with seq or a higher number

@@ -180,37 +180,40 @@ func (c *conn) stmtFor(ctx context.Context, query string) (driver.Stmt, error) {
 
 // queryPrepared runs p on c as a prepared statement.
 func (c *conn) queryPrepared(ctx context.Context, p *preparedCall) (driver.Rows, error) {
-	for try := 0; ; try++ {
-		st, err := c.stmtFor(ctx, p.query)
-		if err != nil {
-			return nil, c.broken(err)
-		}
-		if st == nil {
-			return c.Conn.QueryContext(ctx, p.query, p.args)
-		}
-		rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, p.args)
-		if err != nil && try == 0 && c.replan(p.query, err) {
-			continue
-		}
-		return rows, c.broken(err)
-	}
+	return runPrepared(c, ctx, p,
+		func(st driver.Stmt) (driver.Rows, error) {
+			return st.(driver.StmtQueryContext).QueryContext(ctx, p.args)
+		},
+		func() (driver.Rows, error) { return c.Conn.QueryContext(ctx, p.query, p.args) })
 }
 
 // execPrepared runs p on c as a prepared statement, for its result.
 func (c *conn) execPrepared(ctx context.Context, p *preparedCall) (driver.Result, error) {
+	return runPrepared(c, ctx, p,
+		func(st driver.Stmt) (driver.Result, error) {
+			return st.(driver.StmtExecContext).ExecContext(ctx, p.args)
+		},
+		func() (driver.Result, error) { return c.Conn.ExecContext(ctx, p.query, p.args) })
+}
+
+// runPrepared runs p's statement prepared on c (run), or as any other
+// past maxPrepared (plain), preparing it again once when PostgreSQL
+// refused the prepared one (replan).
+func runPrepared[T any](c *conn, ctx context.Context, p *preparedCall, run func(driver.Stmt) (T, error), plain func() (T, error)) (T, error) {
 	for try := 0; ; try++ {
 		st, err := c.stmtFor(ctx, p.query)
 		if err != nil {
-			return nil, c.broken(err)
+			var zero T
+			return zero, c.broken(err)
 		}
 		if st == nil {
-			return c.Conn.ExecContext(ctx, p.query, p.args)
+			return plain()
 		}
-		res, err := st.(driver.StmtExecContext).ExecContext(ctx, p.args)
+		out, err := run(st)
 		if err != nil && try == 0 && c.replan(p.query, err) {
 			continue
 		}
-		return res, c.broken(err)
+		return out, c.broken(err)
 	}
 }
 
