@@ -94,8 +94,11 @@ type viewQuery struct {
 	// whether they teach the course (only instructors can).
 	userID     int64
 	instructor bool
-	// progress counts the reader's enrolment (Service.progressColumns("e_")).
-	progress bun.Safe
+	// progress counts the reader's enrolment (Service.progressColumns("e_"));
+	// empty leaves the enrolment's progress uncounted (0), as noProgress
+	// asks of Service.view.
+	progress   bun.Safe
+	noProgress bool
 	// outline: the live modules, with those the enrolment completed.
 	outline bool
 	// instructors: who teaches the course, by name.
@@ -183,10 +186,12 @@ func (s *Store) viewSQL(q viewQuery) string {
 	completions := "module_completions AS mc ON false"
 	if shape.signedIn {
 		user = next()
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_")).
-			ColumnExpr("?", q.progress).
-			Join("LEFT JOIN enrolments AS e ON e.course_id = c.id AND e.user_id = ? AND e.status IN (?, ?)",
-				user, EnrolmentActive, EnrolmentCompleted)
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_"))
+		if q.progress != "" {
+			sel = sel.ColumnExpr("?", q.progress)
+		}
+		sel = sel.Join("LEFT JOIN enrolments AS e ON e.course_id = c.id AND e.user_id = ? AND e.status IN (?, ?)",
+			user, EnrolmentActive, EnrolmentCompleted)
 		completions = "module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = e.id"
 	}
 	if shape.instructor {
