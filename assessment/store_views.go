@@ -80,27 +80,37 @@ var courseQuizzesSQL = postgres.NewText(func(db bun.IDB) string {
 	return NewStore(db).quizAttemptRows(nil, bun.Safe("$2")).Where("qz.course_id = $1 AND qz.archived_at IS NULL").String()
 })
 
-// attemptQuizRow is an attempt with its quiz, as AttemptWithQuiz reads it.
+// attemptQuizRow is an attempt with its quiz and its questions, as
+// AttemptWithQuiz reads them.
 type attemptQuizRow struct {
-	Attempt `bun:",extend"`
-	Quiz    Quiz `bun:"embed:qz_"`
+	Attempt   `bun:",extend"`
+	Quiz      Quiz          `bun:"embed:qz_"`
+	Questions []questionRow `bun:"questions,scanonly,type:jsonb"`
 }
 
-// AttemptWithQuiz returns the attempt with id and its quiz, in one
-// statement.
-// Every save and submit runs it: a prepared statement.
-func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz, error) {
+// AttemptWithQuiz returns the attempt with id, its quiz and the questions
+// its layout presents, by id (archived ones included, as the attempt drew
+// them), in one statement. Every save and submit runs it: a prepared
+// statement. The questions come as one jsonb array, so the attempt's
+// columns are read once, not once per question.
+func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz, map[int64]Question, error) {
 	row := new(attemptQuizRow)
 	if err := postgres.SelectOne(ctx, s.db, attemptWithQuizSQL.SQL(s.db), []any{id}, row); err != nil {
-		return nil, nil, fmt.Errorf("attempt %d: %w", id, notFound(err))
+		return nil, nil, nil, fmt.Errorf("attempt %d: %w", id, notFound(err))
 	}
-	return &row.Attempt, &row.Quiz, nil
+	byID := make(map[int64]Question, len(row.Questions))
+	for i := range row.Questions {
+		byID[row.Questions[i].ID] = row.Questions[i].question()
+	}
+	return &row.Attempt, &row.Quiz, byID, nil
 }
 
 // attemptWithQuizSQL is AttemptWithQuiz's statement: $1 the attempt.
 var attemptWithQuizSQL = postgres.NewText(func(db bun.IDB) string {
 	return db.NewSelect().Model((*attemptQuizRow)(nil)).ColumnExpr("a.*").
 		ColumnExpr("?", postgres.Columns(db, (*Quiz)(nil), "qz", "qz_")).
+		ColumnExpr(`(SELECT jsonb_agg(qn) FROM questions AS qn WHERE qn.quiz_id = a.quiz_id
+			AND qn.id IN (SELECT (s.value ->> 'id')::bigint FROM jsonb_array_elements(a.layout) AS s)) AS questions`).
 		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = $1").String()
 })
 
