@@ -336,7 +336,7 @@ type SaveResult struct {
 // questions it leaves out keep theirs. It is checked like a submit, and
 // nothing is stored when it does not fit (*AnswerError).
 func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body []byte) (SaveResult, error) {
-	a, _, qs, err := s.ownAttemptQuiz(ctx, userID, attemptID)
+	_, _, qs, err := s.ownAttemptQuiz(ctx, userID, attemptID)
 	if err != nil {
 		return SaveResult{}, err
 	}
@@ -352,7 +352,8 @@ func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body [
 		return SaveResult{Saved: true, LastSaveSeq: seq}, nil
 	}
 	// Nothing written: a newer save won, or the attempt was submitted meanwhile.
-	if a, err = NewStore(s.db).Attempt(ctx, attemptID); err != nil {
+	a, err := NewStore(s.db).Attempt(ctx, attemptID)
+	if err != nil {
 		return SaveResult{}, err
 	}
 	if a.Submitted() {
