@@ -3,7 +3,9 @@ package accounts
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -237,21 +239,38 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 }
 
 // UserBySessionHash returns the enabled user of an unexpired session.
+// Every page runs it, so it is a prepared statement (postgres.SelectOne):
+// sessions stay in PostgreSQL, so signing out or a disabled account takes
+// effect at the next request, and what is saved is only the planning.
 func (s *Store) UserBySessionHash(ctx context.Context, hash []byte, now time.Time, unread UnreadQuery) (*User, error) {
 	u := new(User)
-	q := s.db.NewSelect().Model(u)
-	if unread != nil {
-		q = q.ColumnExpr("u.*").ColumnExpr("(?) AS unread", unread(s.db))
-	}
-	err := q.
-		Join("JOIN sessions AS s ON s.user_id = u.id").
-		Where("s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled", hash, now).
-		Scan(ctx)
-	if err != nil {
+	if err := postgres.SelectOne(ctx, s.db, s.sessionUserSQL(unread), []any{hash, now}, u); err != nil {
 		return nil, fmt.Errorf("session: %w", notFound(err))
 	}
 	return u, nil
 }
+
+// sessionUserSQL is UserBySessionHash's statement ($1 the token's hash, $2
+// now), built once for each unread query (one in a process, wired once).
+func (s *Store) sessionUserSQL(unread UnreadQuery) string {
+	var key uintptr
+	if unread != nil {
+		key = reflect.ValueOf(unread).Pointer()
+	}
+	if q, ok := sessionUserSQL.Load(key); ok {
+		return q.(string)
+	}
+	q := s.db.NewSelect().Model((*User)(nil))
+	if unread != nil {
+		q = q.ColumnExpr("u.*").ColumnExpr("(?) AS unread", unread(s.db))
+	}
+	text := q.Join("JOIN sessions AS s ON s.user_id = u.id").
+		Where("s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled").String()
+	sessionUserSQL.Store(key, text)
+	return text
+}
+
+var sessionUserSQL sync.Map // uintptr of the UnreadQuery (0: none) → SQL
 
 // InsertAPIToken stores a new API token.
 func (s *Store) InsertAPIToken(ctx context.Context, t *APIToken) error {
@@ -261,18 +280,21 @@ func (s *Store) InsertAPIToken(ctx context.Context, t *APIToken) error {
 	return nil
 }
 
-// UserByAPITokenHash returns the enabled user of an unrevoked, unexpired token.
+// UserByAPITokenHash returns the enabled user of an unrevoked, unexpired
+// token. Every API request runs it: a prepared statement, as for sessions.
 func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte, now time.Time) (*User, error) {
 	u := new(User)
-	err := s.db.NewSelect().Model(u).
-		Join("JOIN api_tokens AS t ON t.user_id = u.id").
-		Where("t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled", hash, now).
-		Scan(ctx)
-	if err != nil {
+	if err := postgres.SelectOne(ctx, s.db, apiTokenUserSQL.SQL(s.db), []any{hash, now}, u); err != nil {
 		return nil, fmt.Errorf("api token: %w", notFound(err))
 	}
 	return u, nil
 }
+
+var apiTokenUserSQL = postgres.NewText(func(db bun.IDB) string {
+	return db.NewSelect().Model((*User)(nil)).
+		Join("JOIN api_tokens AS t ON t.user_id = u.id").
+		Where("t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT u.disabled").String()
+})
 
 // RevokeAPIToken marks the token with hash revoked.
 func (s *Store) RevokeAPIToken(ctx context.Context, hash []byte, now time.Time) error {

@@ -63,9 +63,9 @@ func TestPageStatementBudgets(t *testing.T) {
 // it may run together, BEGIN and COMMIT included, and the bearer token
 // looked up once per request (sessions and tokens stay in PostgreSQL, so
 // revoking one works at once): start 4 (token, quiz with the learner's
-// standing and its pool, course access, guarded insert), submit 4 (token,
-// attempt with its quiz, its questions, guarded update).
-const quizPairBudget = 8
+// standing and its pool, course access, guarded insert), submit 3 (token,
+// attempt with its quiz and its questions, guarded update).
+const quizPairBudget = 7
 
 // TestQuizStartSubmitStatements starts and submits an attempt through the
 // API, as the quiz page's script does, and holds the pair to its budget.

@@ -250,6 +250,11 @@ func (s *Service) attemptQuestions(ctx context.Context, a *Attempt) ([]Presented
 	if err != nil {
 		return nil, err
 	}
+	return layoutQuestions(a, byID), nil
+}
+
+// layoutQuestions is attemptQuestions with the questions read (byID).
+func layoutQuestions(a *Attempt, byID map[int64]Question) []Presented {
 	out := make([]Presented, 0, len(a.Layout))
 	for _, slot := range a.Layout {
 		q, ok := byID[slot.QuestionID]
@@ -262,7 +267,7 @@ func (s *Service) attemptQuestions(ctx context.Context, a *Attempt) ([]Presented
 		}
 		out = append(out, p)
 	}
-	return out, nil
+	return out
 }
 
 func questionsOf(ps []Presented) []Question {
@@ -331,11 +336,7 @@ type SaveResult struct {
 // questions it leaves out keep theirs. It is checked like a submit, and
 // nothing is stored when it does not fit (*AnswerError).
 func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body []byte) (SaveResult, error) {
-	a, err := s.ownAttempt(ctx, userID, attemptID)
-	if err != nil {
-		return SaveResult{}, err
-	}
-	qs, err := s.attemptQuestions(ctx, a)
+	_, _, qs, err := s.ownAttemptQuiz(ctx, userID, attemptID)
 	if err != nil {
 		return SaveResult{}, err
 	}
@@ -351,7 +352,8 @@ func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body [
 		return SaveResult{Saved: true, LastSaveSeq: seq}, nil
 	}
 	// Nothing written: a newer save won, or the attempt was submitted meanwhile.
-	if a, err = NewStore(s.db).Attempt(ctx, attemptID); err != nil {
+	a, err := NewStore(s.db).Attempt(ctx, attemptID)
+	if err != nil {
 		return SaveResult{}, err
 	}
 	if a.Submitted() {
@@ -360,33 +362,28 @@ func (s *Service) Save(ctx context.Context, userID, attemptID, seq int64, body [
 	return SaveResult{LastSaveSeq: a.LastSaveSeq}, nil
 }
 
-// ownAttempt returns the learner's open attempt for a save or a submit:
+// ownAttemptQuiz returns the learner's open attempt for a save or a
+// submit, with its quiz and its questions in its order, read together:
 // ErrNotFound for someone else's, *SubmittedError for a closed one, and
 // ErrDeadlinePassed (after closing it) for one past its deadline and grace.
-func (s *Service) ownAttempt(ctx context.Context, userID, attemptID int64) (*Attempt, error) {
-	a, _, err := s.ownAttemptQuiz(ctx, userID, attemptID)
-	return a, err
-}
-
-// ownAttemptQuiz is ownAttempt with the attempt's quiz, read with it.
-func (s *Service) ownAttemptQuiz(ctx context.Context, userID, attemptID int64) (*Attempt, *Quiz, error) {
-	a, quiz, err := NewStore(s.db).AttemptWithQuiz(ctx, attemptID)
+func (s *Service) ownAttemptQuiz(ctx context.Context, userID, attemptID int64) (*Attempt, *Quiz, []Presented, error) {
+	a, quiz, byID, err := NewStore(s.db).AttemptWithQuiz(ctx, attemptID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if a.UserID != userID {
-		return nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrNotFound)
+		return nil, nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrNotFound)
 	}
 	if a.Submitted() {
-		return nil, nil, submittedError(a)
+		return nil, nil, nil, submittedError(a)
 	}
 	if s.expired(a) {
 		if err := s.expire(ctx, a.ID); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrDeadlinePassed)
+		return nil, nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrDeadlinePassed)
 	}
-	return a, quiz, nil
+	return a, quiz, layoutQuestions(a, byID), nil
 }
 
 // Submit grades the learner's open attempt and closes it. The answers
@@ -417,11 +414,7 @@ func (s *Service) SubmitAnswered(ctx context.Context, userID, attemptID int64, b
 }
 
 func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []byte, answeredOnly bool) (Result, error) {
-	a, quiz, err := s.ownAttemptQuiz(ctx, userID, attemptID)
-	if err != nil {
-		return Result{}, err
-	}
-	qs, err := s.attemptQuestions(ctx, a)
+	a, quiz, qs, err := s.ownAttemptQuiz(ctx, userID, attemptID)
 	if err != nil {
 		return Result{}, err
 	}

@@ -75,20 +75,22 @@ func (q *Quiz) TimeLimit() time.Duration {
 type questionRow struct {
 	bun.BaseModel `bun:"table:questions,alias:qn"`
 
-	ID            int64           `bun:"id,pk,autoincrement"`
-	QuizID        int64           `bun:"quiz_id"`
-	Position      int             `bun:"position"`
-	Kind          Kind            `bun:"kind"`
-	Prompt        string          `bun:"prompt"`
-	Points        int             `bun:"points"`
-	Options       []Option        `bun:"options,type:jsonb"`
-	PartialCredit bool            `bun:"partial_credit"`
-	Accepted      []string        `bun:"accepted,type:jsonb"`
-	Answer        json.RawMessage `bun:"answer,type:jsonb,nullzero"`
-	Tolerance     float64         `bun:"tolerance"`
-	ArchivedAt    *time.Time      `bun:"archived_at"`
-	CreatedAt     time.Time       `bun:"created_at,nullzero,default:current_timestamp"`
-	UpdatedAt     time.Time       `bun:"updated_at,nullzero,default:current_timestamp"`
+	// The JSON names are the columns': AttemptWithQuiz reads an attempt's
+	// questions as one jsonb array of rows.
+	ID            int64           `bun:"id,pk,autoincrement" json:"id"`
+	QuizID        int64           `bun:"quiz_id" json:"quiz_id"`
+	Position      int             `bun:"position" json:"position"`
+	Kind          Kind            `bun:"kind" json:"kind"`
+	Prompt        string          `bun:"prompt" json:"prompt"`
+	Points        int             `bun:"points" json:"points"`
+	Options       []Option        `bun:"options,type:jsonb" json:"options"`
+	PartialCredit bool            `bun:"partial_credit" json:"partial_credit"`
+	Accepted      []string        `bun:"accepted,type:jsonb" json:"accepted"`
+	Answer        json.RawMessage `bun:"answer,type:jsonb,nullzero" json:"answer"`
+	Tolerance     float64         `bun:"tolerance" json:"tolerance"`
+	ArchivedAt    *time.Time      `bun:"archived_at" json:"archived_at"`
+	CreatedAt     time.Time       `bun:"created_at,nullzero,default:current_timestamp" json:"created_at"`
+	UpdatedAt     time.Time       `bun:"updated_at,nullzero,default:current_timestamp" json:"updated_at"`
 }
 
 func rowFromQuestion(quizID int64, position int, q Question) questionRow {

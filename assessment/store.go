@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Store runs the queries of quizzes, questions and attempts on a database or
@@ -136,15 +139,35 @@ func (s *Store) QuestionsByID(ctx context.Context, quizID int64, ids []int64) (m
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// Every save and submit runs it: a prepared statement, the ids one
+	// array argument.
 	var rows []questionRow
-	err := s.db.NewSelect().Model(&rows).Where("qn.quiz_id = ? AND qn.id IN (?)", quizID, bun.List(ids)).Scan(ctx)
-	if err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, questionsByIDSQL.SQL(s.db), quizID, int64Array(ids)); err != nil {
 		return nil, fmt.Errorf("questions of quiz %d: %w", quizID, err)
 	}
 	for i := range rows {
 		out[rows[i].ID] = rows[i].question()
 	}
 	return out, nil
+}
+
+// questionsByIDSQL is QuestionsByID's statement: $1 the quiz, $2 the ids.
+var questionsByIDSQL = postgres.NewText(func(db bun.IDB) string {
+	return db.NewSelect().Model((*questionRow)(nil)).Where("qn.quiz_id = $1 AND qn.id = ANY ($2::bigint[])").String()
+})
+
+// int64Array is ids as a PostgreSQL array literal, an argument of a
+// prepared statement.
+func int64Array(ids []int64) string {
+	b := make([]byte, 0, 2+8*len(ids))
+	b = append(b, '{')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}'))
 }
 
 // QuestionQuiz returns the quiz a live question belongs to.
@@ -302,6 +325,15 @@ func (s *Store) LearnerAttempts(ctx context.Context, quizID, userID int64) ([]At
 // since (LockQuiz moved the version on): the caller draws again. A change
 // that commits while this statement waits for the lock is seen too, as
 // PostgreSQL checks the locked row again in its newest version.
+//
+// Outside a transaction the insert commits without waiting for its WAL
+// to reach the disk (synchronous_commit off for this statement's own
+// transaction only): a start is half of what the quiz pair waits for, and
+// one lost in a crash (the last fraction of a second before it) is
+// harmless: the learner starts again and gets the same attempt number.
+// Anything the attempt later stores (a save, the submit) commits
+// synchronously and, the WAL being written in order, makes the start
+// durable with it. Inside a caller's transaction it commits as that does.
 func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64) (bool, error) {
 	layout, err := json.Marshal(a.Layout)
 	if err != nil {
@@ -313,12 +345,13 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64
 	if a.Scores == nil {
 		a.Scores = map[int64]float64{}
 	}
-	err = s.db.NewRaw(`INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
-		SELECT qz.id, ?, ?, ?, ?, ?, ?::jsonb, '{}', '{}' FROM quizzes AS qz
-		WHERE qz.id = ? AND qz.pool_version = ?
-		FOR SHARE
-		RETURNING id`,
-		a.EnrolmentID, a.UserID, a.Number, a.StartedAt, a.Deadline, string(layout), a.QuizID, poolVersion).Scan(ctx, &a.ID)
+	insert := insertAttemptSQL
+	if _, inTx := s.db.(bun.Tx); inTx {
+		insert = insertAttemptInTxSQL
+	}
+	// Every start runs it: a prepared statement.
+	err = postgres.SelectOne(ctx, s.db, insert,
+		[]any{a.EnrolmentID, a.UserID, a.Number, a.StartedAt, a.Deadline, string(layout), a.QuizID, poolVersion}, &a.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -327,6 +360,19 @@ func (s *Store) InsertAttempt(ctx context.Context, a *Attempt, poolVersion int64
 	}
 	return true, nil
 }
+
+// insertAttemptInTxSQL is InsertAttempt's statement; insertAttemptSQL
+// also turns synchronous_commit off until its transaction ends, which is
+// the statement's own (set_config's third argument: local), once the quiz
+// row it inserts from is found.
+const insertAttemptInTxSQL = `INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)
+		SELECT qz.id, $1, $2, $3, $4, $5, $6::jsonb, '{}', '{}' FROM quizzes AS qz
+		WHERE qz.id = $7 AND qz.pool_version = $8
+		FOR SHARE
+		RETURNING id`
+
+var insertAttemptSQL = strings.Replace(insertAttemptInTxSQL, "qz.pool_version = $8",
+	"qz.pool_version = $8 AND set_config('synchronous_commit', 'off', true) = 'off'", 1)
 
 // MergeAnswers merges changes into an open attempt's saved answers and
 // records seq as its last save, unless a save with seq or a higher number
@@ -394,14 +440,16 @@ func (s *Store) GradeIfUnchanged(ctx context.Context, attemptID int64, saved jso
 	if err != nil {
 		return false, fmt.Errorf("grade attempt %d: %w", attemptID, err)
 	}
-	q := s.db.NewUpdate().Model((*Attempt)(nil)).
-		Set("submitted_at = ?, timed_out = ?, score = ?, max_score = ?, percent = ?, passed = ?, answers = ?, scores = ?",
-			closedAt, timedOut, res.Score, res.MaxScore, res.Percent, res.Passed, string(stored), string(scoresJSON)).
-		Where("id = ? AND submitted_at IS NULL", attemptID)
+	// Every submit runs it: a prepared statement. $10 NULL grades whatever
+	// is saved.
+	var unchanged any
 	if saved != nil {
-		q = q.Where("answers = ?::jsonb", string(saved))
+		unchanged = string(saved)
 	}
-	r, err := q.Exec(ctx)
+	r, err := postgres.Exec(ctx, s.db, `UPDATE attempts SET submitted_at = $1, timed_out = $2, score = $3, max_score = $4,
+		percent = $5, passed = $6, answers = $7, scores = $8
+		WHERE id = $9 AND submitted_at IS NULL AND ($10::jsonb IS NULL OR answers = $10::jsonb)`,
+		closedAt, timedOut, res.Score, res.MaxScore, res.Percent, res.Passed, string(stored), string(scoresJSON), attemptID, unchanged)
 	if err != nil {
 		return false, fmt.Errorf("grade attempt %d: %w", attemptID, err)
 	}

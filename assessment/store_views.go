@@ -17,12 +17,16 @@ type quizAttemptRow struct {
 	Attempt Attempt `bun:"embed:a_"`
 }
 
-// quizAttemptRows is the select of quizzes (alias qz) with userID's
+// quizAttemptRows is the select of quizzes (alias qz) with a user's
 // attempts; answers, layout and scores are not read.
-func (s *Store) quizAttemptRows(rows *[]quizAttemptRow, userID int64) *bun.SelectQuery {
+// (user: the value, or a placeholder as bun.Safe).
+func (s *Store) quizAttemptRows(rows *[]quizAttemptRow, user any) *bun.SelectQuery {
+	if rows == nil {
+		rows = new([]quizAttemptRow) // only the text is wanted
+	}
 	return s.db.NewSelect().Model(rows).ColumnExpr("qz.*").ColumnExpr(questionCount).
 		ColumnExpr("?", postgres.Columns(s.db, (*Attempt)(nil), "a", "a_", "layout", "answers", "scores")).
-		Join("LEFT JOIN attempts AS a ON a.quiz_id = qz.id AND a.user_id = ?", userID).
+		Join("LEFT JOIN attempts AS a ON a.quiz_id = qz.id AND a.user_id = ?", user).
 		OrderExpr("qz.id, a.number")
 }
 
@@ -59,34 +63,56 @@ func (s *Store) QuizWithAttempts(ctx context.Context, id, userID int64) (*Quiz, 
 // CourseQuizzesWithAttempts returns the quizzes of a course that are not
 // archived, oldest first, and the user's attempts at each (userID 0: none),
 // in one statement.
+//
+// Every module page runs it: a prepared statement (postgres.Select).
 func (s *Store) CourseQuizzesWithAttempts(ctx context.Context, courseID, userID int64) ([]Quiz, map[int64][]Attempt, error) {
 	var rows []quizAttemptRow
-	err := s.quizAttemptRows(&rows, userID).Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).Scan(ctx)
-	if err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, courseQuizzesSQL.SQL(s.db), courseID, userID); err != nil {
 		return nil, nil, fmt.Errorf("quizzes of course %d: %w", courseID, err)
 	}
 	quizzes, attempts := groupAttempts(rows)
 	return quizzes, attempts, nil
 }
 
-// attemptQuizRow is an attempt with its quiz, as AttemptWithQuiz reads it.
+// courseQuizzesSQL is CourseQuizzesWithAttempts' statement: $1 the
+// course, $2 the learner.
+var courseQuizzesSQL = postgres.NewText(func(db bun.IDB) string {
+	return NewStore(db).quizAttemptRows(nil, bun.Safe("$2")).Where("qz.course_id = $1 AND qz.archived_at IS NULL").String()
+})
+
+// attemptQuizRow is an attempt with its quiz and its questions, as
+// AttemptWithQuiz reads them.
 type attemptQuizRow struct {
-	Attempt `bun:",extend"`
-	Quiz    Quiz `bun:"embed:qz_"`
+	Attempt   `bun:",extend"`
+	Quiz      Quiz          `bun:"embed:qz_"`
+	Questions []questionRow `bun:"questions,scanonly,type:jsonb"`
 }
 
-// AttemptWithQuiz returns the attempt with id and its quiz, in one
-// statement.
-func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz, error) {
+// AttemptWithQuiz returns the attempt with id, its quiz and the questions
+// its layout presents, by id (archived ones included, as the attempt drew
+// them), in one statement. Every save and submit runs it: a prepared
+// statement. The questions come as one jsonb array, so the attempt's
+// columns are read once, not once per question.
+func (s *Store) AttemptWithQuiz(ctx context.Context, id int64) (*Attempt, *Quiz, map[int64]Question, error) {
 	row := new(attemptQuizRow)
-	err := s.db.NewSelect().Model(row).ColumnExpr("a.*").
-		ColumnExpr("?", postgres.Columns(s.db, (*Quiz)(nil), "qz", "qz_")).
-		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = ?", id).Scan(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("attempt %d: %w", id, notFound(err))
+	if err := postgres.SelectOne(ctx, s.db, attemptWithQuizSQL.SQL(s.db), []any{id}, row); err != nil {
+		return nil, nil, nil, fmt.Errorf("attempt %d: %w", id, notFound(err))
 	}
-	return &row.Attempt, &row.Quiz, nil
+	byID := make(map[int64]Question, len(row.Questions))
+	for i := range row.Questions {
+		byID[row.Questions[i].ID] = row.Questions[i].question()
+	}
+	return &row.Attempt, &row.Quiz, byID, nil
 }
+
+// attemptWithQuizSQL is AttemptWithQuiz's statement: $1 the attempt.
+var attemptWithQuizSQL = postgres.NewText(func(db bun.IDB) string {
+	return db.NewSelect().Model((*attemptQuizRow)(nil)).ColumnExpr("a.*").
+		ColumnExpr("?", postgres.Columns(db, (*Quiz)(nil), "qz", "qz_")).
+		ColumnExpr(`(SELECT jsonb_agg(qn) FROM questions AS qn WHERE qn.quiz_id = a.quiz_id
+			AND qn.id IN (SELECT (s.value ->> 'id')::bigint FROM jsonb_array_elements(a.layout) AS s)) AS questions`).
+		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = $1").String()
+})
 
 // startRow is a quiz, the learner's standing at it and one question of
 // its pool (none: Question.ID 0), as QuizToStart reads them.
@@ -111,17 +137,10 @@ type StartState struct {
 // pool_version and the pool are read in one snapshot, and the attempts
 // are counted in SQL, so a learner's hundredth attempt starts as fast as
 // the first (QuizWithAttempts reads every earlier attempt).
+// Every start runs it: a prepared statement.
 func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, StartState, []Question, error) {
 	var rows []startRow
-	err := s.db.NewSelect().Model(&rows).ColumnExpr("qz.*").ColumnExpr(questionCount).
-		ColumnExpr("st.taken, st.last_number, st.open").
-		ColumnExpr("?", postgres.Columns(s.db, (*questionRow)(nil), "qn", "qn_")).
-		Join(`CROSS JOIN LATERAL (SELECT count(*) AS taken, coalesce(max(a.number), 0) AS last_number,
-			coalesce(bool_or(a.submitted_at IS NULL), false) AS open
-			FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ?) AS st`, userID).
-		Join("LEFT JOIN questions AS qn ON qn.quiz_id = qz.id AND qn.archived_at IS NULL").
-		Where("qz.id = ?", id).OrderExpr("qn.position, qn.id").Scan(ctx)
-	if err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, quizToStartSQL.SQL(s.db), id, userID); err != nil {
 		return nil, StartState{}, nil, fmt.Errorf("quiz %d to start: %w", id, err)
 	}
 	if len(rows) == 0 {
@@ -136,3 +155,15 @@ func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, Start
 	r := &rows[0]
 	return &r.Quiz, StartState{Taken: r.Taken, LastNumber: r.LastNumber, Open: r.Open}, pool, nil
 }
+
+// quizToStartSQL is QuizToStart's statement: $1 the quiz, $2 the learner.
+var quizToStartSQL = postgres.NewText(func(db bun.IDB) string {
+	return db.NewSelect().Model(new([]startRow)).ColumnExpr("qz.*").ColumnExpr(questionCount).
+		ColumnExpr("st.taken, st.last_number, st.open").
+		ColumnExpr("?", postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")).
+		Join(`CROSS JOIN LATERAL (SELECT count(*) AS taken, coalesce(max(a.number), 0) AS last_number,
+			coalesce(bool_or(a.submitted_at IS NULL), false) AS open
+			FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2) AS st`).
+		Join("LEFT JOIN questions AS qn ON qn.quiz_id = qz.id AND qn.archived_at IS NULL").
+		Where("qz.id = $1").OrderExpr("qn.position, qn.id").String()
+})

@@ -3,6 +3,7 @@ package courses
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/uptrace/bun"
 
@@ -26,21 +27,13 @@ type learnerCourseRow struct {
 // LearnerCourses returns a user's active and completed enrolments, newest
 // first, each with its course, its progress counted by the progress
 // columns, and the first live module not completed yet.
+//
+// "My courses" is the page learners open most after a module: a prepared
+// statement (postgres.Select), one text per progress SQL (one in a
+// process).
 func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.Safe) ([]LearnerCourse, error) {
 	var rows []learnerCourseRow
-	err := s.db.NewSelect().Model(&rows).
-		ColumnExpr("e.*").ColumnExpr("?", progress).
-		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "c_")).
-		ColumnExpr("n.id AS n_id, n.course_id AS n_course_id, n.position AS n_position, n.title AS n_title, n.estimated_minutes AS n_estimated_minutes").
-		Join("JOIN courses AS c ON c.id = e.course_id").
-		Join(`LEFT JOIN LATERAL (SELECT m.id, m.course_id, m.position, m.title, m.estimated_minutes
-			FROM modules AS m
-			WHERE m.course_id = e.course_id AND m.archived_at IS NULL
-			  AND NOT EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
-			ORDER BY m.position LIMIT 1) AS n ON true`).
-		Where("e.user_id = ? AND e.status IN (?, ?)", userID, EnrolmentActive, EnrolmentCompleted).
-		OrderExpr("e.enrolled_at DESC, e.id DESC").Scan(ctx)
-	if err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, s.learnerCoursesSQL(progress), userID); err != nil {
 		return nil, fmt.Errorf("courses of learner %d: %w", userID, err)
 	}
 	out := make([]LearnerCourse, len(rows))
@@ -55,6 +48,30 @@ func (s *Store) LearnerCourses(ctx context.Context, userID int64, progress bun.S
 	}
 	return out, nil
 }
+
+// learnerCoursesSQL is LearnerCourses' statement for progress: $1 the
+// learner.
+func (s *Store) learnerCoursesSQL(progress bun.Safe) string {
+	if text, ok := learnerCoursesSQLs.Load(progress); ok {
+		return text.(string)
+	}
+	text := s.db.NewSelect().Model(new([]learnerCourseRow)).
+		ColumnExpr("e.*").ColumnExpr("?", progress).
+		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "c_")).
+		ColumnExpr("n.id AS n_id, n.course_id AS n_course_id, n.position AS n_position, n.title AS n_title, n.estimated_minutes AS n_estimated_minutes").
+		Join("JOIN courses AS c ON c.id = e.course_id").
+		Join(`LEFT JOIN LATERAL (SELECT m.id, m.course_id, m.position, m.title, m.estimated_minutes
+			FROM modules AS m
+			WHERE m.course_id = e.course_id AND m.archived_at IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
+			ORDER BY m.position LIMIT 1) AS n ON true`).
+		Where("e.user_id = $1 AND e.status IN (?, ?)", EnrolmentActive, EnrolmentCompleted).
+		OrderExpr("e.enrolled_at DESC, e.id DESC").String()
+	learnerCoursesSQLs.Store(progress, text)
+	return text
+}
+
+var learnerCoursesSQLs sync.Map // progress SQL → statement
 
 // CourseRef names a course by id or, when ID is 0, by slug.
 type CourseRef struct {
@@ -77,8 +94,11 @@ type viewQuery struct {
 	// whether they teach the course (only instructors can).
 	userID     int64
 	instructor bool
-	// progress counts the reader's enrolment (Service.progressColumns("e_")).
-	progress bun.Safe
+	// progress counts the reader's enrolment (Service.progressColumns("e_"));
+	// empty leaves the enrolment's progress uncounted (0), as noProgress
+	// asks of Service.view.
+	progress   bun.Safe
+	noProgress bool
 	// outline: the live modules, with those the enrolment completed.
 	outline bool
 	// instructors: who teaches the course, by name.
@@ -110,54 +130,103 @@ type outlineEntry struct {
 
 // View runs q. A course that does not exist is ErrNotFound; whether the
 // reader may see it is the Service's to decide.
+//
+// Every course and module page, and every access check (a quiz start's),
+// runs it: it is a prepared statement (postgres.SelectOne), its text one
+// of a few shapes (viewSQL), so PostgreSQL plans each shape once per
+// connection instead of on every call, which cost three times what
+// running it does.
 func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
-	row := new(viewRow)
-	sel := s.db.NewSelect().Model(row).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", ""))
-	// A visitor has no enrolment: the statement is then much smaller, and
-	// PostgreSQL plans it anew on every call (bun sends no prepared
-	// statements), so leaving the enrolment out is most of its cost.
-	completions := "module_completions AS mc ON false"
-	if q.userID != 0 {
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_")).
-			ColumnExpr("?", q.progress).
-			Join("LEFT JOIN enrolments AS e ON e.course_id = c.id AND e.user_id = ? AND e.status IN (?, ?)",
-				q.userID, EnrolmentActive, EnrolmentCompleted)
-		completions = "module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = e.id"
+	args := []any{q.ref.Slug}
+	if q.ref.ID != 0 {
+		args[0] = q.ref.ID
 	}
-	if q.instructor {
-		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM course_instructors AS ci WHERE ci.course_id = c.id AND ci.user_id = ?) AS is_instructor", q.userID)
+	if q.userID != 0 {
+		args = append(args, q.userID)
 	}
 	if q.moduleID != 0 {
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_")).
-			Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", q.moduleID)
+		args = append(args, q.moduleID)
 	}
-	if q.outline {
+	if q.announcements > 0 {
+		args = append(args, q.announcements)
+	}
+	row := new(viewRow)
+	if err := postgres.SelectOne(ctx, s.db, s.viewSQL(q), args, row); err != nil {
+		return nil, fmt.Errorf("course %s: %w", q.ref, notFound(err))
+	}
+	return row, nil
+}
+
+// viewShape is what View's statement text depends on: which parts q asks
+// for, not their values.
+type viewShape struct {
+	byID, signedIn, instructor, module, outline, instructors, announcements bool
+	progress                                                                bun.Safe
+}
+
+var viewSQLs sync.Map // viewShape → string
+
+// viewSQL is the statement of q's shape, with its arguments as
+// placeholders in View's order: $1 the course (id or slug), then those of
+// the reader, the module and the number of announcements that q has.
+func (s *Store) viewSQL(q viewQuery) string {
+	shape := viewShape{byID: q.ref.ID != 0, signedIn: q.userID != 0, instructor: q.instructor, module: q.moduleID != 0,
+		outline: q.outline, instructors: q.instructors, announcements: q.announcements > 0}
+	if shape.signedIn {
+		shape.progress = q.progress
+	}
+	if text, ok := viewSQLs.Load(shape); ok {
+		return text.(string)
+	}
+	n := 1
+	next := func() bun.Safe { n++; return bun.Safe(fmt.Sprintf("$%d", n)) }
+	var user bun.Safe
+	sel := s.db.NewSelect().Model((*viewRow)(nil)).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", ""))
+	// A visitor has no enrolment: the statement is then much smaller.
+	completions := "module_completions AS mc ON false"
+	if shape.signedIn {
+		user = next()
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_"))
+		if q.progress != "" {
+			sel = sel.ColumnExpr("?", q.progress)
+		}
+		sel = sel.Join("LEFT JOIN enrolments AS e ON e.course_id = c.id AND e.user_id = ? AND e.status IN (?, ?)",
+			user, EnrolmentActive, EnrolmentCompleted)
+		completions = "module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = e.id"
+	}
+	if shape.instructor {
+		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM course_instructors AS ci WHERE ci.course_id = c.id AND ci.user_id = ?) AS is_instructor", user)
+	}
+	if shape.module {
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_")).
+			Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", next())
+	}
+	if shape.outline {
 		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', m.id, 'course_id', m.course_id,
 				'position', m.position, 'title', m.title, 'estimated_minutes', m.estimated_minutes,
 				'created_at', m.created_at, 'updated_at', m.updated_at, 'done', mc.module_id IS NOT NULL) ORDER BY m.position)
 			FROM modules AS m LEFT JOIN ?
 			WHERE m.course_id = c.id AND m.archived_at IS NULL) AS outline`, bun.Safe(completions))
 	}
-	if q.instructors {
+	if shape.instructors {
 		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email,
 				'role', u.role, 'institution_id', u.institution_id, 'locale', u.locale, 'disabled', u.disabled) ORDER BY u.name, u.id)
 			FROM course_instructors AS ci JOIN (?) AS u ON u.id = ci.user_id WHERE ci.course_id = c.id) AS instructors`,
 			accounts.PublicUsers(s.db))
 	}
-	if q.announcements > 0 {
+	if shape.announcements {
 		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', a.id, 'course_id', a.course_id, 'author_id', a.author_id,
 				'title', a.title, 'body_markdown', a.body_markdown, 'body_html', a.body_html, 'created_at', a.created_at)
 				ORDER BY a.created_at DESC, a.id DESC)
 			FROM (SELECT * FROM course_announcements AS ann WHERE ann.course_id = c.id
-				ORDER BY ann.created_at DESC, ann.id DESC LIMIT ?) AS a) AS announcements`, q.announcements)
+				ORDER BY ann.created_at DESC, ann.id DESC LIMIT ?) AS a) AS announcements`, next())
 	}
-	if q.ref.ID != 0 {
-		sel = sel.Where("c.id = ?", q.ref.ID)
+	if shape.byID {
+		sel = sel.Where("c.id = $1")
 	} else {
-		sel = sel.Where("c.slug = ?", q.ref.Slug)
+		sel = sel.Where("c.slug = $1")
 	}
-	if err := sel.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("course %s: %w", q.ref, notFound(err))
-	}
-	return row, nil
+	text := sel.String()
+	viewSQLs.Store(shape, text)
+	return text
 }

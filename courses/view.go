@@ -14,7 +14,9 @@ import (
 func (s *Service) view(ctx context.Context, actor Actor, q viewQuery) (*Access, *viewRow, error) {
 	q.userID = actor.UserID
 	q.instructor = actor.SignedIn() && actor.Role == accounts.RoleInstructor
-	q.progress = s.progressColumns("e_")
+	if !q.noProgress {
+		q.progress = s.progressColumns("e_")
+	}
 	row, err := NewStore(s.db).View(ctx, q)
 	if err != nil {
 		return nil, nil, err
@@ -76,9 +78,11 @@ func (s *Service) ViewCourse(ctx context.Context, actor Actor, ref CourseRef) (*
 // see it. Others who can see the course get ErrNotEnrolled (which is also
 // ErrForbidden); those who cannot see it, ErrNotFound. Archived modules
 // are for editors only. The course, the reader's access, the module and
-// the outline are one statement.
+// the outline are one statement. The enrolment's progress is not counted
+// (ProgressPercent 0): a module page does not show it, and its counts are
+// most of what the statement executes.
 func (s *Service) ReadModule(ctx context.Context, actor Actor, course CourseRef, id int64) (*Reading, error) {
-	acc, row, err := s.view(ctx, actor, viewQuery{ref: course, moduleID: id, outline: true})
+	acc, row, err := s.view(ctx, actor, viewQuery{ref: course, moduleID: id, outline: true, noProgress: true})
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -25,13 +27,31 @@ func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &conn{Conn: cn.(*pgdriver.Conn)}, nil
 }
 
+// Driver is pgdriver's: its Listener (the job queue's LISTEN) opens its
+// own connections through it.
 func (c *connector) Driver() driver.Driver { return c.inner.Driver() }
+
+// OpenDB returns a pool of inner's connections wrapped as Open's are
+// (health checked, reads retried, statements prepared), for a pool made
+// elsewhere with settings of its own: the tests' databases.
+func OpenDB(inner *pgdriver.Connector) *sql.DB {
+	db := sql.OpenDB(&connector{inner: inner})
+	pools.Store(db, true)
+	return db
+}
+
+// pools are the pools OpenDB made, whose connections prepare statements.
+var pools sync.Map // *sql.DB → true
 
 // conn is a pgdriver connection that knows whether a transaction is open
 // on it: statements inside one are never retried.
 type conn struct {
 	*pgdriver.Conn
 	inTx bool
+	// stmts are the statements prepared on this connection, by their text
+	// (Select, SelectOne and Exec); database/sql uses a connection from
+	// one goroutine at a time, so no lock.
+	stmts map[string]driver.Stmt
 }
 
 var (
@@ -58,7 +78,13 @@ func (c *conn) ResetSession(ctx context.Context) error {
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	acquired(ctx)
-	rows, err := c.Conn.QueryContext(ctx, query, args)
+	var rows driver.Rows
+	var err error
+	if p, ok := preparedOf(ctx, query); ok && len(args) == 0 {
+		rows, err = c.queryPrepared(ctx, p)
+	} else {
+		rows, err = c.Conn.QueryContext(ctx, query, args)
+	}
 	if err != nil && c.retryable(ctx, query, err) {
 		return nil, driver.ErrBadConn
 	}
@@ -67,6 +93,9 @@ func (c *conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	acquired(ctx)
+	if p, ok := preparedOf(ctx, query); ok && len(args) == 0 {
+		return c.execPrepared(ctx, p)
+	}
 	return c.Conn.ExecContext(ctx, query, args)
 }
 

@@ -112,9 +112,13 @@ func Open(dsn string, opts Options) *bun.DB {
 		pgdriver.WithReadTimeout(readTimeout),
 		pgdriver.WithWriteTimeout(readTimeout),
 	)
-	sqldb := sql.OpenDB(&connector{inner: inner})
+	sqldb := OpenDB(inner)
 	sqldb.SetMaxOpenConns(opts.MaxConns)
-	sqldb.SetMaxIdleConns(max(opts.MaxConns/2, 1))
+	// Every connection stays open while idle (until ConnMaxIdleTime): a pool
+	// that keeps fewer than it opens closes and reopens connections all
+	// the time under load, and a new backend is a fork, an authentication
+	// and cold caches — its first statements plan several times slower.
+	sqldb.SetMaxIdleConns(opts.MaxConns)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	db := bun.NewDB(sqldb, pgdialect.New())
 	db.AddQueryHook(connWaitHook{wait: opts.ConnWait})

@@ -4,7 +4,10 @@
 # with the demo content, and the ceilings next to them on this machine, in
 # the same run: a bare Fiber + html/template page of the module page's
 # size, pgbench -S, and pgbench with a one-row jsonb insert. It writes
-# bench/results.md. Nothing here asserts a time.
+# bench/results.md. Nothing here asserts a time. Each Aula figure also
+# gives the CPU time per request of the server process and of the
+# PostgreSQL backends serving its database (from /proc): on a machine
+# shared with other work that figure holds where requests per second move.
 #
 # Then the scale section: the working tree served on aula_bench_scale,
 # filled by `aula seed scale` (100k learners, 1M attempts, 100k library
@@ -52,9 +55,9 @@ serve() { # serve LABEL PORT: runs aula-LABEL on its own database, seeded with t
 	echo "bench: aula-$1 did not start" >&2; cat "$WORK/log-$1" >&2; exit 1
 }
 
-measure() { # measure LABEL PORT
+measure() { # measure LABEL PORT PID: each figure with the CPU the server and its backends spent per request
 	go run ./scripts/bench -url "http://127.0.0.1:$2" -bin "$WORK/aula-$1" -dsn "$PG/aula_bench_$1?sslmode=disable" \
-		-admin $ADMIN -password "$PASSWORD" -d "${DUR}s" -c "$CONNS"
+		-admin $ADMIN -password "$PASSWORD" -d "${DUR}s" -c "$CONNS" -pid "$3"
 }
 
 peak_rss() { grep VmHWM "/proc/$1/status" | awk '{print $2/1024 " MB"}'; }
@@ -112,7 +115,7 @@ for label in before after; do
 	port=$([ $label = before ] && echo 18091 || echo 18092)
 	echo "bench: $label" >&2
 	serve $label $port
-	ROWS+=("$(measure $label $port)")
+	ROWS+=("$(measure $label $port "${PIDS[-1]}")")
 	RSS[$label]=$(peak_rss "${PIDS[-1]}")
 	kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 done
@@ -155,8 +158,8 @@ fi
 		echo
 		echo "## Aula $label — peak RSS ${RSS[$key]}"
 		echo
-		echo "| figure | rps | p50 | p99 | errors / requests |"
-		echo "|---|---|---|---|---|"
+		echo "| figure | rps | p50 | p99 | errors / requests | CPU per request (server + its PostgreSQL backends) |"
+		echo "|---|---|---|---|---|---|"
 		echo "${ROWS[$i]}"
 	done
 	echo

@@ -511,7 +511,7 @@ func (s *seeder) attempts(ctx context.Context) error {
 		FROM attempts AS a CROSS JOIN LATERAL assessment_slots(a.layout, a.answers, a.scores) AS k
 		WHERE a.submitted_at IS NOT NULL AND a.quiz_id BETWEEN ? AND ? + ? - 1
 		GROUP BY 1, 2, 3, 4, 5
-		ON CONFLICT (quiz_id, passed, question_id, answer, score) DO UPDATE SET n = c.n + EXCLUDED.n`,
+		ON CONFLICT (quiz_id, passed, question_id, answer, score, shard) DO UPDATE SET n = c.n + EXCLUDED.n`,
 		s.quizzes, s.quizzes, 2*o.Courses)
 }
 

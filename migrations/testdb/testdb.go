@@ -32,6 +32,7 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 
 	"github.com/aula-platform/aula/migrations"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // DefaultURL is the server used when AULA_TEST_DATABASE_URL is unset.
@@ -166,7 +167,10 @@ func create(ctx context.Context, name string, migrate bool) (*bun.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn))), pgdialect.New())
+	// The pool's connections are production's (postgres.OpenDB), so the
+	// prepared statements run prepared in the tests too, without its
+	// timeouts.
+	db := bun.NewDB(postgres.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn))), pgdialect.New())
 	if migrate {
 		if _, err := migrations.Up(ctx, db); err != nil {
 			db.Close()

@@ -46,6 +46,8 @@ func main() {
 	conns := flag.Int("c", 16, "concurrent clients")
 	ceiling := flag.Int("ceiling", 0, "measure a bare Fiber template page of this many bytes instead")
 	scale := flag.Bool("scale", false, "measure the pages of a database seeded by aula seed scale (-dsn, -bin), then explain their statements")
+	only := flag.String("only", "", "measure only the figures whose names contain one of these comma-separated words")
+	pid := flag.Int("pid", 0, "the server's process id: add the CPU time per request of the server and its backends (of -dsn)")
 	flag.Parse()
 	if *ceiling > 0 {
 		row("bare Fiber + html/template page", measureCeiling(*ceiling, *dur, *conns))
@@ -63,15 +65,43 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-	row("catalogue /courses (visitor)", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses") }))
-	row("catalogue search /courses?q=seguridad", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses?q=seguridad") }))
-	row("course page (visitor)", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses/"+b.slug) }))
-	row("module page (signed in)", run(*dur, *conns, func(i int) error {
+	meter := newCPUMeter(*pid, *dsn)
+	figure := func(name string, conns int, do func(i int) error) {
+		if !wanted(*only, name) {
+			return
+		}
+		if meter == nil {
+			row(name, run(*dur, conns, do))
+			return
+		}
+		before := meter.sample()
+		r := run(*dur, conns, do)
+		fmt.Printf("| %s | %.0f | %.2f ms | %.2f ms | %d / %d | %s |\n", name, r.rps,
+			float64(r.p50.Microseconds())/1000, float64(r.p99.Microseconds())/1000, r.errs, r.n, cpuColumn(meter.since(before), r.n))
+	}
+	figure("catalogue /courses (visitor)", *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses") })
+	figure("catalogue search /courses?q=seguridad", *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses?q=seguridad") })
+	figure("course page (visitor)", *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses/"+b.slug) })
+	figure("module page (signed in)", *conns, func(i int) error {
 		return get(b.learners[i%len(b.learners)].browser, b.base+"/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID))
-	}))
-	row("my courses (signed in)", run(*dur, *conns, func(i int) error { return get(b.learners[i%len(b.learners)].browser, b.base+"/my/courses") }))
-	row("quiz start + submit (API, pairs)", run(*dur, len(b.learners), func(i int) error { return b.startSubmit(b.learners[i]) }))
-	row("verify page", run(*dur, *conns, func(int) error { return get(http.DefaultClient, b.base+"/verify") }))
+	})
+	figure("my courses (signed in)", *conns, func(i int) error { return get(b.learners[i%len(b.learners)].browser, b.base+"/my/courses") })
+	figure("quiz start + submit (API, pairs)", len(b.learners), func(i int) error { return b.startSubmit(b.learners[i]) })
+	figure("verify page", *conns, func(int) error { return get(http.DefaultClient, b.base+"/verify") })
+}
+
+// wanted reports whether the figure name is among only's words (all
+// figures when only is empty).
+func wanted(only, name string) bool {
+	if only == "" {
+		return true
+	}
+	for _, w := range strings.Split(only, ",") {
+		if w = strings.TrimSpace(w); w != "" && strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // bench is what the figures need: a course, its first module, a quiz
