@@ -57,6 +57,12 @@ type Options struct {
 	LockTimeout time.Duration
 	// DialTimeout bounds connecting to the server (5s).
 	DialTimeout time.Duration
+	// Unprepared sends every statement with its arguments formatted in,
+	// prepared ones included (prepared.go): each is planned anew, slower,
+	// but its whole text is on the wire — for a proxy that records what
+	// pages send to EXPLAIN it (the benchmark's), or a pooler that cannot
+	// keep prepared statements.
+	Unprepared bool
 }
 
 // Defaults of Options.
@@ -112,7 +118,10 @@ func Open(dsn string, opts Options) *bun.DB {
 		pgdriver.WithReadTimeout(readTimeout),
 		pgdriver.WithWriteTimeout(readTimeout),
 	)
-	sqldb := OpenDB(inner)
+	sqldb := sql.OpenDB(&connector{inner: inner})
+	if !opts.Unprepared {
+		pools.Store(sqldb, true)
+	}
 	sqldb.SetMaxOpenConns(opts.MaxConns)
 	// Every connection stays open while idle (until ConnMaxIdleTime): a pool
 	// that keeps fewer than it opens closes and reopens connections all

@@ -137,3 +137,30 @@ func TestPreparedAfterMigration(t *testing.T) {
 		t.Errorf("rows = %v, want the new column", rows)
 	}
 }
+
+// TestUnpreparedSendsTheWholeText: with Options.Unprepared the same calls
+// give the same rows, and nothing is prepared on the connection: each
+// statement goes with its arguments formatted in, the text a proxy
+// recording pages' statements needs to EXPLAIN them.
+func TestUnpreparedSendsTheWholeText(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, postgres.Options{MaxConns: 4, Unprepared: true})
+	table := preparedTable(t, db)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	q := "SELECT p.name FROM " + table + " AS p WHERE p.id = $1 AND p.name <> $2"
+	var name string
+	if err := postgres.SelectOne(ctx, conn, q, []any{int64(2), "Conceição"}, &name); err != nil || name != "Peña" {
+		t.Fatalf("name = %q, %v", name, err)
+	}
+	var n int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM pg_prepared_statements`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("%d statements prepared on an unprepared pool's connection", n)
+	}
+}

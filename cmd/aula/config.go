@@ -153,6 +153,13 @@ func loadConfig() (*config, error) {
 	if cfg.Pool.LockTimeout, err = duration("AULA_DB_LOCK_TIMEOUT", postgres.DefaultLockTimeout.String(), 0); err != nil {
 		return nil, err
 	}
+	if v := getenv("AULA_DB_PREPARE", "true"); v != "" {
+		prepare, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("AULA_DB_PREPARE must be true or false, not %q", v)
+		}
+		cfg.Pool.Unprepared = !prepare
+	}
 	for _, d := range []*time.Duration{&cfg.Pool.StatementTimeout, &cfg.Pool.LockTimeout} {
 		if *d == 0 {
 			*d = -1 // off, as the README says; the pool's 0 means its default
@@ -276,6 +283,7 @@ func (cfg *config) logAttrs() []any {
 		"db_conn_wait", cfg.Pool.ConnWait.String(),
 		"db_statement_timeout", cfg.Pool.StatementTimeout.String(),
 		"db_lock_timeout", cfg.Pool.LockTimeout.String(),
+		"db_prepare", !cfg.Pool.Unprepared,
 		"storage", redactURL(cfg.storageLocation()),
 		"database_replica", redactURL(cfg.ReplicaURL), "database_replica_max_lag", cfg.ReplicaMaxLag.String(),
 		"metrics_addr", cfg.MetricsAddr,

@@ -28,6 +28,7 @@ func TestConfigDefaults(t *testing.T) {
 		"db conn wait":      cfg.Pool.ConnWait == 2*time.Second,
 		"statement timeout": cfg.Pool.StatementTimeout == 10*time.Second,
 		"lock timeout":      cfg.Pool.LockTimeout == 3*time.Second,
+		"prepared":          !cfg.Pool.Unprepared,
 	} {
 		if !ok {
 			t.Errorf("default %s is not the README's", name)
@@ -42,10 +43,11 @@ func TestConfigValues(t *testing.T) {
 		"AULA_UPLOAD_MAX_MB", "50", "AULA_TIMEZONE", "America/Lima", "AULA_DEMO", "true",
 		"AULA_TRUSTED_PROXIES", "10.0.0.1, 10.0.0.2", "AULA_SHUTDOWN_DRAIN", "0s", "AULA_SHUTDOWN_TIMEOUT", "5m",
 		"AULA_DB_MAX_CONNS", "40", "AULA_DB_CONN_WAIT", "500ms", "AULA_DB_STATEMENT_TIMEOUT", "0", "AULA_DB_LOCK_TIMEOUT", "1s",
+		"AULA_DB_PREPARE", "false",
 	)
 	if cfg.BaseURL != "https://aula.example.org" || cfg.UploadMaxBytes != 50<<20 || cfg.Location.String() != "America/Lima" || !cfg.Demo ||
 		strings.Join(cfg.TrustedProxies, "|") != "10.0.0.1|10.0.0.2" || cfg.ShutdownDrain != 0 || cfg.ShutdownTimeout != 5*time.Minute ||
-		cfg.Pool.MaxConns != 40 || cfg.Pool.ConnWait != 500*time.Millisecond || cfg.Pool.StatementTimeout >= 0 || cfg.Pool.LockTimeout != time.Second {
+		cfg.Pool.MaxConns != 40 || cfg.Pool.ConnWait != 500*time.Millisecond || cfg.Pool.StatementTimeout >= 0 || cfg.Pool.LockTimeout != time.Second || !cfg.Pool.Unprepared {
 		t.Errorf("config read as %+v", cfg)
 	}
 }
@@ -67,6 +69,7 @@ func TestConfigRefusesBadValues(t *testing.T) {
 		{"AULA_DB_CONN_WAIT", "0"},
 		{"AULA_DB_STATEMENT_TIMEOUT", "-1s"},
 		{"AULA_DB_LOCK_TIMEOUT", "3"},
+		{"AULA_DB_PREPARE", "sometimes"},
 		{"AULA_PPROF", "yes"},
 		{"AULA_PPROF", "1"}, // without AULA_METRICS_ADDR: never on the public address
 	} {

@@ -323,7 +323,9 @@ func explainFigures(ctx context.Context, b *bench, dsn, admin, binary string, fi
 	defer os.RemoveAll(data)
 	cmd := exec.Command(binary, "serve")
 	cmd.Env = append(os.Environ(), "AULA_ADDR="+addr, "AULA_DATABASE_URL="+proxied.String(), "AULA_DATA_DIR="+data,
-		"AULA_LOG_LEVEL=warn", "AULA_SHUTDOWN_DRAIN=0s", "AULA_TRUSTED_PROXIES=127.0.0.1")
+		"AULA_LOG_LEVEL=warn", "AULA_SHUTDOWN_DRAIN=0s", "AULA_TRUSTED_PROXIES=127.0.0.1",
+		// Statements whole, arguments in: the proxy records what it can EXPLAIN.
+		"AULA_DB_PREPARE=false")
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return err
