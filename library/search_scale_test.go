@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,25 +19,9 @@ import (
 
 	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/library"
+	"github.com/aula-platform/aula/migrations/testdb"
 	"github.com/aula-platform/aula/wiring"
 )
-
-// capture keeps the text of every statement run on a database while on.
-type capture struct {
-	mu   sync.Mutex
-	on   bool
-	sqls []string
-}
-
-func (c *capture) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-
-func (c *capture) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.on {
-		c.sqls = append(c.sqls, e.Query)
-	}
-}
 
 var planTimes = regexp.MustCompile(`(?m)^(Planning|Execution) Time: ([0-9.]+) ms`)
 
@@ -57,7 +40,7 @@ func BenchmarkSearchScale(b *testing.B) {
 	}
 	db := bun.NewDB(sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn))), pgdialect.New())
 	b.Cleanup(func() { db.Close() })
-	capt := &capture{}
+	capt := &testdb.QueryLog{}
 	db.AddQueryHook(capt)
 	blobs, err := courses.NewDirStore(b.TempDir())
 	if err != nil {
@@ -100,16 +83,11 @@ func BenchmarkSearchScale(b *testing.B) {
 			b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
 			b.ReportMetric(float64(res.Total), "total")
 			// Once more, its statements captured, then explained.
-			capt.mu.Lock()
-			capt.on, capt.sqls = true, nil
-			capt.mu.Unlock()
+			capt.Reset()
 			if _, err := svc.Library.Search(ctx, c.q); err != nil {
 				b.Fatal(err)
 			}
-			capt.mu.Lock()
-			capt.on = false
-			sqls := capt.sqls
-			capt.mu.Unlock()
+			sqls := capt.Queries()
 			var sum float64
 			// Each statement explained 5 times, the fastest kept: the
 			// machine is shared, and a slower run measures the others.
