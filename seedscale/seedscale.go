@@ -220,11 +220,11 @@ func (s *seeder) run(ctx context.Context) error {
 	return s.createIndexes(ctx, indexes)
 }
 
-// reportRollup counts the seeded facts into the reports' daily rollup (and
-// the lists' counts, list_counts_rebuild),
-// which the enrolments' and certificates' triggers keep on every change:
-// each fact is attributed to its person's institution (as the migration's
-// backfill does), then the rollup is recounted in the installation's zone.
+// reportRollup counts the seeded facts into the reports' rollups, which
+// the enrolments' and certificates' triggers keep on every change: each
+// fact is attributed to its person's institution (as the migration's
+// backfill does), then the rollups are recounted in the installation's
+// zone; the roster's and quiz results' counts are recounted too.
 func (s *seeder) reportRollup(ctx context.Context) error {
 	err := s.step(ctx, "report_attribution", `INSERT INTO report_attribution (kind, fact_id, institution_id)
 		SELECT 'e', e.id, coalesce(u.institution_id, 0) FROM enrolments AS e JOIN users AS u ON u.id = e.user_id
@@ -505,12 +505,14 @@ func (s *seeder) attempts(ctx context.Context) error {
 	s.r.BigCourseID, s.r.BigQuizID = s.courses, s.quizzes
 	// The per-answer counts the quiz results read, which the attempts'
 	// triggers keep on every submit, are counted once for the seeded
-	// attempts (the same SQL as the migration's backfill).
-	return s.step(ctx, "quiz_answer_counts", `INSERT INTO quiz_answer_counts AS c (quiz_id, passed, question_id, answer, score, n)
-		SELECT a.quiz_id, a.passed, k.question_id, k.answer, k.score, count(*)
+	// attempts, each in its shard as the trigger of migration
+	// 20261202040000 puts it (so the results page sums as many rows as
+	// in production).
+	return s.step(ctx, "quiz_answer_counts", `INSERT INTO quiz_answer_counts AS c (quiz_id, passed, question_id, answer, score, shard, n)
+		SELECT a.quiz_id, a.passed, k.question_id, k.answer, k.score, (a.id % 16)::smallint, count(*)
 		FROM attempts AS a CROSS JOIN LATERAL assessment_slots(a.layout, a.answers, a.scores) AS k
 		WHERE a.submitted_at IS NOT NULL AND a.quiz_id BETWEEN ? AND ? + ? - 1
-		GROUP BY 1, 2, 3, 4, 5
+		GROUP BY 1, 2, 3, 4, 5, 6
 		ON CONFLICT (quiz_id, passed, question_id, answer, score, shard) DO UPDATE SET n = c.n + EXCLUDED.n`,
 		s.quizzes, s.quizzes, 2*o.Courses)
 }
