@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -156,6 +157,14 @@ func isRead(query string) bool {
 // alive reports whether an idle connection is still open: nothing may be
 // waiting on it, so pending bytes (the FATAL a shutting-down server
 // sends) or end of file mean it is dead. It peeks without blocking.
+//
+// The read deadline pgdriver set for the connection's last reply (now +
+// ReadTimeout, or the deadline of that statement's context) is still on
+// the socket, and a connection idle past it would fail the peek with a
+// timeout before looking at the socket at all: every connection idle for
+// longer than ReadTimeout (13 s) was dropped and opened again, a fork and
+// cold caches each time. The deadline is cleared first; pgdriver sets a
+// fresh one before each read it makes.
 func alive(nc net.Conn) bool {
 	for {
 		u, ok := nc.(interface{ NetConn() net.Conn }) // TLS: peek at the TCP underneath
@@ -163,6 +172,9 @@ func alive(nc net.Conn) bool {
 			break
 		}
 		nc = u.NetConn()
+	}
+	if err := nc.SetReadDeadline(time.Time{}); err != nil {
+		return false // closed
 	}
 	return peekAlive(nc)
 }

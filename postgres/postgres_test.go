@@ -147,3 +147,35 @@ func TestTimeouts(t *testing.T) {
 		t.Errorf("a read behind a lock: %v", err)
 	}
 }
+
+// TestIdleConnectionKeptPastItsReadDeadline: a pooled connection idle for
+// longer than its last statement's read deadline (ReadTimeout, or that
+// statement's context deadline) is alive and is used again, not closed
+// and replaced by a new backend (a fork and cold caches) because the
+// health check's peek ran into the old deadline.
+func TestIdleConnectionKeptPastItsReadDeadline(t *testing.T) {
+	db := open(t, postgres.Options{MaxConns: 1}) // one connection: the same backend, or a new one
+	backend := func(ctx context.Context) int {
+		t.Helper()
+		var pid int
+		if err := postgres.SelectOne(ctx, db, "SELECT pg_backend_pid() WHERE $1::int = 1", []any{1}, &pid); err != nil {
+			t.Fatal(err)
+		}
+		return pid
+	}
+	// A statement with a context deadline leaves that deadline on the
+	// socket (as a job's or a probe's does); waiting past it stands for a
+	// connection idle between bursts for longer than ReadTimeout (13 s),
+	// whose last read left now + ReadTimeout there.
+	first := backend(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := postgres.Exec(ctx, db, "SELECT $1::int", 1); err != nil { // its whole reply read with the deadline
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	time.Sleep(100 * time.Millisecond) // the socket's own deadline timer has fired too
+	if again := backend(context.Background()); again != first {
+		t.Errorf("the idle connection (backend %d) was replaced by backend %d after its read deadline passed", first, again)
+	}
+}
