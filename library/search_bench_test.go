@@ -63,8 +63,8 @@ func benchLibrary(b *testing.B) *library.Service {
 		start := time.Now()
 		// One transaction without triggers (replica role): the facet
 		// counts trigger upserts per row, and its dead row versions make
-		// every later row slower; the counts are written once at the end,
-		// as migration 20261201230100 writes them.
+		// every later row slower; the counts are written once at the end
+		// (library_facet_counts_rebuild).
 		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			for _, stmt := range []string{`TRUNCATE library_items, library_facet_counts, library_search CASCADE`,
 				`SET LOCAL session_replication_role = replica`} {
@@ -104,23 +104,9 @@ func benchLibrary(b *testing.B) *library.Service {
 			if err != nil {
 				return err
 			}
-			// library_search, which its trigger (off here) keeps, newest
-			// first as migration 20261202010000 writes it.
-			_, err = tx.ExecContext(ctx, `INSERT INTO library_search (item_id, in_portuguese, sort_date, keys, search)
-				SELECT id, in_portuguese, sort_date, library_search_keys(type, year, countries, themes, languages), search
-				FROM library_items WHERE status = 'published' ORDER BY sort_date DESC, id DESC`)
-			if err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO library_facet_counts (facet, value, count)
-				SELECT f.facet, f.value, count(*)
-				FROM library_items i,
-				     LATERAL (SELECT 'type', i.type UNION ALL SELECT 'year', i.year::text
-				              UNION ALL SELECT 'country', x FROM unnest(i.countries) x
-				              UNION ALL SELECT 'theme', x::text FROM unnest(i.themes) x
-				              UNION ALL SELECT 'language', x FROM unnest(i.languages) x) f(facet, value)
-				WHERE i.status = 'published'
-				GROUP BY f.facet, f.value`)
+			// library_search and the facet counts, which triggers (off
+			// here) keep, counted by the migrations' functions.
+			_, err = tx.ExecContext(ctx, `SELECT library_search_rebuild(), library_facet_counts_rebuild()`)
 			return err
 		})
 		if err != nil {

@@ -13,11 +13,14 @@
 // (which also writes tables directly, with triggers off): it runs in one
 // transaction with session_replication_role = replica, so foreign keys and
 // triggers are not checked row by row — the data is consistent by
-// construction, and the two things triggers would have kept are redone
-// once at the end (library facet counts, as migration
-// 20261201230100_library_facet_counts does; library search vectors through
-// library_item_search). It must never run on a real installation: it
-// refuses a database that already has users unless told Yes.
+// construction, and what triggers would have kept is counted once after
+// the rows are in, by the SQL functions the migrations define for it
+// (list_counts_rebuild, quiz_answer_counts_rebuild, library_search_rebuild,
+// library_facet_counts_rebuild, report_attribute_missing,
+// report_daily_rebuild; library search vectors through
+// library_item_search), never by a copy of their SQL. It must never run on
+// a real installation: it refuses a database that already has users unless
+// told Yes.
 //
 // What is not real: seeded people have no password (they cannot sign in),
 // and certificates carry a well-formed but fake signature (64 bytes
@@ -178,10 +181,26 @@ func (s *seeder) step(ctx context.Context, table, query string, args ...any) err
 		return fmt.Errorf("seedscale: %s: %w", table, err)
 	}
 	n, _ := res.RowsAffected()
-	took := time.Since(t)
+	s.record(table, n, time.Since(t))
+	return nil
+}
+
+// rebuild runs fn, one of the migrations' functions that count from the
+// rows what triggers keep (it returns the rows it wrote), for table, and
+// records its speed.
+func (s *seeder) rebuild(ctx context.Context, table, fn string) error {
+	t := time.Now()
+	var n int64
+	if err := s.tx.QueryRowContext(ctx, "SELECT "+fn+"()").Scan(&n); err != nil {
+		return fmt.Errorf("seedscale: %s: %w", table, err)
+	}
+	s.record(table, n, time.Since(t))
+	return nil
+}
+
+func (s *seeder) record(table string, n int64, took time.Duration) {
 	s.r.Steps = append(s.r.Steps, Step{Table: table, Rows: n, Took: took})
 	fmt.Fprintf(s.w, "  %-28s %12d %8.1fs  %8.0f rows/s\n", table, n, took.Seconds(), float64(n)/max(took.Seconds(), 1e-6))
-	return nil
 }
 
 // reserve takes n ids from table's sequence and returns the first, so
@@ -222,21 +241,11 @@ func (s *seeder) run(ctx context.Context) error {
 
 // reportRollup counts the seeded facts into the reports' rollups, which
 // the enrolments' and certificates' triggers keep on every change: each
-// fact is attributed to its person's institution (as the migration's
-// backfill does), then the rollups are recounted in the installation's
-// zone; the roster's and quiz results' counts are recounted too.
+// fact is attributed to its person's institution, then the rollups are
+// recounted in the installation's zone; the roster's and quiz results'
+// counts are recounted too.
 func (s *seeder) reportRollup(ctx context.Context) error {
-	err := s.step(ctx, "report_attribution", `INSERT INTO report_attribution (kind, fact_id, institution_id)
-		SELECT 'e', e.id, coalesce(u.institution_id, 0) FROM enrolments AS e JOIN users AS u ON u.id = e.user_id
-			WHERE e.status IN ('active', 'completed')
-		UNION ALL
-		SELECT 'c', e.id, coalesce(u.institution_id, 0) FROM enrolments AS e JOIN users AS u ON u.id = e.user_id
-			WHERE e.status = 'completed'
-		UNION ALL
-		SELECT 'k', c.id, coalesce(u.institution_id, 0) FROM certificates AS c JOIN users AS u ON u.id = c.user_id
-			WHERE c.revoked_at IS NULL
-		ON CONFLICT (kind, fact_id) DO NOTHING`)
-	if err != nil {
+	if err := s.rebuild(ctx, "report_attribution", "report_attribute_missing"); err != nil {
 		return err
 	}
 	if _, err := s.tx.ExecContext(ctx, `SELECT report_daily_rebuild(coalesce((SELECT zone FROM report_daily_zone), 'UTC'))`); err != nil {
@@ -504,17 +513,10 @@ func (s *seeder) attempts(ctx context.Context) error {
 	}
 	s.r.BigCourseID, s.r.BigQuizID = s.courses, s.quizzes
 	// The per-answer counts the quiz results read, which the attempts'
-	// triggers keep on every submit, are counted once for the seeded
-	// attempts, each in its shard as the trigger of migration
-	// 20261202040000 puts it (so the results page sums as many rows as
-	// in production).
-	return s.step(ctx, "quiz_answer_counts", `INSERT INTO quiz_answer_counts AS c (quiz_id, passed, question_id, answer, score, shard, n)
-		SELECT a.quiz_id, a.passed, k.question_id, k.answer, k.score, (a.id % 16)::smallint, count(*)
-		FROM attempts AS a CROSS JOIN LATERAL assessment_slots(a.layout, a.answers, a.scores) AS k
-		WHERE a.submitted_at IS NOT NULL AND a.quiz_id BETWEEN ? AND ? + ? - 1
-		GROUP BY 1, 2, 3, 4, 5, 6
-		ON CONFLICT (quiz_id, passed, question_id, answer, score, shard) DO UPDATE SET n = c.n + EXCLUDED.n`,
-		s.quizzes, s.quizzes, 2*o.Courses)
+	// triggers keep on every submit, are counted once from the attempts,
+	// each in its shard as the trigger puts it (so the results page sums
+	// as many rows as in production).
+	return s.rebuild(ctx, "quiz_answer_counts", "quiz_answer_counts_rebuild")
 }
 
 // certCode is the SQL of a certificate code made from the number x: x
@@ -668,27 +670,13 @@ func (s *seeder) library(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// library_search, which the trigger of migration 20261202010000 keeps
-	// (off here): written newest first, as that migration writes it.
-	err = s.step(ctx, "library_search", `INSERT INTO library_search (item_id, in_portuguese, sort_date, keys, search)
-		SELECT id, in_portuguese, sort_date, library_search_keys(type, year, countries, themes, languages), search
-		FROM library_items WHERE id BETWEEN ? AND ? + ? - 1 AND status = 'published' ORDER BY sort_date DESC, id DESC`,
-		first, first, o.Items)
-	if err != nil {
+	// library_search and the facet counts, which triggers keep (off
+	// here): counted from every published item, the search rows written
+	// newest first.
+	if err := s.rebuild(ctx, "library_search", "library_search_rebuild"); err != nil {
 		return err
 	}
-	if _, err := s.tx.ExecContext(ctx, "DELETE FROM library_facet_counts"); err != nil {
-		return fmt.Errorf("seedscale: library facet counts: %w", err)
-	}
-	return s.step(ctx, "library_facet_counts", `INSERT INTO library_facet_counts (facet, value, count)
-		SELECT f.facet, f.value, count(*)
-		FROM library_items i,
-			LATERAL (SELECT 'type', i.type UNION ALL SELECT 'year', i.year::text
-				UNION ALL SELECT 'country', x FROM unnest(i.countries) x
-				UNION ALL SELECT 'theme', x::text FROM unnest(i.themes) x
-				UNION ALL SELECT 'language', x FROM unnest(i.languages) x) f(facet, value)
-		WHERE i.status = 'published'
-		GROUP BY f.facet, f.value`)
+	return s.rebuild(ctx, "library_facet_counts", "library_facet_counts_rebuild")
 }
 
 // countryArrays returns the countries' codes and their people's

@@ -208,10 +208,7 @@ var scaleSeed = []string{
 			CROSS JOIN LATERAL generate_series(1, CASE WHEN e.course_id = %d THEN 1 WHEN e.id %% 8 < 3 THEN 3 ELSE 2 END) n
 			JOIN answer_sets s ON s.quiz_id = q.id AND s.set = (e.id * 3 + n) %% 8`, ScaleBigCourse),
 	// The counts the insert trigger would keep, written once after.
-	`INSERT INTO quiz_answer_counts (quiz_id, passed, question_id, answer, score, n)
-		SELECT a.quiz_id, a.passed, k.question_id, k.answer, k.score, count(*)
-		FROM attempts AS a CROSS JOIN LATERAL assessment_slots(a.layout, a.answers, a.scores) AS k
-		WHERE a.submitted_at IS NOT NULL GROUP BY 1, 2, 3, 4, 5`,
+	`SELECT quiz_answer_counts_rebuild()`,
 	`ALTER TABLE attempts ENABLE TRIGGER attempts_count_insert`,
 	`ALTER TABLE attempts ENABLE TRIGGER assessment_count_attempts_insert`,
 	// The roster's and the results' counts, which the triggers keep per
