@@ -51,11 +51,12 @@ func newFixture(t *testing.T) *fixture {
 	}
 	cs := courses.NewService(db, courses.Options{Blobs: blobs, Now: clock.Now})
 	svc, err := NewService(db, Options{Renderer: newTestRenderer(t), BaseURL: "https://aula.example.org", Now: clock.Now,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Blobs: blobs, FilesInUse: cs.FilesInUse})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Blobs: blobs})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cs.OnCompleted(svc.IssueOnCompletion)
+	cs.AddBlobUser(svc.ZipFilesInUse) // as wiring does
 	q := jobs.New(db, jobs.Options{Now: clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	q.Register(svc.ZipJobKind())
 	return &fixture{t: t, db: db, courses: cs, svc: svc, clock: clock, blobs: blobs, jobs: q}

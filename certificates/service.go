@@ -1,7 +1,6 @@
 package certificates
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"strings"
@@ -28,8 +27,7 @@ type Service struct {
 	issuer   *IssuerSettings // cached; reloaded when its version changes
 	images   imageBytes
 
-	blobs      courses.BlobStore
-	filesInUse func(ctx context.Context, sums []string) (map[string]bool, error)
+	blobs courses.BlobStore
 
 	onChanged []ChangeHook // hooks.go
 }
@@ -45,12 +43,9 @@ type Options struct {
 	// DefaultPDFCacheBytes); a negative value turns the cache off.
 	PDFCacheBytes int64
 	// Blobs is the file storage ZIP files of certificates are kept in, the
-	// one course files use (required).
+	// one course files use (required). Its sweep is courses' (SweepBlobs),
+	// which asks ZipFilesInUse which files a job still has.
 	Blobs courses.BlobStore
-	// FilesInUse tells which stored contents other parts of Aula still use
-	// (courses.Service.FilesInUse), so that sweeping old ZIP files from the
-	// shared storage never takes one of theirs (required).
-	FilesInUse func(ctx context.Context, sums []string) (map[string]bool, error)
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Logger gets the ZIP worker's messages (slog.Default when nil).
@@ -73,8 +68,8 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 	if opts.BaseURL == "" {
 		return nil, errors.New("certificates: NewService needs the site's base URL")
 	}
-	if opts.Blobs == nil || opts.FilesInUse == nil {
-		return nil, errors.New("certificates: NewService needs the file storage and what else uses it")
+	if opts.Blobs == nil {
+		return nil, errors.New("certificates: NewService needs the file storage")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -99,8 +94,7 @@ func NewService(db *bun.DB, opts Options) (*Service, error) {
 		loc:  opts.Location,
 		pdfs: newPDFCache(opts.PDFCacheBytes),
 
-		blobs:      opts.Blobs,
-		filesInUse: opts.FilesInUse,
+		blobs: opts.Blobs,
 	}, nil
 }
 

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"time"
 
-	"github.com/uptrace/bun"
+	"github.com/aula-platform/aula/courses"
 )
 
 // zipLockSpace is the first key of the advisory locks LockZipStarts takes.
@@ -127,19 +127,7 @@ func (s *Store) DeleteZipsFinishedBefore(ctx context.Context, cutoff time.Time) 
 // ZipBlobsInUse reports which of the given hashes a remaining job's file
 // has.
 func (s *Store) ZipBlobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
-	set := make(map[string]bool, len(sums))
-	if len(sums) == 0 {
-		return set, nil
-	}
-	var used []string
-	if err := s.db.NewSelect().Model((*ZipJob)(nil)).Column("blob_sha256").Distinct().
-		Where("blob_sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
-		return nil, err
-	}
-	for _, sum := range used {
-		set[sum] = true
-	}
-	return set, nil
+	return courses.BlobsReferencedBy(ctx, s.db.NewSelect().Model((*ZipJob)(nil)), "blob_sha256", sums)
 }
 
 // LastCertificateID is the newest certificate id of a course, 0 for none.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -177,14 +178,22 @@ func TestZip(t *testing.T) {
 	if err != nil || latest.ID != job.ID {
 		t.Errorf("latest job %+v %v", latest, err)
 	}
-	// Finished files go after a day, from the database and the storage;
-	// a course's file in the same storage stays.
+	// Finished files go after a day, from the database and then from the
+	// storage with its sweep; a course's file and another part's file (a
+	// library file, say) in the same storage stay.
 	teacher := f.admin()
 	asset, err := f.courses.UploadAsset(ctx, courses.Actor{UserID: teacher.ID, Role: teacher.Role}, c.ID, "guia.pdf",
 		strings.NewReader("%PDF-1.4\n% a course file\n%%EOF\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	other, err := f.blobs.Put(ctx, strings.NewReader("a library file"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.courses.AddBlobUser(func(_ context.Context, sums []string) (map[string]bool, error) {
+		return map[string]bool{other.SHA256: slices.Contains(sums, other.SHA256)}, nil
+	})
 	f.clock.Set(time.Now().Add(25 * time.Hour))
 	if n, err := f.svc.SweepZips(ctx); err != nil || n < 1 {
 		t.Errorf("sweep removed %d jobs: %v", n, err)
@@ -192,13 +201,18 @@ func TestZip(t *testing.T) {
 	if _, err := f.svc.ZipJob(ctx, job.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("swept job still there: %v", err)
 	}
+	if _, err := f.courses.SweepBlobs(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.blobs.Open(ctx, *done.BlobSHA256); !errors.Is(err, courses.ErrBlobNotFound) {
 		t.Errorf("the expired ZIP is still in storage: %v", err)
 	}
-	if r, err := f.blobs.Open(ctx, asset.SHA256); err != nil {
-		t.Errorf("sweeping ZIPs took a course's file: %v", err)
-	} else {
-		r.Close()
+	for what, sum := range map[string]string{"a course's file": asset.SHA256, "another part's file": other.SHA256} {
+		if r, err := f.blobs.Open(ctx, sum); err != nil {
+			t.Errorf("sweeping ZIPs took %s: %v", what, err)
+		} else {
+			r.Close()
+		}
 	}
 }
 

@@ -196,33 +196,16 @@ func (s *Service) failZip(ctx context.Context, job *ZipJob, msg string) error {
 	return nil
 }
 
-// SweepZips deletes finished ZIP jobs older than a day, and then their
-// files from the storage. The storage is shared with course files, so a
-// file is removed only when neither a remaining job nor a course file
-// refers to it.
+// SweepZips deletes finished ZIP jobs older than a day. Their files go
+// with the shared storage's sweep (courses.Service.SweepBlobs), which
+// asks every user of the storage, this package through ZipFilesInUse,
+// which files are still referred to: a sweep of its own here could only
+// ask some of them, and took the others' files (a library file, a forum
+// attachment, an image's smaller version) once they were a day old.
 func (s *Service) SweepZips(ctx context.Context) (int64, error) {
-	st := NewStore(s.db)
-	cutoff := s.now().Add(-zipKeep)
-	n, err := st.DeleteZipsFinishedBefore(ctx, cutoff)
+	n, err := NewStore(s.db).DeleteZipsFinishedBefore(ctx, s.now().Add(-zipKeep))
 	if err != nil {
 		return 0, fmt.Errorf("certificates: sweep zip jobs: %w", err)
-	}
-	_, err = s.blobs.Sweep(ctx, cutoff, func(ctx context.Context, sums []string) (map[string]bool, error) {
-		used, err := s.filesInUse(ctx, sums)
-		if err != nil {
-			return nil, err
-		}
-		zips, err := st.ZipBlobsInUse(ctx, sums)
-		if err != nil {
-			return nil, err
-		}
-		for sum := range zips {
-			used[sum] = true
-		}
-		return used, nil
-	})
-	if err != nil {
-		return n, fmt.Errorf("certificates: sweep zip files: %w", err)
 	}
 	return n, nil
 }

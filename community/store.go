@@ -630,17 +630,9 @@ func (s *Store) Attachments(ctx context.Context, topicID int64) (map[int64][]Att
 
 // BlobsInUse reports which of the content hashes an attachment refers to.
 func (s *Store) BlobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
-	set := make(map[string]bool, len(sums))
-	if len(sums) == 0 {
-		return set, nil
-	}
-	var used []string
-	if err := s.db.NewSelect().Model((*Attachment)(nil)).Column("sha256").Distinct().
-		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
+	used, err := courses.BlobsReferencedBy(ctx, s.db.NewSelect().Model((*Attachment)(nil)), "sha256", sums)
+	if err != nil {
 		return nil, fmt.Errorf("attachments in use: %w", err)
 	}
-	for _, sum := range used {
-		set[sum] = true
-	}
-	return set, nil
+	return used, nil
 }

@@ -13,7 +13,7 @@ const BlobGrace = 24 * time.Hour
 
 // BlobUser reports which of the given content hashes another part of Aula
 // still keeps in the shared blob store (a certificates ZIP file), so the
-// sweep leaves them.
+// sweep leaves them; its store answers with BlobsReferencedBy.
 type BlobUser func(ctx context.Context, sums []string) (map[string]bool, error)
 
 // AddBlobUser adds a part of Aula whose content shares the blob store.
@@ -29,15 +29,17 @@ func (s *Service) SweepBlobs(ctx context.Context) (int, error) {
 	if s.blobs == nil {
 		return 0, nil
 	}
-	n, err := s.blobs.Sweep(ctx, s.now().Add(-BlobGrace), s.blobsInUse)
+	n, err := s.blobs.Sweep(ctx, s.now().Add(-BlobGrace), s.BlobsInUse)
 	if err != nil {
 		return n, fmt.Errorf("courses: sweep files: %w", err)
 	}
 	return n, nil
 }
 
-// blobsInUse is the union of the course files' and every blob user's.
-func (s *Service) blobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
+// BlobsInUse reports which of the given content hashes a course file or
+// any blob user (AddBlobUser) still refers to: whatever else sweeps the
+// shared store must ask this, not the course files alone.
+func (s *Service) BlobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
 	used, err := NewStore(s.db).BlobsInUse(ctx, sums)
 	if err != nil {
 		return nil, err

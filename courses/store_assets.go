@@ -57,10 +57,33 @@ func (s *Store) DeleteAsset(ctx context.Context, courseID, id int64) error {
 	return nil
 }
 
+// BlobsReferencedBy reports which of sums the column of q's table holds:
+// the question the blob store's sweep asks every part of Aula whose rows
+// name stored content (Service.AddBlobUser). q is a select of that table
+// from its owner's store (db.NewSelect().Model(...)), so each store still
+// names its own table while the query is written once, here.
+func BlobsReferencedBy(ctx context.Context, q *bun.SelectQuery, column string, sums []string) (map[string]bool, error) {
+	set := make(map[string]bool, len(sums))
+	if len(sums) == 0 {
+		return set, nil
+	}
+	var used []string
+	if err := q.Column(column).Distinct().Where("? IN (?)", bun.Ident(column), bun.List(sums)).Scan(ctx, &used); err != nil {
+		return nil, err
+	}
+	for _, sum := range used {
+		set[sum] = true
+	}
+	return set, nil
+}
+
 // BlobsInUse returns which of the given contents some course file refers
 // to, or is the smaller version for pages of an image a course file still
 // has (a rendition whose source is in use).
 func (s *Store) BlobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
+	if len(sums) == 0 {
+		return map[string]bool{}, nil
+	}
 	var used []string
 	err := s.db.NewRaw(`SELECT sha256 FROM course_assets WHERE sha256 IN (?)
 		UNION

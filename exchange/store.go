@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -524,17 +525,5 @@ func (s *Store) DeleteOfferFile(ctx context.Context, offerID, id int64) error {
 
 // FilesInUse returns which of sums an offer's file refers to.
 func (s *Store) FilesInUse(ctx context.Context, sums []string) (map[string]bool, error) {
-	set := make(map[string]bool, len(sums))
-	if len(sums) == 0 {
-		return set, nil
-	}
-	var used []string
-	if err := s.db.NewSelect().Model((*OfferFile)(nil)).Column("sha256").Distinct().
-		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
-		return nil, err
-	}
-	for _, sum := range used {
-		set[sum] = true
-	}
-	return set, nil
+	return courses.BlobsReferencedBy(ctx, s.db.NewSelect().Model((*OfferFile)(nil)), "sha256", sums)
 }

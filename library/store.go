@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/courses"
 )
 
 // Store runs the library's queries on a database or inside a transaction.
@@ -176,19 +178,11 @@ func (s *Store) SetFileText(ctx context.Context, id int64, text string, at time.
 
 // FilesInUse returns which of sums a library file refers to.
 func (s *Store) FilesInUse(ctx context.Context, sums []string) (map[string]bool, error) {
-	set := make(map[string]bool, len(sums))
-	if len(sums) == 0 {
-		return set, nil
-	}
-	var used []string
-	if err := s.db.NewSelect().Model((*File)(nil)).Column("sha256").Distinct().
-		Where("sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
+	used, err := courses.BlobsReferencedBy(ctx, s.db.NewSelect().Model((*File)(nil)), "sha256", sums)
+	if err != nil {
 		return nil, wrap(err, "files in use")
 	}
-	for _, sum := range used {
-		set[sum] = true
-	}
-	return set, nil
+	return used, nil
 }
 
 // itemCourse links an item to a course that cites it.

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/uptrace/bun"
+	"github.com/aula-platform/aula/courses"
 )
 
 // The queries of background exports: report_exports is the one table
@@ -98,19 +98,7 @@ func (s *Store) DeleteFinishedExport(ctx context.Context, id int64) error {
 // ExportBlobsInUse reports which of the given hashes a remaining export's
 // file has.
 func (s *Store) ExportBlobsInUse(ctx context.Context, sums []string) (map[string]bool, error) {
-	set := make(map[string]bool, len(sums))
-	if len(sums) == 0 {
-		return set, nil
-	}
-	var used []string
-	if err := s.db.NewSelect().Model((*Export)(nil)).Column("blob_sha256").Distinct().
-		Where("blob_sha256 IN (?)", bun.List(sums)).Scan(ctx, &used); err != nil {
-		return nil, err
-	}
-	for _, sum := range used {
-		set[sum] = true
-	}
-	return set, nil
+	return courses.BlobsReferencedBy(ctx, s.db.NewSelect().Model((*Export)(nil)), "blob_sha256", sums)
 }
 
 // exportFenced turns an update that matched no row into errLostExport.

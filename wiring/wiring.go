@@ -160,7 +160,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 		Renderer: renderer, BaseURL: opts.BaseURL, Logger: opts.Logger, Location: opts.Location, Now: opts.Now,
 		PDFCacheBytes: opts.PDFCacheBytes,
 		// ZIP files of certificates live in the storage course files use.
-		Blobs: opts.Blobs, FilesInUse: svc.Courses.FilesInUse,
+		Blobs: opts.Blobs,
 	})
 	if err != nil {
 		return nil, err
