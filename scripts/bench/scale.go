@@ -28,7 +28,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -155,7 +154,7 @@ func (b *bench) figures(ids *scaleIDs, browser *http.Client) ([]figure, error) {
 // link is moved to 80 % of the roster; any other (a cursor) is followed
 // for up to 15 s.
 func (b *bench) deepPage(browser *http.Client, first string, total int64) (string, int64, error) {
-	page, err := body(browser, b.base+first)
+	_, page, err := fetch(browser, b.base+first, fetchOpts{body: true})
 	if err != nil {
 		return "", 0, err
 	}
@@ -176,7 +175,7 @@ func (b *bench) deepPage(browser *http.Client, first string, total int64) (strin
 	var rows int64 = 20
 	stop := time.Now().Add(15 * time.Second)
 	for time.Now().Before(stop) {
-		page, err := body(browser, b.base+link.String())
+		_, page, err := fetch(browser, b.base+link.String(), fetchOpts{body: true})
 		if err != nil {
 			return "", 0, err
 		}
@@ -191,45 +190,6 @@ func (b *bench) deepPage(browser *http.Client, first string, total int64) (strin
 		link, rows = next, rows+20
 	}
 	return link.String(), rows, nil
-}
-
-func body(c *http.Client, u string) ([]byte, error) {
-	res, err := c.Get(u)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
-	if err == nil && res.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: %d", u, res.StatusCode)
-	}
-	return data, err
-}
-
-var visitor atomic.Uint32
-
-// fetch requests u and returns the time to its first byte (the headers).
-func fetch(c *http.Client, u, token string, visitors bool) (time.Duration, error) {
-	req, _ := http.NewRequest("GET", u, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if visitors {
-		n := visitor.Add(1)
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
-	}
-	t := time.Now()
-	res, err := c.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	ttfb := time.Since(t)
-	_, err = io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if err == nil && res.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: %d", u, res.StatusCode)
-	}
-	return ttfb, err
 }
 
 // measureScale prints the "At scale" table rows, then the plans. The
@@ -270,7 +230,10 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int) er
 		if f.api {
 			c, tok = apiClient, token
 		}
-		total, ttfb := runTTFB(dur, conns, func(i int) (time.Duration, error) { return fetch(c, b.base+f.path(i), tok, f.visitors) })
+		total, ttfb := runTTFB(dur, conns, func(i int) (time.Duration, error) {
+			t, _, err := fetch(c, b.base+f.path(i), fetchOpts{token: tok, visitor: f.visitors})
+			return t, err
+		})
 		fmt.Printf("| %s | %.0f | %s | %s | %d / %d | %s |\n", f.name, total.rps, ms(total.p50), ms(total.p99), total.errs, total.n, verdict(f.goal, total.p99))
 		if f.ttfb {
 			fmt.Printf("| %s — time to first byte | | %s | %s | | |\n", f.name, ms(ttfb.p50), ms(ttfb.p99))
@@ -334,7 +297,7 @@ func explainFigures(ctx context.Context, b *bench, dsn, admin, binary string, fi
 	second := &bench{base: "http://" + addr, password: b.password}
 	ready := false
 	for range 150 {
-		if _, err := fetch(http.DefaultClient, second.base+"/readyz", "", false); err == nil {
+		if err := get(http.DefaultClient, second.base+"/readyz"); err == nil {
 			ready = true
 			break
 		}
@@ -358,7 +321,7 @@ func explainFigures(ctx context.Context, b *bench, dsn, admin, binary string, fi
 			c, tok = http.DefaultClient, token
 		}
 		p.record(true)
-		_, err := fetch(c, second.base+f.path(0), tok, f.visitors)
+		_, _, err := fetch(c, second.base+f.path(0), fetchOpts{token: tok, visitor: f.visitors})
 		captured[i] = p.record(false)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench: explain:", f.name, err)
