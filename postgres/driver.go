@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -174,7 +175,14 @@ func alive(nc net.Conn) bool {
 		nc = u.NetConn()
 	}
 	if err := nc.SetReadDeadline(time.Time{}); err != nil {
-		return false // closed
+		slog.Debug("postgres: pooled connection dropped", "reason", err.Error())
+		return false
 	}
-	return peekAlive(nc)
+	ok, why := peekAlive(nc)
+	if !ok {
+		// Rare (a restart of PostgreSQL drops each once); the reason tells a
+		// dead connection from a reply some path left unread.
+		slog.Debug("postgres: pooled connection dropped", "reason", why)
+	}
+	return ok
 }

@@ -5,4 +5,4 @@ package postgres
 import "net"
 
 // peekAlive cannot peek here: the retry of reads covers a dead connection.
-func peekAlive(net.Conn) bool { return true }
+func peekAlive(net.Conn) (bool, string) { return true, "" }
