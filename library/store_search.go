@@ -244,28 +244,33 @@ type counted struct {
 // then newest first. The page is found by keyset (the order's values of
 // the last result), never by OFFSET, so page 500 costs what page 1 does.
 //
-// One statement reads the first readSize matches in the date order once
-// and answers everything from them (a): one aggregate of them counts
-// them, gathers their facet keys, and keeps their ids, dates and
-// Portuguese flags as arrays in the date order; the first rankWindow
-// ids are ranked (their vectors read again by primary key), and the page
-// comes from the arrays. Only a page that lies past them (a search with
-// many matches, sorted by date or past the window, far in) walks the
-// date order's index from its cursor, which costs what the page does.
+// One statement reads the first readSize matches once (a): one aggregate
+// of them counts them, gathers their facet keys, and keeps their ids,
+// dates and Portuguese flags as arrays. By relevance, a reads them in the
+// date order (walking its index when the planner expects many more
+// matches than readSize, else through the indexes of the conditions and
+// sorted); the first rankWindow ids are ranked (their vectors read again
+// by primary key) and the page and the matches past the window come from
+// the arrays. By date, a reads the first matches the database finds, and
+// the page is sorted from the arrays when they hold every match, else
+// read by walking the date order's index from the cursor.
 //
-// The planner reads the matches by walking the date order's index when
-// it expects many more matches than readSize (it stops after readSize: a
-// common word costs what readSize matches do), else through the indexes
-// of the conditions and sorting them (what the matches cost), as it read
-// the first countCap matches when the count was a statement of its own.
-// One statement and one pass instead of a count, then a page that read
-// the same matches again: the count's read was about half of a common
-// word's search, and each statement's planning another millisecond; an
-// aggregate into arrays instead of a materialized CTE numbered by
-// row_number, which cost as much again as reading the matches.
+// It was two statements: the count and facets, then a page that read the
+// same matches again. For «proteção social» at 100,000 items the second
+// read was about half of the search's CPU, each statement's planning
+// another millisecond (docs/library.md, Speed).
 func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []ranked, error) {
 	where, whereArgs := sr.where()
 	dkeys, limit, size := sr.dateKeys(), sr.limit+1, sr.readSize()
+	// byRank: the first pages by relevance, whose window is the first
+	// matches in the date order, which a reads in it (ordered); any other
+	// page is by date, and a reads the first matches the database finds.
+	// Not the starts of words either: PostgreSQL estimates 'prot':* at
+	// 2,000 of 100,000 items, where it starts a word of every one, and
+	// read in the date order every match was then read and sorted (180
+	// ms); their window comes from the date order's index (win).
+	byRank := sr.relevance && (sr.after == nil || !sr.after.Beyond)
+	ordered := byRank && !strings.Contains(sr.text, ":*")
 	var b stmt
 	// a: how many (countCap+1 and more: more than countCap), the keys of
 	// each as one text of numbers (rows apart by ";"), counted in Go:
@@ -276,15 +281,33 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 	b.add(" coalesce(array_agg(x.item_id), '{}') AS ids, coalesce(array_agg(x.sort_date), '{}') AS dates,")
 	b.add(" coalesce(array_agg(x.in_portuguese), '{}') AS pts")
 	b.add(" FROM (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys FROM library_search AS ls WHERE "+where, whereArgs...)
-	b.add(" ORDER BY "+desc("ls", dkeys)+" LIMIT ?) AS x), ", size)
+	if ordered {
+		b.add(" ORDER BY " + desc("ls", dkeys))
+	}
+	b.add(" LIMIT ?) AS x), ", size)
 	// matches(from, to) are the matches numbered from to to (n) in the
 	// date order, from the arrays.
 	matches := func(from, to int) string {
 		return fmt.Sprintf("(SELECT u.* FROM a, unnest(a.ids[%[1]d:%[2]d], a.dates[%[1]d:%[2]d], a.pts[%[1]d:%[2]d])"+
 			" WITH ORDINALITY AS u(item_id, sort_date, in_portuguese, n))", from, to)
 	}
+	// dated(from, to) are the matches numbered from to to in the date
+	// order: from the arrays when a is ordered; else (win) sorted from
+	// them when they hold every match, or read by walking the date
+	// order's index, the count deciding in one-time filters.
+	dated := matches
+	if byRank && !ordered {
+		k := rankWindow + limit
+		b.add("win AS (SELECT v.*, row_number() OVER (ORDER BY " + desc("v", dkeys) + ") AS n FROM ((SELECT m.item_id, m.in_portuguese, m.sort_date")
+		b.add(" FROM "+matches(1, size)+" AS m WHERE (SELECT a.total FROM a) < ? ORDER BY "+desc("m", dkeys)+" LIMIT ?)", size, k)
+		b.add(" UNION ALL (SELECT ls.item_id, ls.in_portuguese, ls.sort_date FROM library_search AS ls WHERE "+where, whereArgs...)
+		b.add(" AND (SELECT a.total FROM a) >= ? ORDER BY "+desc("ls", dkeys)+" LIMIT ?)) AS v), ", size, k)
+		dated = func(from, to int) string {
+			return fmt.Sprintf("(SELECT * FROM win WHERE win.n BETWEEN %d AND %d)", from, to)
+		}
+	}
 	order := dkeys
-	if sr.relevance && (sr.after == nil || !sr.after.Beyond) {
+	if byRank {
 		// w: the window, the first rankWindow matches, ranked; r: its
 		// page by rank after the cursor; then, only when r is not a
 		// page, the matches past the window in the date order, which the
@@ -292,24 +315,26 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 		order = sr.rankKeys()
 		cur, curArgs := sr.past("w", order)
 		b.add("w AS (SELECT m.item_id, m.in_portuguese, m.sort_date, ts_rank(ls.search, library_tsquery(?)) AS rank", sr.text)
-		b.add(" FROM " + matches(1, rankWindow) + " AS m JOIN library_search AS ls ON ls.item_id = m.item_id), ")
+		b.add(" FROM " + dated(1, rankWindow) + " AS m JOIN library_search AS ls ON ls.item_id = m.item_id), ")
 		b.add("r AS (SELECT w.*, false AS beyond FROM w WHERE "+cur, curArgs...)
 		b.add(" ORDER BY "+desc("w", order)+" LIMIT ?), ", limit)
 		b.add("p AS (SELECT * FROM r UNION ALL (SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real, true")
-		b.add(" FROM "+matches(rankWindow+1, rankWindow+limit)+" AS m WHERE (SELECT count(*) FROM r) < ? ORDER BY m.n)), ", limit)
+		b.add(" FROM "+dated(rankWindow+1, rankWindow+limit)+" AS m WHERE (SELECT count(*) FROM r) < ? ORDER BY m.n)), ", limit)
 		order = append([]string{"beyond"}, order...)
 	} else {
-		// d: the page in the date order from the arrays; when they hold
-		// all they could (more match) and not a page past the cursor,
-		// the walk from the cursor instead, its one-time filter the test.
+		// The page in the date order: when a holds every match (few),
+		// sorted from its arrays, which costs what the matches do; else
+		// the date order's index walked from the cursor, which costs what
+		// the page does. The count decides, in one-time filters, as the
+		// planner cannot: a country and a theme no item shares are
+		// estimated at hundreds of matches, and a walk then visits every
+		// item (190 ms at 100,000 items).
 		cur, curArgs := sr.past("m", dkeys)
-		b.add("d AS MATERIALIZED (SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real AS rank, ?::boolean AS beyond", sr.relevance)
-		b.add(" FROM "+matches(1, size)+" AS m WHERE "+cur, curArgs...)
-		b.add(" ORDER BY m.n LIMIT ?), ", limit)
-		b.add("far AS (SELECT (SELECT a.total FROM a) >= ? AND (SELECT count(*) FROM d) < ? AS walk), ", size, limit)
-		b.add("p AS (SELECT * FROM d WHERE NOT (SELECT far.walk FROM far) UNION ALL (")
+		b.add("p AS ((SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real AS rank, ?::boolean AS beyond", sr.relevance)
+		b.add(" FROM "+matches(1, size)+" AS m WHERE (SELECT a.total FROM a) < ? AND "+cur, append([]any{size}, curArgs...)...)
+		b.add(" ORDER BY "+desc("m", dkeys)+" LIMIT ?) UNION ALL (", limit)
 		sr.walk(&b, sr.relevance)
-		b.add(" AND (SELECT far.walk FROM far) ORDER BY "+desc("ls", dkeys)+" LIMIT ?)), ", limit)
+		b.add(" AND (SELECT a.total FROM a) >= ? ORDER BY "+desc("ls", dkeys)+" LIMIT ?)), ", size, limit)
 	}
 	// The page in order, numbered; the count and keys come with every
 	// row (the keys on the first only), and alone when the page is empty.
@@ -365,24 +390,51 @@ const CountCap = 2_000
 var countCap = CountCap
 
 // countKeys counts the facet keys of the first n matches, keys a text
-// of their numbers, comma-separated, each match's apart by ";".
+// of their numbers, comma-separated, each match's apart by ";". Read
+// byte by byte into counters by key: splitting and a map of 10,000
+// numbers were a tenth of the server's time for a common word.
 func countKeys(keys string, n int) facetRows {
-	counts := map[int]int{}
-	for match := range strings.SplitSeq(keys, ";") {
-		if n--; n < 0 {
-			break
+	var dense [keyCountry + 26*26]int // types, languages, countries
+	sparse := map[int]int{}           // years, themes
+	k, digits, match := 0, false, 0
+	count := func() {
+		switch {
+		case !digits:
+		case k < len(dense):
+			dense[k]++
+		default:
+			sparse[k]++
 		}
-		for field := range strings.SplitSeq(match, ",") {
-			if k, err := strconv.Atoi(field); err == nil {
-				counts[k]++
-			}
+		k, digits = 0, false
+	}
+	for i := 0; i < len(keys) && match < n; i++ {
+		switch c := keys[i]; {
+		case c >= '0' && c <= '9':
+			k, digits = k*10+int(c-'0'), true
+		case c == ';':
+			count()
+			match++
+		default:
+			count()
 		}
 	}
+	if match < n {
+		count()
+	}
 	var rows []facetRow
-	for k, n := range counts {
+	add := func(k, n int) {
+		if n == 0 {
+			return
+		}
 		if facet, value := facetOfKey(k); facet != "" {
 			rows = append(rows, facetRow{Facet: facet, Value: value, Count: n})
 		}
+	}
+	for k, n := range dense {
+		add(k, n)
+	}
+	for k, n := range sparse {
+		add(k, n)
 	}
 	return groupFacets(rows)
 }
