@@ -138,7 +138,8 @@ type search struct {
 	yearFrom, yearTo     int
 	relevance            bool
 	portugueseFirst      bool
-	// few: at most countCap items match (Facets counted them all).
+	// few: at most countCap items match (for Store.Search: the caller
+	// counted them).
 	few   bool
 	after *cursor
 	limit int
@@ -180,23 +181,27 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	if prefix {
 		sr.text = prefixText
 	}
-	// Facets first: they count the matches, which decides how the page
-	// is read (search.few) and whether whole words found enough.
 	store := NewStore(s.db)
-	facets, err := store.Facets(ctx, sr)
-	if err != nil {
-		return nil, err
-	}
-	if !prefix && sr.text != prefixText && !facets.more && facets.matches < prefixBelow {
-		prefix, sr.text = true, prefixText
-		if facets, err = store.Facets(ctx, sr); err != nil {
+	var facets facetRows
+	var page []ranked
+	if sr.unfiltered() {
+		// The whole library: its kept counts, and the date order walked.
+		if facets, err = store.LibraryFacets(ctx); err != nil {
 			return nil, err
 		}
-	}
-	sr.few = !facets.more && facets.matches <= countCap
-	page, err := store.Search(ctx, sr)
-	if err != nil {
-		return nil, err
+		if page, err = store.Search(ctx, sr); err != nil {
+			return nil, err
+		}
+	} else {
+		if facets, page, err = store.SearchCounted(ctx, sr); err != nil {
+			return nil, err
+		}
+		if !prefix && sr.text != prefixText && !facets.more && facets.matches < prefixBelow {
+			prefix, sr.text = true, prefixText
+			if facets, page, err = store.SearchCounted(ctx, sr); err != nil {
+				return nil, err
+			}
+		}
 	}
 	res := &Results{Facets: facets.Facets, Total: facets.matches, More: facets.more}
 	slugs := make(map[string]string, len(themes))

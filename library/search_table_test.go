@@ -134,10 +134,12 @@ func TestFiltersOfUnknownValuesFindNothing(t *testing.T) {
 // walked), in every order, page after page.
 func TestFewAndManyMatchesListTheSame(t *testing.T) {
 	e := newEnv(t)
-	tag := unique("fm")
+	tag := unique("fmprefix")
 	e.seedSearch(tag, 60)
 	queries := []library.Query{
 		{Text: tag},
+		// The start of a word (whole words find nothing), by relevance.
+		{Text: tag[:len(tag)-1]},
 		{Text: tag, PortugueseFirst: true},
 		{Text: tag, Sort: library.SortDate},
 		{Text: tag, Countries: []string{"MZ"}, PortugueseFirst: true},

@@ -2,6 +2,9 @@ package library
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,9 +143,13 @@ func desc(alias string, keys []string) string {
 	return strings.ReplaceAll(cols(alias, keys), ",", " DESC,") + " DESC"
 }
 
-// past is the row comparison "comes after the cursor c" on keys of alias
-// (every key descending).
-func past(alias string, keys []string, c *cursor) (string, []any) {
+// past is the row comparison "comes after sr's cursor" on keys of alias
+// (every key descending); "true" without a cursor.
+func (sr search) past(alias string, keys []string) (string, []any) {
+	c := sr.after
+	if c == nil {
+		return "true", nil
+	}
 	marks, args := make([]string, len(keys)), make([]any, len(keys))
 	for i, k := range keys {
 		switch k {
@@ -170,70 +177,199 @@ func (b *stmt) add(sql string, args ...any) {
 	b.args = append(b.args, args...)
 }
 
-// Search returns up to sr.limit+1 results after sr.after, in sr's order:
-// Portuguese first if asked, then by relevance if asked, then newest
-// first. The page is found by keyset (the order's values of the last
-// result), never by OFFSET, so page 500 costs what page 1 does.
+// walk is the matches of sr past its cursor in the date order, read by
+// walking the date order's index: it costs what the page does, however
+// many items match.
+func (sr search) walk(b *stmt, beyond bool) {
+	where, args := sr.where()
+	cur, curArgs := sr.past("ls", sr.dateKeys())
+	b.add("SELECT ls.item_id, ls.in_portuguese, ls.sort_date, 0::real AS rank, ?::boolean AS beyond", beyond)
+	b.add(" FROM library_search AS ls WHERE "+where, args...)
+	b.add(" AND "+cur, curArgs...)
+}
+
+// Search returns up to sr.limit+1 results after sr.after, newest first
+// (Portuguese first if asked), for a search without words whose matches
+// the caller has counted: the whole library, or a country page. Words
+// and filters are searched by SearchCounted.
 //
-// How the matches are read depends on how many there are, which Facets
-// counted first (sr.few: at most countCap). Few: every match is read
-// through the indexes of its conditions, then sorted, which costs what
-// the matches do. Many: the date order's index is walked until enough
-// matches are found, which costs what the page does. The planner alone
-// cannot tell the two apart when conditions are correlated: a country
-// and a theme no item shares are estimated at hundreds of matches, and
-// the walk then visits every item (190 ms at 100,000 items).
+// How the matches are read depends on sr.few (at most countCap match).
+// Few: every match is read through the indexes of its conditions, then
+// sorted, which costs what the matches do. Many: the date order's index
+// is walked until the page is full, which costs what the page does. The
+// planner alone cannot tell the two apart when conditions are
+// correlated: a country and a theme no item shares are estimated at
+// hundreds of matches, and the walk then visits every item (190 ms at
+// 100,000 items).
 func (s *Store) Search(ctx context.Context, sr search) ([]ranked, error) {
-	where, whereArgs := sr.where()
-	var b stmt
-	// src is the matches: a CTE computed once when few, else the table
-	// under the conditions, whose date order an index walks.
-	src, srcArgs := "(SELECT * FROM library_search AS ls WHERE "+where+")", whereArgs
-	b.add("WITH ")
-	if sr.few {
-		b.add("m AS MATERIALIZED (SELECT * FROM library_search AS ls WHERE "+where+"), ", whereArgs...)
-		src, srcArgs = "m", nil
-	}
 	dkeys, limit := sr.dateKeys(), sr.limit+1
-	order := "p." + strings.Join(dkeys, " DESC, p.") + " DESC"
-	if sr.relevance && (sr.after == nil || !sr.after.Beyond) {
-		// w: the window, the first rankWindow matches in date order,
-		// ranked; r: the page of the window by rank after the cursor;
-		// then, only when r is not a page and the window is full, the
-		// matches past the window's last (b) in date order.
-		rkeys := sr.rankKeys()
-		cur, curArgs := "true", []any(nil)
-		if sr.after != nil {
-			cur, curArgs = past("w", rkeys, sr.after)
-		}
-		b.add("w AS MATERIALIZED (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ts_rank(ls.search, library_tsquery(?)) AS rank", sr.text)
-		b.add(" FROM "+src+" AS ls", srcArgs...)
-		b.add(" ORDER BY "+desc("ls", dkeys)+" LIMIT ?), ", rankWindow)
-		b.add("r AS MATERIALIZED (SELECT w.*, false AS beyond FROM w WHERE "+cur, curArgs...)
-		b.add(" ORDER BY "+desc("w", rkeys)+" LIMIT ?), ", limit)
-		b.add("b AS MATERIALIZED (SELECT * FROM w ORDER BY "+desc("w", dkeys)+" OFFSET ? LIMIT 1), ", rankWindow-1)
-		b.add("p AS (SELECT * FROM r UNION ALL (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, 0::real, true")
-		b.add(" FROM "+src+" AS ls", srcArgs...)
-		b.add(", b WHERE ("+cols("ls", dkeys)+") < ("+cols("b", dkeys)+") AND (SELECT count(*) FROM r) < ?", limit)
-		b.add(" ORDER BY "+desc("ls", dkeys)+" LIMIT ?)) ", limit)
-		order = "p.beyond, p." + strings.Join(rkeys, " DESC, p.") + " DESC"
+	var b stmt
+	if sr.few {
+		// MATERIALIZED: the matches first, through their indexes.
+		where, args := sr.where()
+		b.add("WITH m AS MATERIALIZED (SELECT * FROM library_search AS ls WHERE "+where+"), ", args...)
+		cur, curArgs := sr.past("m", dkeys)
+		b.add("p AS (SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real AS rank, false AS beyond FROM m WHERE "+cur, curArgs...)
+		b.add(" ORDER BY "+desc("m", dkeys)+" LIMIT ?) ", limit)
 	} else {
-		cur, curArgs := "true", []any(nil)
-		if sr.after != nil {
-			cur, curArgs = past("ls", dkeys, sr.after)
-		}
-		b.add("p AS MATERIALIZED (SELECT ls.item_id, 0::real AS rank, ?::boolean AS beyond, ls.in_portuguese, ls.sort_date", sr.relevance)
-		b.add(" FROM "+src+" AS ls", srcArgs...)
-		b.add(" WHERE "+cur, curArgs...)
+		b.add("WITH p AS (")
+		sr.walk(&b, false)
 		b.add(" ORDER BY "+desc("ls", dkeys)+" LIMIT ?) ", limit)
 	}
 	b.add("?", s.db.NewSelect().Model((*ranked)(nil)).ColumnExpr("?TableColumns, p.rank, p.beyond").
-		Join("JOIN p ON p.item_id = li.id").OrderExpr(order).Limit(limit))
+		Join("JOIN p ON p.item_id = li.id").OrderExpr(desc("p", dkeys)).Limit(limit))
 	var rows []ranked
 	if err := s.db.NewRaw(b.sql.String(), b.args...).Scan(ctx, &rows); err != nil {
-		return nil, wrap(err, "search %q", sr.text)
+		return nil, wrap(err, "search")
 	}
 	return rows, nil
+}
+
+// readSize is how many matches SearchCounted reads in the date order:
+// one more than it counts, and at least the ranked window and a page
+// past it, so that the first pages of a relevance search come from them.
+func (sr search) readSize() int { return max(countCap+1, rankWindow+sr.limit+1) }
+
+// counted is a row of SearchCounted's statement: a result, or none when
+// the page is empty (ID 0), with the count and the facets' keys.
+type counted struct {
+	ranked `bun:",extend"`
+	Total  int     `bun:"total,scanonly"`
+	Keys   *string `bun:"keys,scanonly"`
+}
+
+// SearchCounted returns the facets and count of the items matching sr
+// (the cursor aside) and up to sr.limit+1 results after sr.after, in
+// sr's order: Portuguese first if asked, then by relevance if asked,
+// then newest first. The page is found by keyset (the order's values of
+// the last result), never by OFFSET, so page 500 costs what page 1 does.
+//
+// One statement reads the first readSize matches once (a): one aggregate
+// of them counts them, gathers their facet keys, and keeps their ids,
+// dates and Portuguese flags as arrays. By relevance, a reads them in the
+// date order (walking its index when the planner expects many more
+// matches than readSize, else through the indexes of the conditions and
+// sorted); the first rankWindow ids are ranked (their vectors read again
+// by primary key) and the page and the matches past the window come from
+// the arrays. By date, a reads the first matches the database finds, and
+// the page is sorted from the arrays when they hold every match, else
+// read by walking the date order's index from the cursor.
+//
+// It was two statements: the count and facets, then a page that read the
+// same matches again. For «proteção social» at 100,000 items the second
+// read was about half of the search's CPU, each statement's planning
+// another millisecond (docs/library.md, Speed).
+func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []ranked, error) {
+	where, whereArgs := sr.where()
+	dkeys, limit, size := sr.dateKeys(), sr.limit+1, sr.readSize()
+	// byRank: the first pages by relevance, whose window is the first
+	// matches in the date order, which a reads in it (ordered); any other
+	// page is by date, and a reads the first matches the database finds.
+	// Not the starts of words either: PostgreSQL estimates 'prot':* at
+	// 2,000 of 100,000 items, where it starts a word of every one, and
+	// read in the date order every match was then read and sorted (180
+	// ms); their window comes from the date order's index (win).
+	byRank := sr.relevance && (sr.after == nil || !sr.after.Beyond)
+	ordered := byRank && !strings.Contains(sr.text, ":*")
+	var b stmt
+	// a: how many (countCap+1 and more: more than countCap), the keys of
+	// each as one text of numbers (rows apart by ";"), counted in Go:
+	// PostgreSQL's unnest and GROUP BY of the same 10,000 numbers cost
+	// twice the read of them. Every aggregate reads the rows in the
+	// subquery's order, so the arrays are in the date order, aligned.
+	b.add("WITH a AS (SELECT count(*) AS total, coalesce(string_agg(array_to_string(x.keys, ','), ';'), '') AS keys,")
+	b.add(" coalesce(array_agg(x.item_id), '{}') AS ids, coalesce(array_agg(x.sort_date), '{}') AS dates,")
+	b.add(" coalesce(array_agg(x.in_portuguese), '{}') AS pts")
+	b.add(" FROM (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys FROM library_search AS ls WHERE "+where, whereArgs...)
+	if ordered {
+		b.add(" ORDER BY " + desc("ls", dkeys))
+	}
+	b.add(" LIMIT ?) AS x), ", size)
+	// matches(from, to) are the matches numbered from to to (n) in the
+	// date order, from the arrays.
+	matches := func(from, to int) string {
+		return fmt.Sprintf("(SELECT u.* FROM a, unnest(a.ids[%[1]d:%[2]d], a.dates[%[1]d:%[2]d], a.pts[%[1]d:%[2]d])"+
+			" WITH ORDINALITY AS u(item_id, sort_date, in_portuguese, n))", from, to)
+	}
+	// dated(from, to) are the matches numbered from to to in the date
+	// order: from the arrays when a is ordered; else (win) sorted from
+	// them when they hold every match, or read by walking the date
+	// order's index, the count deciding in one-time filters.
+	dated := matches
+	if byRank && !ordered {
+		k := rankWindow + limit
+		b.add("win AS (SELECT v.*, row_number() OVER (ORDER BY " + desc("v", dkeys) + ") AS n FROM ((SELECT m.item_id, m.in_portuguese, m.sort_date")
+		b.add(" FROM "+matches(1, size)+" AS m WHERE (SELECT a.total FROM a) < ? ORDER BY "+desc("m", dkeys)+" LIMIT ?)", size, k)
+		b.add(" UNION ALL (SELECT ls.item_id, ls.in_portuguese, ls.sort_date FROM library_search AS ls WHERE "+where, whereArgs...)
+		b.add(" AND (SELECT a.total FROM a) >= ? ORDER BY "+desc("ls", dkeys)+" LIMIT ?)) AS v), ", size, k)
+		dated = func(from, to int) string {
+			return fmt.Sprintf("(SELECT * FROM win WHERE win.n BETWEEN %d AND %d)", from, to)
+		}
+	}
+	order := dkeys
+	if byRank {
+		// w: the window, the first rankWindow matches, ranked; r: its
+		// page by rank after the cursor; then, only when r is not a
+		// page, the matches past the window in the date order, which the
+		// arrays hold (readSize).
+		order = sr.rankKeys()
+		cur, curArgs := sr.past("w", order)
+		b.add("w AS (SELECT m.item_id, m.in_portuguese, m.sort_date, ts_rank(ls.search, library_tsquery(?)) AS rank", sr.text)
+		b.add(" FROM " + dated(1, rankWindow) + " AS m JOIN library_search AS ls ON ls.item_id = m.item_id), ")
+		b.add("r AS (SELECT w.*, false AS beyond FROM w WHERE "+cur, curArgs...)
+		b.add(" ORDER BY "+desc("w", order)+" LIMIT ?), ", limit)
+		b.add("p AS (SELECT * FROM r UNION ALL (SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real, true")
+		b.add(" FROM "+dated(rankWindow+1, rankWindow+limit)+" AS m WHERE (SELECT count(*) FROM r) < ? ORDER BY m.n)), ", limit)
+		order = append([]string{"beyond"}, order...)
+	} else {
+		// The page in the date order: when a holds every match (few),
+		// sorted from its arrays, which costs what the matches do; else
+		// the date order's index walked from the cursor, which costs what
+		// the page does. The count decides, in one-time filters, as the
+		// planner cannot: a country and a theme no item shares are
+		// estimated at hundreds of matches, and a walk then visits every
+		// item (190 ms at 100,000 items).
+		cur, curArgs := sr.past("m", dkeys)
+		b.add("p AS ((SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real AS rank, ?::boolean AS beyond", sr.relevance)
+		b.add(" FROM "+matches(1, size)+" AS m WHERE (SELECT a.total FROM a) < ? AND "+cur, append([]any{size}, curArgs...)...)
+		b.add(" ORDER BY "+desc("m", dkeys)+" LIMIT ?) UNION ALL (", limit)
+		sr.walk(&b, sr.relevance)
+		b.add(" AND (SELECT a.total FROM a) >= ? ORDER BY "+desc("ls", dkeys)+" LIMIT ?)), ", size, limit)
+	}
+	// The page in order, numbered; the count and keys come with every
+	// row (the keys on the first only), and alone when the page is empty.
+	order = slices.Clone(order)
+	for i, k := range order {
+		if k == "beyond" {
+			order[i] = "p.beyond"
+		} else {
+			order[i] = "p." + k + " DESC"
+		}
+	}
+	b.add("pp AS (SELECT p.*, row_number() OVER (ORDER BY " + strings.Join(order, ", ") + ") AS ord FROM p) ")
+	b.add("?", s.db.NewSelect().Model((*counted)(nil)).
+		ColumnExpr("?TableColumns, pp.rank, pp.beyond, a.total, CASE WHEN pp.ord IS NULL OR pp.ord = 1 THEN a.keys END AS keys").
+		Join("JOIN pp ON pp.item_id = li.id").Join("RIGHT JOIN a ON pp.ord <= ?", limit).OrderExpr("pp.ord"))
+	var rows []counted
+	if err := s.db.NewRaw(b.sql.String(), b.args...).Scan(ctx, &rows); err != nil {
+		return facetRows{}, nil, wrap(err, "search %q", sr.text)
+	}
+	if len(rows) == 0 {
+		return facetRows{}, nil, wrap(errors.New("no count"), "search %q", sr.text)
+	}
+	keys := ""
+	if rows[0].Keys != nil {
+		keys = *rows[0].Keys
+	}
+	f := countKeys(keys, countCap)
+	f.matches, f.more = min(rows[0].Total, countCap), rows[0].Total > countCap
+	page := make([]ranked, 0, len(rows))
+	for _, r := range rows {
+		if r.ID != 0 {
+			page = append(page, r.ranked)
+		}
+	}
+	return f, page, nil
 }
 
 // facetRow is one value of one facet with its count.
@@ -245,7 +381,7 @@ type facetRow struct {
 
 // CountCap is how many matches a search counts, with their facets: a
 // search with more says "more than CountCap" and its facets count the
-// first CountCap matches the database finds, lower bounds of the true
+// first CountCap matches in the date order, lower bounds of the true
 // counts. Counting 10,000 matches cost about 30 ms on an idle core, 2,000
 // about 5 (docs/library.md, Speed).
 const CountCap = 2_000
@@ -253,53 +389,68 @@ const CountCap = 2_000
 // countCap is CountCap, a variable for tests.
 var countCap = CountCap
 
-// Facets counts the results matching sr (the cursor aside) by type,
-// year, country, theme id and language, in one pass over at most
-// countCap of them, and how many there are (countCap+1: more).
-func (s *Store) Facets(ctx context.Context, sr search) (facetRows, error) {
+// countKeys counts the facet keys of the first n matches, keys a text
+// of their numbers, comma-separated, each match's apart by ";". Read
+// byte by byte into counters by key: splitting and a map of 10,000
+// numbers were a tenth of the server's time for a common word.
+func countKeys(keys string, n int) facetRows {
+	var dense [keyCountry + 26*26]int // types, languages, countries
+	sparse := map[int]int{}           // years, themes
+	k, digits, match := 0, false, 0
+	count := func() {
+		switch {
+		case !digits:
+		case k < len(dense):
+			dense[k]++
+		default:
+			sparse[k]++
+		}
+		k, digits = 0, false
+	}
+	for i := 0; i < len(keys) && match < n; i++ {
+		switch c := keys[i]; {
+		case c >= '0' && c <= '9':
+			k, digits = k*10+int(c-'0'), true
+		case c == ';':
+			count()
+			match++
+		default:
+			count()
+		}
+	}
+	if match < n {
+		count()
+	}
 	var rows []facetRow
-	if sr.unfiltered() {
-		// The whole library: the counts kept by the trigger of
-		// migration 20261201230100, not a count of every item.
-		if err := s.db.NewRaw(`SELECT facet, value, count FROM library_facet_counts WHERE count > 0`).Scan(ctx, &rows); err != nil {
-			return facetRows{}, wrap(err, "facet counts")
+	add := func(k, n int) {
+		if n == 0 {
+			return
 		}
-		f := groupFacets(rows)
-		for _, v := range f.Type {
-			f.matches += v.Count // every item has one type
-		}
-		return f, nil // every item counted, however many
-	}
-	where, args := sr.where()
-	// The keys of the first countCap matches as one text of numbers,
-	// counted here: PostgreSQL's unnest and GROUP BY of the same 10,000
-	// numbers cost twice as much as the scan that finds them.
-	var counted struct {
-		N    int    `bun:"n"`
-		Keys string `bun:"keys"`
-	}
-	err := s.db.NewRaw(`SELECT count(*) AS n, coalesce(string_agg(k, ',') FILTER (WHERE i <= ?), '') AS keys
-		FROM (SELECT array_to_string(m.keys, ',') AS k, row_number() OVER () AS i
-			FROM (SELECT ls.keys FROM library_search AS ls WHERE `+where+` LIMIT ?) AS m) AS x`,
-		append(append([]any{countCap}, args...), countCap+1)...).Scan(ctx, &counted)
-	if err != nil {
-		return facetRows{}, wrap(err, "facets of %q", sr.text)
-	}
-	counts := map[int]int{}
-	for field := range strings.SplitSeq(counted.Keys, ",") {
-		if k, err := strconv.Atoi(field); err == nil {
-			counts[k]++
-		}
-	}
-	for k, n := range counts {
 		if facet, value := facetOfKey(k); facet != "" {
 			rows = append(rows, facetRow{Facet: facet, Value: value, Count: n})
 		}
 	}
-	matched := counted.N
+	for k, n := range dense {
+		add(k, n)
+	}
+	for k, n := range sparse {
+		add(k, n)
+	}
+	return groupFacets(rows)
+}
+
+// LibraryFacets are the facets of the whole library: the counts kept by
+// the trigger of migration 20261201230100, not a count of every item.
+func (s *Store) LibraryFacets(ctx context.Context) (facetRows, error) {
+	var rows []facetRow
+	if err := s.db.NewRaw(`SELECT facet, value, count FROM library_facet_counts WHERE count > 0`).Scan(ctx, &rows); err != nil {
+		return facetRows{}, wrap(err, "facet counts")
+	}
 	f := groupFacets(rows)
-	f.matches, f.more = min(matched, countCap), matched > countCap
-	return f, nil
+	for _, v := range f.Type {
+		f.matches += v.Count // every item has one type
+	}
+	return f, nil // every item counted, however many
 }
 
 // FacetCount is how many published items have value of facet ("country",
