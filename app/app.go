@@ -117,6 +117,9 @@ type server struct {
 	// publicPages keeps the catalogue and course pages of visitors
 	// without cookies (public_cache.go).
 	publicPages *publicCache
+	// moduleBodies keeps module bodies checked against their version
+	// (module_bodies.go).
+	moduleBodies *moduleBodies
 }
 
 // DefaultBodyLimit is the largest request body accepted by default.
@@ -323,6 +326,7 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	s.metricsHandler = newMetricsHandler(s.metrics.Handler())
 	s.publicPages = newPublicCache()
+	s.moduleBodies = newModuleBodies(moduleBodiesMax)
 
 	fcfg := fiber.Config{
 		AppName:      "aula",

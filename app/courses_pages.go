@@ -106,11 +106,20 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.courses.ReadModule(c.UserContext(), actor(c), ref, mid)
+	kept, _ := s.moduleBodies.get(mid)
+	r, err := s.courses.ReadModuleBody(c.UserContext(), actor(c), ref, mid, kept.version)
 	if err != nil {
 		return err
 	}
-	quizzes, err := s.moduleQuizzes(c, r.Access, r.Module.ID)
+	body := kept.html
+	if !r.SameBody {
+		// body_html was sanitised by courses.RenderMarkdown when the module
+		// was saved; it is the only way it is ever written. Only src
+		// attributes of course files change, within the quotes.
+		body = template.HTML(pageImages(r.Module.BodyHTML)) //nolint:gosec // sanitised on save
+		s.moduleBodies.put(mid, r.BodyVersion, body)
+	}
+	quizzes, err := s.moduleQuizzes(c, r)
 	if err != nil {
 		return err
 	}
@@ -118,12 +127,8 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 	p.Title = r.Module.Title + " · " + r.Access.Course.Title
 	p.Nav = "catalog"
 	return s.render(c, "pages/courses/module", modulePage{
-		Done: r.Done[r.Module.ID], Quizzes: quizzes,
-		Page: p, Course: r.Access.Course, Module: r.Module,
-		// body_html was sanitised by courses.RenderMarkdown when the module
-		// was saved; it is the only way it is ever written. Only src
-		// attributes of course files change, within the quotes.
-		Body: template.HTML(pageImages(r.Module.BodyHTML)), //nolint:gosec // sanitised on save
+		Done: r.Done, Quizzes: quizzes,
+		Page: p, Course: r.Access.Course, Module: r.Module, Body: body,
 		Prev: r.Prev, Next: r.Next, Position: r.Position, Count: r.Count,
 		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
