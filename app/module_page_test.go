@@ -12,12 +12,13 @@ import (
 	"github.com/aula-platform/aula/courses"
 )
 
-// TestModulePageKeepsNoStaleBody: the module page keeps module bodies in
-// the process, checked against the module's version in the statement that
-// reads the page. A change made elsewhere (another node, a command: here
-// the service, which this app's caches never hear of) shows on the next
-// view, as does a neighbour renamed; signing out or a disabled account
-// stops the reading at the next request, however warm the kept body.
+// TestModulePageKeepsNoStaleBody: the module page keeps module bodies and
+// rendered articles in the process, checked against the module's version
+// and what the statement that reads the page found. A change made
+// elsewhere (another node, a command: here the service, which this app's
+// caches never hear of) shows on the next view, as do a neighbour and the
+// course renamed; signing out or a disabled account stops the reading at
+// the next request, however warm what is kept.
 func TestModulePageKeepsNoStaleBody(t *testing.T) {
 	e := newCoursesEnv(t, 0)
 	ctx := context.Background()
@@ -45,6 +46,16 @@ func TestModulePageKeepsNoStaleBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBody(t, learner.get(path), ">Dos bis</span>", "Texto <strong>nuevo</strong>.")
+	if _, err := e.courses.UpdateCourse(ctx, a, co.ID, courses.CourseParams{Title: "Versiones renombrado",
+		Summary: co.Summary, Language: co.Language, WorkloadHours: co.WorkloadHours}); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, learner.get(path), `lang="es">Versiones renombrado</a>`, ">Dos bis</span>")
+	// A reader who changes language gets the article in theirs.
+	if _, err := e.db.NewUpdate().Model((*accounts.User)(nil)).Set("locale = 'es'").Where("id = ?", learnerUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, learner.get(path), "Módulo 1 de 2", "Texto <strong>nuevo</strong>.")
 
 	// A copy of the session cookie, as a stolen or second tab's would be.
 	stale := *learner

@@ -64,6 +64,16 @@ func (mc *menuCache) get(k menuKey, tr i18n.Printer) (template.HTML, error) {
 	return h, nil
 }
 
+// partial renders the partial template name with data, for HTML a page
+// keeps and prints as it is.
+func (v *views) partial(name string, data any) (template.HTML, error) {
+	var b strings.Builder
+	if err := v.engine.Templates.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("app: %s: %w", name, err)
+	}
+	return template.HTML(b.String()), nil //nolint:gosec // rendered by html/template
+}
+
 // languageData is what partials/language_buttons is executed with.
 type languageData struct {
 	Lang string

@@ -6,6 +6,8 @@
 //     courses.Requirement, its required quizzes passed (assessment);
 //   - completing a course issues its certificate inside the completion
 //     transaction, through courses.CompletionHook (certificates);
+//   - a module page reads the module's quizzes with the module, in its one
+//     statement, through SQL assessment exports (courses.AttachToModules);
 //   - work outside a request runs as jobs on one queue (Services.Jobs),
 //     each kind registered here by the domain that owns it;
 //   - accounts created without a password are invited, and enrolments by
