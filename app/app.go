@@ -117,6 +117,10 @@ type server struct {
 	// publicPages keeps the catalogue and course pages of visitors
 	// without cookies (public_cache.go).
 	publicPages *publicCache
+	// moduleBodies and moduleViews keep parts of module pages, checked
+	// against what the page's statement read (kept_html.go).
+	moduleBodies *keptHTML[int64]
+	moduleViews  *keptHTML[moduleViewKey]
 }
 
 // DefaultBodyLimit is the largest request body accepted by default.
@@ -323,6 +327,8 @@ func New(cfg Config, deps Deps) (*fiber.App, error) {
 	}
 	s.metricsHandler = newMetricsHandler(s.metrics.Handler())
 	s.publicPages = newPublicCache()
+	s.moduleBodies = newKeptHTML[int64](keptHTMLMax)
+	s.moduleViews = newKeptHTML[moduleViewKey](keptHTMLMax)
 
 	fcfg := fiber.Config{
 		AppName:      "aula",

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/courses"
 )
 
@@ -79,13 +80,13 @@ func (s *server) showCoursePage(c *fiber.Ctx) error {
 // modulePage is one module as learners read it.
 type modulePage struct {
 	Page
-	Course     *courses.Course
-	Module     *courses.Module
-	Body       template.HTML
-	Prev, Next *courses.Module
-	Position   int
-	Count      int
-	Editor     bool
+	Course *courses.Course
+	Module *courses.Module
+	// Article (breadcrumb and module) and Navigation (links to the
+	// neighbours) are partials/module_article and module_nav, kept.
+	Article, Navigation template.HTML
+	Next                *courses.Module
+	Editor              bool
 	// Enrolment is the reader's enrolment, nil for an editor previewing.
 	Enrolment *courses.Enrolment
 	// CanComplete: the reader is an enrolled learner who may mark the
@@ -106,26 +107,94 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.courses.ReadModule(c.UserContext(), actor(c), ref, mid)
+	known, _ := s.moduleBodies.get(mid)
+	r, err := s.courses.ReadModuleBody(c.UserContext(), actor(c), ref, mid, known.version)
 	if err != nil {
 		return err
 	}
-	quizzes, err := s.moduleQuizzes(c, r.Access, r.Module.ID)
+	quizzes, err := s.moduleQuizzes(c, r)
 	if err != nil {
 		return err
 	}
 	p := s.page(c, "courses.module.title")
 	p.Title = r.Module.Title + " · " + r.Access.Course.Title
 	p.Nav = "catalog"
+	parts, err := s.moduleView(p, r, known)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "pages/courses/module", modulePage{
-		Done: r.Done[r.Module.ID], Quizzes: quizzes,
-		Page: p, Course: r.Access.Course, Module: r.Module,
-		// body_html was sanitised by courses.RenderMarkdown when the module
-		// was saved; it is the only way it is ever written. Only src
-		// attributes of course files change, within the quotes.
-		Body: template.HTML(pageImages(r.Module.BodyHTML)), //nolint:gosec // sanitised on save
-		Prev: r.Prev, Next: r.Next, Position: r.Position, Count: r.Count,
+		Done: r.Done, Quizzes: quizzes,
+		Page: p, Course: r.Access.Course, Module: r.Module, Article: parts[0], Navigation: parts[1], Next: r.Next,
 		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
 	})
+}
+
+// moduleView is what partials/module_article and module_nav print: the
+// same for every reader of a module version in a language.
+type moduleView struct {
+	Lang       string
+	Course     *courses.Course
+	Module     *courses.Module
+	Body       template.HTML
+	Prev, Next *courses.Module
+	Position   int
+	Count      int
+	tr         i18n.Printer
+}
+
+// T translates a catalog key into the page's language.
+func (v moduleView) T(key string, args ...any) string { return v.tr.T(key, args...) }
+
+// moduleViewKey is everything moduleView's partials print, as the
+// page's statement read it: the module by its version.
+type moduleViewKey struct {
+	Lang                         string
+	ModuleID                     int64
+	Version                      string
+	CourseSlug, CourseTitle, Lng string
+	Position, Count              int
+	PrevID, NextID               int64
+	PrevTitle, NextTitle         string
+}
+
+// moduleView returns the module's article and navigation for p's
+// language, rendered once per moduleViewKey and kept; the body comes
+// from known when the statement found the module still at its version.
+func (s *server) moduleView(p Page, r *courses.Reading, known kept) ([]template.HTML, error) {
+	co := r.Access.Course
+	key := moduleViewKey{Lang: p.Lang, ModuleID: r.Module.ID, Version: r.BodyVersion,
+		CourseSlug: co.Slug, CourseTitle: co.Title, Lng: co.Language, Position: r.Position, Count: r.Count}
+	if r.Prev != nil {
+		key.PrevID, key.PrevTitle = r.Prev.ID, r.Prev.Title
+	}
+	if r.Next != nil {
+		key.NextID, key.NextTitle = r.Next.ID, r.Next.Title
+	}
+	if v, ok := s.moduleViews.get(key); ok {
+		return v.parts, nil
+	}
+	var body template.HTML
+	if r.SameBody {
+		body = known.parts[0]
+	} else {
+		// body_html was sanitised by courses.RenderMarkdown when the module
+		// was saved; it is the only way it is ever written. Only src
+		// attributes of course files change, within the quotes.
+		body = template.HTML(pageImages(r.Module.BodyHTML)) //nolint:gosec // sanitised on save
+		s.moduleBodies.put(r.Module.ID, r.BodyVersion, body)
+	}
+	v := moduleView{Lang: p.Lang, Course: co, Module: r.Module, Body: body, Prev: r.Prev, Next: r.Next,
+		Position: r.Position, Count: r.Count, tr: p.tr}
+	article, err := s.views.partial("partials/module_article", v)
+	if err != nil {
+		return nil, err
+	}
+	nav, err := s.views.partial("partials/module_nav", v)
+	if err != nil {
+		return nil, err
+	}
+	s.moduleViews.put(key, r.BodyVersion, article, nav)
+	return []template.HTML{article, nav}, nil
 }

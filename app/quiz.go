@@ -70,29 +70,24 @@ type quizItem struct {
 // courseQuizzes returns the quiz section of a course page: every quiz of
 // the course the viewer may see.
 func (s *server) courseQuizzes(c *fiber.Ctx, acc *courses.Access) (quizSection, error) {
-	return s.quizSection(c, acc, func(*assessment.Quiz) bool { return true })
+	list, err := s.quizzes.CourseQuizzes(c.UserContext(), acc)
+	return s.quizSection(c, acc, list), err
 }
 
 // moduleQuizzes returns the quiz section of a module page: the quizzes
-// attached to that module.
-func (s *server) moduleQuizzes(c *fiber.Ctx, acc *courses.Access, moduleID int64) (quizSection, error) {
-	return s.quizSection(c, acc, func(q *assessment.Quiz) bool { return q.ModuleID != nil && *q.ModuleID == moduleID })
+// attached to that module, read with it (courses.Reading.Attachments).
+func (s *server) moduleQuizzes(c *fiber.Ctx, r *courses.Reading) (quizSection, error) {
+	list, err := s.quizzes.ModuleQuizzes(r.Access, r.Attachments)
+	return s.quizSection(c, r.Access, list), err
 }
 
-func (s *server) quizSection(c *fiber.Ctx, acc *courses.Access, keep func(*assessment.Quiz) bool) (quizSection, error) {
+func (s *server) quizSection(c *fiber.Ctx, acc *courses.Access, list []assessment.Overview) quizSection {
 	sec := quizSection{tr: s.i18n.Printer(lang(c)), CourseLang: acc.Course.Language}
-	list, err := s.quizzes.CourseQuizzes(c.UserContext(), acc)
-	if err != nil {
-		return sec, err
-	}
 	if acc.CanEdit() {
 		sec.NewURL = newQuizPath(acc.Course.ID)
 	}
 	for _, ov := range list {
 		q := ov.Quiz
-		if !keep(q) {
-			continue
-		}
 		item := quizItem{Title: q.Title, URL: quizPath(q.ID), Required: q.Required, Final: q.ModuleID == nil,
 			Questions: q.QuestionCount}
 		if ov.CanEdit {
@@ -106,7 +101,7 @@ func (s *server) quizSection(c *fiber.Ctx, acc *courses.Access, keep func(*asses
 		}
 		sec.Items = append(sec.Items, item)
 	}
-	return sec, nil
+	return sec
 }
 
 func standingStatus(st *assessment.Standing) string {

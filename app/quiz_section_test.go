@@ -123,7 +123,7 @@ func TestQuizSectionStandings(t *testing.T) {
 		return q
 	}
 	final := create("Examen final", nil, question)
-	create("Del módulo", &mod.ID, question)
+	moduleQuiz := create("Del módulo", &mod.ID, question)
 	create("Sin preguntas", nil, nil)
 	d, _, err := as.Start(ctx, courses.ActorFor(learner), final.ID)
 	if err != nil {
@@ -139,14 +139,20 @@ func TestQuizSectionStandings(t *testing.T) {
 		c := app.AcquireCtx(&fasthttp.RequestCtx{})
 		defer app.ReleaseCtx(c)
 		c.Locals(localLang, "es")
-		acc, err := cs.Access(ctx, courses.ActorFor(u), course.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var sec quizSection
+		var err error
 		if module {
-			sec, err = s.moduleQuizzes(c, acc, mod.ID)
+			// The module's quizzes are read with the module.
+			r, rerr := cs.ReadModuleBody(ctx, courses.ActorFor(u), courses.CourseRef{ID: course.ID}, mod.ID, "")
+			if rerr != nil {
+				t.Fatal(rerr)
+			}
+			sec, err = s.moduleQuizzes(c, r)
 		} else {
+			acc, aerr := cs.Access(ctx, courses.ActorFor(u), course.ID)
+			if aerr != nil {
+				t.Fatal(aerr)
+			}
 			sec, err = s.courseQuizzes(c, acc)
 		}
 		if err != nil {
@@ -177,5 +183,23 @@ func TestQuizSectionStandings(t *testing.T) {
 	}
 	if sec.NewURL != newQuizPath(course.ID) || sec.Items[0].EditURL != editQuizPath(final.ID) || sec.Items[0].ResultsURL != resultsPath(final.ID) {
 		t.Errorf("editor's links %+v", sec)
+	}
+
+	// The module's quiz, read with the module, shows the learner's attempt.
+	d, _, err = as.Start(ctx, courses.ActorFor(learner), moduleQuiz.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(section(learner, true)); got != "Del módulo:in_progress" {
+		t.Errorf("learner's module section with an open attempt: %s", got)
+	}
+	if _, err := as.Submit(ctx, learner.ID, d.Attempt.ID, []byte(`{"answers": {"`+fmt.Sprint(moduleQuiz.Questions[0].ID)+`": true}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if sec := section(learner, true); titles(sec) != "Del módulo:passed" || sec.Items[0].Best != "100\u00a0%" {
+		t.Errorf("learner's module section after passing: %s, best %q", titles(sec), sec.Items[0].Best)
+	}
+	if got := titles(section(teacher, true)); got != "Del módulo:" {
+		t.Errorf("editor's module section: %s", got)
 	}
 }

@@ -16,9 +16,10 @@
 //   - attempt.go: starting (attempt limits under concurrency), saving with
 //     sequence numbers (merged by question), submitting once (the saved
 //     answers merged with the submit's), deadlines with a grace period;
-//   - learner.go: a learner's standing, and RequiredQuizzes, the
+//   - learner.go: a learner's standing, RequiredQuizzes, the
 //     courses.Requirement that makes passing required quizzes part of
-//     completing a course;
+//     completing a course, and ModuleQuizzesSQL, the module's quizzes that
+//     courses reads with a module for its page;
 //   - results.go and results_csv.go: attempts, per-question statistics and
 //     the CSV export.
 //

@@ -2,7 +2,10 @@ package assessment
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+
+	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/courses"
 )
@@ -127,6 +130,56 @@ func (s *Service) CourseQuizzes(ctx context.Context, acc *courses.Access) ([]Ove
 	if err != nil {
 		return nil, err
 	}
+	return overviews(acc, quizzes, attempts), nil
+}
+
+// ModuleQuizzesSQL is what courses reads with a module for its page
+// (courses.Service.AttachToModules, wired once): the live quizzes attached
+// to module "rm" of course "c", oldest first, each with its live question
+// count and the attempts of enrolment "e"'s learner (none without one), as
+// jsonb. ModuleQuizzes turns it into the page's list, so a module page
+// needs no statement of its own for its quizzes. The attempts leave out
+// their layout, answers and scores, as the page queries do.
+const ModuleQuizzesSQL bun.Safe = `SELECT jsonb_agg(to_jsonb(qz) || jsonb_build_object(
+		'question_count', (SELECT count(*) FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL),
+		'attempts', (SELECT jsonb_agg(jsonb_build_object('id', a.id, 'quiz_id', a.quiz_id, 'enrolment_id', a.enrolment_id,
+			'user_id', a.user_id, 'number', a.number, 'started_at', a.started_at, 'deadline', a.deadline,
+			'submitted_at', a.submitted_at, 'timed_out', a.timed_out, 'score', a.score, 'max_score', a.max_score,
+			'percent', a.percent, 'passed', a.passed, 'last_save_seq', a.last_save_seq) ORDER BY a.number)
+			FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = e.user_id)) ORDER BY qz.id)
+	FROM quizzes AS qz WHERE qz.course_id = c.id AND qz.module_id = rm.id AND qz.archived_at IS NULL`
+
+// moduleQuiz is one quiz of ModuleQuizzesSQL.
+type moduleQuiz struct {
+	Quiz
+	Attempts []Attempt `json:"attempts"`
+}
+
+// ModuleQuizzes is CourseQuizzes for the quizzes attached to one module,
+// from what ModuleQuizzesSQL read with it (courses.Reading.Attachments).
+func (s *Service) ModuleQuizzes(acc *courses.Access, read json.RawMessage) ([]Overview, error) {
+	if !acc.CanEdit() && !acc.CanRead() {
+		return nil, nil
+	}
+	var list []moduleQuiz
+	if len(read) > 0 {
+		if err := json.Unmarshal(read, &list); err != nil {
+			return nil, fmt.Errorf("assessment: quizzes of a module of course %d: %w", acc.Course.ID, err)
+		}
+	}
+	quizzes := make([]Quiz, len(list))
+	attempts := make(map[int64][]Attempt, len(list))
+	for i := range list {
+		quizzes[i] = list[i].Quiz
+		if len(list[i].Attempts) > 0 {
+			attempts[list[i].ID] = list[i].Attempts
+		}
+	}
+	return overviews(acc, quizzes, attempts), nil
+}
+
+// overviews are the quizzes as the holder of acc sees them (CourseQuizzes).
+func overviews(acc *courses.Access, quizzes []Quiz, attempts map[int64][]Attempt) []Overview {
 	out := make([]Overview, 0, len(quizzes))
 	for i := range quizzes {
 		q := &quizzes[i]
@@ -138,7 +191,7 @@ func (s *Service) CourseQuizzes(ctx context.Context, acc *courses.Access) ([]Ove
 		}
 		out = append(out, ov)
 	}
-	return out, nil
+	return out
 }
 
 // RequiredQuizzes is the courses.Requirement that makes passing required

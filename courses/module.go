@@ -2,6 +2,7 @@ package courses
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -283,6 +284,16 @@ type Reading struct {
 	// first) and Count how many there are; Position is 0 for an archived
 	// module an editor opens.
 	Position, Count int
-	// Done holds the live modules the reader completed.
-	Done map[int64]bool
+	// Done: the reader completed this module (a live one).
+	Done bool
+	// BodyVersion changes whenever the module does: a body kept with it
+	// may be shown again while a later read says the same version
+	// (Service.ReadModuleBody).
+	BodyVersion string
+	// SameBody: the module is still the version the caller knew, and its
+	// body was not read (Module.BodyHTML is empty).
+	SameBody bool
+	// Attachments is what the SQL given to Service.AttachToModules read
+	// with the module (ReadModuleBody only; nil otherwise).
+	Attachments json.RawMessage
 }

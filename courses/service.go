@@ -18,6 +18,8 @@ type Service struct {
 	onAccounts     []AccountsHook     // hooks_accounts.go
 	onEnrolled     []EnrolmentHook    // hooks_enrolment.go
 	onAnnounced    []AnnouncementHook // announcements.go
+	// moduleAttachments is read with a module for its page (AttachToModules).
+	moduleAttachments bun.Safe
 }
 
 // Options configure a Service.
@@ -50,6 +52,15 @@ func NewService(db *bun.DB, opts Options) *Service {
 // AddRequirement adds a kind of item learners must finish to complete a
 // course (besides modules). Call it while wiring, before serving.
 func (s *Service) AddRequirement(r Requirement) { s.requirements = append(s.requirements, r) }
+
+// AttachToModules makes ReadModuleBody read q with the module, in its one
+// statement, and hand back its value as Reading.Attachments: q is a scalar
+// subquery over the outer course "c", the module "rm" and the reader's
+// enrolment "e" (NULL when they have none) giving jsonb (assessment: the
+// quizzes attached to the module with the reader's attempts). A module page
+// is then one statement after the session instead of two. Call it while
+// wiring, before serving.
+func (s *Service) AttachToModules(q bun.Safe) { s.moduleAttachments = q }
 
 // OnCompleted adds a hook run inside the completion transaction. Call it
 // while wiring, before serving.

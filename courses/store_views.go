@@ -2,6 +2,7 @@ package courses
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -103,8 +104,20 @@ type viewQuery struct {
 	outline bool
 	// instructors: who teaches the course, by name.
 	instructors bool
-	// moduleID: this module of the course, with its body.
+	// moduleID: this module of the course, with its body, its neighbours
+	// among the live modules, its place among them and whether the
+	// reader completed it.
 	moduleID int64
+	// markdown: the module's Markdown source too (the API gives it to
+	// editors; the module page shows only the HTML).
+	markdown bool
+	// knownBody is a BodyVersion of the module the caller holds the body
+	// of: when the module is still that version, its body is not read
+	// (nor sent). Empty: always read.
+	knownBody string
+	// attachments: another package's SQL read with the module
+	// (Service.AttachToModules), for a signed-in reader.
+	attachments bun.Safe
 	// announcements: the newest this many announcements of the course.
 	announcements int
 }
@@ -112,10 +125,21 @@ type viewQuery struct {
 // viewRow is a course as viewQuery reads it.
 type viewRow struct {
 	Course     `bun:",extend"`
-	Instructor bool           `bun:"is_instructor,scanonly"`
-	Enrolment  Enrolment      `bun:"embed:e_"`
-	Module     Module         `bun:"embed:rm_"`
-	Outline    []outlineEntry `bun:"outline,scanonly,type:jsonb"`
+	Instructor bool      `bun:"is_instructor,scanonly"`
+	Enrolment  Enrolment `bun:"embed:e_"`
+	Module     Module    `bun:"embed:rm_"`
+	// BodyVersion, Before, Live, Done, Prev and Next come with the module
+	// (viewQuery.moduleID).
+	BodyVersion string `bun:"rm_body_version,scanonly"`
+	// Before counts the live modules before it, Live all of them.
+	Before int    `bun:"rm_before,scanonly"`
+	Live   int    `bun:"rm_live,scanonly"`
+	Done   bool   `bun:"rm_done,scanonly"`
+	Prev   Module `bun:"embed:pm_"`
+	Next   Module `bun:"embed:nm_"`
+	// Attachments is what viewQuery.attachments gave.
+	Attachments json.RawMessage `bun:"rm_attachments,scanonly"`
+	Outline     []outlineEntry  `bun:"outline,scanonly,type:jsonb"`
 	// Instructors are read through accounts.PublicUsers.
 	Instructors []accounts.User `bun:"instructors,scanonly,type:jsonb"`
 	// Announcements are the newest first.
@@ -146,6 +170,9 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 	}
 	if q.moduleID != 0 {
 		args = append(args, q.moduleID)
+		if q.knownBody != "" {
+			args = append(args, q.knownBody)
+		}
 	}
 	if q.announcements > 0 {
 		args = append(args, q.announcements)
@@ -161,7 +188,8 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 // for, not their values.
 type viewShape struct {
 	byID, signedIn, instructor, module, outline, instructors, announcements bool
-	progress                                                                bun.Safe
+	markdown, knownBody                                                     bool
+	progress, attachments                                                   bun.Safe
 }
 
 var viewSQLs sync.Map // viewShape → string
@@ -172,6 +200,12 @@ var viewSQLs sync.Map // viewShape → string
 func (s *Store) viewSQL(q viewQuery) string {
 	shape := viewShape{byID: q.ref.ID != 0, signedIn: q.userID != 0, instructor: q.instructor, module: q.moduleID != 0,
 		outline: q.outline, instructors: q.instructors, announcements: q.announcements > 0}
+	if shape.module {
+		shape.markdown, shape.knownBody = q.markdown, q.knownBody != ""
+		if shape.signedIn {
+			shape.attachments = q.attachments
+		}
+	}
 	if shape.signedIn {
 		shape.progress = q.progress
 	}
@@ -198,8 +232,7 @@ func (s *Store) viewSQL(q viewQuery) string {
 		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM course_instructors AS ci WHERE ci.course_id = c.id AND ci.user_id = ?) AS is_instructor", user)
 	}
 	if shape.module {
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_")).
-			Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", next())
+		sel = s.moduleColumns(sel, shape, next)
 	}
 	if shape.outline {
 		sel = sel.ColumnExpr(`(SELECT jsonb_agg(jsonb_build_object('id', m.id, 'course_id', m.course_id,
@@ -229,4 +262,48 @@ func (s *Store) viewSQL(q viewQuery) string {
 	text := sel.String()
 	viewSQLs.Store(shape, text)
 	return text
+}
+
+// bodyVersion changes whenever the module's row does: xmin is the
+// transaction that wrote this version of the row, whichever column it
+// changed, and updated_at (which every change of the body sets) rules out
+// an xmin seen again after wraparound.
+const bodyVersion = "rm.xmin::text || '/' || floor(extract(epoch FROM rm.updated_at) * 1000000)::text"
+
+// moduleColumns adds the module of the view (rm), as the module page reads
+// it, to sel: its neighbours among the live modules (pm, nm) and their
+// counts instead of the whole outline, which the page does not show and
+// which was most of the statement's work (a jsonb object per module,
+// decoded again in Go); the body only when it is not the version the
+// caller holds (knownBody), and the Markdown only when asked for.
+func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func() bun.Safe) *bun.SelectQuery {
+	sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_", "body_markdown", "body_html")).
+		Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", next())
+	if shape.markdown {
+		sel = sel.ColumnExpr("rm.body_markdown AS rm_body_markdown")
+	}
+	if shape.knownBody {
+		sel = sel.ColumnExpr("CASE WHEN "+bodyVersion+" = ? THEN '' ELSE rm.body_html END AS rm_body_html", next())
+	} else {
+		sel = sel.ColumnExpr("rm.body_html AS rm_body_html")
+	}
+	sel = sel.ColumnExpr(bodyVersion + " AS rm_body_version").
+		ColumnExpr("mn.before AS rm_before, mn.live AS rm_live").
+		Join(`LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.position < rm.position) AS before, count(*) AS live
+			FROM modules AS m WHERE m.course_id = c.id AND m.archived_at IS NULL) AS mn ON true`)
+	neighbour := postgres.Columns(s.db, (*Module)(nil), "x", "", "body_markdown", "body_html")
+	for _, n := range []struct {
+		alias, cmp, order string
+	}{{"pm", "<", "DESC"}, {"nm", ">", "ASC"}} {
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), n.alias, n.alias+"_", "body_markdown", "body_html")).
+			Join("LEFT JOIN LATERAL (SELECT ? FROM modules AS x WHERE x.course_id = c.id AND x.archived_at IS NULL AND x.position "+n.cmp+
+				" rm.position ORDER BY x.position "+n.order+" LIMIT 1) AS "+n.alias+" ON true", neighbour)
+	}
+	if shape.signedIn {
+		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = rm.id) AS rm_done")
+	}
+	if shape.attachments != "" {
+		sel = sel.ColumnExpr("(?) AS rm_attachments", shape.attachments)
+	}
+	return sel
 }

@@ -78,11 +78,30 @@ func (s *Service) ViewCourse(ctx context.Context, actor Actor, ref CourseRef) (*
 // see it. Others who can see the course get ErrNotEnrolled (which is also
 // ErrForbidden); those who cannot see it, ErrNotFound. Archived modules
 // are for editors only. The course, the reader's access, the module and
-// the outline are one statement. The enrolment's progress is not counted
-// (ProgressPercent 0): a module page does not show it, and its counts are
-// most of what the statement executes.
+// its neighbours are one statement. The enrolment's progress is not
+// counted (ProgressPercent 0): a module page does not show it, and its
+// counts are most of what the statement executes.
 func (s *Service) ReadModule(ctx context.Context, actor Actor, course CourseRef, id int64) (*Reading, error) {
-	acc, row, err := s.view(ctx, actor, viewQuery{ref: course, moduleID: id, outline: true, noProgress: true})
+	return s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, markdown: true})
+}
+
+// ReadModuleBody is ReadModule for the module page, which shows the body
+// as HTML only: the Markdown source is not read, and neither is the body
+// when known is the module's Reading.BodyVersion (the caller kept the body
+// of an earlier read; Reading.SameBody says so and Module.BodyHTML is
+// then empty). The version is read in the same statement as the access,
+// so a body kept by one process is never shown after another changed it.
+//
+// What AttachToModules asks for comes in the same statement
+// (Reading.Attachments).
+func (s *Service) ReadModuleBody(ctx context.Context, actor Actor, course CourseRef, id int64, known string) (*Reading, error) {
+	return s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, knownBody: known, attachments: s.moduleAttachments})
+}
+
+func (s *Service) readModule(ctx context.Context, actor Actor, q viewQuery) (*Reading, error) {
+	id := q.moduleID
+	q.noProgress = true
+	acc, row, err := s.view(ctx, actor, q)
 	if err != nil {
 		return nil, err
 	}
@@ -96,17 +115,18 @@ func (s *Service) ReadModule(ctx context.Context, actor Actor, course CourseRef,
 	if !acc.CanRead() {
 		return nil, fmt.Errorf("courses: read module %d: %w", id, errors.Join(ErrNotEnrolled, ErrForbidden))
 	}
-	outline, done := row.outline()
-	r := &Reading{Access: acc, Module: m, Count: len(outline), Done: done}
-	for i := range outline {
-		switch {
-		case outline[i].Position < m.Position:
-			r.Prev = &outline[i]
-		case outline[i].Position > m.Position && r.Next == nil:
-			r.Next = &outline[i]
-		case outline[i].ID == m.ID:
-			r.Position = i + 1
-		}
+	r := &Reading{Access: acc, Module: m, Count: row.Live, BodyVersion: row.BodyVersion,
+		SameBody: q.knownBody != "" && row.BodyVersion == q.knownBody, Attachments: row.Attachments}
+	if m.ArchivedAt == nil {
+		// An archived module, which only editors open, has no place
+		// among those learners see, and no learner completes it.
+		r.Position, r.Done = row.Before+1, row.Done
+	}
+	if row.Prev.ID != 0 {
+		r.Prev = &row.Prev
+	}
+	if row.Next.ID != 0 {
+		r.Next = &row.Next
 	}
 	return r, nil
 }

@@ -6,6 +6,8 @@
 //     courses.Requirement, its required quizzes passed (assessment);
 //   - completing a course issues its certificate inside the completion
 //     transaction, through courses.CompletionHook (certificates);
+//   - a module page reads the module's quizzes with the module, in its one
+//     statement, through SQL assessment exports (courses.AttachToModules);
 //   - work outside a request runs as jobs on one queue (Services.Jobs),
 //     each kind registered here by the domain that owns it;
 //   - accounts created without a password are invited, and enrolments by
@@ -168,6 +170,8 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 
 	// A course is complete only when its required quizzes are passed too.
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes())
+	// A module page reads the module's quizzes with the module.
+	svc.Courses.AttachToModules(assessment.ModuleQuizzesSQL)
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
 

@@ -1,0 +1,77 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
+)
+
+// TestModulePageKeepsNoStaleBody: the module page keeps module bodies and
+// rendered articles in the process, checked against the module's version
+// and what the statement that reads the page found. A change made
+// elsewhere (another node, a command: here the service, which this app's
+// caches never hear of) shows on the next view, as do a neighbour and the
+// course renamed; signing out or a disabled account stops the reading at
+// the next request, however warm what is kept.
+func TestModulePageKeepsNoStaleBody(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	ctx := context.Background()
+	_, author := e.signedIn(accounts.RoleInstructor)
+	learner, learnerUser := e.signedIn(accounts.RoleLearner)
+	co, mods := e.course(author, "Versiones", true, "Uno", "Dos")
+	e.enrol(learnerUser, co.ID)
+	path := fmt.Sprintf("/courses/%s/modules/%d", co.Slug, mods[0].ID)
+
+	for range 2 { // the second view is served with the kept body
+		wantBody(t, learner.get(path), `<h2 id="uno">Uno</h2>`, "Texto del módulo.", ">Dos</span>")
+	}
+	a := courses.ActorFor(author)
+	if _, err := e.courses.UpdateModule(ctx, a, co.ID, mods[0].ID, courses.ModuleParams{
+		Title: "Uno", BodyMarkdown: "## Uno\n\nTexto **nuevo**.", EstimatedMinutes: 10}); err != nil {
+		t.Fatal(err)
+	}
+	res := learner.get(path)
+	wantBody(t, res, "Texto <strong>nuevo</strong>.")
+	if strings.Contains(res.body, "Texto del módulo.") {
+		t.Error("the module page shows the body from before the change")
+	}
+	if _, err := e.courses.UpdateModule(ctx, a, co.ID, mods[1].ID, courses.ModuleParams{
+		Title: "Dos bis", BodyMarkdown: "Otro.", EstimatedMinutes: 5}); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, learner.get(path), ">Dos bis</span>", "Texto <strong>nuevo</strong>.")
+	if _, err := e.courses.UpdateCourse(ctx, a, co.ID, courses.CourseParams{Title: "Versiones renombrado",
+		Summary: co.Summary, Language: co.Language, WorkloadHours: co.WorkloadHours}); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, learner.get(path), `lang="es">Versiones renombrado</a>`, ">Dos bis</span>")
+	// A reader who changes language gets the article in theirs.
+	if _, err := e.db.NewUpdate().Model((*accounts.User)(nil)).Set("locale = 'es'").Where("id = ?", learnerUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, learner.get(path), "Módulo 1 de 2", "Texto <strong>nuevo</strong>.")
+
+	// A copy of the session cookie, as a stolen or second tab's would be.
+	stale := *learner
+	stale.cookies = maps.Clone(learner.cookies)
+	wantStatus(t, learner.post("/signout", nil), http.StatusSeeOther)
+	if res := stale.get(path); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+		t.Errorf("signed-out session reads the module: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	other, otherUser := e.signedIn(accounts.RoleLearner)
+	e.enrol(otherUser, co.ID)
+	wantBody(t, other.get(path), "Texto <strong>nuevo</strong>.")
+	if _, err := e.db.NewUpdate().Model((*accounts.User)(nil)).Set("disabled = true").Where("id = ?", otherUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res := other.get(path); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+		t.Errorf("disabled user reads the module: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
