@@ -55,7 +55,7 @@ func main() {
 	}
 	b := &bench{base: strings.TrimRight(*base, "/"), password: *password}
 	if *scale {
-		if err := measureScale(b, *dsn, *binary, *dur, *conns); err != nil {
+		if err := measureScale(b, *dsn, *binary, *dur, *conns, *only, newCPUMeter(*pid, *dsn)); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}

@@ -113,11 +113,16 @@ var nextLink = regexp.MustCompile(`<a href="([^"]+)" rel="next"`)
 // is reached through the first page's own "next" link: with an offset in
 // it, the offset is moved to 80 % of the roster; with a cursor, the links
 // are followed for a while.
-func (b *bench) figures(ids *scaleIDs, browser *http.Client) ([]figure, error) {
+// The deep page is looked for only when only (-only's words) keeps it:
+// following the links takes 15 s.
+func (b *bench) figures(ids *scaleIDs, browser *http.Client, only string) ([]figure, error) {
 	roster := fmt.Sprintf("/manage/courses/%d/enrolments", ids.course)
-	deep, depth, err := b.deepPage(browser, roster, ids.enrolments)
-	if err != nil {
-		return nil, err
+	deep, depth := roster, int64(0)
+	if wanted(only, "course roster, deep page") {
+		var err error
+		if deep, depth, err = b.deepPage(browser, roster, ids.enrolments); err != nil {
+			return nil, err
+		}
 	}
 	fixed := func(p string) func(int) string { return func(int) string { return p } }
 	code := func(i int) string { return ids.codes[i%len(ids.codes)] }
@@ -232,10 +237,12 @@ func fetch(c *http.Client, u, token string, visitors bool) (time.Duration, error
 	return ttfb, err
 }
 
-// measureScale prints the "At scale" table rows, then the plans. The
-// seeded admin cannot sign in, and the database outlives the run's
-// password, so each run makes an admin of its own.
-func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int) error {
+// measureScale prints the "At scale" table rows, then the plans, of the
+// figures whose names have one of only's words (all when empty), with
+// their CPU per request when meter is given (-pid). The seeded admin
+// cannot sign in, and the database outlives the run's password, so each
+// run makes an admin of its own.
+func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int, only string, meter *cpuMeter) error {
 	ctx := context.Background()
 	ids, err := lookup(ctx, dsn)
 	if err != nil {
@@ -255,25 +262,43 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int) er
 	if err != nil {
 		return err
 	}
-	figs, err := b.figures(ids, browser)
+	all, err := b.figures(ids, browser, only)
 	if err != nil {
 		return err
+	}
+	var figs []figure
+	for _, f := range all {
+		if wanted(only, f.name) {
+			figs = append(figs, f)
+		}
 	}
 	// A page slower than this counts as an error, which keeps the section
 	// bounded whatever a page costs.
 	browser.Timeout = requestTimeout
 	apiClient := &http.Client{Transport: transport, Timeout: requestTimeout}
-	fmt.Println("| figure | rps | p50 | p99 | errors / requests | goal (p99) |")
-	fmt.Println("|---|---|---|---|---|---|")
+	head, rule, blank := "| figure | rps | p50 | p99 | errors / requests | goal (p99) |", "|---|---|---|---|---|---|", ""
+	if meter != nil {
+		head, rule, blank = head+" CPU per request (server + its PostgreSQL backends) |", rule+"---|", " |"
+	}
+	fmt.Println(head)
+	fmt.Println(rule)
 	for _, f := range figs {
 		c, tok := browser, ""
 		if f.api {
 			c, tok = apiClient, token
 		}
+		var before cpuSample
+		if meter != nil {
+			before = meter.sample()
+		}
 		total, ttfb := runTTFB(dur, conns, func(i int) (time.Duration, error) { return fetch(c, b.base+f.path(i), tok, f.visitors) })
-		fmt.Printf("| %s | %.0f | %s | %s | %d / %d | %s |\n", f.name, total.rps, ms(total.p50), ms(total.p99), total.errs, total.n, verdict(f.goal, total.p99))
+		cpu := ""
+		if meter != nil {
+			cpu = " " + cpuColumn(meter.since(before), total.n) + " |"
+		}
+		fmt.Printf("| %s | %.0f | %s | %s | %d / %d | %s |%s\n", f.name, total.rps, ms(total.p50), ms(total.p99), total.errs, total.n, verdict(f.goal, total.p99), cpu)
 		if f.ttfb {
-			fmt.Printf("| %s — time to first byte | | %s | %s | | |\n", f.name, ms(ttfb.p50), ms(ttfb.p99))
+			fmt.Printf("| %s — time to first byte | | %s | %s | | |%s\n", f.name, ms(ttfb.p50), ms(ttfb.p99), blank)
 		}
 	}
 	fmt.Println()
