@@ -75,7 +75,7 @@ func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	if err := db.NewRaw("EXPLAIN "+query).Scan(ctx, &plan); err != nil {
 		t.Fatal(err)
 	}
-	if text := strings.Join(plan, "\n"); !strings.Contains(text, "users_search_idx") {
-		t.Errorf("the search does not use users_search_idx:\n%s", text)
+	if text := strings.Join(plan, "\n"); !strings.Contains(text, "users_search_text_idx") {
+		t.Errorf("the search does not use users_search_text_idx:\n%s", text)
 	}
 }
