@@ -224,7 +224,8 @@ func (s *seeder) run(ctx context.Context) error {
 // the enrolments' and certificates' triggers keep on every change: each
 // fact is attributed to its person's institution (as the migration's
 // backfill does), then the rollups are recounted in the installation's
-// zone; the roster's and quiz results' counts are recounted too.
+// zone; the roster's and quiz results' counts, and the enrolments'
+// progress, are recounted too.
 func (s *seeder) reportRollup(ctx context.Context) error {
 	err := s.step(ctx, "report_attribution", `INSERT INTO report_attribution (kind, fact_id, institution_id)
 		SELECT 'e', e.id, coalesce(u.institution_id, 0) FROM enrolments AS e JOIN users AS u ON u.id = e.user_id
@@ -246,6 +247,11 @@ func (s *seeder) reportRollup(ctx context.Context) error {
 	// attempts' triggers keep, recounted from every row.
 	if _, err := s.tx.ExecContext(ctx, `SELECT list_counts_rebuild()`); err != nil {
 		return fmt.Errorf("seedscale: list counts: %w", err)
+	}
+	// Each enrolment's modules done and latest completion, which the
+	// module completions' triggers keep (the gradebook reads them).
+	if _, err := s.tx.ExecContext(ctx, `SELECT courses_progress_rebuild()`); err != nil {
+		return fmt.Errorf("seedscale: enrolment progress: %w", err)
 	}
 	return nil
 }
