@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -62,7 +63,7 @@ type gradebookPage struct {
 	Gradebook    *reports.Gradebook
 	Rows         []gradebookRowView
 	Filter       reports.GradebookQuery
-	Institutions []accounts.Institution
+	Institutions template.HTML // the institution filter's options (institutionOptions)
 	Sorts        []string
 	Statuses     []string
 	// CSV, Next and First are links with the filters kept.
@@ -77,8 +78,11 @@ type gradebookRowView struct {
 }
 
 type quizCellView struct {
-	Best     string // "" before any attempt was submitted
-	Attempts int
+	Best string // "" before any attempt was submitted
+	// Attempts is "n attempts", translated here rather than by the
+	// template: a call of $.N per cell (100 on a page) went through
+	// reflection with the whole page as its receiver.
+	Attempts string
 }
 
 func (s *server) gradebookPage(c *fiber.Ctx) error {
@@ -97,8 +101,9 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 	if gb.Scope != 0 {
 		all = slices.DeleteFunc(all, func(inst accounts.Institution) bool { return inst.ID != gb.Scope })
 	}
-	p := gradebookPage{Page: s.page(c, "reports.gradebook.title"), Gradebook: gb, Filter: q, Institutions: all,
-		Sorts: reports.GradebookSorts, Statuses: reports.GradebookStatuses}
+	p := gradebookPage{Page: s.page(c, "reports.gradebook.title"), Gradebook: gb, Filter: q,
+		Institutions: institutionOptions(all, q.InstitutionID),
+		Sorts:        reports.GradebookSorts, Statuses: reports.GradebookStatuses}
 	base := fmt.Sprintf("/reports/courses/%d/gradebook", gb.Course.ID)
 	p.CSV = withQuery(c, base+".csv", "after", "")
 	p.First = withQuery(c, base, "after", "")
@@ -111,7 +116,7 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 			v.Completed = p.Time(*r.CompletedAt)
 		}
 		for _, cell := range r.Quizzes {
-			qv := quizCellView{Attempts: cell.Attempts}
+			qv := quizCellView{Attempts: p.N("reports.attempts", cell.Attempts)}
 			if cell.Best != nil {
 				qv.Best = formatDecimal(p.Lang, *cell.Best)
 			}
