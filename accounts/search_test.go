@@ -50,6 +50,9 @@ func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	for query, want := range map[string]int64{
 		"conceicao": joao.ID, "CONCEIÇÃO": joao.ID, "joão da": joao.ID, "jdc@INSS": joao.ID,
 		"penalva": pena.ID, "PEÑALVA": pena.ID, "m.p@iss": pena.ID,
+		// Parts of words, and across words: the index is asked with some
+		// of the query's trigrams, the query itself checked after.
+		"ñalva": pena.ID, "a peñal": pena.ID, "o da c": joao.ID,
 	} {
 		list, total, err := svc.Users(ctx, accounts.UserFilter{Query: query, Limit: 20})
 		if err != nil {

@@ -163,8 +163,10 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 	}
 	if query := strings.TrimSpace(f.Query); query != "" {
 		// Without accents or case, on the folded text users keep
-		// (users.search), served by users_search_text_idx.
-		q = q.Where("u.search LIKE '%' || accounts_fold(?) || '%'", escapeLike(query))
+		// (users.search): users_search_text_idx finds the candidates by
+		// some of the query's trigrams, strpos keeps those that hold it
+		// (migration 20261202130000).
+		q = q.Where("u.search LIKE accounts_search_pattern(accounts_fold(?)) AND strpos(u.search, accounts_fold(?)) > 0", query, query)
 	}
 	var ids []int64
 	if err := q.OrderExpr("u.name, u.id").Limit(max(CountCap+1, f.Offset+f.Limit)).Scan(ctx, &ids); err != nil {
@@ -180,10 +182,6 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
 	return list, total, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // InsertUser stores a new user and fills its id.

@@ -120,9 +120,11 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificat
 		code, codeErr := NormalizeCode(query)
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			// Without accents or case, on the folded text certificates
-			// keep (certificates.search), served by
-			// certificates_search_text_idx.
-			q = q.Where("cert.search LIKE '%' || accounts_fold(?) || '%'", escapeLike(query))
+			// keep (certificates.search): certificates_search_text_idx
+			// finds the candidates by some of the query's trigrams, strpos
+			// keeps those that hold it (migration 20261202130000).
+			q = q.Where("cert.search LIKE accounts_search_pattern(accounts_fold(?)) AND strpos(cert.search, accounts_fold(?)) > 0",
+				query, query)
 			if codeErr == nil {
 				q = q.WhereOr("cert.code = ?", code)
 			}
@@ -143,10 +145,6 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificat
 		return nil, 0, err
 	}
 	return list, total, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // InsertEvent appends ev to a certificate's audit trail.
