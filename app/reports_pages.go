@@ -3,8 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"html"
 	"html/template"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -62,6 +66,7 @@ type gradebookPage struct {
 	Page
 	Gradebook    *reports.Gradebook
 	Rows         []gradebookRowView
+	RowsHTML     template.HTML // Rows as the table's body (gradebookRowsHTML)
 	Filter       reports.GradebookQuery
 	Institutions template.HTML // the institution filter's options (institutionOptions)
 	Sorts        []string
@@ -70,11 +75,15 @@ type gradebookPage struct {
 	CSV, Next, First string
 }
 
-// gradebookRowView is a row as the page shows it.
+// gradebookRowView is a row as the page shows it, every cell written out
+// beforehand: the template looks each field up by name, and in an
+// embedded struct (the row itself) the lookup searched every level.
 type gradebookRowView struct {
-	reports.GradebookRow
+	Name, Email, Institution          string
+	Progress                          int
 	Enrolled, LastActivity, Completed string
 	Quizzes                           []quizCellView
+	Certificate                       string
 }
 
 type quizCellView struct {
@@ -111,7 +120,8 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 		p.Next = withQuery(c, base, "after", gb.Next)
 	}
 	for _, r := range gb.Rows {
-		v := gradebookRowView{GradebookRow: r, Enrolled: p.Time(r.EnrolledAt), LastActivity: p.Time(r.LastActivity)}
+		v := gradebookRowView{Name: r.Name, Email: r.Email, Institution: r.Institution, Progress: r.Progress,
+			Enrolled: p.Time(r.EnrolledAt), LastActivity: p.Time(r.LastActivity), Certificate: r.Certificate}
 		if r.CompletedAt != nil {
 			v.Completed = p.Time(*r.CompletedAt)
 		}
@@ -124,7 +134,44 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 		}
 		p.Rows = append(p.Rows, v)
 	}
+	p.RowsHTML = gradebookRowsHTML(p.Rows)
 	return s.render(c, "pages/reports/gradebook", p)
+}
+
+// gradebookRowsHTML writes the gradebook's rows, a <tr> each, every text
+// escaped as the template would escape it. A page's 50 rows were ~1,000
+// template actions (a field looked up by reflection and an escaper called
+// each), 2.4 ms of the 6.5 ms the server spent on a page at scale.
+func gradebookRowsHTML(rows []gradebookRowView) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 512)
+	text := html.EscapeString
+	orDash := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return text(s)
+	}
+	for _, r := range rows {
+		b.WriteString(`<tr><th scope="row">` + text(r.Name) + `<br><span class="hint">` + text(r.Email) + `</span></th>`)
+		b.WriteString(`<td>` + text(r.Institution) + `</td><td>` + text(r.Enrolled) + `</td><td>` + strconv.Itoa(r.Progress) +
+			`%</td><td>` + text(r.LastActivity) + `</td>`)
+		for _, q := range r.Quizzes {
+			best := "—"
+			if q.Best != "" {
+				best = text(q.Best) + "%"
+			}
+			b.WriteString(`<td>` + best + ` <span class="hint">` + text(q.Attempts) + `</span></td>`)
+		}
+		b.WriteString(`<td>` + orDash(r.Completed) + `</td><td>`)
+		if r.Certificate != "" {
+			b.WriteString(`<a href="/verify/` + text(url.PathEscape(r.Certificate)) + `">` + text(r.Certificate) + `</a>`)
+		} else {
+			b.WriteString("—")
+		}
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text is escaped above
 }
 
 // gradebookCSV sends the whole gradebook the filters keep as a CSV file,
