@@ -6,3 +6,4 @@ DROP FUNCTION courses_uncount_module();
 DROP TRIGGER courses_count_completion ON module_completions;
 DROP FUNCTION courses_count_completion();
 ALTER TABLE enrolments DROP COLUMN last_module_at, DROP COLUMN modules_completed;
+DROP INDEX modules_archived_idx;
