@@ -61,6 +61,10 @@ type User struct {
 	// their session in the same statement (Service.CountWithSession), so
 	// the header's bell costs no query of its own; 0 elsewhere.
 	Unread int `bun:"unread,scanonly" json:"-"`
+	// Search is the folded name and email the admins' search matches,
+	// kept by the database (a generated column); read only where a
+	// statement selects every column (u.*, RETURNING *).
+	Search string `bun:"search,scanonly" json:"-"`
 }
 
 // IsAdmin reports whether u administers the installation.

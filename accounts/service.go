@@ -108,6 +108,11 @@ func (s *Service) Institution(ctx context.Context, id int64) (*Institution, erro
 	return NewStore(s.db).Institution(ctx, id)
 }
 
+// AllInstitutions returns every institution by name, for select boxes.
+func (s *Service) AllInstitutions(ctx context.Context) ([]Institution, error) {
+	return NewStore(s.db).AllInstitutions(ctx)
+}
+
 // Institutions returns a page of institutions and the total.
 func (s *Service) Institutions(ctx context.Context, limit, offset int) ([]Institution, int, error) {
 	return NewStore(s.db).Institutions(ctx, limit, offset)

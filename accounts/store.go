@@ -48,6 +48,17 @@ func (s *Store) InstitutionsByAcronym(ctx context.Context, acronyms []string) (m
 	return byAcronym, nil
 }
 
+// AllInstitutions returns every institution by name, for select boxes
+// (networks have tens or hundreds of members): one statement, where a page
+// of Institutions also counts them.
+func (s *Store) AllInstitutions(ctx context.Context) ([]Institution, error) {
+	var list []Institution
+	if err := s.db.NewSelect().Model(&list).OrderExpr("i.name, i.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("all institutions: %w", err)
+	}
+	return list, nil
+}
+
 // Institutions returns a page of institutions by name, and how many there are.
 func (s *Store) Institutions(ctx context.Context, limit, offset int) ([]Institution, int, error) {
 	var list []Institution
@@ -136,37 +147,41 @@ const CountCap = 1000
 
 // Users returns a page of users by name, and how many match, up to
 // CountCap+1 (more than CountCap).
+//
+// The matches are read once: the ids of the first CountCap+1 (or as many
+// as the page needs) in the page's order, which give the count and the
+// page's ids, then the page's users by id. A search's trigram index scan
+// and recheck are most of its cost, which a page query and a count query
+// paid twice.
 func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
-	var list []User
-	filtered := func(q *bun.SelectQuery) *bun.SelectQuery {
-		if f.InstitutionID != 0 {
-			q = q.Where("u.institution_id = ?", f.InstitutionID)
-		}
-		if f.Role != "" {
-			q = q.Where("u.role = ?", f.Role)
-		}
-		if query := strings.TrimSpace(f.Query); query != "" {
-			// Without accents or case, served by users_search_idx: the
-			// expression must stay exactly the index's.
-			q = q.Where("accounts_fold(u.name || ' ' || u.email) LIKE '%' || accounts_fold(?) || '%'", escapeLike(query))
-		}
-		return q
+	q := s.db.NewSelect().Model((*User)(nil)).Column("u.id")
+	if f.InstitutionID != 0 {
+		q = q.Where("u.institution_id = ?", f.InstitutionID)
 	}
-	if err := filtered(s.db.NewSelect().Model(&list)).OrderExpr("u.name, u.id").Limit(f.Limit).Offset(f.Offset).Scan(ctx); err != nil {
+	if f.Role != "" {
+		q = q.Where("u.role = ?", f.Role)
+	}
+	if query := strings.TrimSpace(f.Query); query != "" {
+		// Without accents or case, on the folded text users keep
+		// (users.search): users_search_text_idx finds the candidates by
+		// some of the query's trigrams, strpos keeps those that hold it
+		// (migration 20261202130000).
+		q = q.Where("u.search LIKE accounts_search_pattern(accounts_fold(?)) AND strpos(u.search, accounts_fold(?)) > 0", query, query)
+	}
+	var ids []int64
+	if err := q.OrderExpr("u.name, u.id").Limit(max(CountCap+1, f.Offset+f.Limit)).Scan(ctx, &ids); err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
-	// An exact count read every match: a broad search or the whole list
-	// of 100,000 users on every page.
-	matches := filtered(s.db.NewSelect().Model((*User)(nil)).ColumnExpr("1")).Limit(CountCap + 1)
-	total, err := s.db.NewSelect().TableExpr("(?) AS m", matches).Count(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("count users: %w", err)
+	total := min(len(ids), CountCap+1)
+	page := ids[min(f.Offset, len(ids)):min(f.Offset+f.Limit, len(ids))]
+	if len(page) == 0 {
+		return nil, total, nil
+	}
+	var list []User
+	if err := s.db.NewSelect().Model(&list).Where("u.id IN (?)", bun.In(page)).OrderExpr("u.name, u.id").Scan(ctx); err != nil {
+		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
 	return list, total, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // InsertUser stores a new user and fills its id.

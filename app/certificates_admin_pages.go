@@ -2,18 +2,18 @@ package app
 
 import (
 	"errors"
+	"html/template"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/certificates"
-	"github.com/aula-platform/aula/courses"
 )
 
 type adminCertificatesPage struct {
 	Page
 	Items    []adminCertificateRow
 	Filter   certificates.Filter
-	Courses  []courses.Course
+	Courses  template.HTML // the course filter's options (courseOptions)
 	Statuses []certificates.Status
 	Pager    pager
 }
@@ -28,7 +28,7 @@ func (s *server) adminCertificatesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := adminCertificatesPage{Page: s.adminPage(c, "certificates.admin.title"), Filter: f, Courses: all,
+	p := adminCertificatesPage{Page: s.adminPage(c, "certificates.admin.title"), Filter: f, Courses: courseOptions(all, f.CourseID),
 		Statuses: []certificates.Status{certificates.StatusValid, certificates.StatusExpired, certificates.StatusRevoked},
 		Pager:    boundedPager(c, total, certificates.CountCap, len(items), f.Limit, f.Offset)}
 	for i := range items {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -161,7 +162,7 @@ type usersPage struct {
 	Items        []accounts.User
 	Institutions map[int64]accounts.Institution
 	Filter       accounts.UserFilter
-	AllInst      []accounts.Institution
+	AllInst      template.HTML // the institution filter's options (institutionOptions)
 	Roles        []accounts.Role
 	Pager        pager
 }
@@ -169,8 +170,7 @@ type usersPage struct {
 // allInstitutions returns every institution for select boxes; networks have
 // tens of members, not thousands.
 func (s *server) allInstitutions(c *fiber.Ctx) ([]accounts.Institution, error) {
-	items, _, err := s.accounts.Institutions(c.UserContext(), 1000, 0)
-	return items, err
+	return s.accounts.AllInstitutions(c.UserContext())
 }
 
 func (s *server) listUsersPage(c *fiber.Ctx) error {
@@ -199,7 +199,7 @@ func (s *server) listUsersPage(c *fiber.Ctx) error {
 	}
 	return s.render(c, "pages/admin/users", usersPage{
 		Page: s.adminPage(c, "admin.users"), Items: items, Institutions: byID, Filter: filter,
-		AllInst: all, Roles: accounts.Roles, Pager: boundedPager(c, total, accounts.CountCap, len(items), limit, offset)})
+		AllInst: institutionOptions(all, filter.InstitutionID), Roles: accounts.Roles, Pager: boundedPager(c, total, accounts.CountCap, len(items), limit, offset)})
 }
 
 type userFormPage struct {

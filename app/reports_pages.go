@@ -3,7 +3,12 @@ package app
 import (
 	"context"
 	"fmt"
+	"html"
+	"html/template"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -61,24 +66,32 @@ type gradebookPage struct {
 	Page
 	Gradebook    *reports.Gradebook
 	Rows         []gradebookRowView
+	RowsHTML     template.HTML // Rows as the table's body (gradebookRowsHTML)
 	Filter       reports.GradebookQuery
-	Institutions []accounts.Institution
+	Institutions template.HTML // the institution filter's options (institutionOptions)
 	Sorts        []string
 	Statuses     []string
 	// CSV, Next and First are links with the filters kept.
 	CSV, Next, First string
 }
 
-// gradebookRowView is a row as the page shows it.
+// gradebookRowView is a row as the page shows it, every cell written out
+// beforehand: the template looks each field up by name, and in an
+// embedded struct (the row itself) the lookup searched every level.
 type gradebookRowView struct {
-	reports.GradebookRow
+	Name, Email, Institution          string
+	Progress                          int
 	Enrolled, LastActivity, Completed string
 	Quizzes                           []quizCellView
+	Certificate                       string
 }
 
 type quizCellView struct {
-	Best     string // "" before any attempt was submitted
-	Attempts int
+	Best string // "" before any attempt was submitted
+	// Attempts is "n attempts", translated here rather than by the
+	// template: a call of $.N per cell (100 on a page) went through
+	// reflection with the whole page as its receiver.
+	Attempts string
 }
 
 func (s *server) gradebookPage(c *fiber.Ctx) error {
@@ -97,8 +110,9 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 	if gb.Scope != 0 {
 		all = slices.DeleteFunc(all, func(inst accounts.Institution) bool { return inst.ID != gb.Scope })
 	}
-	p := gradebookPage{Page: s.page(c, "reports.gradebook.title"), Gradebook: gb, Filter: q, Institutions: all,
-		Sorts: reports.GradebookSorts, Statuses: reports.GradebookStatuses}
+	p := gradebookPage{Page: s.page(c, "reports.gradebook.title"), Gradebook: gb, Filter: q,
+		Institutions: institutionOptions(all, q.InstitutionID),
+		Sorts:        reports.GradebookSorts, Statuses: reports.GradebookStatuses}
 	base := fmt.Sprintf("/reports/courses/%d/gradebook", gb.Course.ID)
 	p.CSV = withQuery(c, base+".csv", "after", "")
 	p.First = withQuery(c, base, "after", "")
@@ -106,12 +120,13 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 		p.Next = withQuery(c, base, "after", gb.Next)
 	}
 	for _, r := range gb.Rows {
-		v := gradebookRowView{GradebookRow: r, Enrolled: p.Time(r.EnrolledAt), LastActivity: p.Time(r.LastActivity)}
+		v := gradebookRowView{Name: r.Name, Email: r.Email, Institution: r.Institution, Progress: r.Progress,
+			Enrolled: p.Time(r.EnrolledAt), LastActivity: p.Time(r.LastActivity), Certificate: r.Certificate}
 		if r.CompletedAt != nil {
 			v.Completed = p.Time(*r.CompletedAt)
 		}
 		for _, cell := range r.Quizzes {
-			qv := quizCellView{Attempts: cell.Attempts}
+			qv := quizCellView{Attempts: p.N("reports.attempts", cell.Attempts)}
 			if cell.Best != nil {
 				qv.Best = formatDecimal(p.Lang, *cell.Best)
 			}
@@ -119,7 +134,44 @@ func (s *server) gradebookPage(c *fiber.Ctx) error {
 		}
 		p.Rows = append(p.Rows, v)
 	}
+	p.RowsHTML = gradebookRowsHTML(p.Rows)
 	return s.render(c, "pages/reports/gradebook", p)
+}
+
+// gradebookRowsHTML writes the gradebook's rows, a <tr> each, every text
+// escaped as the template would escape it. A page's 50 rows were ~1,000
+// template actions (a field looked up by reflection and an escaper called
+// each), 2.4 ms of the 6.5 ms the server spent on a page at scale.
+func gradebookRowsHTML(rows []gradebookRowView) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 512)
+	text := html.EscapeString
+	orDash := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return text(s)
+	}
+	for _, r := range rows {
+		b.WriteString(`<tr><th scope="row">` + text(r.Name) + `<br><span class="hint">` + text(r.Email) + `</span></th>`)
+		b.WriteString(`<td>` + text(r.Institution) + `</td><td>` + text(r.Enrolled) + `</td><td>` + strconv.Itoa(r.Progress) +
+			`%</td><td>` + text(r.LastActivity) + `</td>`)
+		for _, q := range r.Quizzes {
+			best := "—"
+			if q.Best != "" {
+				best = text(q.Best) + "%"
+			}
+			b.WriteString(`<td>` + best + ` <span class="hint">` + text(q.Attempts) + `</span></td>`)
+		}
+		b.WriteString(`<td>` + orDash(r.Completed) + `</td><td>`)
+		if r.Certificate != "" {
+			b.WriteString(`<a href="/verify/` + text(url.PathEscape(r.Certificate)) + `">` + text(r.Certificate) + `</a>`)
+		} else {
+			b.WriteString("—")
+		}
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text is escaped above
 }
 
 // gradebookCSV sends the whole gradebook the filters keep as a CSV file,

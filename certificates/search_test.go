@@ -11,7 +11,7 @@ import (
 // TestCertificateSearchIgnoresAccentsAndUsesAnIndex: the admins'
 // certificate search finds "João Conceição" from "conceicao" and a course
 // from a part of its title, whatever the accents and case, and among a few
-// thousand certificates PostgreSQL answers it from certificates_search_idx.
+// thousand certificates PostgreSQL answers it from certificates_search_text_idx.
 func TestCertificateSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
@@ -79,7 +79,7 @@ func TestCertificateSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	if err := f.db.NewRaw("EXPLAIN "+query).Scan(ctx, &plan); err != nil {
 		t.Fatal(err)
 	}
-	if text := strings.Join(plan, "\n"); !strings.Contains(text, "certificates_search_idx") {
-		t.Errorf("the search does not use certificates_search_idx:\n%s", text)
+	if text := strings.Join(plan, "\n"); !strings.Contains(text, "certificates_search_text_idx") {
+		t.Errorf("the search does not use certificates_search_text_idx:\n%s", text)
 	}
 }

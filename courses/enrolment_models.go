@@ -38,6 +38,12 @@ type Enrolment struct {
 	// query per enrolment.
 	ItemsDone     int `bun:"items_done,scanonly" json:"-"`
 	ItemsRequired int `bun:"items_required,scanonly" json:"-"`
+	// ModulesCompleted and LastModuleAt are kept by the database (triggers
+	// of migration 20261202130100): the course's modules completed,
+	// archived ones included, and the latest module completion. Read only
+	// where a statement selects every column (e.*, RETURNING *).
+	ModulesCompleted int        `bun:"modules_completed,scanonly" json:"-"`
+	LastModuleAt     *time.Time `bun:"last_module_at,scanonly" json:"-"`
 }
 
 // ModuleCompletion records that a learner finished a module.

@@ -10,15 +10,18 @@ import "github.com/uptrace/bun"
 // enrolment_id, course_id, user_id, status, enrolled_at, completed_at,
 // modules_done and modules_total (the course's live modules, as progress
 // counts them) and last_module_at (the latest module completion, or NULL).
-// The counts are correlated subqueries, computed only for the rows a
-// report keeps.
+// The enrolment keeps its modules completed and latest completion
+// (triggers of migration 20261202130100), so a report reads no completions
+// but those of the course's archived modules, which it takes off (most
+// courses have none); the subqueries run only for the rows a report keeps.
 func ReportEnrolments(db bun.IDB) *bun.SelectQuery {
 	return db.NewSelect().TableExpr("enrolments AS e").
 		ColumnExpr("e.id AS enrolment_id, e.course_id, e.user_id, e.status, e.enrolled_at, e.completed_at").
-		ColumnExpr(`(SELECT count(*) FROM module_completions AS mc JOIN modules AS m ON m.id = mc.module_id
-			WHERE mc.enrolment_id = e.id AND m.archived_at IS NULL) AS modules_done`).
+		ColumnExpr(`e.modules_completed - (SELECT count(*) FROM modules AS m JOIN module_completions AS mc
+			ON mc.module_id = m.id AND mc.enrolment_id = e.id
+			WHERE m.course_id = e.course_id AND m.archived_at IS NOT NULL) AS modules_done`).
 		ColumnExpr(`(SELECT count(*) FROM modules AS m WHERE m.course_id = e.course_id AND m.archived_at IS NULL) AS modules_total`).
-		ColumnExpr(`(SELECT max(mc.completed_at) FROM module_completions AS mc WHERE mc.enrolment_id = e.id) AS last_module_at`).
+		ColumnExpr("e.last_module_at").
 		Where("e.status IN (?, ?)", EnrolmentActive, EnrolmentCompleted)
 }
 

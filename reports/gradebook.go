@@ -214,25 +214,34 @@ func (s *Service) quizColumns(ctx context.Context, courseID int64) ([]QuizColumn
 
 // sortSpec is one way of sorting the gradebook, with its keyset condition.
 type sortSpec struct {
-	order string // ORDER BY, ending with the enrolment id so rows never tie
+	order string // ORDER BY, ending with an id so rows never tie
 	after string // the condition for rows after a cursor: key, then id
-	// bound repeats after's condition on the key alone, which an index
-	// can serve: a row comparison across two tables ((p.name,
-	// e.enrolment_id)) is checked only after the join, so without it a
-	// deep page walked the users index from the first name — an export of
+	// bound repeats after's condition on the key alone ("" none), which
+	// an index can serve where it cannot serve the row comparison: without
+	// it a deep page walked the index from the first key, and an export of
 	// 40,000 rows read in chunks scanned quadratically (> 20 s).
 	bound string
 	key   func(r *GradebookRow) string
+	id    func(r *GradebookRow) int64 // the id after's second value is
 }
 
-func (s sortSpec) cursor(r GradebookRow) cursor { return cursor{Key: s.key(&r), ID: r.EnrolmentID} }
+func (s sortSpec) cursor(r GradebookRow) cursor { return cursor{Key: s.key(&r), ID: s.id(&r)} }
 
+func enrolmentID(r *GradebookRow) int64 { return r.EnrolmentID }
+
+// By name, ties go by the learner's id (one enrolment per learner and
+// course), so the keyset condition is on users alone, (name, id): its
+// index serves it as an index condition, and the planner estimates it
+// rightly. Ordered by (name, enrolment id) the condition spanned two
+// tables: the last chunk of an export, estimated at 2 rows, was read by
+// hashing the whole course's 40,000 enrolments (1.3 s) instead of
+// probing the few hundred learners left.
 var gradebookSorts = map[string]sortSpec{
-	"name": {order: "p.name, e.enrolment_id", after: "(p.name, e.enrolment_id) > (?, ?)", bound: "p.name >= ?",
-		key: func(r *GradebookRow) string { return r.Name }},
+	"name": {order: "p.name, p.user_id", after: "(p.name, p.user_id) > (?, ?)",
+		key: func(r *GradebookRow) string { return r.Name }, id: func(r *GradebookRow) int64 { return r.UserID }},
 	"enrolled": {order: "e.enrolled_at DESC, e.enrolment_id DESC", after: "(e.enrolled_at, e.enrolment_id) < (?::timestamptz, ?)",
 		bound: "e.enrolled_at <= ?::timestamptz",
-		key:   func(r *GradebookRow) string { return r.EnrolledAt.Format(time.RFC3339Nano) }},
+		key:   func(r *GradebookRow) string { return r.EnrolledAt.Format(time.RFC3339Nano) }, id: enrolmentID},
 	"completed": {order: "coalesce(e.completed_at, '-infinity') DESC, e.enrolment_id DESC",
 		after: "(coalesce(e.completed_at, '-infinity'), e.enrolment_id) < (?::timestamptz, ?)",
 		key: func(r *GradebookRow) string {
@@ -240,7 +249,7 @@ var gradebookSorts = map[string]sortSpec{
 				return "-infinity"
 			}
 			return r.CompletedAt.Format(time.RFC3339Nano)
-		}},
+		}, id: enrolmentID},
 }
 
 // gradebookRows reads up to limit rows after the cursor and turns them

@@ -243,7 +243,7 @@ func (s *seeder) run(ctx context.Context) error {
 // the enrolments' and certificates' triggers keep on every change: each
 // fact is attributed to its person's institution, then the rollups are
 // recounted in the installation's zone; the roster's and quiz results'
-// counts are recounted too.
+// counts, and the enrolments' progress, are recounted too.
 func (s *seeder) reportRollup(ctx context.Context) error {
 	if err := s.rebuild(ctx, "report_attribution", "report_attribute_missing"); err != nil {
 		return err
@@ -255,6 +255,11 @@ func (s *seeder) reportRollup(ctx context.Context) error {
 	// attempts' triggers keep, recounted from every row.
 	if _, err := s.tx.ExecContext(ctx, `SELECT list_counts_rebuild()`); err != nil {
 		return fmt.Errorf("seedscale: list counts: %w", err)
+	}
+	// Each enrolment's modules done and latest completion, which the
+	// module completions' triggers keep (the gradebook reads them).
+	if _, err := s.tx.ExecContext(ctx, `SELECT courses_progress_rebuild()`); err != nil {
+		return fmt.Errorf("seedscale: enrolment progress: %w", err)
 	}
 	return nil
 }

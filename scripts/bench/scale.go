@@ -235,9 +235,9 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int, on
 	// bounded whatever a page costs.
 	browser.Timeout = requestTimeout
 	apiClient := &http.Client{Transport: transport, Timeout: requestTimeout}
-	cpuHead, cpuRule := "", ""
+	cpuHead, cpuRule, blank := "", "", ""
 	if meter != nil {
-		cpuHead, cpuRule = " CPU per request (server + its PostgreSQL backends) |", "---|"
+		cpuHead, cpuRule, blank = " CPU per request (server + its PostgreSQL backends) |", "---|", " |"
 	}
 	fmt.Println("| figure | rps | p50 | p99 | errors / requests | goal (p99) |" + cpuHead)
 	fmt.Println("|---|---|---|---|---|---|" + cpuRule)
@@ -260,7 +260,7 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int, on
 		}
 		fmt.Printf("| %s | %.0f | %s | %s | %d / %d | %s |%s\n", f.name, total.rps, ms(total.p50), ms(total.p99), total.errs, total.n, verdict(f.goal, total.p99), cpu)
 		if f.ttfb {
-			fmt.Printf("| %s — time to first byte | | %s | %s | | |\n", f.name, ms(ttfb.p50), ms(ttfb.p99))
+			fmt.Printf("| %s — time to first byte | | %s | %s | | |%s\n", f.name, ms(ttfb.p50), ms(ttfb.p99), blank)
 		}
 	}
 	fmt.Println()
