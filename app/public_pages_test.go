@@ -78,6 +78,9 @@ func TestPublicPagesCacheable(t *testing.T) {
 // client asks (brotli, else gzip), with Vary: Accept-Encoding.
 func TestCompression(t *testing.T) {
 	e := newEnv(t)
+	for range 8 { // a course list too long for one TCP segment
+		e.enrolCourse(0)
+	}
 	static := e.browser().get("/courses")
 	css := regexpFind(t, static.body, `rel="stylesheet" href="([^"]+)"`)
 	for _, tc := range []struct{ path, encoding string }{
@@ -110,6 +113,41 @@ func TestCompression(t *testing.T) {
 		plain, err := io.ReadAll(r)
 		if err != nil || len(plain) <= len(raw) {
 			t.Errorf("%s: %d bytes compressed to %d (%v)", tc.path, len(plain), len(raw), err)
+		}
+	}
+}
+
+// TestSmallAnswersUncompressed: an answer that fits in one TCP segment
+// comes as it is whatever the client accepts (compressing it would save
+// no round trip), and a large one of the same route is still compressed.
+func TestSmallAnswersUncompressed(t *testing.T) {
+	e := newEnv(t)
+	for range 8 {
+		e.enrolCourse(0)
+	}
+	for _, tc := range []struct {
+		path       string
+		compressed bool
+	}{
+		{"/api/v1/courses?limit=1", false},
+		{"/api/v1/courses", true},
+	} {
+		req := httptest.NewRequest(http.MethodGet, tc.path, nil)
+		req.Header.Set("Accept-Encoding", "br, gzip")
+		res, err := e.app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		got := res.Header.Get("Content-Encoding")
+		switch {
+		case tc.compressed && got != "br":
+			t.Errorf("%s: Content-Encoding %q (%d bytes), want br", tc.path, got, len(raw))
+		case !tc.compressed && got != "":
+			t.Errorf("%s: Content-Encoding %q, want none", tc.path, got)
+		case !tc.compressed && !strings.HasPrefix(string(raw), "{"):
+			t.Errorf("%s: body %q, want the JSON as it is", tc.path, raw)
 		}
 	}
 }

@@ -134,6 +134,15 @@ func (s *Service) Access(ctx context.Context, actor Actor, id int64) (*Access, e
 	return acc, err
 }
 
+// AccessUncounted is Access without the enrolment's progress (its
+// Progress left zero), for a check that needs only who may do what: a
+// quiz start asks it, and the progress counts were more than half of the
+// statement's PostgreSQL time (0.30 ms of CPU against 0.13 ms without).
+func (s *Service) AccessUncounted(ctx context.Context, actor Actor, id int64) (*Access, error) {
+	acc, _, err := s.view(ctx, actor, viewQuery{ref: CourseRef{ID: id}, noProgress: true})
+	return acc, err
+}
+
 // AccessBySlug is Access for the course with slug.
 func (s *Service) AccessBySlug(ctx context.Context, actor Actor, slug string) (*Access, error) {
 	acc, _, err := s.view(ctx, actor, viewQuery{ref: CourseRef{Slug: slug}})

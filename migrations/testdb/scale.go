@@ -193,7 +193,6 @@ var scaleSeed = []string{
 		FROM quizzes q JOIN questions qn ON qn.quiz_id = q.id, generate_series(0, 7) s(set)
 		GROUP BY q.id, s.set`,
 	`CREATE INDEX ON answer_sets (quiz_id, set)`,
-	`ALTER TABLE attempts DISABLE TRIGGER attempts_count_insert`,
 	`ALTER TABLE attempts DISABLE TRIGGER assessment_count_attempts_insert`,
 	// One attempt per enrolment in the big course; two or three elsewhere.
 	fmt.Sprintf(`INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, submitted_at,
@@ -209,7 +208,6 @@ var scaleSeed = []string{
 			JOIN answer_sets s ON s.quiz_id = q.id AND s.set = (e.id * 3 + n) %% 8`, ScaleBigCourse),
 	// The counts the insert trigger would keep, written once after.
 	`SELECT quiz_answer_counts_rebuild()`,
-	`ALTER TABLE attempts ENABLE TRIGGER attempts_count_insert`,
 	`ALTER TABLE attempts ENABLE TRIGGER assessment_count_attempts_insert`,
 	// The roster's and the results' counts, which the triggers keep per
 	// row, recounted once.
