@@ -178,7 +178,7 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 		return nil, total, nil
 	}
 	var list []User
-	if err := s.db.NewSelect().Model(&list).Where("u.id IN (?)", bun.In(page)).OrderExpr("u.name, u.id").Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&list).Where("u.id IN (?)", bun.List(page)).OrderExpr("u.name, u.id").Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
 	return list, total, nil

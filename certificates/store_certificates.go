@@ -2,6 +2,7 @@ package certificates
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -141,8 +142,8 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificat
 		return nil, total, nil
 	}
 	var list []Certificate
-	if err := s.db.NewSelect().Model(&list).Where("cert.id IN (?)", bun.In(page)).OrderExpr("cert.issued_at DESC, cert.id DESC").Scan(ctx); err != nil {
-		return nil, 0, err
+	if err := s.db.NewSelect().Model(&list).Where("cert.id IN (?)", bun.List(page)).OrderExpr("cert.issued_at DESC, cert.id DESC").Scan(ctx); err != nil {
+		return nil, 0, fmt.Errorf("list certificates: %w", err)
 	}
 	return list, total, nil
 }
