@@ -3,6 +3,7 @@ package library_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -212,6 +213,13 @@ func TestFacetsAgreeWithCountingEveryMatch(t *testing.T) {
 	if res := e.search(library.Query{Text: "pensões " + tag, Countries: []string{"PE"}}); res.More || res.Total == 0 {
 		t.Errorf("a narrower search is counted: total %d more %v", res.Total, res.More)
 	}
+	// Past the cap the facets are the same whichever the sort: a reader
+	// who sorts by date sees the numbers he saw by relevance.
+	defer library.SetSearchLimits(500, 5)()
+	byRank, byDate := e.search(library.Query{Text: tag}), e.search(library.Query{Text: tag, Sort: library.SortDate})
+	if got, want := facetMap(byDate.Facets), facetMap(byRank.Facets); !maps(got, want) {
+		t.Errorf("past the cap, by date the facets are\n%v\nby relevance\n%v", got, want)
+	}
 }
 
 func maps(a, b map[string]int) bool {
@@ -292,6 +300,33 @@ func TestSearchQueriesUseTheIndexes(t *testing.T) {
 		}
 		if explained < 3 {
 			t.Errorf("%+v: %d statements seen", q, explained)
+		}
+	}
+}
+
+// TestQueryRanksAsEveryLanguageORed: library_tsquery drops the languages'
+// repeated queries, and ranks as the OR of all four did, also when every
+// language makes the same query: ts_rank picks its formula by the top
+// operator, and an AND alone would rank by how close the words are.
+func TestQueryRanksAsEveryLanguageORed(t *testing.T) {
+	e := newEnv(t)
+	docs := []string{
+		"pension pension pension pension of the members of the fund in the later years of their working lives reform reform reform",
+		"pension reform",
+		"proteção social e proteções sociais dos trabalhadores da economia informal",
+	}
+	for _, q := range []string{"'pension' & 'reform'", "'proteção' & 'social'", "'pensões'", "'reform'"} {
+		for _, d := range docs {
+			var got, want float64
+			err := e.db.NewRaw(`SELECT ts_rank(to_tsvector('aula_search', ?0), library_tsquery(?1)),
+				ts_rank(to_tsvector('aula_search', ?0), to_tsquery('aula_pt', library_pt_singular(?1)) || to_tsquery('aula_es', ?1)
+					|| to_tsquery('aula_en', ?1) || to_tsquery('aula_search', ?1))`, d, q).Scan(context.Background(), &got, &want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(got-want) > 1e-6 {
+				t.Errorf("%q in %q ranks %.4f, the four languages ORed %.4f", q, d, got, want)
+			}
 		}
 	}
 }
