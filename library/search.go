@@ -148,7 +148,7 @@ type search struct {
 // Search returns a page of published items matching q, with the facets
 // of every match and how many there are. Anyone may search.
 func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
-	themes, err := NewStore(s.db).Themes(ctx)
+	themes, err := s.Themes(ctx)
 	if err != nil {
 		return nil, err
 	}

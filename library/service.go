@@ -25,6 +25,7 @@ type Service struct {
 	pdftotext      string
 	// reading is the course pages' copy of the citation index.
 	reading readingIndex
+	themes  keptThemes
 }
 
 // Options configure a Service.
@@ -137,9 +138,4 @@ func (s *Service) RemoveLibrarian(ctx context.Context, actor *accounts.User, use
 		return ErrForbidden
 	}
 	return s.people.RevokePermission(ctx, userID, accounts.PermissionLibrarian)
-}
-
-// Themes returns the vocabulary of themes in its order.
-func (s *Service) Themes(ctx context.Context) ([]Theme, error) {
-	return NewStore(s.db).Themes(ctx)
 }
