@@ -54,12 +54,10 @@ func (mc *menuCache) get(k menuKey, tr i18n.Printer) (template.HTML, error) {
 	if v, ok := mc.menus.Load(k); ok {
 		return v.(template.HTML), nil
 	}
-	var b strings.Builder
-	if err := mc.tmpl.ExecuteTemplate(&b, "partials/menu", menuData{menuKey: k, tr: tr}); err != nil {
-		return "", fmt.Errorf("app: menu: %w", err)
+	h, err := executeHTML(mc.tmpl, "partials/menu", menuData{menuKey: k, tr: tr})
+	if err != nil {
+		return "", err
 	}
-	// The template escaped what it printed; the result is safe HTML.
-	h := template.HTML(b.String()) //nolint:gosec // rendered by html/template
 	mc.menus.Store(k, h)
 	return h, nil
 }
@@ -67,8 +65,14 @@ func (mc *menuCache) get(k menuKey, tr i18n.Printer) (template.HTML, error) {
 // partial renders the partial template name with data, for HTML a page
 // keeps and prints as it is.
 func (v *views) partial(name string, data any) (template.HTML, error) {
+	return executeHTML(v.engine.Templates, name, data)
+}
+
+// executeHTML renders the template name of t with data into HTML to print
+// as it is: the template escaped what it printed.
+func executeHTML(t *template.Template, name string, data any) (template.HTML, error) {
 	var b strings.Builder
-	if err := v.engine.Templates.ExecuteTemplate(&b, name, data); err != nil {
+	if err := t.ExecuteTemplate(&b, name, data); err != nil {
 		return "", fmt.Errorf("app: %s: %w", name, err)
 	}
 	return template.HTML(b.String()), nil //nolint:gosec // rendered by html/template
@@ -90,11 +94,10 @@ func (mc *menuCache) languageButtons(tr i18n.Printer) (template.HTML, error) {
 	if v, ok := mc.languages.Load(tr.Lang); ok {
 		return v.(template.HTML), nil
 	}
-	var b strings.Builder
-	if err := mc.tmpl.ExecuteTemplate(&b, "partials/language_buttons", languageData{Lang: tr.Lang, tr: tr}); err != nil {
-		return "", fmt.Errorf("app: language buttons: %w", err)
+	h, err := executeHTML(mc.tmpl, "partials/language_buttons", languageData{Lang: tr.Lang, tr: tr})
+	if err != nil {
+		return "", err
 	}
-	h := template.HTML(b.String()) //nolint:gosec // rendered by html/template
 	mc.languages.Store(tr.Lang, h)
 	return h, nil
 }
