@@ -172,8 +172,7 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 	if err := q.OrderExpr("u.name, u.id").Limit(max(CountCap+1, f.Offset+f.Limit)).Scan(ctx, &ids); err != nil {
 		return nil, 0, fmt.Errorf("list users: %w", err)
 	}
-	total := min(len(ids), CountCap+1)
-	page := ids[min(f.Offset, len(ids)):min(f.Offset+f.Limit, len(ids))]
+	page, total := postgres.CountedPage(ids, CountCap, f.Offset, f.Limit)
 	if len(page) == 0 {
 		return nil, total, nil
 	}

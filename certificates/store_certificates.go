@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aula-platform/aula/postgres"
 	"github.com/uptrace/bun"
 )
 
@@ -134,10 +135,9 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificat
 	}
 	var ids []int64
 	if err := q.OrderExpr("cert.issued_at DESC, cert.id DESC").Limit(max(CountCap+1, f.Offset+f.Limit)).Scan(ctx, &ids); err != nil {
-		return nil, 0, err
+		return nil, 0, fmt.Errorf("list certificates: %w", err)
 	}
-	total := min(len(ids), CountCap+1)
-	page := ids[min(f.Offset, len(ids)):min(f.Offset+f.Limit, len(ids))]
+	page, total := postgres.CountedPage(ids, CountCap, f.Offset, f.Limit)
 	if len(page) == 0 {
 		return nil, total, nil
 	}

@@ -37,3 +37,12 @@ type columnsKey struct {
 }
 
 var columnsCache sync.Map
+
+// CountedPage splits the ids of a list's first matches, read once in the
+// list's order (max(countCap+1, offset+limit) of them), into the page's
+// ids from offset and the list's count, at most countCap+1 (which means
+// "more than countCap"): one index scan for both, where a page query and
+// a count query each paid for it.
+func CountedPage(ids []int64, countCap, offset, limit int) (page []int64, total int) {
+	return ids[min(offset, len(ids)):min(offset+limit, len(ids))], min(len(ids), countCap+1)
+}
