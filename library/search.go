@@ -192,16 +192,8 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 		if page, err = store.Search(ctx, sr); err != nil {
 			return nil, err
 		}
-	} else {
-		if facets, page, err = store.SearchCounted(ctx, sr); err != nil {
-			return nil, err
-		}
-		if !prefix && sr.text != prefixText && !facets.more && facets.matches < prefixBelow {
-			prefix, sr.text = true, prefixText
-			if facets, page, err = store.SearchCounted(ctx, sr); err != nil {
-				return nil, err
-			}
-		}
+	} else if facets, page, prefix, err = s.searchCounted(ctx, sr, prefix, prefixText); err != nil {
+		return nil, err
 	}
 	res := &Results{Facets: facets.Facets, Total: facets.matches, More: facets.more}
 	slugs := make(map[string]string, len(themes))

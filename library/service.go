@@ -26,6 +26,9 @@ type Service struct {
 	// reading is the course pages' copy of the citation index.
 	reading readingIndex
 	themes  keptThemes
+	// searches are the searches with words or filters kept for their
+	// next pages and sorts (searches_kept.go).
+	searches keptSearches
 }
 
 // Options configure a Service.

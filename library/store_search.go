@@ -9,7 +9,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Searches read library_search (migration 20261202010000): one narrow row
@@ -231,11 +234,21 @@ func (s *Store) Search(ctx context.Context, sr search) ([]ranked, error) {
 func (sr search) readSize() int { return max(countCap+1, rankWindow+sr.limit+1) }
 
 // counted is a row of SearchCounted's statement: a result, or none when
-// the page is empty (ID 0), with the count and the facets' keys.
+// the page is empty (ID 0), with the count and the facets' keys; the
+// first row also carries what a kept search holds (searches_kept.go).
 type counted struct {
 	ranked `bun:",extend"`
 	Total  int     `bun:"total,scanonly"`
 	Keys   *string `bun:"keys,scanonly"`
+	// The matches read (a), comma-separated, in a's order: ids, dates,
+	// Portuguese flags (t or f).
+	KeptIDs   *string `bun:"kept_ids,scanonly"`
+	KeptDates *string `bun:"kept_dates,scanonly"`
+	KeptPts   *string `bun:"kept_pts,scanonly"`
+	// Window is the ranked window in relevance order, "id rank date t|f"
+	// apart by ","; nil when the statement ranked none.
+	Window  *string `bun:"kept_window,scanonly"`
+	Version int64   `bun:"version,scanonly"`
 }
 
 // SearchCounted returns the facets and count of the items matching sr
@@ -259,7 +272,11 @@ type counted struct {
 // same matches again. For «proteção social» at 100,000 items the second
 // read was about half of the search's CPU, each statement's planning
 // another millisecond (docs/library.md, Speed).
-func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []ranked, error) {
+//
+// It also returns what the search's later pages and sorts need of it, to
+// be kept (searches_kept.go), with the version of library_search read in
+// the same statement.
+func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []ranked, *keptSearch, error) {
 	where, whereArgs := sr.where()
 	dkeys, limit, size := sr.dateKeys(), sr.limit+1, sr.readSize()
 	// byRank: the first pages by relevance, whose window is the first
@@ -310,7 +327,7 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 			return fmt.Sprintf("(SELECT * FROM win WHERE win.n BETWEEN %d AND %d)", from, to)
 		}
 	}
-	order := dkeys
+	order, window := dkeys, "NULL::text"
 	if byRank {
 		// w: the window, the first rankWindow matches, ranked; r: its
 		// page by rank after the cursor; then, only when r is not a
@@ -324,6 +341,9 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 		b.add(" ORDER BY "+desc("w", order)+" LIMIT ?), ", limit)
 		b.add("p AS (SELECT * FROM r UNION ALL (SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real, true")
 		b.add(" FROM "+dated(rankWindow+1, rankWindow+limit)+" AS m WHERE (SELECT count(*) FROM r) < ? ORDER BY m.n)), ", limit)
+		// The whole window in its order, for the search's later pages.
+		window = "(SELECT string_agg(concat_ws(' ', w.item_id, w.rank, w.sort_date, w.in_portuguese), ','" +
+			" ORDER BY " + desc("w", order) + ") FROM w)"
 		order = append([]string{"beyond"}, order...)
 	} else {
 		// The page in the date order: when a holds every match (few),
@@ -351,15 +371,19 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 		}
 	}
 	b.add("pp AS (SELECT p.*, row_number() OVER (ORDER BY " + strings.Join(order, ", ") + ") AS ord FROM p) ")
+	first := "CASE WHEN pp.ord IS NULL OR pp.ord = 1 THEN "
 	b.add("?", s.db.NewSelect().Model((*counted)(nil)).
-		ColumnExpr("?TableColumns, pp.rank, pp.beyond, a.total, CASE WHEN pp.ord IS NULL OR pp.ord = 1 THEN a.keys END AS keys").
+		ColumnExpr("?TableColumns, pp.rank, pp.beyond, a.total, "+first+"a.keys END AS keys").
+		ColumnExpr(first+"array_to_string(a.ids, ',') END AS kept_ids, "+first+"array_to_string(a.dates, ',') END AS kept_dates").
+		ColumnExpr(first+"array_to_string(a.pts, ',') END AS kept_pts, "+first+window+" END AS kept_window").
+		ColumnExpr(libraryVersion+" AS version").
 		Join("JOIN pp ON pp.item_id = li.id").Join("RIGHT JOIN a ON pp.ord <= ?", limit).OrderExpr("pp.ord"))
 	var rows []counted
 	if err := s.db.NewRaw(b.sql.String(), b.args...).Scan(ctx, &rows); err != nil {
-		return facetRows{}, nil, wrap(err, "search %q", sr.text)
+		return facetRows{}, nil, nil, wrap(err, "search %q", sr.text)
 	}
 	if len(rows) == 0 {
-		return facetRows{}, nil, wrap(errors.New("no count"), "search %q", sr.text)
+		return facetRows{}, nil, nil, wrap(errors.New("no count"), "search %q", sr.text)
 	}
 	keys := ""
 	if rows[0].Keys != nil {
@@ -373,7 +397,65 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 			page = append(page, r.ranked)
 		}
 	}
-	return f, page, nil
+	k, err := newKeptSearch(sr, f, &rows[0], ordered, byRank)
+	if err != nil {
+		return facetRows{}, nil, nil, wrap(err, "search %q", sr.text)
+	}
+	return f, page, k, nil
+}
+
+// keptRow is a row of keptPageSQL: an item of a kept search's page, or
+// none (ID 0), with the version of library_search.
+type keptRow struct {
+	ranked  `bun:",extend"`
+	Version int64 `bun:"version,scanonly"`
+}
+
+// keptPageSQL reads the items $1 (ids) in their order, and the version of
+// library_search in the same snapshot: the one statement of a search whose
+// count, facets and order are kept. Prepared: it is the same text for every
+// search.
+var keptPageSQL = postgres.NewText(func(db bun.IDB) string {
+	return db.NewSelect().Model((*keptRow)(nil)).ColumnExpr("?TableColumns, v.n AS version").
+		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = li.id").
+		Join("RIGHT JOIN (SELECT " + libraryVersion + " AS n) AS v ON true").OrderExpr("p.ord").String()
+})
+
+// libraryVersion is the version of library_search (migration
+// 20261203100000): 0 before its first change.
+const libraryVersion = "coalesce((SELECT v.n FROM library_search_version AS v), 0)"
+
+// KeptPage returns the published items ids in their order (fewer when
+// some are gone) and the version of library_search they were read at.
+func (s *Store) KeptPage(ctx context.Context, ids []int64) ([]ranked, int64, error) {
+	var rows []keptRow
+	if err := postgres.Select(ctx, s.db, &rows, keptPageSQL.SQL(s.db), int64Array(ids)); err != nil {
+		return nil, 0, wrap(err, "kept page")
+	}
+	if len(rows) == 0 {
+		return nil, 0, wrap(errors.New("no version"), "kept page")
+	}
+	page := make([]ranked, 0, len(rows))
+	for _, r := range rows {
+		if r.ID != 0 {
+			page = append(page, r.ranked)
+		}
+	}
+	return page, rows[0].Version, nil
+}
+
+// int64Array is ids as a PostgreSQL array literal, an argument of a
+// prepared statement.
+func int64Array(ids []int64) string {
+	b := make([]byte, 0, 2+8*len(ids))
+	b = append(b, '{')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, '}'))
 }
 
 // facetRow is one value of one facet with its count.

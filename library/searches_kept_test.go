@@ -1,0 +1,97 @@
+package library_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/library"
+	"github.com/aula-platform/aula/migrations/testdb"
+)
+
+// TestKeptSearchesGiveTheWholeSearchesPages: every page of a search, by
+// relevance and by date, Portuguese first or not, words, starts of words
+// and filters alone, is the same (items, count, facets, next page) from
+// the searches a process keeps as from the search run whole, also across
+// the ranked window and past what a search reads.
+func TestKeptSearchesGiveTheWholeSearchesPages(t *testing.T) {
+	e := newEnv(t)
+	whole := newEnvAt(t, e.db, nil)
+	defer library.KeepNoSearches(whole.lib)()
+	tag := unique("kp")
+	e.seedSearch(tag, 90)
+	queries := []library.Query{
+		{Text: tag},
+		{Text: tag, PortugueseFirst: true},
+		{Text: tag, Sort: library.SortDate},
+		{Text: tag, Sort: library.SortDate, PortugueseFirst: true},
+		{Text: "pensões " + tag, Countries: []string{"MZ"}},
+		{Text: tag[:len(tag)-1]}, // starts of words: whole words find none
+		{Text: tag, Countries: []string{"BR"}, Themes: []string{"1"}},
+	}
+	for _, limits := range [][2]int{{library.CountCap, library.CountCap}, {13, 40}} {
+		restore := library.SetSearchLimits(limits[0], limits[1])
+		for _, q := range queries {
+			q.Limit = 7
+			for round := range 2 { // the second from kept first pages too
+				pages := 0
+				for first := true; first || q.After != ""; first = false {
+					got, want := e.search(q), whole.search(q)
+					if !slices.Equal(ids(got), ids(want)) || got.Total != want.Total || got.More != want.More ||
+						got.Next != want.Next || !maps(facetMap(got.Facets), facetMap(want.Facets)) {
+						t.Fatalf("limits %v round %d %+v:\nkept  %v total %d more %v next %q\nwhole %v total %d more %v next %q",
+							limits, round, q, ids(got), got.Total, got.More, got.Next,
+							ids(want), want.Total, want.More, want.Next)
+					}
+					q.After = got.Next
+					if pages++; pages > 100 {
+						t.Fatal("pages never end")
+					}
+				}
+				if pages < 2 && q.Countries == nil {
+					t.Errorf("%+v: %d page", q, pages)
+				}
+			}
+		}
+		restore()
+	}
+}
+
+// TestKeptSearchSeesAnotherProcessesChange: a search kept by one process
+// is read again in one statement of the page's items while the library
+// does not change, and shows an item another process published or
+// withdrew at once.
+func TestKeptSearchSeesAnotherProcessesChange(t *testing.T) {
+	e := newEnv(t)
+	other := newEnvAt(t, e.db, nil)
+	tag := unique("kc")
+	e.seedSearch(tag, 30)
+	q := library.Query{Text: tag, Sort: library.SortDate}
+	before := e.search(q)
+	log := &testdb.QueryLog{}
+	e.db.AddQueryHook(log)
+	if again := e.search(q); !slices.Equal(ids(again), ids(before)) || again.Total != before.Total {
+		t.Fatalf("again: %v (%d), first %v (%d)", ids(again), again.Total, ids(before), before.Total)
+	}
+	if sqls := log.Queries(); len(sqls) != 1 || strings.Contains(sqls[0], "library_tsquery") {
+		t.Errorf("a kept search ran %d statements: %v", len(sqls), sqls)
+	}
+
+	librarian := other.user(accounts.RoleAdmin)
+	p := params("Proteção " + tag)
+	p.Year = 2100 // the newest: first by date
+	it := other.item(librarian, p)
+	res := e.search(q)
+	if res.Total != before.Total+1 || len(res.Items) == 0 || res.Items[0].ID != it.ID {
+		t.Fatalf("after another process published %d: total %d (was %d), first %v", it.ID, res.Total, before.Total, ids(res))
+	}
+	if _, err := other.lib.Withdraw(context.Background(), librarian, it.ID); err != nil {
+		t.Fatal(err)
+	}
+	res = e.search(q)
+	if res.Total != before.Total || slices.Contains(ids(res), it.ID) {
+		t.Fatalf("after another process withdrew %d: total %d (was %d), items %v", it.ID, res.Total, before.Total, ids(res))
+	}
+}
