@@ -274,7 +274,7 @@ func enrolmentID(r *GradebookRow) int64 { return r.EnrolmentID }
 // rightly. Ordered by (name, enrolment id) the condition spanned two
 // tables: the last chunk of an export, estimated at 2 rows, was read by
 // hashing the whole course's 40,000 enrolments (1.3 s) instead of
-// probing the few hundred learners left. Appending ” to the name orders
+// probing the few hundred learners left. The name with an empty string appended orders
 // alike (same text, same collation) but is no column an index holds.
 var gradebookSorts = map[string]sortSpec{
 	"name": {order: "p.name, p.user_id", few: "p.name || '', p.user_id", outer: "pg.name, pg.user_id",
