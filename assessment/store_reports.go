@@ -26,23 +26,15 @@ func ReportQuizResults(db bun.IDB) *bun.SelectQuery {
 		GroupExpr("a.enrolment_id, a.quiz_id")
 }
 
-// ReportRequiredQuizzes selects the quizzes that count towards completing
-// their course, as course_id and quiz_id: required, open and with
-// questions, as RequiredQuizzes counts them.
-func ReportRequiredQuizzes(db bun.IDB) *bun.SelectQuery {
-	return db.NewSelect().TableExpr("quizzes AS qz").
-		ColumnExpr("qz.course_id, qz.id AS quiz_id").
-		Where("qz.required AND qz.archived_at IS NULL").
-		Where("EXISTS (SELECT 1 FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL)")
-}
-
 // CourseQuizzes returns the quizzes of a course that are not archived, in
-// the order the course shows them, with their id, title and required
-// flag filled: the columns of a course's gradebook.
+// the order the course shows them, with their id, title, required flag and
+// question count filled: the columns of a course's gradebook, and which of
+// them count towards completing it (required, with questions: as
+// RequiredQuizzes counts them).
 func CourseQuizzes(ctx context.Context, db bun.IDB, courseID int64) ([]Quiz, error) {
 	var list []Quiz
-	err := db.NewSelect().Model(&list).Column("id", "course_id", "title", "required").
-		Where("course_id = ? AND archived_at IS NULL", courseID).OrderExpr("id").Scan(ctx)
+	err := db.NewSelect().Model(&list).Column("qz.id", "qz.course_id", "qz.title", "qz.required").ColumnExpr(questionCount).
+		Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).OrderExpr("qz.id").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("quizzes of course %d: %w", courseID, err)
 	}

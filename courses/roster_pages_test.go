@@ -12,8 +12,9 @@ import (
 
 // TestRosterPagesByCursor: walking a roster page by page with the cursor
 // each page hands out lists every learner once, in the order of one long
-// page, learners of the same name included, with or without a filter; a
-// cursor String did not write is refused.
+// page, learners of the same name included, with or without a filter,
+// whether the course is read by sorting its few enrolments or by walking
+// the learners' names; a cursor String did not write is refused.
 func TestRosterPagesByCursor(t *testing.T) {
 	ctx := context.Background()
 	db := enrolDB(t)
@@ -34,7 +35,13 @@ func TestRosterPagesByCursor(t *testing.T) {
 		}
 	}
 	admin := administrator(t, db)
-	for _, f := range []courses.RosterFilter{{}, {InstitutionID: inst.ID}} {
+	var sorted []int64 // the whole course's one long page, read by sorting
+	for _, run := range []struct {
+		few int
+		f   courses.RosterFilter
+	}{{1000, courses.RosterFilter{}}, {0, courses.RosterFilter{}}, {1000, courses.RosterFilter{InstitutionID: inst.ID}}} {
+		restore := courses.SetFewEnrolments(run.few)
+		f := run.f
 		f.Limit = 100
 		all, err := svc.Roster(ctx, admin, c.ID, f)
 		if err != nil {
@@ -67,8 +74,15 @@ func TestRosterPagesByCursor(t *testing.T) {
 			}
 		}
 		if len(want) == 0 || !slices.Equal(got, want) {
-			t.Errorf("institution %d: pages walked %v, want %v", f.InstitutionID, got, want)
+			t.Errorf("institution %d, few %d: pages walked %v, want %v", f.InstitutionID, run.few, got, want)
 		}
+		if f.InstitutionID == 0 {
+			if sorted != nil && !slices.Equal(want, sorted) {
+				t.Errorf("walked by name %v, sorted %v", want, sorted)
+			}
+			sorted = want
+		}
+		restore()
 	}
 	for _, bad := range []string{"", "12", "x.QW5h", "12.*", "-3.QW5h"} {
 		if _, err := courses.ParseRosterCursor(bad); err == nil {

@@ -217,6 +217,12 @@ func (s *Store) NextModules(ctx context.Context, userID int64) (map[int64]*Modul
 	return out, nil
 }
 
+// fewEnrolments is the most enrolments a course may have for its list by
+// learner name to be read by sorting them all rather than by walking the
+// users' name index: the two cost alike near √(users × page), some 1,500
+// to 2,200 at 100,000 users and pages of 20 to 50. A variable for tests.
+var fewEnrolments = 2000
+
 // rosterRow is a roster line as the query reads it.
 type rosterRow struct {
 	Enrolment     `bun:",extend"`
@@ -243,22 +249,11 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 		}
 		return q
 	}
-	q := base(true).ColumnExpr("e.*").ColumnExpr("?", progress).
-		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
-		OrderExpr("u.name, u.id").Limit(f.Limit)
-	if f.After != nil {
-		// users_name_idx is (name, id): the page starts where it says.
-		q = q.Where("(u.name, u.id) > (?, ?)", f.After.Name, f.After.UserID)
-	} else {
-		q = q.Offset(f.Offset)
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, 0, fmt.Errorf("roster of %d: %w", courseID, err)
-	}
 	// The count of every page, the cursor aside: the course's counts the
 	// database keeps (course_enrolment_counts) for the whole roster, the
 	// enrolments of the institution's learners otherwise (a few hundred,
-	// read from users_institution_id_idx).
+	// read from users_institution_id_idx). It comes first: the whole
+	// course's size chooses how its page is read.
 	var total int
 	var err error
 	if f.InstitutionID == 0 {
@@ -268,6 +263,30 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("count roster of %d: %w", courseID, err)
+	}
+	// By name, a page is read by walking users_name_idx (name, id) and
+	// keeping those enrolled, which reads about users/enrolments learners
+	// per row kept: for a course of few, sorting its enrolments costs
+	// less, but PostgreSQL prices the walk's probes as if cached and
+	// walked 3,300 users for a course of 600 (25-50 ms where sorting took
+	// 4). Its name with an empty string appended orders alike (same text,
+	// same collation) and no index holds it, so such a course is sorted.
+	// An institution's learners are walked through their own index.
+	order := "u.name, u.id"
+	if f.InstitutionID == 0 && total <= fewEnrolments {
+		order = "u.name || '', u.id"
+	}
+	q := base(true).ColumnExpr("e.*").ColumnExpr("?", progress).
+		ColumnExpr("u.name AS user_name, u.email AS user_email, u.institution_id AS user_institution_id").
+		OrderExpr(order).Limit(f.Limit)
+	if f.After != nil {
+		// users_name_idx is (name, id): the page starts where it says.
+		q = q.Where("(u.name, u.id) > (?, ?)", f.After.Name, f.After.UserID)
+	} else {
+		q = q.Offset(f.Offset)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, 0, fmt.Errorf("roster of %d: %w", courseID, err)
 	}
 	out := make([]RosterEntry, len(rows))
 	for i, r := range rows {

@@ -7,3 +7,11 @@ func SetChunk(n int) (restore func()) {
 	chunk = n
 	return func() { chunk = old }
 }
+
+// SetFewEnrolments makes a course of up to n enrolments count as few
+// (its gradebook by name read by sorting them) until restore is called.
+func SetFewEnrolments(n int) (restore func()) {
+	old := fewEnrolments
+	fewEnrolments = n
+	return func() { fewEnrolments = old }
+}

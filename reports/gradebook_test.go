@@ -185,3 +185,52 @@ func TestGradebookExportChunksWithTies(t *testing.T) {
 		}
 	}
 }
+
+// TestGradebookFewOrMany: a course of few learners is read by sorting its
+// enrolments, a large one by walking the learners' names; both give the
+// same rows in the same order, page after page, learners of one name
+// kept apart by their id (a tie split across pages is neither repeated
+// nor skipped), with the same results and progress.
+func TestGradebookFewOrMany(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, nil)
+	w.learner("Ana Peña", w.mine, 2, false, true)
+	for range 4 {
+		w.learner("Luís Tié", w.mine, 1, false)
+	}
+	w.learner("Zoé Núñez", w.theirs, 0)
+	read := func(few int) []reports.GradebookRow {
+		defer reports.SetFewEnrolments(few)()
+		var all []reports.GradebookRow
+		q := reports.GradebookQuery{CourseID: w.course.ID, Limit: 2}
+		for range 10 {
+			gb, err := w.svc.Reports.Gradebook(ctx, w.teacher, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, gb.Rows...)
+			if gb.Next == "" {
+				return all
+			}
+			q.After = gb.Next
+		}
+		t.Fatal("no last page")
+		return nil
+	}
+	sorted, walked := read(1000), read(0)
+	if len(sorted) != 6 || names(sorted) != "Ana Peña, Luís Tié, Luís Tié, Luís Tié, Luís Tié, Zoé Núñez" {
+		t.Fatalf("sorted rows %s", names(sorted))
+	}
+	for i := range sorted {
+		s, k := sorted[i], walked[i]
+		if s.UserID != k.UserID || s.Progress != k.Progress || len(s.Quizzes) != 1 || s.Quizzes[0].Attempts != k.Quizzes[0].Attempts {
+			t.Errorf("row %d: sorted %+v, walked %+v", i, s, k)
+		}
+		if i > 0 && s.Name == sorted[i-1].Name && s.UserID <= sorted[i-1].UserID {
+			t.Errorf("row %d: tie not by user id: %d after %d", i, s.UserID, sorted[i-1].UserID)
+		}
+	}
+	if a := sorted[0]; a.Progress != 100 || a.Quizzes[0].Attempts != 2 || a.Quizzes[0].Best == nil || *a.Quizzes[0].Best != 100 {
+		t.Errorf("Ana's row %+v", a)
+	}
+}

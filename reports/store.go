@@ -34,36 +34,46 @@ type gradebookFilter struct {
 	Status                  string
 	Order, After            string // ORDER BY, and the keyset condition with the cursor's key and id
 	Bound                   string // the same condition on the key alone, for an index ("" none)
-	Cursor                  *cursor
-	Limit                   int
+	// Outer is Order over the page's columns (pg), to put the page's rows
+	// back in order after their results are joined.
+	Outer  string
+	Cursor *cursor
+	Limit  int
 }
 
 // gradebookRow is a gradebook row as the database gives it.
 type gradebookRow struct {
-	EnrolmentID   int64      `bun:"enrolment_id"`
-	UserID        int64      `bun:"user_id"`
-	Name          string     `bun:"name"`
-	Email         string     `bun:"email"`
-	Institution   string     `bun:"institution"`
-	Status        string     `bun:"status"`
-	EnrolledAt    time.Time  `bun:"enrolled_at"`
-	CompletedAt   *time.Time `bun:"completed_at"`
-	ModulesDone   int        `bun:"modules_done"`
-	ModulesTotal  int        `bun:"modules_total"`
-	RequiredDone  int        `bun:"required_done"`
-	RequiredTotal int        `bun:"required_total"`
-	Quizzes       []byte     `bun:"quizzes"` // {"quiz id": [best percent, attempts]}
-	LastActivity  time.Time  `bun:"last_activity"`
-	Certificate   string     `bun:"certificate"`
+	EnrolmentID  int64      `bun:"enrolment_id"`
+	UserID       int64      `bun:"user_id"`
+	Name         string     `bun:"name"`
+	Email        string     `bun:"email"`
+	Institution  string     `bun:"institution"`
+	Status       string     `bun:"status"`
+	EnrolledAt   time.Time  `bun:"enrolled_at"`
+	CompletedAt  *time.Time `bun:"completed_at"`
+	ModulesDone  int        `bun:"modules_done"`
+	ModulesTotal int        `bun:"modules_total"`
+	// Quizzes is the enrolment's quiz results, "quiz id:best percent
+	// (empty before a submission):attempts:passed (0 or 1)" joined by
+	// spaces (parseQuizResults): split by hand, where decoding them as
+	// jsonb into a map was a tenth of a 40,000-row export's Go time.
+	Quizzes      string    `bun:"quizzes"`
+	LastActivity time.Time `bun:"last_activity"`
+	Certificate  string    `bun:"certificate"`
 }
 
-// Gradebook reads one chunk of a course's gradebook.
+// Gradebook reads one chunk of a course's gradebook. The page's rows are
+// chosen first, in a subquery that joins only the enrolments and their
+// learners (pg), and only those rows then get their institution,
+// certificate and quiz results: chosen with the results joined, the
+// planner weighed each result against the sort, so for a course of 600
+// learners it walked 8,800 users by name rather than sort the course's
+// enrolments after reading every result (280 ms instead of 4).
 func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRow, error) {
 	where, whereArgs := gradebookWhere(f)
 	args := append([]any{
 		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
-		assessment.ReportQuizResults(s.db), assessment.ReportRequiredQuizzes(s.db), certificates.ReportCertificates(s.db),
-		f.CourseID, // required_total's
+		assessment.ReportQuizResults(s.db), certificates.ReportCertificates(s.db),
 	}, whereArgs...)
 	if f.Cursor != nil {
 		if f.Bound != "" {
@@ -73,28 +83,28 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 		where += " AND " + f.After
 		args = append(args, f.Cursor.Key, f.Cursor.ID)
 	}
-	// The course is one: its required quizzes are counted once (an
-	// InitPlan, f.CourseID), and each row's quiz results are read once
-	// (the LATERAL q), where a subquery per figure read them three times.
 	args = append(args, f.Limit)
 	var rows []gradebookRow
+	// The modules' subqueries of e are in pg's select list: PostgreSQL
+	// runs them for the page's rows only (after its sort, when it sorts).
 	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?), i AS NOT MATERIALIZED (?),
-			qr AS NOT MATERIALIZED (?), rq AS NOT MATERIALIZED (?), cert AS NOT MATERIALIZED (?)
-		SELECT e.enrolment_id, p.user_id, p.name, p.email, coalesce(i.acronym, '') AS institution,
-			e.status, e.enrolled_at, e.completed_at, e.modules_done, e.modules_total,
-			(SELECT count(*) FROM rq WHERE rq.course_id = ?) AS required_total,
-			q.required_done, q.quizzes, greatest(e.enrolled_at, e.last_module_at, q.last_at) AS last_activity,
+			qr AS NOT MATERIALIZED (?), cert AS NOT MATERIALIZED (?)
+		SELECT pg.enrolment_id, pg.user_id, pg.name, pg.email, coalesce(i.acronym, '') AS institution,
+			pg.status, pg.enrolled_at, pg.completed_at, pg.modules_done, pg.modules_total,
+			q.quizzes, greatest(pg.enrolled_at, pg.last_module_at, q.last_at) AS last_activity,
 			coalesce(cert.code, '') AS certificate
-		FROM e
-		JOIN p ON p.user_id = e.user_id
-		LEFT JOIN i ON i.institution_id = p.institution_id
-		LEFT JOIN cert ON cert.enrolment_id = e.enrolment_id
-		CROSS JOIN LATERAL (SELECT coalesce(jsonb_object_agg(qr.quiz_id, jsonb_build_array(qr.best_percent, qr.attempts)), '{}') AS quizzes,
-				max(qr.last_at) AS last_at,
-				count(*) FILTER (WHERE qr.passed AND EXISTS (SELECT 1 FROM rq WHERE rq.quiz_id = qr.quiz_id AND rq.course_id = e.course_id)) AS required_done
-			FROM qr WHERE qr.enrolment_id = e.enrolment_id) AS q
-		WHERE `+where+`
-		ORDER BY `+f.Order+` LIMIT ?`, args...).Scan(ctx, &rows)
+		FROM (SELECT e.enrolment_id, e.status, e.enrolled_at, e.completed_at, e.modules_done, e.modules_total, e.last_module_at,
+				p.user_id, p.name, p.email, p.institution_id
+			FROM e JOIN p ON p.user_id = e.user_id
+			WHERE `+where+`
+			ORDER BY `+f.Order+` LIMIT ?) AS pg
+		LEFT JOIN i ON i.institution_id = pg.institution_id
+		LEFT JOIN cert ON cert.enrolment_id = pg.enrolment_id
+		CROSS JOIN LATERAL (SELECT coalesce(string_agg(qr.quiz_id || ':' || coalesce(qr.best_percent::text, '') || ':' || qr.attempts
+					|| CASE WHEN qr.passed THEN ':1' ELSE ':0' END, ' '), '') AS quizzes,
+				max(qr.last_at) AS last_at
+			FROM qr WHERE qr.enrolment_id = pg.enrolment_id) AS q
+		ORDER BY `+f.Outer, args...).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("gradebook of course %d: %w", f.CourseID, err)
 	}
