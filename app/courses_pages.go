@@ -2,6 +2,7 @@ package app
 
 import (
 	"html/template"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -98,7 +99,40 @@ type modulePage struct {
 	Quizzes quizSection
 }
 
+// showModulePage is the module page, behind sessionInPage: one statement
+// reads the session's user with the module (courses.ReadModuleBodyForSession),
+// where every other page looks the session up first. Whenever that
+// statement finds nobody signed in (no cookie, a session signed out or
+// expired, a disabled user, or no such course, where it reads no row),
+// the page takes the usual way, session first (signedInThen), so what a
+// visitor or a signed-in reader of a missing course gets is what every
+// page gives them.
 func (s *server) showModulePage(c *fiber.Ctx) error {
+	token := c.Cookies(cookieSession)
+	ref, err := courseRef(c, "ref")
+	mid, midErr := paramID(c, "mid")
+	if token == "" || err != nil || midErr != nil {
+		return s.signedInThen(c, s.showModulePageSignedIn)
+	}
+	token = strings.Clone(token)
+	known, _ := s.moduleBodies.get(mid)
+	u, r, err := s.courses.ReadModuleBodyForSession(c.UserContext(), token, ref, mid, known.version)
+	if u == nil {
+		if err != nil {
+			return err
+		}
+		return s.signedInThen(c, s.showModulePageSignedIn)
+	}
+	s.signedInAs(c, u, token)
+	if err != nil {
+		return err
+	}
+	return s.renderModulePage(c, r, known)
+}
+
+// showModulePageSignedIn is the module page for the user the session
+// lookup found, its reading a statement of its own.
+func (s *server) showModulePageSignedIn(c *fiber.Ctx) error {
 	ref, err := courseRef(c, "ref")
 	if err != nil {
 		return err
@@ -112,6 +146,12 @@ func (s *server) showModulePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.renderModulePage(c, r, known)
+}
+
+// renderModulePage renders what the module page's statement read, with
+// the body kept as known when it is still the module's.
+func (s *server) renderModulePage(c *fiber.Ctx, r *courses.Reading, known kept) error {
 	quizzes, err := s.moduleQuizzes(c, r)
 	if err != nil {
 		return err

@@ -148,6 +148,12 @@ func (s *server) pageChain() []fiber.Handler {
 	return []fiber.Handler{s.authenticateSession, s.limitBody, s.checkCSRF}
 }
 
+// pageChainSessionInPage is pageChain for the pages whose handler reads
+// the session in its own statement (sessionInPage).
+func (s *server) pageChainSessionInPage() []fiber.Handler {
+	return []fiber.Handler{s.sessionInPage, s.limitBody, s.checkCSRF}
+}
+
 func (s *server) markAPI(c *fiber.Ctx) error {
 	c.Locals(localAPI, true)
 	return c.Next()
@@ -192,6 +198,16 @@ func apiLanguage(c *fiber.Ctx) string {
 // session cookie, and the language of the page: the user's setting, else
 // the language cookie, else Accept-Language, else English.
 func (s *server) authenticateSession(c *fiber.Ctx) error {
+	if err := s.lookUpSession(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// lookUpSession is authenticateSession's work: the session cookie's user
+// (the cookie cleared when no one is signed in with it) and the page's
+// language.
+func (s *server) lookUpSession(c *fiber.Ctx) error {
 	if token := c.Cookies(cookieSession); token != "" {
 		token = strings.Clone(token)
 		u, err := s.accounts.SessionUser(c.UserContext(), token)
@@ -207,7 +223,40 @@ func (s *server) authenticateSession(c *fiber.Ctx) error {
 		}
 	}
 	c.Locals(localLang, strings.Clone(pageLanguage(c)))
+	return nil
+}
+
+// sessionInPage is authenticateSession for a page whose handler finds the
+// session's user in its own statement (the module page: one round trip
+// instead of two). It only sets the language the cookie and the browser
+// ask for, which an error before the statement speaks; the handler then
+// calls signedInAs with the user its statement found, or looks the
+// session up as every page does (signedInThen) when it found none.
+func (s *server) sessionInPage(c *fiber.Ctx) error {
+	c.Locals(localLang, strings.Clone(pageLanguage(c)))
 	return c.Next()
+}
+
+// signedInAs makes u, whom the page's own statement found signed in with
+// the session token, the request's user, as authenticateSession would
+// have, and the page's language theirs.
+func (s *server) signedInAs(c *fiber.Ctx, u *accounts.User, token string) {
+	c.Locals(localUser, u)
+	c.Locals(localSession, token)
+	c.Locals(localLang, strings.Clone(pageLanguage(c)))
+}
+
+// signedInThen is, for a page behind sessionInPage, the usual way in: the
+// session looked up on its own, visitors sent to sign in (requireUser),
+// then h.
+func (s *server) signedInThen(c *fiber.Ctx, h fiber.Handler) error {
+	if err := s.lookUpSession(c); err != nil {
+		return err
+	}
+	if currentUser(c) == nil {
+		return s.requireUser(c) // never runs the next handler without a user
+	}
+	return h(c)
 }
 
 // pageLanguage is the language of a page: the user's setting, else the

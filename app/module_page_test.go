@@ -10,6 +10,7 @@ import (
 
 	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/notify"
 )
 
 // TestModulePageKeepsNoStaleBody: the module page keeps module bodies and
@@ -73,5 +74,59 @@ func TestModulePageKeepsNoStaleBody(t *testing.T) {
 	}
 	if res := other.get(path); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
 		t.Errorf("disabled user reads the module: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+// TestModulePageReadsItsSession: the module page finds its reader's
+// session in its own statement (one round trip), and gives each reader
+// what the session looked up first gave them: the bell's count and their
+// language for a reader; the author's preview, and a refusal for an
+// instructor who does not teach the course; a sign-in redirect, with the
+// cookie cleared, for an expired or unknown session; and for a missing
+// course, the 404 page with the reader still signed in.
+func TestModulePageReadsItsSession(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	ctx := context.Background()
+	author, authorUser := e.signedIn(accounts.RoleInstructor)
+	learner, learnerUser := e.signedIn(accounts.RoleLearner)
+	co, mods := e.course(authorUser, "Sesiones", true, "Uno", "Dos")
+	e.enrol(learnerUser, co.ID)
+	path := fmt.Sprintf("/courses/%s/modules/%d", co.Slug, mods[0].ID)
+
+	for range 2 {
+		if _, err := e.db.NewInsert().Model(&notify.Notification{UserID: learnerUser.ID, Kind: "announcement", Args: []string{"x"}, Link: "/"}).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantBody(t, learner.get(path), "2 new notifications", learnerUser.Name, "Texto del módulo.")
+	if _, err := e.db.NewUpdate().Model((*accounts.User)(nil)).Set("locale = 'pt-BR'").Where("id = ?", learnerUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, learner.get(path), `<html lang="pt-BR">`, "Texto del módulo.")
+
+	wantBody(t, author.get(path), "You are seeing this page as learners will see it.", "Texto del módulo.")
+	stranger, _ := e.signedIn(accounts.RoleInstructor)
+	if res := stranger.get(path); res.StatusCode != http.StatusForbidden || strings.Contains(res.body, "Texto del módulo.") {
+		t.Errorf("an instructor of another course reads the module: %d", res.StatusCode)
+	}
+
+	res := learner.get(fmt.Sprintf("/courses/no-such-course-%s/modules/%d", unique(""), mods[0].ID))
+	wantStatus(t, res, http.StatusNotFound)
+	wantBody(t, res, learnerUser.Name)
+
+	if _, err := e.db.NewUpdate().Model((*accounts.Session)(nil)).Set("expires_at = now() - interval '1 minute'").
+		Where("user_id = ?", learnerUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	unknown := e.browser()
+	unknown.cookies["aula_session"] = "no-such-session"
+	for name, c := range map[string]*client{"expired": learner, "unknown": unknown} {
+		res := c.get(path)
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") || strings.Contains(res.body, "Texto") {
+			t.Errorf("%s session: %d %s, want a redirect to sign in", name, res.StatusCode, res.Header.Get("Location"))
+		}
+		if _, ok := c.cookies["aula_session"]; ok {
+			t.Errorf("%s session: the cookie is kept", name)
+		}
 	}
 }

@@ -100,7 +100,9 @@ func (s *server) routes(root *fiber.App) {
 	teach := s.changesPublic(s.requireRole(accounts.RoleInstructor, accounts.RoleAdmin))
 	app.Get("/courses", s.cachePublic(s.catalogPage))
 	app.Get("/courses/:ref", s.cachePublic(s.showCoursePage))
-	app.Get("/courses/:ref/modules/:mid", signedIn, s.showModulePage)
+	// The page learners read most finds its reader's session in its own
+	// statement, and sends visitors to sign in itself (showModulePage).
+	s.sessionInPageRoutes(root).Get("/courses/:ref/modules/:mid", s.showModulePage)
 	app.Get("/courses/:ref/files/:aid/:name?", s.serveAsset)
 	app.Get("/manage/courses", teach, s.teachingPage)
 	app.Get("/manage/courses/new", teach, s.newCoursePage)

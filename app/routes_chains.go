@@ -21,6 +21,13 @@ func (s *server) pageRoutes(r fiber.Router) pageRouter {
 	return pageRouter{Router: r, chain: s.pageChain()}
 }
 
+// sessionInPageRoutes returns the router of the page routes whose handlers read
+// the session in their own statement (server.sessionInPage): GET only,
+// since an unsafe request's CSRF check needs the session first.
+func (s *server) sessionInPageRoutes(r fiber.Router) pageRouter {
+	return pageRouter{Router: r, chain: s.pageChainSessionInPage()}
+}
+
 func (r pageRouter) with(handlers []fiber.Handler) []fiber.Handler {
 	return append(slices.Clip(r.chain), handlers...)
 }

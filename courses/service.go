@@ -20,6 +20,8 @@ type Service struct {
 	onAnnounced    []AnnouncementHook // announcements.go
 	// moduleAttachments is read with a module for its page (AttachToModules).
 	moduleAttachments bun.Safe
+	// sessions finds a module page's reader in its statement (ReadSessionsWith).
+	sessions Sessions
 }
 
 // Options configure a Service.
@@ -61,6 +63,20 @@ func (s *Service) AddRequirement(r Requirement) { s.requirements = append(s.requ
 // is then one statement after the session instead of two. Call it while
 // wiring, before serving.
 func (s *Service) AttachToModules(q bun.Safe) { s.moduleAttachments = q }
+
+// Sessions is how a statement of courses finds the user of a browser
+// session itself, one round trip instead of two (accounts.Service): the
+// subquery of the user signed in with a session, over two placeholders,
+// and their values for a session token.
+type Sessions interface {
+	SessionUserQuery(db bun.IDB, hash, now bun.Safe) *bun.SelectQuery
+	SessionArgs(token string) (hash []byte, now time.Time)
+}
+
+// ReadSessionsWith lets ReadModuleBodyForSession find the reader of a
+// session in its statement through a. Call it while wiring, before serving,
+// after whatever changes a's query (accounts.Service.CountWithSession).
+func (s *Service) ReadSessionsWith(a Sessions) { s.sessions = a }
 
 // OnCompleted adds a hook run inside the completion transaction. Call it
 // while wiring, before serving.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -95,6 +96,11 @@ type viewQuery struct {
 	// whether they teach the course (only instructors can).
 	userID     int64
 	instructor bool
+	// session: the reader is whoever is signed in with this session,
+	// found in the statement (Service.ReadSessionsWith) instead of userID;
+	// whether they teach the course is asked in SQL, by their role.
+	session  *sessionArgs
+	sessions Sessions
 	// progress counts the reader's enrolment (Service.progressColumns("e_"));
 	// empty leaves the enrolment's progress uncounted (0), as noProgress
 	// asks of Service.view.
@@ -122,6 +128,12 @@ type viewQuery struct {
 	announcements int
 }
 
+// sessionArgs are the values of a session's placeholders (Sessions.SessionArgs).
+type sessionArgs struct {
+	hash []byte
+	now  time.Time
+}
+
 // viewRow is a course as viewQuery reads it.
 type viewRow struct {
 	Course     `bun:",extend"`
@@ -142,6 +154,9 @@ type viewRow struct {
 	Outline     []outlineEntry  `bun:"outline,scanonly,type:jsonb"`
 	// Instructors are read through accounts.PublicUsers.
 	Instructors []accounts.User `bun:"instructors,scanonly,type:jsonb"`
+	// Reader is the user of viewQuery.session (ID 0: none is signed in
+	// with it).
+	Reader accounts.User `bun:"embed:su_"`
 	// Announcements are the newest first.
 	Announcements []Announcement `bun:"announcements,scanonly,type:jsonb"`
 }
@@ -165,7 +180,9 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 	if q.ref.ID != 0 {
 		args[0] = q.ref.ID
 	}
-	if q.userID != 0 {
+	if q.session != nil {
+		args = append(args, q.session.hash, q.session.now)
+	} else if q.userID != 0 {
 		args = append(args, q.userID)
 	}
 	if q.moduleID != 0 {
@@ -190,6 +207,8 @@ type viewShape struct {
 	byID, signedIn, instructor, module, outline, instructors, announcements bool
 	markdown, knownBody                                                     bool
 	progress, attachments                                                   bun.Safe
+	// sessions, when set, reads the reader of a session (viewQuery.session).
+	sessions Sessions
 }
 
 var viewSQLs sync.Map // viewShape → string
@@ -200,6 +219,9 @@ var viewSQLs sync.Map // viewShape → string
 func (s *Store) viewSQL(q viewQuery) string {
 	shape := viewShape{byID: q.ref.ID != 0, signedIn: q.userID != 0, instructor: q.instructor, module: q.moduleID != 0,
 		outline: q.outline, instructors: q.instructors, announcements: q.announcements > 0}
+	if q.session != nil {
+		shape.sessions, shape.signedIn, shape.instructor = q.sessions, true, true
+	}
 	if shape.module {
 		shape.markdown, shape.knownBody = q.markdown, q.knownBody != ""
 		if shape.signedIn {
@@ -218,8 +240,18 @@ func (s *Store) viewSQL(q viewQuery) string {
 	sel := s.db.NewSelect().Model((*viewRow)(nil)).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", ""))
 	// A visitor has no enrolment: the statement is then much smaller.
 	completions := "module_completions AS mc ON false"
-	if shape.signedIn {
+	if shape.sessions != nil {
+		// A reader whose session is unknown, expired or disabled is a
+		// row of NULLs: a visitor, who is refused the module.
+		hash, now := next(), next()
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*accounts.User)(nil), "su", "su_", "password_hash")).
+			ColumnExpr("su.unread AS su_unread").
+			Join("LEFT JOIN (?) AS su ON true", shape.sessions.SessionUserQuery(s.db, hash, now))
+		user = "su.id"
+	} else if shape.signedIn {
 		user = next()
+	}
+	if shape.signedIn {
 		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_"))
 		if q.progress != "" {
 			sel = sel.ColumnExpr("?", q.progress)
@@ -228,7 +260,11 @@ func (s *Store) viewSQL(q viewQuery) string {
 			user, EnrolmentActive, EnrolmentCompleted)
 		completions = "module_completions AS mc ON mc.module_id = m.id AND mc.enrolment_id = e.id"
 	}
-	if shape.instructor {
+	switch {
+	case shape.sessions != nil:
+		sel = sel.ColumnExpr("(su.role = ? AND EXISTS (SELECT 1 FROM course_instructors AS ci WHERE ci.course_id = c.id AND ci.user_id = su.id)) IS TRUE AS is_instructor",
+			accounts.RoleInstructor)
+	case shape.instructor:
 		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM course_instructors AS ci WHERE ci.course_id = c.id AND ci.user_id = ?) AS is_instructor", user)
 	}
 	if shape.module {

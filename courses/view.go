@@ -11,15 +11,27 @@ import (
 // view reads a course with what actor may do with it and, as q asks, the
 // page's data, in one statement, and refuses a course the actor may not
 // see (ErrNotFound, as if it did not exist).
+//
+// With q.session the actor is the user signed in with it, as the statement
+// found them (viewRow.Reader; a visitor when none is), and the row comes
+// back with a refusal too, for the caller to learn who was refused.
 func (s *Service) view(ctx context.Context, actor Actor, q viewQuery) (*Access, *viewRow, error) {
-	q.userID = actor.UserID
-	q.instructor = actor.SignedIn() && actor.Role == accounts.RoleInstructor
+	if q.session == nil {
+		q.userID = actor.UserID
+		q.instructor = actor.SignedIn() && actor.Role == accounts.RoleInstructor
+	}
 	if !q.noProgress {
 		q.progress = s.progressColumns("e_")
 	}
 	row, err := NewStore(s.db).View(ctx, q)
 	if err != nil {
 		return nil, nil, err
+	}
+	if q.session != nil {
+		actor = Actor{}
+		if row.Reader.ID != 0 {
+			actor = ActorFor(&row.Reader)
+		}
 	}
 	acc := &Access{Course: &row.Course, Actor: actor, Editor: actor.IsAdmin() || row.Instructor}
 	if row.Enrolment.ID != 0 {
@@ -28,7 +40,7 @@ func (s *Service) view(ctx context.Context, actor Actor, q viewQuery) (*Access, 
 		acc.Enrolment = &e
 	}
 	if !acc.CanView() {
-		return nil, nil, fmt.Errorf("course %s: %w", q.ref, ErrNotFound)
+		return nil, row, fmt.Errorf("course %s: %w", q.ref, ErrNotFound)
 	}
 	return acc, row, nil
 }
@@ -82,7 +94,8 @@ func (s *Service) ViewCourse(ctx context.Context, actor Actor, ref CourseRef) (*
 // counted (ProgressPercent 0): a module page does not show it, and its
 // counts are most of what the statement executes.
 func (s *Service) ReadModule(ctx context.Context, actor Actor, course CourseRef, id int64) (*Reading, error) {
-	return s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, markdown: true})
+	r, _, err := s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, markdown: true})
+	return r, err
 }
 
 // ReadModuleBody is ReadModule for the module page, which shows the body
@@ -95,25 +108,55 @@ func (s *Service) ReadModule(ctx context.Context, actor Actor, course CourseRef,
 // What AttachToModules asks for comes in the same statement
 // (Reading.Attachments).
 func (s *Service) ReadModuleBody(ctx context.Context, actor Actor, course CourseRef, id int64, known string) (*Reading, error) {
-	return s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, knownBody: known, attachments: s.moduleAttachments})
+	r, _, err := s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, knownBody: known, attachments: s.moduleAttachments})
+	return r, err
 }
 
-func (s *Service) readModule(ctx context.Context, actor Actor, q viewQuery) (*Reading, error) {
+// ReadModuleBodyForSession is ReadModuleBody for whoever is signed in with
+// the browser session token, looked up in the same statement
+// (ReadSessionsWith): the module page is then one round trip, where the
+// session and the page were two. The session's rule is accounts' own
+// (Sessions), checked in PostgreSQL on every call as before, so a
+// signed-out session or a disabled user reads nothing.
+//
+// It returns the reader: nil, with a nil Reading and error, when nobody
+// is signed in with token, and also when the course does not exist (the
+// statement then reads no row, so it cannot say who reads): the caller
+// looks the session up on its own then. With a reader, the Reading and
+// the error are ReadModuleBody's for them.
+func (s *Service) ReadModuleBodyForSession(ctx context.Context, token string, course CourseRef, id int64, known string) (*accounts.User, *Reading, error) {
+	if s.sessions == nil {
+		return nil, nil, errors.New("courses: ReadModuleBodyForSession before ReadSessionsWith")
+	}
+	hash, now := s.sessions.SessionArgs(token)
+	r, row, err := s.readModule(ctx, Actor{}, viewQuery{ref: course, moduleID: id, knownBody: known,
+		attachments: s.moduleAttachments, session: &sessionArgs{hash: hash, now: now}, sessions: s.sessions})
+	if row == nil || row.Reader.ID == 0 {
+		if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrForbidden) {
+			return nil, nil, err // the statement failed: nothing to fall back on
+		}
+		return nil, nil, nil
+	}
+	u := row.Reader
+	return &u, r, err
+}
+
+func (s *Service) readModule(ctx context.Context, actor Actor, q viewQuery) (*Reading, *viewRow, error) {
 	id := q.moduleID
 	q.noProgress = true
 	acc, row, err := s.view(ctx, actor, q)
 	if err != nil {
-		return nil, err
+		return nil, row, err
 	}
 	if row.Module.ID == 0 {
-		return nil, fmt.Errorf("courses: module %d: %w", id, ErrNotFound)
+		return nil, row, fmt.Errorf("courses: module %d: %w", id, ErrNotFound)
 	}
 	m := &row.Module
 	if m.ArchivedAt != nil && !acc.Editor {
-		return nil, fmt.Errorf("courses: module %d is archived: %w", id, ErrNotFound)
+		return nil, row, fmt.Errorf("courses: module %d is archived: %w", id, ErrNotFound)
 	}
 	if !acc.CanRead() {
-		return nil, fmt.Errorf("courses: read module %d: %w", id, errors.Join(ErrNotEnrolled, ErrForbidden))
+		return nil, row, fmt.Errorf("courses: read module %d: %w", id, errors.Join(ErrNotEnrolled, ErrForbidden))
 	}
 	r := &Reading{Access: acc, Module: m, Count: row.Live, BodyVersion: row.BodyVersion,
 		SameBody: q.knownBody != "" && row.BodyVersion == q.knownBody, Attachments: row.Attachments}
@@ -128,5 +171,5 @@ func (s *Service) readModule(ctx context.Context, actor Actor, q viewQuery) (*Re
 	if row.Next.ID != 0 {
 		r.Next = &row.Next
 	}
-	return r, nil
+	return r, row, nil
 }

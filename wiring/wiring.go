@@ -8,6 +8,8 @@
 //     transaction, through courses.CompletionHook (certificates);
 //   - a module page reads the module's quizzes with the module, in its one
 //     statement, through SQL assessment exports (courses.AttachToModules);
+//     and the reader's session with them, through accounts' query of a
+//     session's user (courses.ReadSessionsWith);
 //   - work outside a request runs as jobs on one queue (Services.Jobs),
 //     each kind registered here by the domain that owns it;
 //   - accounts created without a password are invited, and enrolments by
@@ -206,6 +208,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// invited to choose one, in the transaction that made them.
 	// The header's bell: unread notifications are counted with the session.
 	svc.Accounts.CountWithSession(notify.UnreadQuery)
+	// The module page reads its reader's session in its own statement,
+	// unread count included: after CountWithSession.
+	svc.Courses.ReadSessionsWith(svc.Accounts)
 	svc.Accounts.OnInvited(svc.Notify.Invited)
 	svc.Courses.OnAccountsCreated(svc.Notify.InvitedInBulk)
 	// Notices, each in the transaction of what it tells of.
