@@ -25,8 +25,7 @@ func (s *Service) SessionUserQuery(db bun.IDB, hash, now bun.Safe) *bun.SelectQu
 	} else {
 		q = q.ColumnExpr("0 AS unread")
 	}
-	return q.Join("JOIN sessions AS s ON s.user_id = u.id").
-		Where("s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled", hash, now)
+	return signedInWith(q, hash, now)
 }
 
 // SessionArgs are the values of SessionUserQuery's placeholders for the

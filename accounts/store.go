@@ -264,6 +264,16 @@ func (s *Store) UserBySessionHash(ctx context.Context, hash []byte, now time.Tim
 	return u, nil
 }
 
+// signedInWith narrows q over users "u" to the user signed in with the
+// session whose token hashes to hash: an unexpired session of an enabled
+// user. Every way of reading a session (UserBySessionHash, and the pages
+// that read it in their own statement through SessionUserQuery) states
+// the rule here, once.
+func signedInWith(q *bun.SelectQuery, hash, now any) *bun.SelectQuery {
+	return q.Join("JOIN sessions AS s ON s.user_id = u.id").
+		Where("s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled", hash, now)
+}
+
 // sessionUserSQL is UserBySessionHash's statement ($1 the token's hash, $2
 // now), built once for each unread query (one in a process, wired once).
 func (s *Store) sessionUserSQL(unread UnreadQuery) string {
@@ -278,8 +288,7 @@ func (s *Store) sessionUserSQL(unread UnreadQuery) string {
 	if unread != nil {
 		q = q.ColumnExpr("u.*").ColumnExpr("(?) AS unread", unread(s.db))
 	}
-	text := q.Join("JOIN sessions AS s ON s.user_id = u.id").
-		Where("s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled").String()
+	text := signedInWith(q, bun.Safe("$1"), bun.Safe("$2")).String()
 	sessionUserSQL.Store(key, text)
 	return text
 }
