@@ -43,7 +43,7 @@ func CourseQuizzes(ctx context.Context, db bun.IDB, courseID int64) ([]Quiz, err
 
 // ReportOpenDeadlines selects the attempts still open that must be
 // submitted by a deadline, as attempt_id, user_id, quiz_id, quiz_title,
-// course_id and deadline (attempts_open_deadline_idx keeps them few).
+// course_id and deadline (attempts_open_deadline_idx holds the open ones only).
 func ReportOpenDeadlines(db bun.IDB) *bun.SelectQuery {
 	return db.NewSelect().TableExpr("attempts AS a").Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").
 		ColumnExpr("a.id AS attempt_id, a.user_id, a.quiz_id, qz.title AS quiz_title, qz.course_id, a.deadline").

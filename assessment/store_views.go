@@ -125,8 +125,9 @@ type startRow struct {
 }
 
 // StartState is what starting an attempt needs of the learner's earlier
-// ones: how many there are, the last one's number and whether one is
-// still open (not submitted).
+// ones: how many there are (counted only for a quiz that limits attempts:
+// 0 otherwise), the last one's number and whether one is still open (not
+// submitted).
 type StartState struct {
 	Taken, LastNumber int
 	Open              bool
@@ -134,9 +135,11 @@ type StartState struct {
 
 // QuizToStart returns the quiz with id, userID's standing at it and the
 // pool a new attempt draws from, in one statement: the quiz, its
-// pool_version and the pool are read in one snapshot, and the attempts
-// are counted in SQL, so a learner's hundredth attempt starts as fast as
-// the first (QuizWithAttempts reads every earlier attempt).
+// pool_version and the pool are read in one snapshot. No earlier attempt
+// is read: the last number comes from the end of the (quiz, learner,
+// number) key and an open one from the open attempts' index, so a
+// learner's thousandth attempt starts as fast as the first; attempts are
+// counted only when the quiz limits them, so never past that limit.
 // Every start runs it: a prepared statement.
 func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, StartState, []Question, error) {
 	var rows []startRow
@@ -161,9 +164,12 @@ var quizToStartSQL = postgres.NewText(func(db bun.IDB) string {
 	return db.NewSelect().Model(new([]startRow)).ColumnExpr("qz.*").ColumnExpr(questionCount).
 		ColumnExpr("st.taken, st.last_number, st.open").
 		ColumnExpr("?", postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")).
-		Join(`CROSS JOIN LATERAL (SELECT count(*) AS taken, coalesce(max(a.number), 0) AS last_number,
-			coalesce(bool_or(a.submitted_at IS NULL), false) AS open
-			FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2) AS st`).
+		Join(`CROSS JOIN LATERAL (SELECT
+			coalesce((SELECT a.number FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2
+				ORDER BY a.number DESC LIMIT 1), 0) AS last_number,
+			EXISTS (SELECT 1 FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2 AND a.submitted_at IS NULL) AS open,
+			CASE WHEN qz.max_attempts > 0 THEN (SELECT count(*) FROM attempts AS a
+				WHERE a.quiz_id = qz.id AND a.user_id = $2) ELSE 0 END AS taken) AS st`).
 		Join("LEFT JOIN questions AS qn ON qn.quiz_id = qz.id AND qn.archived_at IS NULL").
 		Where("qz.id = $1").OrderExpr("qn.position, qn.id").String()
 })
