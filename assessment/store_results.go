@@ -133,10 +133,10 @@ var questionStatsSQL = `
 	WITH answers AS MATERIALIZED (%[1]s), judged AS (
 		SELECT qn.id AS question_id, ans.n, ans.score, ans.score >= qn.points AS correct, CASE
 			WHEN ans.answer IS NULL OR jsonb_typeof(ans.answer) = 'null' THEN NULL
-			WHEN qn.kind = 'single' THEN CASE WHEN `+validIndex("ans.answer", "qn.options")+`
+			WHEN qn.kind = 'single' THEN CASE WHEN ` + validIndex("ans.answer", "qn.options") + `
 				THEN jsonb_build_array(ans.answer) END
 			WHEN qn.kind = 'multiple' THEN CASE WHEN jsonb_typeof(ans.answer) = 'array' AND (
-				SELECT coalesce(bool_and(`+validIndex("e", "qn.options")+`), true) AND count(DISTINCT e) = count(*)
+				SELECT coalesce(bool_and(` + validIndex("e", "qn.options") + `), true) AND count(DISTINCT e) = count(*)
 				FROM jsonb_array_elements(ans.answer) AS e) THEN ans.answer END
 			WHEN qn.kind = 'true_false' AND jsonb_typeof(ans.answer) = 'boolean' THEN '[]'::jsonb
 			WHEN qn.kind = 'short_text' AND ans.answer = '""' THEN '[]'::jsonb -- a string that fits
