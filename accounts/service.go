@@ -14,6 +14,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/locales"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Lifetimes of the secrets this package hands out.
@@ -39,6 +40,8 @@ type Service struct {
 	invited []InviteHook
 	// unread counts a session user's unread notifications (CountWithSession).
 	unread UnreadQuery
+	// institutions is the list of every institution last read (AllInstitutions).
+	institutions postgres.KeptList[Institution]
 }
 
 // NewService returns a Service on db. now is the clock (time.Now when nil).
@@ -108,9 +111,17 @@ func (s *Service) Institution(ctx context.Context, id int64) (*Institution, erro
 	return NewStore(s.db).Institution(ctx, id)
 }
 
-// AllInstitutions returns every institution by name, for select boxes.
+// AllInstitutions returns every institution by name, for select boxes:
+// the list kept from an earlier call while its version has not moved
+// (postgres.KeptList), so a view costs one row instead of every
+// institution's.
 func (s *Service) AllInstitutions(ctx context.Context) ([]Institution, error) {
-	return NewStore(s.db).AllInstitutions(ctx)
+	store := NewStore(s.db)
+	v, err := store.InstitutionsVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.institutions.Get(ctx, v, store.AllInstitutions)
 }
 
 // Institutions returns a page of institutions and the total.

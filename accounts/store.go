@@ -49,14 +49,40 @@ func (s *Store) InstitutionsByAcronym(ctx context.Context, acronyms []string) (m
 }
 
 // AllInstitutions returns every institution by name, for select boxes
-// (networks have tens or hundreds of members): one statement, where a page
-// of Institutions also counts them.
-func (s *Store) AllInstitutions(ctx context.Context) ([]Institution, error) {
-	var list []Institution
-	if err := s.db.NewSelect().Model(&list).OrderExpr("i.name, i.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("all institutions: %w", err)
+// (networks have tens or hundreds of members), and the version of the
+// list they are (InstitutionsVersion; -1 when there is none): one
+// statement, where a page of Institutions also counts them.
+func (s *Store) AllInstitutions(ctx context.Context) ([]Institution, int64, error) {
+	var rows []struct {
+		Institution `bun:",extend"`
+		ListVersion int64 `bun:"list_version"`
 	}
-	return list, nil
+	if err := s.db.NewSelect().Model(&rows).
+		ColumnExpr("i.*, coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'institutions'), 0) AS list_version").
+		OrderExpr("i.name, i.id").Scan(ctx); err != nil {
+		return nil, 0, fmt.Errorf("all institutions: %w", err)
+	}
+	version := int64(-1)
+	list := make([]Institution, len(rows))
+	for i := range rows {
+		list[i], version = rows[i].Institution, rows[i].ListVersion
+	}
+	return list, version, nil
+}
+
+// institutionsVersion is the version of the list of institutions, which
+// every write of institutions moves on in its transaction (migration
+// 20261203120000): a prepared statement, as the pages with an
+// institution filter ask for it on every view.
+const institutionsVersion = `SELECT coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'institutions'), 0)`
+
+// InstitutionsVersion returns the version of the list of institutions.
+func (s *Store) InstitutionsVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := postgres.SelectOne(ctx, s.db, institutionsVersion, nil, &v); err != nil {
+		return 0, fmt.Errorf("institutions version: %w", err)
+	}
+	return v, nil
 }
 
 // Institutions returns a page of institutions by name, and how many there are.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"io"
 	"net/url"
 	"strconv"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/app/i18n"
 	"github.com/aula-platform/aula/assessment"
 )
@@ -199,7 +199,7 @@ type resultsPage struct {
 	Rows         []resultRowView
 	Total        int
 	Questions    []statsView
-	Institutions []choice
+	Institutions template.HTML // the institution filter's options (institutionOptions)
 	Outcomes     []choice
 	Pager        pager
 	Items        []resultRowView // for partials/pager
@@ -242,7 +242,7 @@ func (s *server) quizResultsPage(c *fiber.Ctx) error {
 	p := s.page(c, "quiz.results.title")
 	p.Title = tr.T("quiz.results.heading", res.Quiz.Title)
 	page := resultsPage{Page: p, Quiz: res.Quiz, Total: res.Total, EditURL: editQuizPath(id)}
-	page.Institutions = institutionChoices(tr, insts, f.InstitutionID)
+	page.Institutions = institutionOptions(insts, f.InstitutionID)
 	passed := c.Query("passed")
 	page.Outcomes = []choice{
 		{Value: "", Label: tr.T("common.all"), Selected: passed == ""},
@@ -274,15 +274,6 @@ func (s *server) quizResultsPage(c *fiber.Ctx) error {
 		page.CSVURL += "?" + q.Encode()
 	}
 	return s.render(c, "pages/quizzes/results", page)
-}
-
-func institutionChoices(tr i18n.Printer, insts []accounts.Institution, selected int64) []choice {
-	out := []choice{{Value: "", Label: tr.T("common.all"), Selected: selected == 0}}
-	for _, inst := range insts {
-		out = append(out, choice{Value: strconv.FormatInt(inst.ID, 10), Label: inst.Acronym + " — " + inst.Name,
-			Selected: inst.ID == selected})
-	}
-	return out
 }
 
 // resultRowViewOf writes one row of a quiz's results for the page p.

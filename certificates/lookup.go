@@ -97,11 +97,19 @@ func (s *Service) Course(ctx context.Context, id int64) (*courses.Course, error)
 	return c, nil
 }
 
-// Courses returns every course by title, for the admins' forms. Drafts are
-// included: an in-person workshop may be recorded as a course that is
+// Courses returns every course by title, for the admins' forms: the list
+// kept from an earlier call while its version has not moved
+// (postgres.KeptList), so a view reads one row instead of every course's.
+// Drafts are included: an in-person workshop may be recorded as a course that is
 // never published. Only id, slug, title and status are filled.
 func (s *Service) Courses(ctx context.Context) ([]courses.Course, error) {
-	list, err := courses.CoursesByTitle(ctx, s.db)
+	v, err := courses.CoursesVersion(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("certificates: courses: %w", err)
+	}
+	list, err := s.courses.Get(ctx, v, func(ctx context.Context) ([]courses.Course, int64, error) {
+		return courses.CoursesByTitle(ctx, s.db)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("certificates: courses: %w", err)
 	}

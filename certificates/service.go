@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/courses"
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Service applies the certificate rules: issuing exactly once, revoking,
@@ -30,6 +31,9 @@ type Service struct {
 	blobs courses.BlobStore
 
 	onChanged []ChangeHook // hooks.go
+
+	// courses is the list of every course last read (Courses).
+	courses postgres.KeptList[courses.Course]
 }
 
 // Options configure a Service.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+
+	"github.com/aula-platform/aula/postgres"
 )
 
 // Functions the certificates package reads courses' data through, so that
@@ -32,12 +34,39 @@ func CompletedEnrolment(ctx context.Context, db bun.IDB, userID, courseID int64)
 // CoursesByTitle returns every course, drafts and archived ones too, by
 // title: an in-person workshop may be recorded as a course that is never
 // published and still give certificates. Only id, slug, title and status
-// are filled.
-func CoursesByTitle(ctx context.Context, db bun.IDB) ([]Course, error) {
-	var list []Course
-	if err := db.NewSelect().Model(&list).Column("id", "slug", "title", "status").
-		OrderExpr("c.title, c.id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("courses: courses by title: %w", err)
+// are filled. It returns with them the version of the list they are
+// (CoursesVersion; -1 when there is no course), read in the same
+// statement, for a caller that keeps the list (postgres.KeptList).
+func CoursesByTitle(ctx context.Context, db bun.IDB) ([]Course, int64, error) {
+	var rows []struct {
+		Course      `bun:",extend"`
+		ListVersion int64 `bun:"list_version"`
 	}
-	return list, nil
+	if err := db.NewSelect().Model(&rows).Column("id", "slug", "title", "status").
+		ColumnExpr("coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'courses'), 0) AS list_version").
+		OrderExpr("c.title, c.id").Scan(ctx); err != nil {
+		return nil, 0, fmt.Errorf("courses: courses by title: %w", err)
+	}
+	version := int64(-1)
+	list := make([]Course, len(rows))
+	for i := range rows {
+		list[i], version = rows[i].Course, rows[i].ListVersion
+	}
+	return list, version, nil
+}
+
+// coursesVersion is the version of the list CoursesByTitle reads, which
+// every write of a course's slug, title or status, and every course added
+// or removed, moves on in its transaction (migration 20261203120000).
+const coursesVersion = `SELECT coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'courses'), 0)`
+
+// CoursesVersion returns the version of the list CoursesByTitle reads: a
+// prepared statement of one row, for pages that keep the list and ask on
+// every view whether it moved.
+func CoursesVersion(ctx context.Context, db bun.IDB) (int64, error) {
+	var v int64
+	if err := postgres.SelectOne(ctx, db, coursesVersion, nil, &v); err != nil {
+		return 0, fmt.Errorf("courses: courses version: %w", err)
+	}
+	return v, nil
 }

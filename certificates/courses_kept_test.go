@@ -1,0 +1,57 @@
+package certificates
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aula-platform/aula/courses"
+)
+
+// TestCoursesListFollowsEveryWrite: the admins' list of courses is kept
+// between views, yet a course added, renamed or removed by anyone (another
+// node, a command: here SQL this service never hears of) shows on the
+// next read.
+func TestCoursesListFollowsEveryWrite(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	title := func(id int64) (string, bool) {
+		t.Helper()
+		list, err := f.svc.Courses(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range list {
+			if c.ID == id {
+				return c.Title, true
+			}
+		}
+		return "", false
+	}
+	c, _ := f.course(1, nil)
+	if got, ok := title(c.ID); !ok || got != c.Title {
+		t.Fatalf("new course: %q (listed %v), want %q", got, ok, c.Title)
+	}
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := f.db.ExecContext(ctx, query, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec("UPDATE courses SET title = ? WHERE id = ?", c.Title+" (segunda edición)", c.ID)
+	if got, _ := title(c.ID); got != c.Title+" (segunda edición)" {
+		t.Fatalf("renamed by hand: %q, want the new title", got)
+	}
+	var other courses.Course
+	if err := f.db.NewRaw(`INSERT INTO courses (slug, title, summary, language, workload_hours, status)
+		SELECT slug || '-copy', title || ' copy', summary, language, workload_hours, status FROM courses WHERE id = ? RETURNING id, title`, c.ID).
+		Scan(ctx, &other.ID, &other.Title); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := title(other.ID); !ok || got != other.Title {
+		t.Fatalf("inserted by hand: %q (listed %v), want %q", got, ok, other.Title)
+	}
+	exec("DELETE FROM courses WHERE id = ?", other.ID)
+	if _, ok := title(other.ID); ok {
+		t.Fatal("a course deleted by hand is still listed")
+	}
+}
