@@ -133,6 +133,17 @@ func (b *bench) figures(ids *scaleIDs, browser *http.Client, only string) ([]fig
 		next++
 		return "/certificates/" + ids.codes[(len(ids.codes)-next%len(ids.codes))%len(ids.codes)] + ".pdf"
 	}
+	// Each request of "a new search each time" asks the words with year
+	// bounds no request asked before (the last 128 searches are kept by
+	// each process, library/searches_kept.go): the cost of a search no
+	// one made in the last minute, as most searches with words are.
+	searches := 0
+	newSearch := func(int) string {
+		first.Lock()
+		defer first.Unlock()
+		searches++
+		return fmt.Sprintf("/library?q=%s&year_from=%d&year_to=%d", url.QueryEscape("proteção social"), 1980+searches%30, 2010+(searches/30)%30)
+	}
 	q := url.QueryEscape
 	return []figure{
 		{name: fmt.Sprintf("quiz results (%d attempts)", ids.attempts), goal: listGoal, path: fixed(fmt.Sprintf("/manage/quizzes/%d/results", ids.quiz))},
@@ -147,6 +158,7 @@ func (b *bench) figures(ids *scaleIDs, browser *http.Client, only string) ([]fig
 		{name: "admin dashboard /admin", goal: reportGoal, path: fixed("/admin")},
 		{name: "library, browse", goal: listGoal, path: fixed("/library")},
 		{name: "library, words «proteção social»", goal: listGoal, path: fixed("/library?q=" + q("proteção social"))},
+		{name: "library, words, a new search each time (year bounds)", goal: listGoal, path: newSearch},
 		{name: "library, facets country + theme", goal: listGoal, path: fixed("/library?country=BR&theme=" + q(ids.theme))},
 		{name: "certificate PDF, first drawing", path: fresh},
 		{name: "certificate PDF, cached", path: func(int) string { return "/certificates/" + ids.codes[0] + ".pdf" }},
