@@ -142,7 +142,7 @@ func (s *Store) QuestionsByID(ctx context.Context, quizID int64, ids []int64) (m
 	// Every save and submit runs it: a prepared statement, the ids one
 	// array argument.
 	var rows []questionRow
-	if err := postgres.Select(ctx, s.db, &rows, questionsByIDSQL.SQL(s.db), quizID, int64Array(ids)); err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, questionsByIDSQL.SQL(s.db), quizID, postgres.Int64Array(ids)); err != nil {
 		return nil, fmt.Errorf("questions of quiz %d: %w", quizID, err)
 	}
 	for i := range rows {
@@ -155,20 +155,6 @@ func (s *Store) QuestionsByID(ctx context.Context, quizID int64, ids []int64) (m
 var questionsByIDSQL = postgres.NewText(func(db bun.IDB) string {
 	return db.NewSelect().Model((*questionRow)(nil)).Where("qn.quiz_id = $1 AND qn.id = ANY ($2::bigint[])").String()
 })
-
-// int64Array is ids as a PostgreSQL array literal, an argument of a
-// prepared statement.
-func int64Array(ids []int64) string {
-	b := make([]byte, 0, 2+8*len(ids))
-	b = append(b, '{')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, '}'))
-}
 
 // QuestionQuiz returns the quiz a live question belongs to.
 func (s *Store) QuestionQuiz(ctx context.Context, questionID int64) (int64, error) {

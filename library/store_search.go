@@ -429,7 +429,7 @@ const libraryVersion = "coalesce((SELECT v.n FROM library_search_version AS v), 
 // some are gone) and the version of library_search they were read at.
 func (s *Store) KeptPage(ctx context.Context, ids []int64) ([]ranked, int64, error) {
 	var rows []keptRow
-	if err := postgres.Select(ctx, s.db, &rows, keptPageSQL.SQL(s.db), int64Array(ids)); err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, keptPageSQL.SQL(s.db), postgres.Int64Array(ids)); err != nil {
 		return nil, 0, wrap(err, "kept page")
 	}
 	if len(rows) == 0 {
@@ -442,20 +442,6 @@ func (s *Store) KeptPage(ctx context.Context, ids []int64) ([]ranked, int64, err
 		}
 	}
 	return page, rows[0].Version, nil
-}
-
-// int64Array is ids as a PostgreSQL array literal, an argument of a
-// prepared statement.
-func int64Array(ids []int64) string {
-	b := make([]byte, 0, 2+8*len(ids))
-	b = append(b, '{')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(append(b, '}'))
 }
 
 // facetRow is one value of one facet with its count.
