@@ -156,20 +156,25 @@ func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, Start
 		}
 	}
 	r := &rows[0]
+	r.Quiz.QuestionCount = len(pool)
 	return &r.Quiz, StartState{Taken: r.Taken, LastNumber: r.LastNumber, Open: r.Open}, pool, nil
 }
 
 // quizToStartSQL is QuizToStart's statement: $1 the quiz, $2 the learner.
+// The quiz and the learner's standing are read once, in a materialized
+// CTE, and joined to each question of the pool: in one SELECT with the
+// pool joined, PostgreSQL ran the standing's subqueries (and a count of
+// the pool) again for each question's row. The pool's size is its rows
+// (QuizToStart), not counted apart.
 var quizToStartSQL = postgres.NewText(func(db bun.IDB) string {
-	return db.NewSelect().Model(new([]startRow)).ColumnExpr("qz.*").ColumnExpr(questionCount).
-		ColumnExpr("st.taken, st.last_number, st.open").
-		ColumnExpr("?", postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")).
-		Join(`CROSS JOIN LATERAL (SELECT
+	return `WITH qz AS MATERIALIZED (SELECT qz.*,
 			coalesce((SELECT a.number FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2
 				ORDER BY a.number DESC LIMIT 1), 0) AS last_number,
 			EXISTS (SELECT 1 FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2 AND a.submitted_at IS NULL) AS open,
 			CASE WHEN qz.max_attempts > 0 THEN (SELECT count(*) FROM attempts AS a
-				WHERE a.quiz_id = qz.id AND a.user_id = $2) ELSE 0 END AS taken) AS st`).
-		Join("LEFT JOIN questions AS qn ON qn.quiz_id = qz.id AND qn.archived_at IS NULL").
-		Where("qz.id = $1").OrderExpr("qn.position, qn.id").String()
+				WHERE a.quiz_id = qz.id AND a.user_id = $2) ELSE 0 END AS taken
+		FROM quizzes AS qz WHERE qz.id = $1)
+		SELECT qz.*, ` + string(postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")) + `
+		FROM qz LEFT JOIN questions AS qn ON qn.quiz_id = $1 AND qn.archived_at IS NULL
+		ORDER BY qn.position, qn.id`
 })
