@@ -2,7 +2,6 @@ package app
 
 import (
 	"html/template"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -99,35 +98,20 @@ type modulePage struct {
 	Quizzes quizSection
 }
 
-// showModulePage is the module page, behind sessionInPage: one statement
+// readModulePage is the module page's statement (readsSession): it
 // reads the session's user with the module (courses.ReadModuleBodyForSession),
-// where every other page looks the session up first. Whenever that
-// statement finds nobody signed in (no cookie, a session signed out or
-// expired, a disabled user, or no such course, where it reads no row),
-// the page takes the usual way, session first (signedInThen), so what a
-// visitor or a signed-in reader of a missing course gets is what every
-// page gives them.
-func (s *server) showModulePage(c *fiber.Ctx) error {
-	token := c.Cookies(cookieSession)
+// where every other page looks the session up first. With no reader (a
+// malformed address, or the statement found nobody signed in, or no such
+// course, where it reads no row) the page is showModulePageSignedIn.
+func (s *server) readModulePage(c *fiber.Ctx, token string) (*accounts.User, func() error, error) {
 	ref, err := courseRef(c, "ref")
 	mid, midErr := paramID(c, "mid")
-	if token == "" || err != nil || midErr != nil {
-		return s.signedInThen(c, s.showModulePageSignedIn)
+	if err != nil || midErr != nil {
+		return nil, nil, nil // the usual way says what is wrong
 	}
-	token = strings.Clone(token)
 	known, _ := s.moduleBodies.get(mid)
 	u, r, err := s.courses.ReadModuleBodyForSession(c.UserContext(), token, ref, mid, known.version)
-	if u == nil {
-		if err != nil {
-			return err
-		}
-		return s.signedInThen(c, s.showModulePageSignedIn)
-	}
-	s.signedInAs(c, u, token)
-	if err != nil {
-		return err
-	}
-	return s.renderModulePage(c, r, known)
+	return u, func() error { return s.renderModulePage(c, r, known) }, err
 }
 
 // showModulePageSignedIn is the module page for the user the session
