@@ -87,6 +87,9 @@ type modulePage struct {
 	Article, Navigation template.HTML
 	Next                *courses.Module
 	Editor              bool
+	// Preview: an editor who is not enrolled reads the module as
+	// learners will; the page says so, with a link to edit it.
+	Preview bool
 	// Enrolment is the reader's enrolment, nil for an editor previewing.
 	Enrolment *courses.Enrolment
 	// CanComplete: the reader is an enrolled learner who may mark the
@@ -150,7 +153,7 @@ func (s *server) renderModulePage(c *fiber.Ctx, r *courses.Reading, known kept) 
 	return s.render(c, "pages/courses/module", modulePage{
 		Done: r.Done, Quizzes: quizzes,
 		Page: p, Course: r.Access.Course, Module: r.Module, Article: parts[0], Navigation: parts[1], Next: r.Next,
-		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
+		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment, Preview: r.Access.CanEdit() && r.Access.Enrolment == nil,
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
 	})
 }
@@ -158,7 +161,9 @@ func (s *server) renderModulePage(c *fiber.Ctx, r *courses.Reading, known kept) 
 // moduleView is what partials/module_article and module_nav print: the
 // same for every reader of a module version in a language.
 type moduleView struct {
-	Lang       string
+	Lang string
+	// CSS is the URL of courses.css, the same for the process.
+	CSS        string
 	Course     *courses.Course
 	Module     *courses.Module
 	Body       template.HTML
@@ -209,7 +214,7 @@ func (s *server) moduleView(p Page, r *courses.Reading, known kept) ([]template.
 		body = template.HTML(pageImages(r.Module.BodyHTML)) //nolint:gosec // sanitised on save
 		s.moduleBodies.put(r.Module.ID, r.BodyVersion, body)
 	}
-	v := moduleView{Lang: p.Lang, Course: co, Module: r.Module, Body: body, Prev: r.Prev, Next: r.Next,
+	v := moduleView{Lang: p.Lang, CSS: s.static.url("courses.css"), Course: co, Module: r.Module, Body: body, Prev: r.Prev, Next: r.Next,
 		Position: r.Position, Count: r.Count, tr: p.tr}
 	article, err := s.views.partial("partials/module_article", v)
 	if err != nil {
