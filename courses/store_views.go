@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -401,13 +402,15 @@ func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func()
 		ColumnExpr("mn.before AS rm_before, mn.live AS rm_live").
 		Join(`LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.position < rm.position) AS before, count(*) AS live
 			FROM modules AS m WHERE m.course_id = c.id AND m.archived_at IS NULL) AS mn ON true`)
-	neighbour := postgres.Columns(s.db, (*Module)(nil), "x", "", "body_markdown", "body_html")
+	// Of the neighbours, the page links to them by id with their title:
+	// their timestamps were formatted by PostgreSQL and parsed again here
+	// on every view for nothing (Reading.Prev, Next).
 	for _, n := range []struct {
 		alias, cmp, order string
 	}{{"pm", "<", "DESC"}, {"nm", ">", "ASC"}} {
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), n.alias, n.alias+"_", "body_markdown", "body_html")).
-			Join("LEFT JOIN LATERAL (SELECT ? FROM modules AS x WHERE x.course_id = c.id AND x.archived_at IS NULL AND x.position "+n.cmp+
-				" rm.position ORDER BY x.position "+n.order+" LIMIT 1) AS "+n.alias+" ON true", neighbour)
+		sel = sel.ColumnExpr(strings.ReplaceAll("@.id AS @_id, @.course_id AS @_course_id, @.position AS @_position, @.title AS @_title", "@", n.alias)).
+			Join("LEFT JOIN LATERAL (SELECT x.id, x.course_id, x.position, x.title FROM modules AS x WHERE x.course_id = c.id AND x.archived_at IS NULL AND x.position " + n.cmp +
+				" rm.position ORDER BY x.position " + n.order + " LIMIT 1) AS " + n.alias + " ON true")
 	}
 	if shape.signedIn {
 		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = rm.id) AS rm_done")
