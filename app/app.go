@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -121,6 +122,8 @@ type server struct {
 	// against what the page's statement read (kept_html.go).
 	moduleBodies *keptHTML[int64]
 	moduleViews  *keptHTML[moduleViewKey]
+	// csrfMACs pools the HMACs keyed with cfg.Secret (sign).
+	csrfMACs sync.Pool
 }
 
 // DefaultBodyLimit is the largest request body accepted by default.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"html/template"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -88,6 +87,9 @@ type modulePage struct {
 	Article, Navigation template.HTML
 	Next                *courses.Module
 	Editor              bool
+	// Preview: an editor who is not enrolled reads the module as
+	// learners will; the page says so, with a link to edit it.
+	Preview bool
 	// Enrolment is the reader's enrolment, nil for an editor previewing.
 	Enrolment *courses.Enrolment
 	// CanComplete: the reader is an enrolled learner who may mark the
@@ -99,35 +101,20 @@ type modulePage struct {
 	Quizzes quizSection
 }
 
-// showModulePage is the module page, behind sessionInPage: one statement
+// readModulePage is the module page's statement (readsSession): it
 // reads the session's user with the module (courses.ReadModuleBodyForSession),
-// where every other page looks the session up first. Whenever that
-// statement finds nobody signed in (no cookie, a session signed out or
-// expired, a disabled user, or no such course, where it reads no row),
-// the page takes the usual way, session first (signedInThen), so what a
-// visitor or a signed-in reader of a missing course gets is what every
-// page gives them.
-func (s *server) showModulePage(c *fiber.Ctx) error {
-	token := c.Cookies(cookieSession)
+// where every other page looks the session up first. With no reader (a
+// malformed address, or the statement found nobody signed in, or no such
+// course, where it reads no row) the page is showModulePageSignedIn.
+func (s *server) readModulePage(c *fiber.Ctx, token string) (*accounts.User, func() error, error) {
 	ref, err := courseRef(c, "ref")
 	mid, midErr := paramID(c, "mid")
-	if token == "" || err != nil || midErr != nil {
-		return s.signedInThen(c, s.showModulePageSignedIn)
+	if err != nil || midErr != nil {
+		return nil, nil, nil // the usual way says what is wrong
 	}
-	token = strings.Clone(token)
 	known, _ := s.moduleBodies.get(mid)
 	u, r, err := s.courses.ReadModuleBodyForSession(c.UserContext(), token, ref, mid, known.version)
-	if u == nil {
-		if err != nil {
-			return err
-		}
-		return s.signedInThen(c, s.showModulePageSignedIn)
-	}
-	s.signedInAs(c, u, token)
-	if err != nil {
-		return err
-	}
-	return s.renderModulePage(c, r, known)
+	return u, func() error { return s.renderModulePage(c, r, known) }, err
 }
 
 // showModulePageSignedIn is the module page for the user the session
@@ -166,7 +153,7 @@ func (s *server) renderModulePage(c *fiber.Ctx, r *courses.Reading, known kept) 
 	return s.render(c, "pages/courses/module", modulePage{
 		Done: r.Done, Quizzes: quizzes,
 		Page: p, Course: r.Access.Course, Module: r.Module, Article: parts[0], Navigation: parts[1], Next: r.Next,
-		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment,
+		Editor: r.Access.CanEdit(), Enrolment: r.Access.Enrolment, Preview: r.Access.CanEdit() && r.Access.Enrolment == nil,
 		CanComplete: r.Access.Enrolment != nil && r.Module.ArchivedAt == nil,
 	})
 }
@@ -174,7 +161,9 @@ func (s *server) renderModulePage(c *fiber.Ctx, r *courses.Reading, known kept) 
 // moduleView is what partials/module_article and module_nav print: the
 // same for every reader of a module version in a language.
 type moduleView struct {
-	Lang       string
+	Lang string
+	// CSS is the URL of courses.css, the same for the process.
+	CSS        string
 	Course     *courses.Course
 	Module     *courses.Module
 	Body       template.HTML
@@ -225,7 +214,7 @@ func (s *server) moduleView(p Page, r *courses.Reading, known kept) ([]template.
 		body = template.HTML(pageImages(r.Module.BodyHTML)) //nolint:gosec // sanitised on save
 		s.moduleBodies.put(r.Module.ID, r.BodyVersion, body)
 	}
-	v := moduleView{Lang: p.Lang, Course: co, Module: r.Module, Body: body, Prev: r.Prev, Next: r.Next,
+	v := moduleView{Lang: p.Lang, CSS: s.static.url("courses.css"), Course: co, Module: r.Module, Body: body, Prev: r.Prev, Next: r.Next,
 		Position: r.Position, Count: r.Count, tr: p.tr}
 	article, err := s.views.partial("partials/module_article", v)
 	if err != nil {

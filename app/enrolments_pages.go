@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/courses"
 )
 
@@ -108,11 +109,24 @@ type myCoursesPage struct {
 	Completed []courses.LearnerCourse
 }
 
+// readMyCourses is my courses' statement (readsSession): the session's
+// user with their courses, one round trip (courses.MyCoursesForSession).
+func (s *server) readMyCourses(c *fiber.Ctx, token string) (*accounts.User, func() error, error) {
+	u, mine, err := s.courses.MyCoursesForSession(c.UserContext(), token)
+	return u, func() error { return s.renderMyCourses(c, mine) }, err
+}
+
+// myCoursesPage is my courses for the user the session lookup found, the
+// courses a statement of their own.
 func (s *server) myCoursesPage(c *fiber.Ctx) error {
 	mine, err := s.courses.MyCourses(c.UserContext(), currentUser(c).ID)
 	if err != nil {
 		return err
 	}
+	return s.renderMyCourses(c, mine)
+}
+
+func (s *server) renderMyCourses(c *fiber.Ctx, mine []courses.LearnerCourse) error {
 	p := myCoursesPage{Page: s.page(c, "my_courses.title")}
 	p.Nav = "my"
 	for _, m := range mine {

@@ -149,7 +149,8 @@ func (s *server) pageChain() []fiber.Handler {
 }
 
 // pageChainSessionInPage is pageChain for the pages whose handler reads
-// the session in its own statement (sessionInPage).
+// the session in its own statement (readsSession): the session step
+// defers to the handler (sessionInPage).
 func (s *server) pageChainSessionInPage() []fiber.Handler {
 	return []fiber.Handler{s.sessionInPage, s.limitBody, s.checkCSRF}
 }
@@ -227,23 +228,55 @@ func (s *server) lookUpSession(c *fiber.Ctx) error {
 }
 
 // sessionInPage is authenticateSession for a page whose handler finds the
-// session's user in its own statement (the module page: one round trip
+// session's user in its own statement (readsSession: one round trip
 // instead of two). It only sets the language the cookie and the browser
 // ask for, which an error before the statement speaks; the handler then
-// calls signedInAs with the user its statement found, or looks the
-// session up as every page does (signedInThen) when it found none.
+// makes the user its statement found the request's, or looks the
+// session up as every page does when it found none.
 func (s *server) sessionInPage(c *fiber.Ctx) error {
 	c.Locals(localLang, strings.Clone(pageLanguage(c)))
 	return c.Next()
 }
 
-// signedInAs makes u, whom the page's own statement found signed in with
-// the session token, the request's user, as authenticateSession would
-// have, and the page's language theirs.
-func (s *server) signedInAs(c *fiber.Ctx, u *accounts.User, token string) {
-	c.Locals(localUser, u)
-	c.Locals(localSession, token)
-	c.Locals(localLang, strings.Clone(pageLanguage(c)))
+// sessionRead runs a page's statement with the browser session token,
+// the session's user found in it (the rule is accounts', checked in
+// PostgreSQL as every page's lookup is): it returns whom the statement
+// found signed in, and render, which shows the page with what it read
+// once that user is the request's. A nil user means the statement could
+// not say (nobody is signed in with token, or the page's data is missing
+// so it read no row); err then is a failure there is no falling back on.
+type sessionRead func(c *fiber.Ctx, token string) (u *accounts.User, render func() error, err error)
+
+// readsSession is the handler of a signed-in page that reads the session
+// in its own statement (read), behind sessionInPage. Whenever that
+// statement finds nobody, or there is no cookie, the page takes the usual
+// way, session first (signedInThen, then usual), so what a visitor, a
+// signed-out or disabled session, or a reader of a missing course gets is
+// what every page gives them.
+func (s *server) readsSession(read sessionRead, usual fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		token := c.Cookies(cookieSession)
+		if token == "" {
+			return s.signedInThen(c, usual)
+		}
+		token = strings.Clone(token)
+		u, render, err := read(c, token)
+		if u == nil {
+			if err != nil {
+				return err
+			}
+			return s.signedInThen(c, usual)
+		}
+		// u is whom authenticateSession would have found: the
+		// request's user, and the page's language theirs.
+		c.Locals(localUser, u)
+		c.Locals(localSession, token)
+		c.Locals(localLang, strings.Clone(pageLanguage(c)))
+		if err != nil {
+			return err
+		}
+		return render()
+	}
 }
 
 // signedInThen is, for a page behind sessionInPage, the usual way in: the

@@ -130,3 +130,69 @@ func TestModulePageReadsItsSession(t *testing.T) {
 		}
 	}
 }
+
+// TestMyCoursesReadsItsSession: my courses finds its reader's session in
+// its own statement (one round trip), as the module page does, and gives
+// each reader what the session looked up first gave them: their courses
+// with progress, the bell's count and their language; the "no courses
+// yet" page for a reader without enrolments; and a sign-in redirect at
+// the next request for a session signed out (a copy of its cookie), an
+// expired or unknown one (the cookie cleared), and a disabled account.
+func TestMyCoursesReadsItsSession(t *testing.T) {
+	e := newCoursesEnv(t, 0)
+	ctx := context.Background()
+	_, author := e.signedIn(accounts.RoleInstructor)
+	learner, learnerUser := e.signedIn(accounts.RoleLearner)
+	co, _ := e.course(author, "Mis cursos "+unique(""), true, "Uno", "Dos")
+	e.enrol(learnerUser, co.ID)
+	if _, err := e.db.NewInsert().Model(&notify.Notification{UserID: learnerUser.ID, Kind: "announcement", Args: []string{"x"}, Link: "/"}).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	var res response
+	if n := e.countStatements(func() { res = learner.get("/my/courses") }); n != 1 {
+		t.Errorf("my courses: %d statements, want 1 (the session in the page's)", n)
+	}
+	wantBody(t, res, learnerUser.Name, "1 new notification", co.Title, "Progress: 0%", "Start the course")
+	if _, err := e.db.NewUpdate().Model((*accounts.User)(nil)).Set("locale = 'es'").Where("id = ?", learnerUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, learner.get("/my/courses"), `<html lang="es">`, "Avance: 0%")
+
+	newcomer, newcomerUser := e.signedIn(accounts.RoleLearner)
+	wantBody(t, newcomer.get("/my/courses"), newcomerUser.Name, "You are not enrolled in any course yet.")
+
+	// A copy of the session cookie, as a stolen or second tab's would be.
+	stale := *learner
+	stale.cookies = maps.Clone(learner.cookies)
+	wantStatus(t, learner.post("/signout", nil), http.StatusSeeOther)
+	if res := stale.get("/my/courses"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") || strings.Contains(res.body, co.Title) {
+		t.Errorf("signed-out session reads my courses: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	if _, err := e.db.NewUpdate().Model((*accounts.User)(nil)).Set("disabled = true").Where("id = ?", newcomerUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res := newcomer.get("/my/courses"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") {
+		t.Errorf("disabled user reads my courses: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	other, otherUser := e.signedIn(accounts.RoleLearner)
+	e.enrol(otherUser, co.ID)
+	wantBody(t, other.get("/my/courses"), co.Title)
+	if _, err := e.db.NewUpdate().Model((*accounts.Session)(nil)).Set("expires_at = now() - interval '1 minute'").
+		Where("user_id = ?", otherUser.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	unknown := e.browser()
+	unknown.cookies["aula_session"] = "no-such-session"
+	for name, c := range map[string]*client{"expired": other, "unknown": unknown, "visitor": e.browser()} {
+		res := c.get("/my/courses")
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/signin") || strings.Contains(res.body, co.Title) {
+			t.Errorf("%s: %d %s, want a redirect to sign in", name, res.StatusCode, res.Header.Get("Location"))
+		}
+		if _, ok := c.cookies["aula_session"]; ok {
+			t.Errorf("%s: the cookie is kept", name)
+		}
+	}
+}

@@ -42,9 +42,18 @@ type menuCache struct {
 // language alone: translated once per language and kept, and read by the
 // templates as fields. text/template calls a method through reflection,
 // its arguments boxed, and the head's and foot's dozen .T and .Asset calls
-// were about half of what a signed-in page's template executed.
+// were about half of what a signed-in page's template executed. Open and
+// Links, the head's start around the title (partials/head_open and
+// head_links), are kept rendered: each value printed is an escaper or
+// three called through reflection, with their allocations, on every page.
 type pageChrome struct {
-	Skip, MainNav, Menu, BellNone, Tokens, SignOut, SignIn, Language, Footer string
+	BellNone, Tokens, SignOut, SignIn, Language, Footer string
+	Open, Links                                         template.HTML
+}
+
+// headChrome is what partials/head_open and head_links print.
+type headChrome struct {
+	Lang string
 	// CSS and Icon are the URLs of aula.css and favicon.svg.
 	CSS, Icon string
 }
@@ -53,9 +62,18 @@ func (mc *menuCache) chrome(tr i18n.Printer, asset func(string) string) *pageChr
 	if v, ok := mc.chromes.Load(tr.Lang); ok {
 		return v.(*pageChrome)
 	}
-	c := &pageChrome{Skip: tr.T("nav.skip"), MainNav: tr.T("nav.main"), Menu: tr.T("nav.menu"), BellNone: tr.T("notify.bell.none"),
-		Tokens: tr.T("security.tokens.title"), SignOut: tr.T("nav.signout"), SignIn: tr.T("nav.signin"),
-		Language: tr.T("nav.language"), Footer: tr.T("footer.text"), CSS: asset("aula.css"), Icon: asset("favicon.svg")}
+	c := &pageChrome{BellNone: tr.T("notify.bell.none"), Tokens: tr.T("security.tokens.title"), SignOut: tr.T("nav.signout"),
+		SignIn: tr.T("nav.signin"), Language: tr.T("nav.language"), Footer: tr.T("footer.text")}
+	h := headChrome{Lang: tr.Lang, CSS: asset("aula.css"), Icon: asset("favicon.svg")}
+	var err error
+	if c.Open, err = executeHTML(mc.tmpl, "partials/head_open", h); err == nil {
+		c.Links, err = executeHTML(mc.tmpl, "partials/head_links", h)
+	}
+	if err != nil {
+		// The templates are parsed at start; a failure here is a bug
+		// in them, which every page would show.
+		panic(err)
+	}
 	mc.chromes.Store(tr.Lang, c)
 	return c
 }

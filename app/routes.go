@@ -101,8 +101,8 @@ func (s *server) routes(root *fiber.App) {
 	app.Get("/courses", s.cachePublic(s.catalogPage))
 	app.Get("/courses/:ref", s.cachePublic(s.showCoursePage))
 	// The page learners read most finds its reader's session in its own
-	// statement, and sends visitors to sign in itself (showModulePage).
-	s.sessionInPageRoutes(root).Get("/courses/:ref/modules/:mid", s.showModulePage)
+	// statement, and sends visitors to sign in itself (readsSession).
+	app.GetReadingSession("/courses/:ref/modules/:mid", s.readModulePage, s.showModulePageSignedIn)
 	app.Get("/courses/:ref/files/:aid/:name?", s.serveAsset)
 	app.Get("/manage/courses", teach, s.teachingPage)
 	app.Get("/manage/courses/new", teach, s.newCoursePage)
@@ -141,7 +141,7 @@ func (s *server) routes(root *fiber.App) {
 	api.Post("/courses/:id/announcements", teach, s.announce)
 
 	// ---- Enrolment and progress ----
-	app.Get("/my/courses", signedIn, s.myCoursesPage)
+	app.GetReadingSession("/my/courses", s.readMyCourses, s.myCoursesPage)
 	app.Get("/enrol/:id", signedIn, s.showEnrol)
 	app.Post("/enrol/:id", signedIn, s.enrolPage)
 	app.Get("/enrolments/:id/withdraw", signedIn, s.showWithdraw)

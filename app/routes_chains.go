@@ -15,17 +15,27 @@ import (
 type pageRouter struct {
 	fiber.Router
 	chain []fiber.Handler
+	// s is set on the root page router only (GetReadingSession).
+	s *server
 }
 
 func (s *server) pageRoutes(r fiber.Router) pageRouter {
-	return pageRouter{Router: r, chain: s.pageChain()}
+	return pageRouter{Router: r, chain: s.pageChain(), s: s}
 }
 
-// sessionInPageRoutes returns the router of the page routes whose handlers read
-// the session in their own statement (server.sessionInPage): GET only,
-// since an unsafe request's CSRF check needs the session first.
-func (s *server) sessionInPageRoutes(r fiber.Router) pageRouter {
-	return pageRouter{Router: r, chain: s.pageChainSessionInPage()}
+// GetReadingSession registers a GET (and HEAD) page for signed-in users
+// whose statement reads the session itself (server.readsSession): the
+// chain's session step defers to read, and the page is usual, behind the
+// usual session lookup, whenever read finds nobody. GET only, since an
+// unsafe request's CSRF check needs the session first; on the pages'
+// root router only, since a group's handlers (a role check) need the user
+// before the handler runs.
+func (r pageRouter) GetReadingSession(path string, read sessionRead, usual fiber.Handler) fiber.Router {
+	if r.s == nil {
+		panic("app: GetReadingSession on a page group")
+	}
+	r.Router.Get(path, append(r.s.pageChainSessionInPage(), r.s.readsSession(read, usual))...)
+	return r
 }
 
 func (r pageRouter) with(handlers []fiber.Handler) []fiber.Handler {

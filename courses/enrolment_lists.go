@@ -3,9 +3,12 @@ package courses
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/aula-platform/aula/accounts"
 )
 
 // LearnerCourse is one line of a learner's "My courses": the enrolment, its
@@ -25,6 +28,21 @@ func (s *Service) MyCourses(ctx context.Context, userID int64) ([]LearnerCourse,
 		return nil, err
 	}
 	return list, err
+}
+
+// MyCoursesForSession is MyCourses for whoever is signed in with the
+// browser session token, looked up in the same statement
+// (ReadSessionsWith): my courses is then one round trip, where the
+// session and the page were two. The session's rule is accounts' own,
+// checked in PostgreSQL on every call, so a signed-out session or a
+// disabled user reads nothing. It returns the reader, nil (with no
+// courses and no error) when nobody is signed in with token.
+func (s *Service) MyCoursesForSession(ctx context.Context, token string) (*accounts.User, []LearnerCourse, error) {
+	if s.sessions == nil {
+		return nil, nil, errors.New("courses: MyCoursesForSession before ReadSessionsWith")
+	}
+	hash, now := s.sessions.SessionArgs(token)
+	return NewStore(s.db).LearnerCoursesForSession(ctx, s.sessions, hash, now, s.progressColumns(""))
 }
 
 // RosterEntry is one learner enrolled in a course, for instructors and admins.

@@ -277,8 +277,8 @@ func (s *Service) EditModule(ctx context.Context, actor Actor, courseID, id int6
 type Reading struct {
 	Access *Access
 	Module *Module
-	// Prev and Next are the neighbouring modules learners see (without
-	// bodies), nil at either end.
+	// Prev and Next are the neighbouring modules learners see, nil at
+	// either end: their id, course, position and title only.
 	Prev, Next *Module
 	// Position is the module's place among those learners see (1 is
 	// first) and Count how many there are; Position is 0 for an archived

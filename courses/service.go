@@ -73,9 +73,10 @@ type Sessions interface {
 	SessionArgs(token string) (hash []byte, now time.Time)
 }
 
-// ReadSessionsWith lets ReadModuleBodyForSession find the reader of a
-// session in its statement through a. Call it while wiring, before serving,
-// after whatever changes a's query (accounts.Service.CountWithSession).
+// ReadSessionsWith lets ReadModuleBodyForSession and MyCoursesForSession
+// find the reader of a session in their statement through a. Call it
+// while wiring, before serving, after whatever changes a's query
+// (accounts.Service.CountWithSession).
 func (s *Service) ReadSessionsWith(a Sessions) { s.sessions = a }
 
 // OnCompleted adds a hook run inside the completion transaction. Call it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,6 +75,80 @@ func (s *Store) learnerCoursesSQL(progress bun.Safe) string {
 }
 
 var learnerCoursesSQLs sync.Map // progress SQL → statement
+
+// sessionLearnerCourseRow is a line of "My courses" as the statement that
+// also finds the session's user reads it (LearnerCoursesForSession): the
+// reader on every line, and one line without an enrolment (ID 0) when
+// they have none.
+type sessionLearnerCourseRow struct {
+	Enrolment `bun:",extend"`
+	Course    Course        `bun:"embed:c_"`
+	Next      Module        `bun:"embed:n_"`
+	Reader    accounts.User `bun:"embed:su_"`
+}
+
+// LearnerCoursesForSession is LearnerCourses for the user signed in with
+// the session whose token hashes to hash, found in the same statement
+// through sessions' query: the reader (nil when nobody is signed in with
+// it, for the statement then reads no line) and their courses.
+func (s *Store) LearnerCoursesForSession(ctx context.Context, sessions Sessions, hash []byte, now time.Time, progress bun.Safe) (*accounts.User, []LearnerCourse, error) {
+	var rows []sessionLearnerCourseRow
+	if err := postgres.Select(ctx, s.db, &rows, s.learnerCoursesForSessionSQL(sessions, progress), hash, now); err != nil {
+		return nil, nil, fmt.Errorf("courses of a session's learner: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, nil, nil
+	}
+	u := rows[0].Reader
+	var out []LearnerCourse
+	for i := range rows {
+		r := &rows[i]
+		if r.Enrolment.ID == 0 {
+			continue // the reader's line when they have no course
+		}
+		r.Enrolment.setProgress()
+		lc := LearnerCourse{Enrolment: r.Enrolment, Course: r.Course}
+		if r.Next.ID != 0 {
+			next := r.Next
+			lc.Next = &next
+		}
+		out = append(out, lc)
+	}
+	return &u, out, nil
+}
+
+// learnerCoursesForSessionSQL is LearnerCoursesForSession's statement: $1
+// the token's hash, $2 now. The reader is the statement's first table, so
+// a valid session without enrolments still reads one line (theirs), and
+// an unknown, expired or disabled one reads none.
+func (s *Store) learnerCoursesForSessionSQL(sessions Sessions, progress bun.Safe) string {
+	key := sessionCoursesKey{sessions, progress}
+	if text, ok := learnerCoursesSQLs.Load(key); ok {
+		return text.(string)
+	}
+	text := s.db.NewSelect().Model(new([]sessionLearnerCourseRow)).
+		ModelTableExpr("(?) AS su", sessions.SessionUserQuery(s.db, "$1", "$2")).
+		ColumnExpr("e.*").ColumnExpr("?", progress).
+		ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "c_")).
+		ColumnExpr("n.id AS n_id, n.course_id AS n_course_id, n.position AS n_position, n.title AS n_title, n.estimated_minutes AS n_estimated_minutes").
+		ColumnExpr("?", postgres.Columns(s.db, (*accounts.User)(nil), "su", "su_", "password_hash")).
+		ColumnExpr("su.unread AS su_unread").
+		Join("LEFT JOIN (enrolments AS e JOIN courses AS c ON c.id = e.course_id) ON e.user_id = su.id AND e.status IN (?, ?)",
+			EnrolmentActive, EnrolmentCompleted).
+		Join(`LEFT JOIN LATERAL (SELECT m.id, m.course_id, m.position, m.title, m.estimated_minutes
+			FROM modules AS m
+			WHERE m.course_id = e.course_id AND m.archived_at IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = m.id)
+			ORDER BY m.position LIMIT 1) AS n ON true`).
+		OrderExpr("e.enrolled_at DESC, e.id DESC").String()
+	learnerCoursesSQLs.Store(key, text)
+	return text
+}
+
+type sessionCoursesKey struct {
+	sessions Sessions
+	progress bun.Safe
+}
 
 // CourseRef names a course by id or, when ID is 0, by slug.
 type CourseRef struct {
@@ -327,13 +402,15 @@ func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func()
 		ColumnExpr("mn.before AS rm_before, mn.live AS rm_live").
 		Join(`LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.position < rm.position) AS before, count(*) AS live
 			FROM modules AS m WHERE m.course_id = c.id AND m.archived_at IS NULL) AS mn ON true`)
-	neighbour := postgres.Columns(s.db, (*Module)(nil), "x", "", "body_markdown", "body_html")
+	// Of the neighbours, the page links to them by id with their title:
+	// their timestamps were formatted by PostgreSQL and parsed again here
+	// on every view for nothing (Reading.Prev, Next).
 	for _, n := range []struct {
 		alias, cmp, order string
 	}{{"pm", "<", "DESC"}, {"nm", ">", "ASC"}} {
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), n.alias, n.alias+"_", "body_markdown", "body_html")).
-			Join("LEFT JOIN LATERAL (SELECT ? FROM modules AS x WHERE x.course_id = c.id AND x.archived_at IS NULL AND x.position "+n.cmp+
-				" rm.position ORDER BY x.position "+n.order+" LIMIT 1) AS "+n.alias+" ON true", neighbour)
+		sel = sel.ColumnExpr(strings.ReplaceAll("@.id AS @_id, @.course_id AS @_course_id, @.position AS @_position, @.title AS @_title", "@", n.alias)).
+			Join("LEFT JOIN LATERAL (SELECT x.id, x.course_id, x.position, x.title FROM modules AS x WHERE x.course_id = c.id AND x.archived_at IS NULL AND x.position " + n.cmp +
+				" rm.position ORDER BY x.position " + n.order + " LIMIT 1) AS " + n.alias + " ON true")
 	}
 	if shape.signedIn {
 		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = rm.id) AS rm_done")

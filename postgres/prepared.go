@@ -54,7 +54,7 @@ func Select(ctx context.Context, db bun.IDB, dest any, query string, args ...any
 	if err != nil {
 		return err
 	}
-	return db.NewSelect().DB().ScanRows(ctx, rows, dest)
+	return bunDB(db).ScanRows(ctx, rows, dest)
 }
 
 // SelectOne is Select for one row: sql.ErrNoRows when there is none, and
@@ -71,7 +71,7 @@ func SelectOne(ctx context.Context, db bun.IDB, query string, args []any, dest .
 		}
 		return sql.ErrNoRows
 	}
-	if err := db.NewSelect().DB().ScanRow(ctx, rows, dest...); err != nil {
+	if err := bunDB(db).ScanRow(ctx, rows, dest...); err != nil {
 		return err
 	}
 	return rows.Close()
@@ -105,8 +105,18 @@ func query1(ctx context.Context, db bun.IDB, query string, args []any) (*sql.Row
 // prepare statements. Another pool (one opened with pgdriver alone) gets
 // the statement with its arguments formatted in by bun, as any other.
 func preparing(db bun.IDB) bool {
-	_, ok := pools.Load(db.NewSelect().DB().DB)
+	_, ok := pools.Load(bunDB(db).DB)
 	return ok
+}
+
+// bunDB is the pool under db. Asking a bun.Tx or bun.Conn for it makes a
+// query to ask; a *bun.DB, which is what most statements run on, is it:
+// two fewer allocations per statement for the statements every page runs.
+func bunDB(db bun.IDB) *bun.DB {
+	if d, ok := db.(*bun.DB); ok {
+		return d
+	}
+	return db.NewSelect().DB()
 }
 
 // bunPlaceholders is query with $1… written as bun's ?0…, for bun to
