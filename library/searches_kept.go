@@ -327,17 +327,27 @@ func (s *Service) searchCounted(ctx context.Context, sr search, prefix bool, pre
 		return f, page, pre, err
 	}
 	store := NewStore(s.db)
-	f, page, k, err := store.SearchCounted(ctx, sr)
+	run := func(sr search) (facetRows, []ranked, error) {
+		// What a later page needs is read only when the search was asked
+		// before (its count and facets are kept, ks.get): most searches
+		// are asked once.
+		key := sr.keptKey()
+		f, page, k, err := store.SearchCounted(ctx, sr, s.searches.get(key, s.now()) != nil)
+		if err != nil {
+			return facetRows{}, nil, err
+		}
+		s.searches.put(key, k, s.now())
+		return f, page, nil
+	}
+	f, page, err := run(sr)
 	if err != nil {
 		return facetRows{}, nil, false, err
 	}
-	s.searches.put(sr.keptKey(), k, s.now())
 	if wantsPrefix(f) {
 		prefix, sr.text = true, prefixText
-		if f, page, k, err = store.SearchCounted(ctx, sr); err != nil {
+		if f, page, err = run(sr); err != nil {
 			return facetRows{}, nil, false, err
 		}
-		s.searches.put(sr.keptKey(), k, s.now())
 	}
 	return f, page, prefix, nil
 }
