@@ -364,15 +364,17 @@ func (s *Store) SearchCounted(ctx context.Context, sr search, keep bool) (facetR
 // relevance (SearchCounted) and returns p's order and the ranked window
 // as text (kept_window). One walk of the date order in two parts: w, the
 // window, the first rankWindow matches with their rank, computed from the
-// vector the walk has just read; then rest, the rest of the first
-// readSize from w's last, which a counts with w. It was one walk of
-// readSize into arrays, whose first rankWindow ids were then read again
-// by primary key to be ranked, the page taken from the arrays. Not one
-// walk numbered by row_number(): the window function copies every row it
-// numbers, vector and all, which cost more than reading the window again.
-// rest runs only when the window is full (a one-time filter on w's
-// count): with fewer matches there are no more, and it would walk the
-// date order past the last match once more.
+// vector the walk has just read; then the rest of the first readSize from
+// w's last, which a counts with w. It was one walk of readSize into
+// arrays, whose first rankWindow ids were then read again by primary key
+// to be ranked, the page taken from the arrays. Not one walk numbered by
+// row_number(): the window function copies every row it numbers, vector
+// and all, which cost more than reading the window again. Nor the rest as
+// a CTE that a and the page past the window both read: writing its rows
+// down cost more (0.3 ms) than planning a third scan saved. The rest, and
+// the page past the window, run only when the window is full (one-time
+// filters on w's count): with fewer matches there are no more, and they
+// would walk the date order past the last match once more.
 func (sr search) rankedWalks(b *stmt, keep bool) ([]string, string) {
 	where, whereArgs := sr.where()
 	dkeys, limit, size := sr.dateKeys(), sr.limit+1, sr.readSize()
@@ -388,12 +390,6 @@ func (sr search) rankedWalks(b *stmt, keep bool) ([]string, string) {
 	b.add(" FROM library_search AS ls WHERE "+where, whereArgs...)
 	b.add(fmt.Sprintf(" ORDER BY %s LIMIT %d), ", desc("ls", dkeys), rankWindow))
 	b.add("l AS (SELECT " + cols("w", dkeys) + " FROM w ORDER BY " + asc + " LIMIT 1), ")
-	// rest: the rest of the first readSize, read on from w's last; the
-	// page past the window, when the window does not fill it, is its
-	// start (a scan of library_search planned once for both: planning the
-	// statement is a quarter of its CPU).
-	b.add("rest AS (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys_text FROM library_search AS ls WHERE "+where, whereArgs...)
-	b.add(fmt.Sprintf(" AND %s ORDER BY %s LIMIT %d), ", after, desc("ls", dkeys), size-rankWindow))
 	// a: how many (countCap+1 and more: more than countCap) and the
 	// keys of each, counted in Go: PostgreSQL's unnest and GROUP BY of the
 	// same 10,000 numbers cost twice the read of them. The arrays only to
@@ -404,16 +400,18 @@ func (sr search) rankedWalks(b *stmt, keep bool) ([]string, string) {
 		b.add(", coalesce(array_agg(x.item_id), '{}') AS ids, coalesce(array_agg(x.sort_date), '{}') AS dates," +
 			" coalesce(array_agg(x.in_portuguese), '{}') AS pts")
 	}
-	b.add(" FROM ((SELECT w.item_id, w.in_portuguese, w.sort_date, w.keys_text FROM w) UNION ALL" +
-		" (SELECT rest.item_id, rest.in_portuguese, rest.sort_date, rest.keys_text FROM rest)) AS x), ")
+	b.add(" FROM ((SELECT w.item_id, w.in_portuguese, w.sort_date, w.keys_text FROM w) UNION ALL")
+	b.add(" (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys_text FROM library_search AS ls WHERE "+where, whereArgs...)
+	b.add(fmt.Sprintf(" AND %s ORDER BY %s LIMIT %d)) AS x), ", after, desc("ls", dkeys), size-rankWindow))
 	// r: the window's page by rank after the cursor; then, only when r
 	// is not a page, the matches past the window in the date order.
 	order := sr.rankKeys()
 	cur, curArgs := sr.past("w", order)
 	b.add("r AS (SELECT w.item_id, w.in_portuguese, w.sort_date, w.rank, false AS beyond FROM w WHERE "+cur, curArgs...)
 	b.add(" ORDER BY "+desc("w", order)+" LIMIT ?), ", limit)
-	b.add("p AS (SELECT * FROM r UNION ALL (SELECT rest.item_id, rest.in_portuguese, rest.sort_date, 0::real, true"+
-		" FROM rest WHERE (SELECT count(*) FROM r) < ? LIMIT ?)), ", limit, limit)
+	b.add("p AS (SELECT * FROM r UNION ALL (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, 0::real, true"+
+		" FROM library_search AS ls WHERE "+where, whereArgs...)
+	b.add(" AND (SELECT count(*) FROM r) < ? AND "+after+" ORDER BY "+desc("ls", dkeys)+" LIMIT ?)), ", limit, limit)
 	window := "(SELECT string_agg(concat_ws(' ', w.item_id, w.rank, w.sort_date, w.in_portuguese), ','" +
 		" ORDER BY " + desc("w", order) + ") FROM w)"
 	return append([]string{"beyond"}, order...), window
