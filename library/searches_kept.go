@@ -27,6 +27,11 @@ import (
 // (server and PostgreSQL) with its statement, most of it walking the date
 // order past 9,400 items and counting 2,000 matches' facets; from a kept
 // search, one statement of 21 primary-key reads (docs/library.md, Speed).
+//
+// Most searches are asked once, and reading the lists a kept search holds
+// cost a first search a fifth of its CPU: its first ask keeps only its
+// count and facets (a keptSearch that holds no page), which mark it as
+// asked; the second ask reads the lists, and the later ones come from them.
 
 // SearchesKept is how long a search read whole serves later requests at
 // most; the version decides whether it still holds, this bounds the memory
