@@ -16,8 +16,9 @@ import (
 // the date order, the ranked window in relevance order) is kept by the
 // process, so that asking the same search again (the next page, the other
 // sort, another reader) reads only the page's items. That statement reads
-// library_search's version too (migration 20261203100000), which every
-// change to library_search raises in its transaction, from any process:
+// library_search's version too (its row of list_versions, migrations
+// 20261203100000 and 20261205300100), which every change to
+// library_search raises in its transaction, from any process:
 // the kept search is used only when the version it was read at is still
 // the current one, else it is dropped and the search runs whole. So a page
 // from a kept search is the page the whole search would give, and an item

@@ -138,3 +138,64 @@ func TestSearchAskedOnceReadsNoPages(t *testing.T) {
 		}
 	}
 }
+
+// TestLibraryVersionRaisedOncePerTransaction: the version that kept
+// searches are checked against (the row library_search of list_versions)
+// moves once for a transaction that changes many items, also when a
+// savepoint that raised it was rolled back, and never for a rolled back
+// transaction; other lists' versions still move with every statement.
+func TestLibraryVersionRaisedOncePerTransaction(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := e.user(accounts.RoleAdmin)
+	a, b := e.item(admin, params("Proteção "+unique("v"))), e.item(admin, params("Pensões "+unique("v")))
+	version := func(name string) int64 {
+		t.Helper()
+		var n int64
+		if err := e.db.NewRaw(`SELECT coalesce((SELECT version FROM list_versions WHERE name = ?), 0)`, name).Scan(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	run := func(commit bool, stmts ...string) {
+		t.Helper()
+		tx, err := e.db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s, a.ID, b.ID); err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+		}
+		if commit {
+			err = tx.Commit()
+		} else {
+			err = tx.Rollback()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit := `UPDATE library_items SET year = year + 1 WHERE id IN (?, ?)`
+	one := `UPDATE library_items SET year = year + 1 WHERE id = ? OR id = ?`
+	before := version("library_search")
+	run(true, edit, one, edit)
+	if got := version("library_search"); got != before+1 {
+		t.Fatalf("three changes in one transaction: version %d, want %d", got, before+1)
+	}
+	run(true, "SAVEPOINT s", edit, "ROLLBACK TO SAVEPOINT s", one)
+	if got := version("library_search"); got != before+2 {
+		t.Fatalf("a change after a rolled back savepoint: version %d, want %d", got, before+2)
+	}
+	run(false, edit)
+	if got := version("library_search"); got != before+2 {
+		t.Fatalf("a rolled back change: version %d, want %d", got, before+2)
+	}
+	inst := version("institutions")
+	rename := `UPDATE institutions SET name = name || '' WHERE id = (SELECT min(id) FROM institutions) AND ? > 0 AND ? > 0`
+	run(true, rename, rename)
+	if got := version("institutions"); got != inst+2 {
+		t.Fatalf("two statements on institutions: version %d, want %d", got, inst+2)
+	}
+}

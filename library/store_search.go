@@ -504,9 +504,11 @@ var keptPageSQL = postgres.NewText(func(db bun.IDB) string {
 		Join("RIGHT JOIN (SELECT " + libraryVersion + " AS n) AS v ON true").OrderExpr("p.ord").String()
 })
 
-// libraryVersion is the version of library_search (migration
-// 20261203100000): 0 before its first change.
-const libraryVersion = "coalesce((SELECT v.n FROM library_search_version AS v), 0)"
+// libraryVersion is the version of library_search, its row of
+// list_versions (migrations 20261203100000, 20261205300100): raised once
+// by every transaction that changes library_search; 0 before its first
+// change.
+const libraryVersion = "coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'library_search'), 0)"
 
 // KeptPage returns the published items ids in their order (fewer when
 // some are gone) and the version of library_search they were read at.
