@@ -63,6 +63,8 @@ func BenchmarkSearchScale(b *testing.B) {
 		{"browse", library.Query{}},
 		{"words proteção social", library.Query{Text: "proteção social"}},
 		{"words proteção social pt", library.Query{Text: "proteção social", PortugueseFirst: true}},
+		// The bench's "a new search each time": year bounds no one asked.
+		{"words proteção social years", library.Query{Text: "proteção social", YearFrom: 1985, YearTo: 2012}},
 		{"facets country BR + theme", library.Query{Countries: []string{"BR"}, Themes: []string{theme}}},
 		{"country MZ", library.Query{Countries: []string{"MZ"}, Sort: library.SortDate, PortugueseFirst: true, Limit: 20}},
 		{"words pensões", library.Query{Text: "pensões", PortugueseFirst: true}},

@@ -243,7 +243,7 @@ func sum(values []library.FacetValue) int {
 	return n
 }
 
-// scansItems finds a plan's scan of every item (library_search_version is
+// scansItems finds a plan's scan of every item (list_versions is
 // one row).
 var scansItems = regexp.MustCompile(`Seq Scan on library_(search|items)\b`)
 

@@ -16,8 +16,9 @@ import (
 // the date order, the ranked window in relevance order) is kept by the
 // process, so that asking the same search again (the next page, the other
 // sort, another reader) reads only the page's items. That statement reads
-// library_search's version too (migration 20261203100000), which every
-// change to library_search raises in its transaction, from any process:
+// library_search's version too (its row of list_versions, migrations
+// 20261203100000 and 20261205300100), which every change to
+// library_search raises in its transaction, from any process:
 // the kept search is used only when the version it was read at is still
 // the current one, else it is dropped and the search runs whole. So a page
 // from a kept search is the page the whole search would give, and an item
@@ -27,6 +28,11 @@ import (
 // (server and PostgreSQL) with its statement, most of it walking the date
 // order past 9,400 items and counting 2,000 matches' facets; from a kept
 // search, one statement of 21 primary-key reads (docs/library.md, Speed).
+//
+// Most searches are asked once, and reading the lists a kept search holds
+// cost a first search a fifth of its CPU: its first ask keeps only its
+// count and facets (a keptSearch that holds no page), which mark it as
+// asked; the second ask reads the lists, and the later ones come from them.
 
 // SearchesKept is how long a search read whole serves later requests at
 // most; the version decides whether it still holds, this bounds the memory
@@ -327,17 +333,27 @@ func (s *Service) searchCounted(ctx context.Context, sr search, prefix bool, pre
 		return f, page, pre, err
 	}
 	store := NewStore(s.db)
-	f, page, k, err := store.SearchCounted(ctx, sr)
+	run := func(sr search) (facetRows, []ranked, error) {
+		// What a later page needs is read only when the search was asked
+		// before (its count and facets are kept, ks.get): most searches
+		// are asked once.
+		key := sr.keptKey()
+		f, page, k, err := store.SearchCounted(ctx, sr, s.searches.get(key, s.now()) != nil)
+		if err != nil {
+			return facetRows{}, nil, err
+		}
+		s.searches.put(key, k, s.now())
+		return f, page, nil
+	}
+	f, page, err := run(sr)
 	if err != nil {
 		return facetRows{}, nil, false, err
 	}
-	s.searches.put(sr.keptKey(), k, s.now())
 	if wantsPrefix(f) {
 		prefix, sr.text = true, prefixText
-		if f, page, k, err = store.SearchCounted(ctx, sr); err != nil {
+		if f, page, err = run(sr); err != nil {
 			return facetRows{}, nil, false, err
 		}
-		s.searches.put(sr.keptKey(), k, s.now())
 	}
 	return f, page, prefix, nil
 }

@@ -70,6 +70,7 @@ func TestKeptSearchSeesAnotherProcessesChange(t *testing.T) {
 	e.seedSearch(tag, 30)
 	q := library.Query{Text: tag, Sort: library.SortDate}
 	before := e.search(q)
+	e.search(q) // asked again: what its pages need is read, to be kept
 	log := &testdb.QueryLog{}
 	e.db.AddQueryHook(log)
 	if again := e.search(q); !slices.Equal(ids(again), ids(before)) || again.Total != before.Total {
@@ -93,5 +94,108 @@ func TestKeptSearchSeesAnotherProcessesChange(t *testing.T) {
 	res = e.search(q)
 	if res.Total != before.Total || slices.Contains(ids(res), it.ID) {
 		t.Fatalf("after another process withdrew %d: total %d (was %d), items %v", it.ID, res.Total, before.Total, ids(res))
+	}
+}
+
+// TestSearchAskedOnceReadsNoPages: a search asked for the first time,
+// as most are, reads its count, facets and page only; asked again (the
+// next page, the other sort), it reads what its pages need too; from then
+// on its pages are one statement of the page's items. Every answer is the
+// search's.
+func TestSearchAskedOnceReadsNoPages(t *testing.T) {
+	e := newEnv(t)
+	whole := newEnvAt(t, e.db, nil)
+	defer library.KeepNoSearches(whole.lib)()
+	tag := unique("ko")
+	e.seedSearch(tag, 30)
+	if _, err := e.lib.Themes(context.Background()); err != nil { // kept by the process
+		t.Fatal(err)
+	}
+	log := &testdb.QueryLog{}
+	e.db.AddQueryHook(log)
+	q := library.Query{Text: tag, YearFrom: 2000, YearTo: 2100, Limit: 7}
+	for i, want := range []struct {
+		statements int
+		lists      bool
+	}{{1, false}, {1, true}, {1, false}, {1, false}} {
+		if i == 3 {
+			q.After = e.search(q).Next // the second page, from what was kept
+		}
+		log.Reset()
+		got := e.search(q)
+		sqls := log.Queries()
+		if all := whole.search(q); !slices.Equal(ids(got), ids(all)) || got.Total != all.Total || got.Next != all.Next {
+			t.Fatalf("ask %d: %v (%d), the search gives %v (%d)", i+1, ids(got), got.Total, ids(all), all.Total)
+		}
+		if len(sqls) != want.statements {
+			t.Fatalf("ask %d ran %d statements: %v", i+1, len(sqls), sqls)
+		}
+		if lists := strings.Contains(sqls[0], "array_to_string(a.ids"); lists != want.lists {
+			t.Errorf("ask %d read what later pages need: %v, want %v", i+1, lists, want.lists)
+		}
+		if i >= 2 && strings.Contains(sqls[0], "library_tsquery") {
+			t.Errorf("ask %d searched again: %s", i+1, sqls[0])
+		}
+	}
+}
+
+// TestLibraryVersionRaisedOncePerTransaction: the version that kept
+// searches are checked against (the row library_search of list_versions)
+// moves once for a transaction that changes many items, also when a
+// savepoint that raised it was rolled back, and never for a rolled back
+// transaction; other lists' versions still move with every statement.
+func TestLibraryVersionRaisedOncePerTransaction(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := e.user(accounts.RoleAdmin)
+	a, b := e.item(admin, params("Proteção "+unique("v"))), e.item(admin, params("Pensões "+unique("v")))
+	version := func(name string) int64 {
+		t.Helper()
+		var n int64
+		if err := e.db.NewRaw(`SELECT coalesce((SELECT version FROM list_versions WHERE name = ?), 0)`, name).Scan(ctx, &n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	run := func(commit bool, stmts ...string) {
+		t.Helper()
+		tx, err := e.db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s, a.ID, b.ID); err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+		}
+		if commit {
+			err = tx.Commit()
+		} else {
+			err = tx.Rollback()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit := `UPDATE library_items SET year = year + 1 WHERE id IN (?, ?)`
+	one := `UPDATE library_items SET year = year + 1 WHERE id = ? OR id = ?`
+	before := version("library_search")
+	run(true, edit, one, edit)
+	if got := version("library_search"); got != before+1 {
+		t.Fatalf("three changes in one transaction: version %d, want %d", got, before+1)
+	}
+	run(true, "SAVEPOINT s", edit, "ROLLBACK TO SAVEPOINT s", one)
+	if got := version("library_search"); got != before+2 {
+		t.Fatalf("a change after a rolled back savepoint: version %d, want %d", got, before+2)
+	}
+	run(false, edit)
+	if got := version("library_search"); got != before+2 {
+		t.Fatalf("a rolled back change: version %d, want %d", got, before+2)
+	}
+	inst := version("institutions")
+	rename := `UPDATE institutions SET name = name || '' WHERE id = (SELECT min(id) FROM institutions) AND ? > 0 AND ? > 0`
+	run(true, rename, rename)
+	if got := version("institutions"); got != inst+2 {
+		t.Fatalf("two statements on institutions: version %d, want %d", got, inst+2)
 	}
 }

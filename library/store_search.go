@@ -258,27 +258,32 @@ type counted struct {
 // the last result), never by OFFSET, so page 500 costs what page 1 does.
 //
 // One statement reads the first readSize matches once (a): one aggregate
-// of them counts them, gathers their facet keys, and keeps their ids,
-// dates and Portuguese flags as arrays. By relevance, a reads them in the
-// date order (walking its index when the planner expects many more
-// matches than readSize, else through the indexes of the conditions and
-// sorted); the first rankWindow ids are ranked (their vectors read again
-// by primary key) and the page and the matches past the window come from
-// the arrays. By date, a reads the first matches the database finds, and
-// the page is sorted from the arrays when they hold every match, else
-// read by walking the date order's index from the cursor.
+// of them counts them and joins their facet keys (keys_text). Whole
+// words by relevance, a search's first and most asked form, read them in
+// the date order as two walks of it (walking its index when the planner
+// expects many more matches than readSize, else through the indexes of
+// the conditions and sorted): the window, the first rankWindow, ranked as
+// they are read (w), then the rest from w's last (the page past the
+// window, when the window does not fill it, is the start of that rest).
+// Otherwise a also keeps the matches' ids, dates and Portuguese flags as
+// arrays: by relevance (starts of words), a reads the first matches the
+// database finds and the window comes from the arrays when they hold
+// every match, else from a walk of the date order (win); by date, the
+// page is sorted from the arrays when they hold every match, else read by
+// walking the date order's index from the cursor.
 //
 // It was two statements: the count and facets, then a page that read the
 // same matches again. For «proteção social» at 100,000 items the second
 // read was about half of the search's CPU, each statement's planning
 // another millisecond (docs/library.md, Speed).
 //
-// It also returns what the search's later pages and sorts need of it, to
-// be kept (searches_kept.go), with the version of library_search read in
-// the same statement.
-func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []ranked, *keptSearch, error) {
-	where, whereArgs := sr.where()
-	dkeys, limit, size := sr.dateKeys(), sr.limit+1, sr.readSize()
+// With keep, it also returns what the search's later pages and sorts
+// need of it (the first readSize matches in the date order, the ranked
+// window), to be kept (searches_kept.go), with the version of
+// library_search read in the same statement; without, the kept search
+// holds the count and facets only, and serves no page. Most searches are
+// asked once: the lists cost a first search a fifth of its CPU.
+func (s *Store) SearchCounted(ctx context.Context, sr search, keep bool) (facetRows, []ranked, *keptSearch, error) {
 	// byRank: the first pages by relevance, whose window is the first
 	// matches in the date order; any other page is by date. A search for
 	// words reads its matches in the date order (ordered), whatever its
@@ -293,15 +298,140 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 	byRank := sr.relevance && (sr.after == nil || !sr.after.Beyond)
 	ordered := sr.text != "" && !strings.Contains(sr.text, ":*")
 	var b stmt
+	var order []string
+	window := "NULL::text"
+	if byRank && ordered {
+		order, window = sr.rankedWalks(&b, keep)
+	} else {
+		order = sr.readOnce(&b, byRank, ordered)
+		if byRank {
+			window = "(SELECT string_agg(concat_ws(' ', w.item_id, w.rank, w.sort_date, w.in_portuguese), ','" +
+				" ORDER BY " + desc("w", sr.rankKeys()) + ") FROM w)"
+		}
+	}
+	// The page in order, numbered; the count and keys come with every
+	// row (the keys on the first only), and alone when the page is empty.
+	order = slices.Clone(order)
+	for i, k := range order {
+		if k == "beyond" {
+			order[i] = "p.beyond"
+		} else {
+			order[i] = "p." + k + " DESC"
+		}
+	}
+	b.add("pp AS (SELECT p.*, row_number() OVER (ORDER BY " + strings.Join(order, ", ") + ") AS ord FROM p) ")
+	first := "CASE WHEN pp.ord IS NULL OR pp.ord = 1 THEN "
+	lists := func(expr string) string { return first + expr + " END" }
+	if !keep {
+		lists = func(string) string { return "NULL::text" }
+	}
+	b.add("?", s.db.NewSelect().Model((*counted)(nil)).
+		ColumnExpr("?TableColumns, pp.rank, pp.beyond, a.total, "+first+"a.keys END AS keys").
+		ColumnExpr(lists("array_to_string(a.ids, ',')")+" AS kept_ids, "+lists("array_to_string(a.dates, ',')")+" AS kept_dates").
+		ColumnExpr(lists("array_to_string(a.pts, ',')")+" AS kept_pts, "+lists(window)+" AS kept_window").
+		ColumnExpr(libraryVersion+" AS version").
+		Join("JOIN pp ON pp.item_id = li.id").Join("RIGHT JOIN a ON pp.ord <= ?", sr.limit+1).OrderExpr("pp.ord"))
+	var rows []counted
+	if err := s.db.NewRaw(b.sql.String(), b.args...).Scan(ctx, &rows); err != nil {
+		return facetRows{}, nil, nil, wrap(err, "search %q", sr.text)
+	}
+	if len(rows) == 0 {
+		return facetRows{}, nil, nil, wrap(errors.New("no count"), "search %q", sr.text)
+	}
+	keys := ""
+	if rows[0].Keys != nil {
+		keys = *rows[0].Keys
+	}
+	f := countKeys(keys, countCap)
+	f.matches, f.more = min(rows[0].Total, countCap), rows[0].Total > countCap
+	page := make([]ranked, 0, len(rows))
+	for _, r := range rows {
+		if r.ID != 0 {
+			page = append(page, r.ranked)
+		}
+	}
+	k := &keptSearch{version: rows[0].Version, facets: cloneFacets(f), read: rows[0].Total}
+	if keep {
+		var err error
+		if k, err = newKeptSearch(sr, f, &rows[0], ordered, byRank); err != nil {
+			return facetRows{}, nil, nil, wrap(err, "search %q", sr.text)
+		}
+	}
+	return f, page, k, nil
+}
+
+// rankedWalks writes the statement's a and p for whole words by
+// relevance (SearchCounted) and returns p's order and the ranked window
+// as text (kept_window). One walk of the date order in two parts: w, the
+// window, the first rankWindow matches with their rank, computed from the
+// vector the walk has just read; then the rest of the first readSize from
+// w's last, which a counts with w. It was one walk of readSize into
+// arrays, whose first rankWindow ids were then read again by primary key
+// to be ranked, the page taken from the arrays. Not one walk numbered by
+// row_number(): the window function copies every row it numbers, vector
+// and all, which cost more than reading the window again. Nor the rest as
+// a CTE that a and the page past the window both read: writing its rows
+// down cost more (0.3 ms) than planning a third scan saved. The rest, and
+// the page past the window, run only when the window is full (one-time
+// filters on w's count): with fewer matches there are no more, and they
+// would walk the date order past the last match once more.
+func (sr search) rankedWalks(b *stmt, keep bool) ([]string, string) {
+	where, whereArgs := sr.where()
+	dkeys, limit, size := sr.dateKeys(), sr.limit+1, sr.readSize()
+	asc := strings.ReplaceAll(desc("w", dkeys), " DESC", "")
+	// after: past w's last match in the date order, a row comparison of
+	// the date order's index; NULL (nothing) when w is empty.
+	lasts := make([]string, len(dkeys))
+	for i, k := range dkeys {
+		lasts[i] = "(SELECT l." + k + " FROM l)"
+	}
+	after := fmt.Sprintf("(SELECT count(*) FROM w) = %d AND (%s) < (%s)", rankWindow, cols("ls", dkeys), strings.Join(lasts, ", "))
+	b.add("WITH w AS (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys_text, ts_rank(ls.search, library_tsquery(?)) AS rank", sr.text)
+	b.add(" FROM library_search AS ls WHERE "+where, whereArgs...)
+	b.add(fmt.Sprintf(" ORDER BY %s LIMIT %d), ", desc("ls", dkeys), rankWindow))
+	b.add("l AS (SELECT " + cols("w", dkeys) + " FROM w ORDER BY " + asc + " LIMIT 1), ")
+	// a: how many (countCap+1 and more: more than countCap) and the
+	// keys of each, counted in Go: PostgreSQL's unnest and GROUP BY of the
+	// same 10,000 numbers cost twice the read of them. The arrays only to
+	// be kept; every aggregate reads the rows in the union's order, the
+	// date order, so they are aligned.
+	b.add("a AS (SELECT count(*) AS total, coalesce(string_agg(x.keys_text, ';'), '') AS keys")
+	if keep {
+		b.add(", coalesce(array_agg(x.item_id), '{}') AS ids, coalesce(array_agg(x.sort_date), '{}') AS dates," +
+			" coalesce(array_agg(x.in_portuguese), '{}') AS pts")
+	}
+	b.add(" FROM ((SELECT w.item_id, w.in_portuguese, w.sort_date, w.keys_text FROM w) UNION ALL")
+	b.add(" (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys_text FROM library_search AS ls WHERE "+where, whereArgs...)
+	b.add(fmt.Sprintf(" AND %s ORDER BY %s LIMIT %d)) AS x), ", after, desc("ls", dkeys), size-rankWindow))
+	// r: the window's page by rank after the cursor; then, only when r
+	// is not a page, the matches past the window in the date order.
+	order := sr.rankKeys()
+	cur, curArgs := sr.past("w", order)
+	b.add("r AS (SELECT w.item_id, w.in_portuguese, w.sort_date, w.rank, false AS beyond FROM w WHERE "+cur, curArgs...)
+	b.add(" ORDER BY "+desc("w", order)+" LIMIT ?), ", limit)
+	b.add("p AS (SELECT * FROM r UNION ALL (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, 0::real, true"+
+		" FROM library_search AS ls WHERE "+where, whereArgs...)
+	b.add(" AND (SELECT count(*) FROM r) < ? AND "+after+" ORDER BY "+desc("ls", dkeys)+" LIMIT ?)), ", limit, limit)
+	window := "(SELECT string_agg(concat_ws(' ', w.item_id, w.rank, w.sort_date, w.in_portuguese), ','" +
+		" ORDER BY " + desc("w", order) + ") FROM w)"
+	return append([]string{"beyond"}, order...), window
+}
+
+// readOnce writes the statement's a and p for every search but whole
+// words by relevance (SearchCounted), and returns p's order: a reads the
+// first readSize matches once, into arrays that the window (w) and the
+// page come from.
+func (sr search) readOnce(b *stmt, byRank, ordered bool) []string {
+	where, whereArgs := sr.where()
+	dkeys, limit, size := sr.dateKeys(), sr.limit+1, sr.readSize()
 	// a: how many (countCap+1 and more: more than countCap), the keys of
-	// each as one text of numbers (rows apart by ";"), counted in Go:
-	// PostgreSQL's unnest and GROUP BY of the same 10,000 numbers cost
-	// twice the read of them. Every aggregate reads the rows in the
-	// subquery's order, so the arrays are in the date order, aligned.
-	b.add("WITH a AS (SELECT count(*) AS total, coalesce(string_agg(array_to_string(x.keys, ','), ';'), '') AS keys,")
+	// each as one text of numbers (rows apart by ";"), counted in Go.
+	// Every aggregate reads the rows in the subquery's order, so the
+	// arrays are in the date order, aligned.
+	b.add("WITH a AS (SELECT count(*) AS total, coalesce(string_agg(x.keys_text, ';'), '') AS keys,")
 	b.add(" coalesce(array_agg(x.item_id), '{}') AS ids, coalesce(array_agg(x.sort_date), '{}') AS dates,")
 	b.add(" coalesce(array_agg(x.in_portuguese), '{}') AS pts")
-	b.add(" FROM (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys FROM library_search AS ls WHERE "+where, whereArgs...)
+	b.add(" FROM (SELECT ls.item_id, ls.in_portuguese, ls.sort_date, ls.keys_text FROM library_search AS ls WHERE "+where, whereArgs...)
 	if ordered {
 		b.add(" ORDER BY " + desc("ls", dkeys))
 	}
@@ -327,13 +457,11 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 			return fmt.Sprintf("(SELECT * FROM win WHERE win.n BETWEEN %d AND %d)", from, to)
 		}
 	}
-	order, window := dkeys, "NULL::text"
 	if byRank {
 		// w: the window, the first rankWindow matches, ranked; r: its
 		// page by rank after the cursor; then, only when r is not a
-		// page, the matches past the window in the date order, which the
-		// arrays hold (readSize).
-		order = sr.rankKeys()
+		// page, the matches past the window in the date order.
+		order := sr.rankKeys()
 		cur, curArgs := sr.past("w", order)
 		b.add("w AS (SELECT m.item_id, m.in_portuguese, m.sort_date, ts_rank(ls.search, library_tsquery(?)) AS rank", sr.text)
 		b.add(" FROM " + dated(1, rankWindow) + " AS m JOIN library_search AS ls ON ls.item_id = m.item_id), ")
@@ -341,67 +469,22 @@ func (s *Store) SearchCounted(ctx context.Context, sr search) (facetRows, []rank
 		b.add(" ORDER BY "+desc("w", order)+" LIMIT ?), ", limit)
 		b.add("p AS (SELECT * FROM r UNION ALL (SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real, true")
 		b.add(" FROM "+dated(rankWindow+1, rankWindow+limit)+" AS m WHERE (SELECT count(*) FROM r) < ? ORDER BY m.n)), ", limit)
-		// The whole window in its order, for the search's later pages.
-		window = "(SELECT string_agg(concat_ws(' ', w.item_id, w.rank, w.sort_date, w.in_portuguese), ','" +
-			" ORDER BY " + desc("w", order) + ") FROM w)"
-		order = append([]string{"beyond"}, order...)
-	} else {
-		// The page in the date order: when a holds every match (few),
-		// sorted from its arrays, which costs what the matches do; else
-		// the date order's index walked from the cursor, which costs what
-		// the page does. The count decides, in one-time filters, as the
-		// planner cannot: a country and a theme no item shares are
-		// estimated at hundreds of matches, and a walk then visits every
-		// item (190 ms at 100,000 items).
-		cur, curArgs := sr.past("m", dkeys)
-		b.add("p AS ((SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real AS rank, ?::boolean AS beyond", sr.relevance)
-		b.add(" FROM "+matches(1, size)+" AS m WHERE (SELECT a.total FROM a) < ? AND "+cur, append([]any{size}, curArgs...)...)
-		b.add(" ORDER BY "+desc("m", dkeys)+" LIMIT ?) UNION ALL (", limit)
-		sr.walk(&b, sr.relevance)
-		b.add(" AND (SELECT a.total FROM a) >= ? ORDER BY "+desc("ls", dkeys)+" LIMIT ?)), ", size, limit)
+		return append([]string{"beyond"}, order...)
 	}
-	// The page in order, numbered; the count and keys come with every
-	// row (the keys on the first only), and alone when the page is empty.
-	order = slices.Clone(order)
-	for i, k := range order {
-		if k == "beyond" {
-			order[i] = "p.beyond"
-		} else {
-			order[i] = "p." + k + " DESC"
-		}
-	}
-	b.add("pp AS (SELECT p.*, row_number() OVER (ORDER BY " + strings.Join(order, ", ") + ") AS ord FROM p) ")
-	first := "CASE WHEN pp.ord IS NULL OR pp.ord = 1 THEN "
-	b.add("?", s.db.NewSelect().Model((*counted)(nil)).
-		ColumnExpr("?TableColumns, pp.rank, pp.beyond, a.total, "+first+"a.keys END AS keys").
-		ColumnExpr(first+"array_to_string(a.ids, ',') END AS kept_ids, "+first+"array_to_string(a.dates, ',') END AS kept_dates").
-		ColumnExpr(first+"array_to_string(a.pts, ',') END AS kept_pts, "+first+window+" END AS kept_window").
-		ColumnExpr(libraryVersion+" AS version").
-		Join("JOIN pp ON pp.item_id = li.id").Join("RIGHT JOIN a ON pp.ord <= ?", limit).OrderExpr("pp.ord"))
-	var rows []counted
-	if err := s.db.NewRaw(b.sql.String(), b.args...).Scan(ctx, &rows); err != nil {
-		return facetRows{}, nil, nil, wrap(err, "search %q", sr.text)
-	}
-	if len(rows) == 0 {
-		return facetRows{}, nil, nil, wrap(errors.New("no count"), "search %q", sr.text)
-	}
-	keys := ""
-	if rows[0].Keys != nil {
-		keys = *rows[0].Keys
-	}
-	f := countKeys(keys, countCap)
-	f.matches, f.more = min(rows[0].Total, countCap), rows[0].Total > countCap
-	page := make([]ranked, 0, len(rows))
-	for _, r := range rows {
-		if r.ID != 0 {
-			page = append(page, r.ranked)
-		}
-	}
-	k, err := newKeptSearch(sr, f, &rows[0], ordered, byRank)
-	if err != nil {
-		return facetRows{}, nil, nil, wrap(err, "search %q", sr.text)
-	}
-	return f, page, k, nil
+	// The page in the date order: when a holds every match (few), sorted
+	// from its arrays, which costs what the matches do; else the date
+	// order's index walked from the cursor, which costs what the page
+	// does. The count decides, in one-time filters, as the planner
+	// cannot: a country and a theme no item shares are estimated at
+	// hundreds of matches, and a walk then visits every item (190 ms at
+	// 100,000 items).
+	cur, curArgs := sr.past("m", dkeys)
+	b.add("p AS ((SELECT m.item_id, m.in_portuguese, m.sort_date, 0::real AS rank, ?::boolean AS beyond", sr.relevance)
+	b.add(" FROM "+matches(1, size)+" AS m WHERE (SELECT a.total FROM a) < ? AND "+cur, append([]any{size}, curArgs...)...)
+	b.add(" ORDER BY "+desc("m", dkeys)+" LIMIT ?) UNION ALL (", limit)
+	sr.walk(b, sr.relevance)
+	b.add(" AND (SELECT a.total FROM a) >= ? ORDER BY "+desc("ls", dkeys)+" LIMIT ?)), ", size, limit)
+	return dkeys
 }
 
 // keptRow is a row of keptPageSQL: an item of a kept search's page, or
@@ -421,9 +504,11 @@ var keptPageSQL = postgres.NewText(func(db bun.IDB) string {
 		Join("RIGHT JOIN (SELECT " + libraryVersion + " AS n) AS v ON true").OrderExpr("p.ord").String()
 })
 
-// libraryVersion is the version of library_search (migration
-// 20261203100000): 0 before its first change.
-const libraryVersion = "coalesce((SELECT v.n FROM library_search_version AS v), 0)"
+// libraryVersion is the version of library_search, its row of
+// list_versions (migrations 20261203100000, 20261205300100): raised once
+// by every transaction that changes library_search; 0 before its first
+// change.
+const libraryVersion = "coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'library_search'), 0)"
 
 // KeptPage returns the published items ids in their order (fewer when
 // some are gone) and the version of library_search they were read at.
