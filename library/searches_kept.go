@@ -284,8 +284,12 @@ func (ks *keptSearches) get(key string, now time.Time) *keptSearch {
 	return k
 }
 
+// holdsPages says whether k keeps a list of matches its later pages read
+// (a search asked at least twice), not only its count and facets.
+func (k *keptSearch) holdsPages() bool { return k.dated != nil || k.ranked != nil }
+
 // put keeps k under key, first making room: searches past their time,
-// else the one kept first.
+// else the one kept first of those asked once, else the one kept first.
 func (ks *keptSearches) put(key string, k *keptSearch, now time.Time) {
 	if k == nil {
 		return
@@ -300,15 +304,26 @@ func (ks *keptSearches) put(key string, k *keptSearch, now time.Time) {
 		ks.byKey = map[string]*keptSearch{}
 	}
 	if _, ok := ks.byKey[key]; !ok && len(ks.byKey) >= keptMax {
-		oldest := ""
+		// A search asked once holds no pages and costs little to ask
+		// again: a flood of new searches pushes out one another before
+		// the searches asked again, whose pages they hold.
+		oldest, oldestBare := "", ""
 		for key, o := range ks.byKey {
-			if !now.Before(o.until) {
+			switch {
+			case !now.Before(o.until):
 				delete(ks.byKey, key)
-			} else if oldest == "" || o.until.Before(ks.byKey[oldest].until) {
+			case !o.holdsPages():
+				if oldestBare == "" || o.until.Before(ks.byKey[oldestBare].until) {
+					oldestBare = key
+				}
+			case oldest == "" || o.until.Before(ks.byKey[oldest].until):
 				oldest = key
 			}
 		}
 		if len(ks.byKey) >= keptMax {
+			if oldestBare != "" {
+				oldest = oldestBare
+			}
 			delete(ks.byKey, oldest)
 		}
 	}
