@@ -224,8 +224,11 @@ func rowsIn(ctx context.Context, db *bun.DB, target string) (int64, error) {
 	var exists bool
 	var err error
 	if isColumn {
+		// A generated column holds nothing its table's other columns
+		// don't: dropping it loses no data.
 		err = db.NewRaw(`SELECT EXISTS (SELECT 1 FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?)`, table, column).Scan(ctx, &exists)
+			WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?
+				AND is_generated = 'NEVER')`, table, column).Scan(ctx, &exists)
 	} else {
 		err = db.NewRaw(`SELECT to_regclass(?) IS NOT NULL`, table).Scan(ctx, &exists)
 	}
