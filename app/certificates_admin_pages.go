@@ -26,11 +26,7 @@ type adminCertificatesPage struct {
 
 func (s *server) adminCertificatesPage(c *fiber.Ctx) error {
 	f := certificateFilter(c)
-	items, total, err := s.certs.List(c.UserContext(), f)
-	if err != nil {
-		return err
-	}
-	all, err := s.certs.Courses(c.UserContext())
+	items, total, all, err := s.certs.ListPage(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
