@@ -81,4 +81,15 @@ func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	if text := strings.Join(plan, "\n"); !strings.Contains(text, "users_search_text_idx") {
 		t.Errorf("the search does not use users_search_text_idx:\n%s", text)
 	}
+
+	// The pattern is an expression PostgreSQL inlines (migration
+	// 20261205200000): a function it must plan and run was most of the
+	// search's planning.
+	plan = nil
+	if err := db.NewRaw("EXPLAIN (VERBOSE) SELECT accounts_search_pattern(u.search) FROM users AS u").Scan(ctx, &plan); err != nil {
+		t.Fatal(err)
+	}
+	if text := strings.Join(plan, "\n"); strings.Contains(text, "accounts_search_pattern") || !strings.Contains(text, "regexp_replace") {
+		t.Errorf("accounts_search_pattern is not inlined:\n%s", text)
+	}
 }
