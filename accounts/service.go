@@ -317,12 +317,13 @@ func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, int, error) 
 	return list, total, err
 }
 
-// UsersPage is Users with every institution by name (AllInstitutions),
-// for the list's institution filter: the kept list's version is read in
-// the statement that reads the page's users.
+// UsersPage is Users for the admins' list, each user with only what the
+// list shows (Store.UsersListed), and every institution by name
+// (AllInstitutions) for its institution filter: the kept list's version
+// is read in the statement that reads the page's users.
 func (s *Service) UsersPage(ctx context.Context, f UserFilter) ([]User, int, []Institution, error) {
 	store := NewStore(s.db)
-	list, total, v, err := store.Users(ctx, f)
+	list, total, v, err := store.UsersListed(ctx, f)
 	if err != nil {
 		return nil, 0, nil, err
 	}

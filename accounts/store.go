@@ -182,6 +182,18 @@ const CountCap = 1000
 // and recheck are most of its cost, which a page query and a count query
 // paid twice.
 func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, int64, error) {
+	return s.users(ctx, f, usersPageSQL)
+}
+
+// UsersListed is Users with only what the admins' list shows of each
+// user: id, name, email, role, institution and whether it is disabled.
+// The other columns (two timestamps among them) were most of the cost of
+// scanning the page's rows.
+func (s *Store) UsersListed(ctx context.Context, f UserFilter) ([]User, int, int64, error) {
+	return s.users(ctx, f, usersListedSQL)
+}
+
+func (s *Store) users(ctx context.Context, f UserFilter, pageSQL *postgres.Text) ([]User, int, int64, error) {
 	q := s.db.NewSelect().Model((*User)(nil)).Column("u.id")
 	if f.InstitutionID != 0 {
 		q = q.Where("u.institution_id = ?", f.InstitutionID)
@@ -196,13 +208,12 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, int64, er
 		// (migration 20261202130000).
 		q = q.Where("u.search LIKE accounts_search_pattern(accounts_fold(?)) AND strpos(u.search, accounts_fold(?)) > 0", query, query)
 	}
-	var ids []int64
-	if err := q.OrderExpr("u.name, u.id").Limit(max(CountCap+1, f.Offset+f.Limit)).Scan(ctx, &ids); err != nil {
+	page, total, err := postgres.CountedPage(ctx, s.db, q.OrderExpr("u.name, u.id"), CountCap, f.Offset, f.Limit)
+	if err != nil {
 		return nil, 0, 0, fmt.Errorf("list users: %w", err)
 	}
-	page, total := postgres.CountedPage(ids, CountCap, f.Offset, f.Limit)
 	var rows []usersPageRow
-	if err := postgres.Select(ctx, s.db, &rows, usersPageSQL.SQL(s.db), postgres.Int64Array(page)); err != nil {
+	if err := postgres.Select(ctx, s.db, &rows, pageSQL.SQL(s.db), postgres.Int64Array(page)); err != nil {
 		return nil, 0, 0, fmt.Errorf("list users: %w", err)
 	}
 	if len(rows) == 0 {
@@ -229,11 +240,18 @@ type usersPageRow struct {
 // there is no user): the user list's filter is kept by that version, and
 // reading it here saves the page a statement. Prepared: the same text for
 // every page.
-var usersPageSQL = postgres.NewText(func(db bun.IDB) string {
-	return db.NewSelect().Model((*usersPageRow)(nil)).ColumnExpr("?TableColumns, v.n AS institutions_version").
+var usersPageSQL = postgres.NewText(func(db bun.IDB) string { return usersPage(db, "?TableColumns") })
+
+// usersListedSQL is usersPageSQL for UsersListed's columns.
+var usersListedSQL = postgres.NewText(func(db bun.IDB) string {
+	return usersPage(db, "u.id, u.email, u.name, u.role, u.institution_id, u.disabled")
+})
+
+func usersPage(db bun.IDB, columns string) string {
+	return db.NewSelect().Model((*usersPageRow)(nil)).ColumnExpr(columns + ", v.n AS institutions_version").
 		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = u.id").
 		Join("RIGHT JOIN (" + institutionsVersion + " AS n) AS v ON true").OrderExpr("p.ord").String()
-})
+}
 
 // InsertUser stores a new user and fills its id.
 func (s *Store) InsertUser(ctx context.Context, u *User) error {

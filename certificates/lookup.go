@@ -78,11 +78,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Certificate, int, error
 	return list, total, nil
 }
 
-// ListPage is List with every course by title (Courses), for the list's
-// course filter: the kept list's version is read in the statement that
-// reads the page's certificates.
+// ListPage is List for the admins' list, each certificate with only what
+// the list shows (Store.ListShown), and every course by title (Courses)
+// for its course filter: the kept list's version is read in the
+// statement that reads the page's certificates.
 func (s *Service) ListPage(ctx context.Context, f Filter) ([]Certificate, int, []courses.Course, error) {
-	list, total, v, err := NewStore(s.db).List(ctx, f, s.now())
+	list, total, v, err := NewStore(s.db).ListShown(ctx, f, s.now())
 	if err != nil {
 		return nil, 0, nil, fmt.Errorf("certificates: list: %w", err)
 	}
