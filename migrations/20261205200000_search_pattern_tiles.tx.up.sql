@@ -14,8 +14,9 @@
 -- each round; the tiles chosen are written in the text's order, so every
 -- text holding the query still matches it. The old body was a SQL
 -- function with a FROM clause, planned afresh on every call; this one is
--- PL/pgSQL without a query, compiled once per connection, and costs about
--- what the inlinable one-regexp version tried first did.
+-- PL/pgSQL without a query, compiled once per connection: a search's
+-- planning is 50-80 us shorter (an inlinable one-regexp version was 20-40
+-- us shorter still, but cannot choose tiles across words).
 CREATE OR REPLACE FUNCTION accounts_search_pattern(folded text) RETURNS text
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT
     AS $$
