@@ -81,4 +81,21 @@ func TestUserSearchIgnoresAccentsAndUsesAnIndex(t *testing.T) {
 	if text := strings.Join(plan, "\n"); !strings.Contains(text, "users_search_text_idx") {
 		t.Errorf("the search does not use users_search_text_idx:\n%s", text)
 	}
+
+	// The index is asked with at most three of the query's trigrams,
+	// spread over its words and in its order (migration 20261205200000):
+	// GIN reads every trigram's whole posting list, and more kept no
+	// fewer candidates.
+	for folded, want := range map[string]string{
+		"magalhaes nunez": "%mag%alh%nun%", "joao da conceicao": "%joa%con%cei%", "conceicao": "%con%cei%cao%",
+		"previdencia social 42": "%pre%vid%soc%", "o da c": "%", "": "%", "m.p@iss": "%iss%",
+	} {
+		var got string
+		if err := db.NewRaw("SELECT accounts_search_pattern(?)", folded).Scan(ctx, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("pattern of %q: %q, want %q", folded, got, want)
+		}
+	}
 }

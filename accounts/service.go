@@ -313,7 +313,25 @@ func (s *Service) User(ctx context.Context, id int64) (*User, error) {
 
 // Users returns a page of users and the total.
 func (s *Service) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
-	return NewStore(s.db).Users(ctx, f)
+	list, total, _, err := NewStore(s.db).Users(ctx, f)
+	return list, total, err
+}
+
+// UsersPage is Users for the admins' list, each user with only what the
+// list shows (Store.UsersListed), and every institution by name
+// (AllInstitutions) for its institution filter: the kept list's version
+// is read in the statement that reads the page's users.
+func (s *Service) UsersPage(ctx context.Context, f UserFilter) ([]User, int, []Institution, error) {
+	store := NewStore(s.db)
+	list, total, v, err := store.UsersListed(ctx, f)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	all, err := s.institutions.Get(ctx, v, store.AllInstitutions)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return list, total, all, nil
 }
 
 // Authenticate returns the user with email and password. Unknown email,

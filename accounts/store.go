@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -171,15 +172,28 @@ type UserFilter struct {
 // however many users match; CountCap+1 means "more than CountCap".
 const CountCap = 1000
 
-// Users returns a page of users by name, and how many match, up to
-// CountCap+1 (more than CountCap).
+// Users returns a page of users by name, how many match, up to
+// CountCap+1 (more than CountCap), and the version of the list of
+// institutions (InstitutionsVersion) read with the page.
 //
 // The matches are read once: the ids of the first CountCap+1 (or as many
 // as the page needs) in the page's order, which give the count and the
 // page's ids, then the page's users by id. A search's trigram index scan
 // and recheck are most of its cost, which a page query and a count query
 // paid twice.
-func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
+func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, int64, error) {
+	return s.users(ctx, f, usersPageSQL)
+}
+
+// UsersListed is Users with only what the admins' list shows of each
+// user: id, name, email, role, institution and whether it is disabled.
+// The other columns (two timestamps among them) were most of the cost of
+// scanning the page's rows.
+func (s *Store) UsersListed(ctx context.Context, f UserFilter) ([]User, int, int64, error) {
+	return s.users(ctx, f, usersListedSQL)
+}
+
+func (s *Store) users(ctx context.Context, f UserFilter, pageSQL *postgres.Text) ([]User, int, int64, error) {
 	q := s.db.NewSelect().Model((*User)(nil)).Column("u.id")
 	if f.InstitutionID != 0 {
 		q = q.Where("u.institution_id = ?", f.InstitutionID)
@@ -194,19 +208,49 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, int, error) {
 		// (migration 20261202130000).
 		q = q.Where("u.search LIKE accounts_search_pattern(accounts_fold(?)) AND strpos(u.search, accounts_fold(?)) > 0", query, query)
 	}
-	var ids []int64
-	if err := q.OrderExpr("u.name, u.id").Limit(max(CountCap+1, f.Offset+f.Limit)).Scan(ctx, &ids); err != nil {
-		return nil, 0, fmt.Errorf("list users: %w", err)
+	page, total, err := postgres.CountedPage(ctx, s.db, q.OrderExpr("u.name, u.id"), CountCap, f.Offset, f.Limit)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("list users: %w", err)
 	}
-	page, total := postgres.CountedPage(ids, CountCap, f.Offset, f.Limit)
-	if len(page) == 0 {
-		return nil, total, nil
+	var rows []usersPageRow
+	if err := postgres.Select(ctx, s.db, &rows, pageSQL.SQL(s.db), postgres.Int64Array(page)); err != nil {
+		return nil, 0, 0, fmt.Errorf("list users: %w", err)
 	}
-	var list []User
-	if err := s.db.NewSelect().Model(&list).Where("u.id IN (?)", bun.List(page)).OrderExpr("u.name, u.id").Scan(ctx); err != nil {
-		return nil, 0, fmt.Errorf("list users: %w", err)
+	if len(rows) == 0 {
+		return nil, 0, 0, errors.New("list users: no version")
 	}
-	return list, total, nil
+	list := make([]User, 0, len(rows))
+	for i := range rows {
+		if rows[i].ID != 0 {
+			list = append(list, rows[i].User)
+		}
+	}
+	return list, total, rows[0].InstitutionsVersion, nil
+}
+
+// usersPageRow is a row of usersPageSQL: a user of the page, or none (ID
+// 0), with the version of the list of institutions.
+type usersPageRow struct {
+	User                `bun:",extend"`
+	InstitutionsVersion int64 `bun:"institutions_version,scanonly"`
+}
+
+// usersPageSQL reads the users $1 (ids) in their order, and the version of
+// the list of institutions in the same statement (one row with it when
+// there is no user): the user list's filter is kept by that version, and
+// reading it here saves the page a statement. Prepared: the same text for
+// every page.
+var usersPageSQL = postgres.NewText(func(db bun.IDB) string { return usersPage(db, "?TableColumns") })
+
+// usersListedSQL is usersPageSQL for UsersListed's columns.
+var usersListedSQL = postgres.NewText(func(db bun.IDB) string {
+	return usersPage(db, "u.id, u.email, u.name, u.role, u.institution_id, u.disabled")
+})
+
+func usersPage(db bun.IDB, columns string) string {
+	return db.NewSelect().Model((*usersPageRow)(nil)).ColumnExpr(columns + ", v.n AS institutions_version").
+		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = u.id").
+		Join("RIGHT JOIN (" + institutionsVersion + " AS n) AS v ON true").OrderExpr("p.ord").String()
 }
 
 // InsertUser stores a new user and fills its id.

@@ -52,7 +52,7 @@ func TestAdminManagesInstitutionsAndUsers(t *testing.T) {
 		t.Error("duplicate email not explained on the form")
 	}
 	users := admin.get("/admin/users?institution_id=" + itoa(inst.ID))
-	if !strings.Contains(users.body, "João da Conceição") || !strings.Contains(users.body, acr) {
+	if !strings.Contains(users.body, "<td>João da Conceição</td>\n    <td>"+email+"</td>\n    <td>Instructor</td>\n    <td>"+acr+"</td>") {
 		t.Errorf("user not listed under the institution:\n%s", users.body)
 	}
 

@@ -2,40 +2,79 @@ package app
 
 import (
 	"errors"
+	"html"
 	"html/template"
+	"net/url"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aula-platform/aula/certificates"
+	"github.com/aula-platform/aula/locales"
 )
 
 type adminCertificatesPage struct {
 	Page
-	Items    []adminCertificateRow
+	Items    []certificates.Certificate
+	Rows     template.HTML // Items' rows (certificateRowsHTML)
 	Filter   certificates.Filter
 	Courses  template.HTML // the course filter's options (courseOptions)
-	Statuses []certificates.Status
+	Statuses template.HTML // the status filter's options
 	Pager    pager
 }
 
 func (s *server) adminCertificatesPage(c *fiber.Ctx) error {
 	f := certificateFilter(c)
-	items, total, err := s.certs.List(c.UserContext(), f)
+	items, total, all, err := s.certs.ListPage(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	all, err := s.certs.Courses(c.UserContext())
-	if err != nil {
-		return err
+	p := adminCertificatesPage{Page: s.adminPage(c, "certificates.admin.title"), Items: items, Filter: f, Courses: courseOptions(all, f.CourseID),
+		Pager: boundedPager(c, total, certificates.CountCap, len(items), f.Limit, f.Offset)}
+	var b strings.Builder
+	for _, st := range []certificates.Status{certificates.StatusValid, certificates.StatusExpired, certificates.StatusRevoked} {
+		writeLabelledOption(&b, string(st), st == f.Status, p.T("certificates.status."+string(st)))
 	}
-	p := adminCertificatesPage{Page: s.adminPage(c, "certificates.admin.title"), Filter: f, Courses: courseOptions(all, f.CourseID),
-		Statuses: []certificates.Status{certificates.StatusValid, certificates.StatusExpired, certificates.StatusRevoked},
-		Pager:    boundedPager(c, total, certificates.CountCap, len(items), f.Limit, f.Offset)}
-	for i := range items {
-		p.Items = append(p.Items, adminCertificateRow{Cert: items[i], Status: string(s.certs.Status(&items[i])),
-			Issued: s.issueDate(&items[i], p.Page)})
-	}
+	p.Statuses = template.HTML(b.String()) //nolint:gosec // escaped by writeLabelledOption
+	p.Rows = certificateRowsHTML(p.Page, items, s.certs.Status, s.certs.Location())
 	return s.render(c, "pages/admin/certificates", p)
+}
+
+// certificateRowsHTML writes the certificate list's rows, a <tr> each,
+// every text escaped as the template would escape it: ranged over by the
+// template, the page's 20 rows were about a quarter of the server's time
+// on a search at scale (CPU profile, 4 clients). status is each one's
+// status now, loc the zone its issue date is printed in.
+func certificateRowsHTML(p Page, items []certificates.Certificate, status func(*certificates.Certificate) certificates.Status,
+	loc *time.Location) template.HTML {
+	var b strings.Builder
+	b.Grow(len(items) * 400)
+	text := html.EscapeString
+	participation := ` <span class="badge">` + text(p.T("eventmail.certificate.participation")) + `</span>`
+	reissued := ` <span class="badge">` + text(p.T("certificates.admin.reissued_badge")) + `</span>`
+	statuses := map[certificates.Status]string{}
+	for i := range items {
+		cert := &items[i]
+		st := status(cert)
+		label, ok := statuses[st]
+		if !ok {
+			label = text(p.T("certificates.status." + string(st)))
+			statuses[st] = label
+		}
+		code := text(cert.Code)
+		b.WriteString("\n  <tr>\n    <td><a href=\"/admin/certificates/" + text(url.PathEscape(cert.Code)) + "\"><code>" + code +
+			"</code></a></td>\n    <td>" + text(cert.HolderName) + "</td>\n    <td>" + text(cert.CourseTitle))
+		if cert.EventID != nil {
+			b.WriteString(participation)
+		}
+		b.WriteString("</td>\n    <td>" + text(locales.FormatDate(cert.IssuedAt.In(loc), p.Lang)) + "</td>\n    <td>" + label)
+		if cert.Reissued() {
+			b.WriteString(reissued)
+		}
+		b.WriteString("</td>\n  </tr>\n  ")
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text is escaped above
 }
 
 type adminCertificatePage struct {

@@ -104,6 +104,12 @@ func TestReissueKeepsCodeWithAuditTrail(t *testing.T) {
 	if loc := res.Header.Get("Location"); loc != "/admin/certificates/"+code {
 		t.Errorf("redirect to %q", loc)
 	}
+	// The list says so too, with the new name.
+	list := admin.get("/admin/certificates?q=" + url.QueryEscape("joão da conceição"))
+	if !strings.Contains(list.body, "<code>"+code+"</code></a></td>\n    <td>João da Conceição</td>") ||
+		!strings.Contains(list.body, `<td>Valid <span class="badge">reissued</span></td>`) {
+		t.Errorf("the list after the reissue:\n%s", list.body)
+	}
 	page = admin.get("/admin/certificates/" + code)
 	for _, want := range []string{"Corrected and reissued", adminUser.Name, "Faltaban los acentos del nombre",
 		"Holder: “Joao da Conceicao” → “João da Conceição”"} {
@@ -158,6 +164,9 @@ func TestRevokePage(t *testing.T) {
 	page := admin.get("/admin/certificates/" + code)
 	if !strings.Contains(page.body, "This certificate was revoked on") || strings.Contains(page.body, `action="/admin/certificates/`+code+`/revoke"`) {
 		t.Errorf("page after revoking:\n%s", page.body)
+	}
+	if list := admin.get("/admin/certificates?q=" + code); !strings.Contains(list.body, "<td>Revoked</td>") {
+		t.Errorf("the list after revoking:\n%s", list.body)
 	}
 	// Learners have no access to administration.
 	learner, _ := e.signedIn(accounts.RoleLearner)

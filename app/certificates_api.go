@@ -169,13 +169,6 @@ func (s *server) reissueCertificate(c *fiber.Ctx) error {
 
 // ---- Pages ----
 
-// adminCertificateRow is one line of the admins' list.
-type adminCertificateRow struct {
-	Cert   certificates.Certificate
-	Status string
-	Issued string
-}
-
 // eventRow is one line of a certificate's audit trail.
 type eventRow struct {
 	Event   certificates.Event

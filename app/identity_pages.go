@@ -159,12 +159,12 @@ func (s *server) saveInstitutionPage(c *fiber.Ctx, id int64) error {
 
 type usersPage struct {
 	Page
-	Items        []accounts.User
-	Institutions map[int64]accounts.Institution
-	Filter       accounts.UserFilter
-	AllInst      template.HTML // the institution filter's options (institutionOptions)
-	Roles        []accounts.Role
-	Pager        pager
+	Items   []accounts.User
+	Rows    template.HTML // Items' rows (userRowsHTML)
+	Filter  accounts.UserFilter
+	AllInst template.HTML // the institution filter's options (institutionOptions)
+	Roles   template.HTML // the role filter's options (roleOptions)
+	Pager   pager
 }
 
 // allInstitutions returns every institution for select boxes; networks have
@@ -185,21 +185,23 @@ func (s *server) listUsersPage(c *fiber.Ctx) error {
 	if !filter.Role.Valid() {
 		filter.Role = ""
 	}
-	items, total, err := s.accounts.Users(c.UserContext(), filter)
+	items, total, all, err := s.accounts.UsersPage(c.UserContext(), filter)
 	if err != nil {
 		return err
 	}
-	all, err := s.allInstitutions(c)
-	if err != nil {
-		return err
+	acronym := func(id int64) string {
+		for i := range all {
+			if all[i].ID == id {
+				return all[i].Acronym
+			}
+		}
+		return ""
 	}
-	byID := make(map[int64]accounts.Institution, len(all))
-	for _, inst := range all {
-		byID[inst.ID] = inst
-	}
-	return s.render(c, "pages/admin/users", usersPage{
-		Page: s.adminPage(c, "admin.users"), Items: items, Institutions: byID, Filter: filter,
-		AllInst: institutionOptions(all, filter.InstitutionID), Roles: accounts.Roles, Pager: boundedPager(c, total, accounts.CountCap, len(items), limit, offset)})
+	p := usersPage{Page: s.adminPage(c, "admin.users"), Items: items, Filter: filter,
+		AllInst: institutionOptions(all, filter.InstitutionID), Pager: boundedPager(c, total, accounts.CountCap, len(items), limit, offset)}
+	p.Rows = userRowsHTML(p.Page, items, acronym)
+	p.Roles = roleOptions(p.Page, accounts.Roles, filter.Role)
+	return s.render(c, "pages/admin/users", p)
 }
 
 type userFormPage struct {

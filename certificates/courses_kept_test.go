@@ -10,22 +10,35 @@ import (
 // TestCoursesListFollowsEveryWrite: the admins' list of courses is kept
 // between views, yet a course added, renamed or removed by anyone (another
 // node, a command: here SQL this service never hears of) shows on the
-// next read.
+// next read: from Courses, and from the certificate list's page
+// (ListPage), which reads the list's version with its certificates and
+// asks first after each write.
 func TestCoursesListFollowsEveryWrite(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	title := func(id int64) (string, bool) {
 		t.Helper()
+		_, _, page, err := f.svc.ListPage(ctx, Filter{Query: "nobody holds this", Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
 		list, err := f.svc.Courses(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range list {
+		if len(page) != len(list) {
+			t.Fatalf("the certificate list's page has %d courses, Courses %d", len(page), len(list))
+		}
+		found, ok := "", false
+		for i, c := range list {
+			if page[i] != c {
+				t.Fatalf("the certificate list's page has %+v where Courses has %+v", page[i], c)
+			}
 			if c.ID == id {
-				return c.Title, true
+				found, ok = c.Title, true
 			}
 		}
-		return "", false
+		return found, ok
 	}
 	c, _ := f.course(1, nil)
 	if got, ok := title(c.ID); !ok || got != c.Title {

@@ -71,11 +71,27 @@ type Filter struct {
 // List returns a page of certificates, the most recently issued first, and
 // how many match.
 func (s *Service) List(ctx context.Context, f Filter) ([]Certificate, int, error) {
-	list, total, err := NewStore(s.db).List(ctx, f, s.now())
+	list, total, _, err := NewStore(s.db).List(ctx, f, s.now())
 	if err != nil {
 		return nil, 0, fmt.Errorf("certificates: list: %w", err)
 	}
 	return list, total, nil
+}
+
+// ListPage is List for the admins' list, each certificate with only what
+// the list shows (Store.ListShown), and every course by title (Courses)
+// for its course filter: the kept list's version is read in the
+// statement that reads the page's certificates.
+func (s *Service) ListPage(ctx context.Context, f Filter) ([]Certificate, int, []courses.Course, error) {
+	list, total, v, err := NewStore(s.db).ListShown(ctx, f, s.now())
+	if err != nil {
+		return nil, 0, nil, fmt.Errorf("certificates: list: %w", err)
+	}
+	all, err := s.keptCourses(ctx, v)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return list, total, all, nil
 }
 
 // Events returns the audit trail of a certificate, oldest first.
@@ -107,6 +123,11 @@ func (s *Service) Courses(ctx context.Context) ([]courses.Course, error) {
 	if err != nil {
 		return nil, fmt.Errorf("certificates: courses: %w", err)
 	}
+	return s.keptCourses(ctx, v)
+}
+
+// keptCourses returns every course by title at version v of the list.
+func (s *Service) keptCourses(ctx context.Context, v int64) ([]courses.Course, error) {
 	list, err := s.courses.Get(ctx, v, func(ctx context.Context) ([]courses.Course, int64, error) {
 		return courses.CoursesByTitle(ctx, s.db)
 	})

@@ -27,7 +27,7 @@ func BenchmarkCertificateSearch(b *testing.B) {
 		c.f.Limit = 20
 		b.Run(c.name, func(b *testing.B) {
 			testdb.Measure(b, func() error {
-				_, _, err := store.List(ctx, c.f, time.Now())
+				_, _, _, err := store.List(ctx, c.f, time.Now())
 				return err
 			})
 		})

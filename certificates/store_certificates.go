@@ -2,10 +2,12 @@ package certificates
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/postgres"
 	"github.com/uptrace/bun"
 )
@@ -98,14 +100,29 @@ func (s *Store) UserCertificates(ctx context.Context, userID int64) ([]Certifica
 const CountCap = 1000
 
 // List returns a page of the certificates f matches, as of now, the most
-// recently issued first, and how many match, up to CountCap+1.
+// recently issued first, how many match, up to CountCap+1, and the
+// version of the list of courses (courses.CoursesVersionSQL) read with
+// the page.
 //
 // The matches are read once: the ids of the first CountCap+1 (or as many
 // as the page needs) in the page's order, which give the count and the
 // page's ids, then the page's certificates by id. A search's trigram
 // index scan is most of its cost, which a page query and a count query
 // paid twice.
-func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificate, int, error) {
+func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificate, int, int64, error) {
+	return s.list(ctx, f, now, listPageSQL)
+}
+
+// ListShown is List with only what the admins' list shows of each
+// certificate: id, code, holder, course title, whether it is a
+// participation, issue date, revision, expiry and revocation. The other
+// columns (four timestamps and the signatories' JSON among them) were
+// most of the cost of scanning the page's rows.
+func (s *Store) ListShown(ctx context.Context, f Filter, now time.Time) ([]Certificate, int, int64, error) {
+	return s.list(ctx, f, now, listShownSQL)
+}
+
+func (s *Store) list(ctx context.Context, f Filter, now time.Time, pageSQL *postgres.Text) ([]Certificate, int, int64, error) {
 	q := s.db.NewSelect().Model((*Certificate)(nil)).Column("cert.id")
 	if f.CourseID != 0 {
 		q = q.Where("cert.course_id = ?", f.CourseID)
@@ -133,19 +150,50 @@ func (s *Store) List(ctx context.Context, f Filter, now time.Time) ([]Certificat
 			return q
 		})
 	}
-	var ids []int64
-	if err := q.OrderExpr("cert.issued_at DESC, cert.id DESC").Limit(max(CountCap+1, f.Offset+f.Limit)).Scan(ctx, &ids); err != nil {
-		return nil, 0, fmt.Errorf("list certificates: %w", err)
+	page, total, err := postgres.CountedPage(ctx, s.db, q.OrderExpr("cert.issued_at DESC, cert.id DESC"), CountCap, f.Offset, f.Limit)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("list certificates: %w", err)
 	}
-	page, total := postgres.CountedPage(ids, CountCap, f.Offset, f.Limit)
-	if len(page) == 0 {
-		return nil, total, nil
+	var rows []listPageRow
+	if err := postgres.Select(ctx, s.db, &rows, pageSQL.SQL(s.db), postgres.Int64Array(page)); err != nil {
+		return nil, 0, 0, fmt.Errorf("list certificates: %w", err)
 	}
-	var list []Certificate
-	if err := s.db.NewSelect().Model(&list).Where("cert.id IN (?)", bun.List(page)).OrderExpr("cert.issued_at DESC, cert.id DESC").Scan(ctx); err != nil {
-		return nil, 0, fmt.Errorf("list certificates: %w", err)
+	if len(rows) == 0 {
+		return nil, 0, 0, errors.New("list certificates: no version")
 	}
-	return list, total, nil
+	list := make([]Certificate, 0, len(rows))
+	for i := range rows {
+		if rows[i].ID != 0 {
+			list = append(list, rows[i].Certificate)
+		}
+	}
+	return list, total, rows[0].CoursesVersion, nil
+}
+
+// listPageRow is a row of listPageSQL: a certificate of the page, or none
+// (ID 0), with the version of the list of courses.
+type listPageRow struct {
+	Certificate    `bun:",extend"`
+	CoursesVersion int64 `bun:"courses_version,scanonly"`
+}
+
+// listPageSQL reads the certificates $1 (ids) in their order, and the
+// version of the list of courses in the same statement (one row with it
+// when there is no certificate): the list's course filter is kept by that
+// version, and reading it here saves the page a statement. Prepared: the
+// same text for every page.
+var listPageSQL = postgres.NewText(func(db bun.IDB) string { return listPage(db, "?TableColumns") })
+
+// listShownSQL is listPageSQL for ListShown's columns.
+var listShownSQL = postgres.NewText(func(db bun.IDB) string {
+	return listPage(db, "cert.id, cert.code, cert.holder_name, cert.course_title, cert.event_id, cert.issued_at, cert.revision, "+
+		"cert.expires_at, cert.revoked_at")
+})
+
+func listPage(db bun.IDB, columns string) string {
+	return db.NewSelect().Model((*listPageRow)(nil)).ColumnExpr(columns + ", v.n AS courses_version").
+		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = cert.id").
+		Join("RIGHT JOIN (SELECT " + courses.CoursesVersionSQL + " AS n) AS v ON true").OrderExpr("p.ord").String()
 }
 
 // InsertEvent appends ev to a certificate's audit trail.

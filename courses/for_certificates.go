@@ -43,7 +43,7 @@ func CoursesByTitle(ctx context.Context, db bun.IDB) ([]Course, int64, error) {
 		ListVersion int64 `bun:"list_version"`
 	}
 	if err := db.NewSelect().Model(&rows).Column("id", "slug", "title", "status").
-		ColumnExpr("coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'courses'), 0) AS list_version").
+		ColumnExpr(CoursesVersionSQL + " AS list_version").
 		OrderExpr("c.title, c.id").Scan(ctx); err != nil {
 		return nil, 0, fmt.Errorf("courses: courses by title: %w", err)
 	}
@@ -55,10 +55,14 @@ func CoursesByTitle(ctx context.Context, db bun.IDB) ([]Course, int64, error) {
 	return list, version, nil
 }
 
-// coursesVersion is the version of the list CoursesByTitle reads, which
+// CoursesVersionSQL is the version of the list CoursesByTitle reads, which
 // every write of a course's slug, title or status, and every course added
-// or removed, moves on in its transaction (migration 20261203120000).
-const coursesVersion = `SELECT coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'courses'), 0)`
+// or removed, moves on in its transaction (migration 20261203120000), as
+// an SQL expression: for a caller that keeps the list and reads its
+// version in a statement of its own (the certificate list, with its page).
+const CoursesVersionSQL = `coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'courses'), 0)`
+
+const coursesVersion = `SELECT ` + CoursesVersionSQL
 
 // CoursesVersion returns the version of the list CoursesByTitle reads: a
 // prepared statement of one row, for pages that keep the list and ask on

@@ -1,12 +1,14 @@
 package postgres
 
 import (
+	"context"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // Columns returns "alias.c AS prefixc, …" for the stored columns of model
@@ -38,11 +40,18 @@ type columnsKey struct {
 
 var columnsCache sync.Map
 
-// CountedPage splits the ids of a list's first matches, read once in the
-// list's order (max(countCap+1, offset+limit) of them), into the page's
-// ids from offset and the list's count, at most countCap+1 (which means
-// "more than countCap"): one index scan for both, where a page query and
-// a count query each paid for it.
-func CountedPage(ids []int64, countCap, offset, limit int) (page []int64, total int) {
-	return ids[min(offset, len(ids)):min(offset+limit, len(ids))], min(len(ids), countCap+1)
+// CountedPage reads the first matches of q, a select of one column "id"
+// in a list's order (max(countCap+1, offset+limit) of them, so the limit
+// is q's to leave out), and returns the page's ids from offset and the
+// list's count, at most countCap+1 (which means "more than countCap"):
+// one index scan for both, where a page query and a count query each paid
+// for it. The matches come back as one row, their count and the page's
+// ids as an array, rather than a row each: scanning up to 1,001 ids a row
+// at a time was a tenth of the server's CPU on a certificate search.
+func CountedPage(ctx context.Context, db bun.IDB, q *bun.SelectQuery, countCap, offset, limit int) (page []int64, total int, err error) {
+	// An aggregate over a sorted subquery (no join above it) reads the rows
+	// in the subquery's order.
+	err = db.NewSelect().TableExpr("(?) AS m", q.Limit(max(countCap+1, offset+limit))).
+		ColumnExpr("(array_agg(m.id))[?:?], count(*)", offset+1, offset+limit).Scan(ctx, pgdialect.Array(&page), &total)
+	return page, min(total, countCap+1), err
 }
