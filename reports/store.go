@@ -72,7 +72,7 @@ type gradebookRow struct {
 func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRow, error) {
 	where, whereArgs := gradebookWhere(f)
 	args := append([]any{
-		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
+		courses.ReportEnrolments(s.db, f.CourseID), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
 		assessment.ReportQuizResults(s.db), certificates.ReportCertificates(s.db),
 	}, whereArgs...)
 	if f.Cursor != nil {
@@ -120,7 +120,7 @@ func (s *Store) GradebookCount(ctx context.Context, f gradebookFilter) (int, err
 	var n int
 	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?)
 		SELECT count(*) FROM e JOIN p ON p.user_id = e.user_id WHERE `+where,
-		append([]any{courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db)}, whereArgs...)...).Scan(ctx, &n)
+		append([]any{courses.ReportEnrolments(s.db, f.CourseID), accounts.ReportPeople(s.db)}, whereArgs...)...).Scan(ctx, &n)
 	if err != nil {
 		return 0, fmt.Errorf("count gradebook of course %d: %w", f.CourseID, err)
 	}
@@ -130,8 +130,8 @@ func (s *Store) GradebookCount(ctx context.Context, f gradebookFilter) (int, err
 // gradebookWhere is the condition on e and p of the rows a gradebook
 // query keeps, with its arguments.
 func gradebookWhere(f gradebookFilter) (string, []any) {
-	where := "e.course_id = ?"
-	args := []any{f.CourseID}
+	where := "TRUE" // e holds the course's enrolments only
+	var args []any
 	if f.InstitutionID != 0 {
 		where += " AND p.institution_id = ?"
 		args = append(args, f.InstitutionID)
