@@ -32,6 +32,14 @@ func ReportEnrolments(db bun.IDB, courseID int64) *bun.SelectQuery {
 		Where("e.course_id = ? AND e.status IN (?, ?)", courseID, EnrolmentActive, EnrolmentCompleted)
 }
 
+// ReportEnrolmentCount selects, as enrolments, how many enrolments of a
+// course have status ("": active or completed), from the counts the
+// database keeps per course and status (CountCurrentEnrolments): one row,
+// 0 for a course without any.
+func ReportEnrolmentCount(db bun.IDB, courseID int64, status EnrolmentStatus) (*bun.SelectQuery, error) {
+	return countCurrent(db, courseID, status)
+}
+
 // ReportCourses selects every course as course_id, title, slug, language,
 // workload_hours, status and published_at.
 func ReportCourses(db bun.IDB) *bun.SelectQuery {

@@ -111,6 +111,42 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 	return rows, nil
 }
 
+// GradebookHead returns a gradebook's quiz columns and how many
+// enrolments of status ("": active or completed) its course has, from the
+// counts kept per course, in one statement: a page needs both before its
+// rows (the count chooses how they are read, sortSpec.sized), and they
+// were two round trips.
+func (s *Store) GradebookHead(ctx context.Context, courseID int64, status courses.EnrolmentStatus) ([]QuizColumn, int, error) {
+	n, err := courses.ReportEnrolmentCount(s.db, courseID, status)
+	if err != nil {
+		return nil, 0, err
+	}
+	// n has one row: a course without quizzes gives it with NULL columns.
+	var rows []struct {
+		Enrolments int     `bun:"enrolments"`
+		QuizID     *int64  `bun:"quiz_id"`
+		Title      *string `bun:"title"`
+		Required   *bool   `bun:"required"`
+		Counts     *bool   `bun:"counts"`
+	}
+	err = s.db.NewRaw(`WITH n AS NOT MATERIALIZED (?), qz AS NOT MATERIALIZED (?)
+		SELECT n.enrolments, qz.quiz_id, qz.title, qz.required, qz.counts FROM n LEFT JOIN qz ON TRUE ORDER BY qz.quiz_id`,
+		n, assessment.ReportCourseQuizzes(s.db, courseID)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("gradebook head of course %d: %w", courseID, err)
+	}
+	if len(rows) == 0 {
+		return nil, 0, fmt.Errorf("gradebook head of course %d: no row", courseID)
+	}
+	cols := make([]QuizColumn, 0, len(rows)) // [] in the API for a course without quizzes, not null
+	for _, r := range rows {
+		if r.QuizID != nil {
+			cols = append(cols, QuizColumn{ID: *r.QuizID, Title: *r.Title, Required: *r.Required, counts: *r.Counts})
+		}
+	}
+	return cols, rows[0].Enrolments, nil
+}
+
 // GradebookCount counts the rows the gradebook's filters keep, whatever
 // the cursor: the size of its export, known before it starts. Only the
 // enrolments and people are read (the course's enrolments by index), not
