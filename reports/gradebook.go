@@ -161,8 +161,12 @@ func (x *GradebookExport) size(ctx context.Context, kept int) (err error) {
 // of any size keeps memory flat.
 func (x *GradebookExport) Each(ctx context.Context, fn func(*GradebookRow) error) error {
 	after := x.after
+	// The first chunk is small, so that the file's first bytes leave as
+	// soon as they can: a whole chunk is some 20 ms of the database's
+	// time at 40,000 learners, more on a busy server.
+	n := min(firstChunk, chunk)
 	for {
-		rows, err := x.s.gradebookRows(ctx, x.q, x.spec, after, x.Quizzes, chunk)
+		rows, err := x.s.gradebookRows(ctx, x.q, x.spec, after, x.Quizzes, n)
 		if err != nil {
 			return err
 		}
@@ -171,11 +175,11 @@ func (x *GradebookExport) Each(ctx context.Context, fn func(*GradebookRow) error
 				return err
 			}
 		}
-		if len(rows) < chunk {
+		if len(rows) < n {
 			return nil
 		}
 		c := x.spec.cursor(rows[len(rows)-1])
-		after = &c
+		after, n = &c, chunk
 	}
 }
 
