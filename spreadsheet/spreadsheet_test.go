@@ -68,3 +68,22 @@ func TestWriter(t *testing.T) {
 		}
 	}
 }
+
+// TestWriterSendsItsFirstRows: a streamed download starts with its
+// header and first rows, written through as soon as they are, without
+// waiting for the hundreds of rows buffered after them.
+func TestWriterSendsItsFirstRows(t *testing.T) {
+	var out strings.Builder
+	w, err := spreadsheet.New(&out, spreadsheet.Format{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 16 {
+		if err := w.Text("Participante").Int(int64(i)).End(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Count(out.String(), "Participante"); got != 16 {
+		t.Fatalf("after 16 records, %d reached the reader", got)
+	}
+}

@@ -35,8 +35,15 @@ type Writer struct {
 	rows   int
 }
 
-// flushEvery is how many records are buffered before they are sent.
-const flushEvery = 256
+// flushEvery is how many records are buffered before they are sent;
+// the first firstFlush records (the header and a few rows) are sent as
+// soon as they are written, so a download starts while its first rows
+// are read: flushed every 256 records only, a gradebook export's first
+// byte waited for its second chunk from the database.
+const (
+	flushEvery = 256
+	firstFlush = 16
+)
 
 // New starts a CSV file on w.
 func New(w io.Writer, f Format) (*Writer, error) {
@@ -108,7 +115,7 @@ func (c *Writer) End() error {
 	if err != nil {
 		return err
 	}
-	if c.rows++; c.rows%flushEvery == 0 {
+	if c.rows++; c.rows%flushEvery == 0 || c.rows == firstFlush {
 		c.w.Flush()
 		if err := c.w.Error(); err != nil {
 			return err
