@@ -1,6 +1,7 @@
 package spreadsheet_test
 
 import (
+	"bufio"
 	"strings"
 	"testing"
 	"time"
@@ -73,8 +74,11 @@ func TestWriter(t *testing.T) {
 // header and first rows, written through as soon as they are, without
 // waiting for the hundreds of rows buffered after them.
 func TestWriterSendsItsFirstRows(t *testing.T) {
+	// Below the writer, a buffer as the HTTP response's, larger than the
+	// 16 records.
 	var out strings.Builder
-	w, err := spreadsheet.New(&out, spreadsheet.Format{})
+	under := bufio.NewWriterSize(&out, 64<<10)
+	w, err := spreadsheet.New(under, spreadsheet.Format{})
 	if err != nil {
 		t.Fatal(err)
 	}

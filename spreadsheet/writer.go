@@ -28,6 +28,7 @@ const TimeLayout = "2006-01-02 15:04"
 // every text cell goes through SafeText: each export of Aula that writes
 // through it follows the rules of the package without repeating them.
 type Writer struct {
+	under  io.Writer // what buf writes to, flushed with it when it can be
 	buf    *bufio.Writer
 	w      *csv.Writer
 	format Format
@@ -52,7 +53,7 @@ func New(w io.Writer, f Format) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Writer{buf: buf, w: cw, format: f}, nil
+	return &Writer{under: w, buf: buf, w: cw, format: f}, nil
 }
 
 // Text adds a text cell, neutralised (SafeText): opening an export never
@@ -120,7 +121,14 @@ func (c *Writer) End() error {
 		if err := c.w.Error(); err != nil {
 			return err
 		}
-		return c.buf.Flush()
+		if err := c.buf.Flush(); err != nil {
+			return err
+		}
+		// A buffered writer below (the HTTP response's) would keep the
+		// first records until it fills: they are sent now.
+		if f, ok := c.under.(interface{ Flush() error }); ok {
+			return f.Flush()
+		}
 	}
 	return nil
 }
