@@ -1,11 +1,6 @@
 package assessment
 
-import (
-	"context"
-	"fmt"
-
-	"github.com/uptrace/bun"
-)
+import "github.com/uptrace/bun"
 
 // Queries the reports package reads assessment's data through, so that it
 // never names assessment's tables or columns itself.
@@ -26,19 +21,15 @@ func ReportQuizResults(db bun.IDB) *bun.SelectQuery {
 		GroupExpr("a.enrolment_id, a.quiz_id")
 }
 
-// CourseQuizzes returns the quizzes of a course that are not archived, in
-// the order the course shows them, with their id, title, required flag and
-// question count filled: the columns of a course's gradebook, and which of
-// them count towards completing it (required, with questions: as
-// RequiredQuizzes counts them).
-func CourseQuizzes(ctx context.Context, db bun.IDB, courseID int64) ([]Quiz, error) {
-	var list []Quiz
-	err := db.NewSelect().Model(&list).Column("qz.id", "qz.course_id", "qz.title", "qz.required").ColumnExpr(questionCount).
-		Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID).OrderExpr("qz.id").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("quizzes of course %d: %w", courseID, err)
-	}
-	return list, nil
+// ReportCourseQuizzes selects the quizzes of a course that are not
+// archived, the columns of its gradebook, as quiz_id, title, required and
+// counts: passing it is part of completing the course (required, with
+// questions, as RequiredQuizzes counts them). The course shows them by id.
+func ReportCourseQuizzes(db bun.IDB, courseID int64) *bun.SelectQuery {
+	return db.NewSelect().TableExpr("quizzes AS qz").
+		ColumnExpr("qz.id AS quiz_id, qz.title, qz.required").
+		ColumnExpr("qz.required AND EXISTS (SELECT FROM questions AS qn WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL) AS counts").
+		Where("qz.course_id = ? AND qz.archived_at IS NULL", courseID)
 }
 
 // ReportOpenDeadlines selects the attempts still open that must be

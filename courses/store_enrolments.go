@@ -301,16 +301,26 @@ func (s *Store) Roster(ctx context.Context, courseID int64, f RosterFilter, prog
 // step with enrolments (migration 20261202030000_list_counts): at most 16
 // rows, whatever the course's size.
 func (s *Store) CountCurrentEnrolments(ctx context.Context, courseID int64, status EnrolmentStatus) (int, error) {
-	column := map[EnrolmentStatus]string{"": "c.active + c.completed", EnrolmentActive: "c.active",
-		EnrolmentCompleted: "c.completed"}[status]
-	if column == "" {
-		return 0, fmt.Errorf("count %q enrolments of %d: not a current status", status, courseID)
+	q, err := countCurrent(s.db, courseID, status)
+	if err != nil {
+		return 0, err
 	}
 	var n int
-	err := s.db.NewSelect().TableExpr("course_enrolment_counts AS c").ColumnExpr("coalesce(sum(?), 0)", bun.Safe(column)).
-		Where("c.course_id = ?", courseID).Scan(ctx, &n)
-	if err != nil {
+	if err := q.Scan(ctx, &n); err != nil {
 		return 0, fmt.Errorf("count enrolments of %d: %w", courseID, err)
 	}
 	return n, nil
+}
+
+// countCurrent selects, as enrolments, how many enrolments of a course
+// have status ("": active or completed) from the counts kept per course:
+// one row, 0 for a course without any.
+func countCurrent(db bun.IDB, courseID int64, status EnrolmentStatus) (*bun.SelectQuery, error) {
+	column := map[EnrolmentStatus]string{"": "c.active + c.completed", EnrolmentActive: "c.active",
+		EnrolmentCompleted: "c.completed"}[status]
+	if column == "" {
+		return nil, fmt.Errorf("count %q enrolments of %d: not a current status", status, courseID)
+	}
+	return db.NewSelect().TableExpr("course_enrolment_counts AS c").ColumnExpr("coalesce(sum(?), 0) AS enrolments", bun.Safe(column)).
+		Where("c.course_id = ?", courseID), nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/jobs"
 )
 
@@ -74,10 +75,15 @@ func (s *Service) makeExport(ctx context.Context, e *Export) error {
 		return jobs.Permanent(err)
 	}
 	x := &GradebookExport{Gradebook: &Gradebook{Scope: gq.InstitutionID}, s: s, q: gq, spec: spec, after: after}
-	if x.Quizzes, err = s.quizColumns(ctx, e.CourseID); err != nil {
+	var kept int
+	err = s.read(ctx, func(st *Store) (err error) {
+		x.Quizzes, kept, err = st.GradebookHead(ctx, e.CourseID, courses.EnrolmentStatus(gq.Status))
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	if x.Rows, err = s.gradebookCount(ctx, gq); err != nil {
+	if err := x.size(ctx, kept); err != nil {
 		return err
 	}
 	st := NewStore(s.db)

@@ -120,6 +120,9 @@ const MaxPage = 100
 // number of queries small, few enough to keep memory flat.
 var chunk = 500
 
+// firstChunk is how many rows an export reads first (Each): a page's.
+var firstChunk = 50
+
 func pageSize(n int) int {
 	if n < 1 || n > MaxPage {
 		return 50

@@ -72,7 +72,7 @@ type gradebookRow struct {
 func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRow, error) {
 	where, whereArgs := gradebookWhere(f)
 	args := append([]any{
-		courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
+		courses.ReportEnrolments(s.db, f.CourseID), accounts.ReportPeople(s.db), accounts.ReportInstitutions(s.db),
 		assessment.ReportQuizResults(s.db), certificates.ReportCertificates(s.db),
 	}, whereArgs...)
 	if f.Cursor != nil {
@@ -111,6 +111,42 @@ func (s *Store) Gradebook(ctx context.Context, f gradebookFilter) ([]gradebookRo
 	return rows, nil
 }
 
+// GradebookHead returns a gradebook's quiz columns and how many
+// enrolments of status ("": active or completed) its course has, from the
+// counts kept per course, in one statement: a page needs both before its
+// rows (the count chooses how they are read, sortSpec.sized), and they
+// were two round trips.
+func (s *Store) GradebookHead(ctx context.Context, courseID int64, status courses.EnrolmentStatus) ([]QuizColumn, int, error) {
+	n, err := courses.ReportEnrolmentCount(s.db, courseID, status)
+	if err != nil {
+		return nil, 0, err
+	}
+	// n has one row: a course without quizzes gives it with NULL columns.
+	var rows []struct {
+		Enrolments int     `bun:"enrolments"`
+		QuizID     *int64  `bun:"quiz_id"`
+		Title      *string `bun:"title"`
+		Required   *bool   `bun:"required"`
+		Counts     *bool   `bun:"counts"`
+	}
+	err = s.db.NewRaw(`WITH n AS NOT MATERIALIZED (?), qz AS NOT MATERIALIZED (?)
+		SELECT n.enrolments, qz.quiz_id, qz.title, qz.required, qz.counts FROM n LEFT JOIN qz ON TRUE ORDER BY qz.quiz_id`,
+		n, assessment.ReportCourseQuizzes(s.db, courseID)).Scan(ctx, &rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("gradebook head of course %d: %w", courseID, err)
+	}
+	if len(rows) == 0 {
+		return nil, 0, fmt.Errorf("gradebook head of course %d: no row", courseID)
+	}
+	cols := make([]QuizColumn, 0, len(rows)) // [] in the API for a course without quizzes, not null
+	for _, r := range rows {
+		if r.QuizID != nil {
+			cols = append(cols, QuizColumn{ID: *r.QuizID, Title: *r.Title, Required: *r.Required, counts: *r.Counts})
+		}
+	}
+	return cols, rows[0].Enrolments, nil
+}
+
 // GradebookCount counts the rows the gradebook's filters keep, whatever
 // the cursor: the size of its export, known before it starts. Only the
 // enrolments and people are read (the course's enrolments by index), not
@@ -120,7 +156,7 @@ func (s *Store) GradebookCount(ctx context.Context, f gradebookFilter) (int, err
 	var n int
 	err := s.db.NewRaw(`WITH e AS NOT MATERIALIZED (?), p AS NOT MATERIALIZED (?)
 		SELECT count(*) FROM e JOIN p ON p.user_id = e.user_id WHERE `+where,
-		append([]any{courses.ReportEnrolments(s.db), accounts.ReportPeople(s.db)}, whereArgs...)...).Scan(ctx, &n)
+		append([]any{courses.ReportEnrolments(s.db, f.CourseID), accounts.ReportPeople(s.db)}, whereArgs...)...).Scan(ctx, &n)
 	if err != nil {
 		return 0, fmt.Errorf("count gradebook of course %d: %w", f.CourseID, err)
 	}
@@ -130,8 +166,8 @@ func (s *Store) GradebookCount(ctx context.Context, f gradebookFilter) (int, err
 // gradebookWhere is the condition on e and p of the rows a gradebook
 // query keeps, with its arguments.
 func gradebookWhere(f gradebookFilter) (string, []any) {
-	where := "e.course_id = ?"
-	args := []any{f.CourseID}
+	where := "TRUE" // e holds the course's enrolments only
+	var args []any
 	if f.InstitutionID != 0 {
 		where += " AND p.institution_id = ?"
 		args = append(args, f.InstitutionID)

@@ -1,6 +1,7 @@
 package spreadsheet_test
 
 import (
+	"bufio"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +67,27 @@ func TestWriter(t *testing.T) {
 		if b.String() != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.format, b.String(), tc.want)
 		}
+	}
+}
+
+// TestWriterSendsItsFirstRows: a streamed download starts with its
+// header and first rows, written through as soon as they are, without
+// waiting for the hundreds of rows buffered after them.
+func TestWriterSendsItsFirstRows(t *testing.T) {
+	// Below the writer, a buffer as the HTTP response's, larger than the
+	// 16 records.
+	var out strings.Builder
+	under := bufio.NewWriterSize(&out, 64<<10)
+	w, err := spreadsheet.New(under, spreadsheet.Format{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 16 {
+		if err := w.Text("Participante").Int(int64(i)).End(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := strings.Count(out.String(), "Participante"); got != 16 {
+		t.Fatalf("after 16 records, %d reached the reader", got)
 	}
 }

@@ -28,6 +28,7 @@ const TimeLayout = "2006-01-02 15:04"
 // every text cell goes through SafeText: each export of Aula that writes
 // through it follows the rules of the package without repeating them.
 type Writer struct {
+	under  io.Writer // what buf writes to, flushed with it when it can be
 	buf    *bufio.Writer
 	w      *csv.Writer
 	format Format
@@ -35,8 +36,15 @@ type Writer struct {
 	rows   int
 }
 
-// flushEvery is how many records are buffered before they are sent.
-const flushEvery = 256
+// flushEvery is how many records are buffered before they are sent;
+// the first firstFlush records (the header and a few rows) are sent as
+// soon as they are written, so a download starts while its first rows
+// are read: flushed every 256 records only, a gradebook export's first
+// byte waited for its second chunk from the database.
+const (
+	flushEvery = 256
+	firstFlush = 16
+)
 
 // New starts a CSV file on w.
 func New(w io.Writer, f Format) (*Writer, error) {
@@ -45,7 +53,7 @@ func New(w io.Writer, f Format) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Writer{buf: buf, w: cw, format: f}, nil
+	return &Writer{under: w, buf: buf, w: cw, format: f}, nil
 }
 
 // Text adds a text cell, neutralised (SafeText): opening an export never
@@ -108,12 +116,19 @@ func (c *Writer) End() error {
 	if err != nil {
 		return err
 	}
-	if c.rows++; c.rows%flushEvery == 0 {
+	if c.rows++; c.rows%flushEvery == 0 || c.rows == firstFlush {
 		c.w.Flush()
 		if err := c.w.Error(); err != nil {
 			return err
 		}
-		return c.buf.Flush()
+		if err := c.buf.Flush(); err != nil {
+			return err
+		}
+		// A buffered writer below (the HTTP response's) would keep the
+		// first records until it fills: they are sent now.
+		if f, ok := c.under.(interface{ Flush() error }); ok {
+			return f.Flush()
+		}
 	}
 	return nil
 }

@@ -1,0 +1,1 @@
+DROP INDEX enrolments_user_course_idx;

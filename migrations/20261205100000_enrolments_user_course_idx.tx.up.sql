@@ -1,0 +1,14 @@
+-- Issue 11: a gradebook by learner name walks users_name_idx and looks up
+-- each learner's enrolment in the course (2.6 learners walked per row at
+-- 40,000 of 100,000). The planner looked them up through
+-- enrolments_user_id_idx (user_id, status), half the size of
+-- enrolments_course_user_key (course_id, user_id) and priced alike, and
+-- so read every enrolment of every learner walked (3.4 each) to keep the
+-- course's. This index finds the one row of (learner, course) directly;
+-- the planner takes it. A 40,000-row export's statements cost PostgreSQL
+-- 1.55-1.59 s of CPU instead of 1.86-1.93 s (on a copy of the scale
+-- database, runs interleaved). It is written when an enrolment is made,
+-- deleted or moved to another course only; the updates of a learner's
+-- progress (modules_completed, last_module_at) stay HOT. 0.2 s to build
+-- at 340,000 enrolments.
+CREATE INDEX enrolments_user_course_idx ON enrolments (user_id, course_id);
