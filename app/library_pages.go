@@ -1,6 +1,7 @@
 package app
 
 import (
+	"html/template"
 	"io"
 	"net/url"
 	"slices"
@@ -78,8 +79,9 @@ type librarySearchPage struct {
 	Total     int
 	More      bool // more than Total match; the facets count Total
 	Items     []itemCard
-	Facets    []facetGroup
-	Active    []facetLink
+	Rows      template.HTML // Items' rows (itemRowsHTML)
+	Facets    template.HTML // the facet lists (facetsHTML)
+	Active    template.HTML // the selected values' chips (activeFiltersHTML)
 	NextURL   string
 	FirstURL  string
 	Librarian bool
@@ -156,6 +158,8 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 		return errMalformed
 	}
 	facets := l.facets(res.Facets, p.Lang)
+	var groups []facetGroup
+	var active []facetLink
 	for _, g := range []struct {
 		name, label string
 		values      []facetValueJSON
@@ -172,13 +176,14 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 			link := facetLink{Label: v.Label, Count: v.Count, Href: searchURL(next), Selected: on}
 			group.Values = append(group.Values, link)
 			if on {
-				page.Active = append(page.Active, link)
+				active = append(active, link)
 			}
 		}
 		if len(group.Values) > 0 {
-			page.Facets = append(page.Facets, group)
+			groups = append(groups, group)
 		}
 	}
+	page.Rows, page.Facets, page.Active = itemRowsHTML(p, page.Items, "      ", true), facetsHTML(groups), activeFiltersHTML(p, active)
 	if res.Next != "" {
 		next := url.Values{}
 		for k, list := range values {
@@ -376,6 +381,7 @@ type countryPage struct {
 	Code    string
 	Name    string
 	Items   []itemCard
+	Rows    template.HTML // Items' rows (itemRowsHTML)
 	Total   int
 	MoreURL string
 	Courses []courses.Course
@@ -399,6 +405,7 @@ func (s *server) libraryCountryPage(c *fiber.Ctx) error {
 	p.Title, p.Nav = p.T("library.country.title", name), "library"
 	page := countryPage{Page: p, Code: code, Name: name, Items: s.itemCards(p, cp.Items), Total: cp.Total,
 		MoreURL: "/library?country=" + code, Courses: cp.Courses, Events: cp.Events}
+	page.Rows = itemRowsHTML(p, page.Items, "    ", false)
 	return s.render(c, "pages/library/country", page)
 }
 
