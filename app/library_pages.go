@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"io"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,36 +100,6 @@ func searchURL(values url.Values) string {
 	return "/library?" + v.Encode()
 }
 
-// toggled is values with value of name added, or removed when present.
-// type and year hold one value: another replaces it.
-func toggled(values url.Values, name, value string) (url.Values, bool) {
-	v := url.Values{}
-	for k, list := range values {
-		v[k] = slices.Clone(list)
-	}
-	if name == "year" {
-		on := v.Get("year_from") == value && v.Get("year_to") == value
-		v.Del("year_from")
-		v.Del("year_to")
-		if !on {
-			v.Set("year_from", value)
-			v.Set("year_to", value)
-		}
-		return v, on
-	}
-	list := v[name]
-	if i := slices.Index(list, value); i >= 0 {
-		v[name] = slices.Delete(list, i, i+1)
-		return v, true
-	}
-	if name == "type" {
-		v[name] = []string{value}
-	} else {
-		v[name] = append(list, value)
-	}
-	return v, false
-}
-
 // libraryPage is /library: search, facets, results.
 func (s *server) libraryPage(c *fiber.Ctx) error {
 	q, err := libraryQuery(c)
@@ -160,6 +129,7 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 	facets := l.facets(res.Facets, p.Lang)
 	var groups []facetGroup
 	var active []facetLink
+	links := newFacetLinks(values)
 	for _, g := range []struct {
 		name, label string
 		values      []facetValueJSON
@@ -172,8 +142,8 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 	} {
 		group := facetGroup{Name: g.name, Label: p.T(g.label)}
 		for _, v := range g.values {
-			next, on := toggled(values, g.name, v.Value)
-			link := facetLink{Label: v.Label, Count: v.Count, Href: searchURL(next), Selected: on}
+			href, on := links.href(g.name, v.Value)
+			link := facetLink{Label: v.Label, Count: v.Count, Href: href, Selected: on}
 			group.Values = append(group.Values, link)
 			if on {
 				active = append(active, link)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,4 +110,90 @@ func TestLibraryRowsAsTheTemplateWroteThem(t *testing.T) {
 	if activeFiltersHTML(Page{}, nil) != "" {
 		t.Error("no selected value writes chips")
 	}
+}
+
+// TestCountryNamesInEachReadersLanguage: countries are named in the
+// reader's language whichever language asked for them first (the names
+// are kept per process), the code when CLDR has none.
+func TestCountryNamesInEachReadersLanguage(t *testing.T) {
+	want := map[string]string{"pt-BR": "Moçambique", "en": "Mozambique", "es": "Mozambique", "pt-PT": "Moçambique", "fr": "Mozambique"}
+	for round := 0; round < 2; round++ {
+		for _, locale := range []string{"pt-BR", "en", "es", "pt-PT", "fr"} {
+			for _, code := range []string{"MZ", "mz"} {
+				if got := countryName(code, locale); got != want[locale] {
+					t.Errorf("round %d: countryName(%s, %s) = %q, want %q", round, code, locale, got, want[locale])
+				}
+			}
+		}
+	}
+	if got := countryName("BR", "pt-BR"); got != "Brasil" {
+		t.Errorf("countryName(BR, pt-BR) = %q", got)
+	}
+	if got := countryName("ZZ1", "en"); got != "ZZ1" {
+		t.Errorf("countryName(ZZ1) = %q, want the code", got)
+	}
+}
+
+// TestFacetLinksAsSearchURLWroteThem: each facet link of a search (adding
+// a value, taking one off, replacing the type or the year, with and
+// without other parameters, a cursor, a parameter left without values)
+// is the link searchURL wrote for the toggled search.
+func TestFacetLinksAsSearchURLWroteThem(t *testing.T) {
+	searches := []string{
+		"", "after=xyz", "csrf=a&after=b", "q=prote%C3%A7%C3%A3o+social", "q=a%2Bb+%3Cc%3E&sort=date&after=abc",
+		"country=BR", "country=BR&country=MZ&q=x", "country=", "type=report", "type=report&type=law",
+		"year_from=2020&year_to=2020", "year_from=2019&year_to=2020&q=y", "year_from=2020", "year_to=2020&zz=1&aa=2",
+		"theme=sa%C3%BAde&theme=a+b%2Bc&language=pt&language=es&type=law&year_from=2001&year_to=2001&sort=relevance",
+	}
+	toggles := []struct{ name, value string }{
+		{"country", "BR"}, {"country", "MZ"}, {"country", ""}, {"theme", "saúde"}, {"theme", "a b+c"}, {"theme", "x&y=z"},
+		{"language", "pt"}, {"language", "en"}, {"type", "report"}, {"type", "law"}, {"type", "link"},
+		{"year", "2020"}, {"year", "2001"}, {"year", "2019"},
+	}
+	for _, search := range searches {
+		values, err := url.ParseQuery(search)
+		if err != nil {
+			t.Fatal(err)
+		}
+		links := newFacetLinks(values)
+		for _, tg := range toggles {
+			next, wantOn := toggled(values, tg.name, tg.value)
+			want := searchURL(next)
+			got, on := links.href(tg.name, tg.value)
+			if got != want || on != wantOn {
+				t.Errorf("%q, %s=%s: %s (selected %t), searchURL wrote %s (%t)", search, tg.name, tg.value, got, on, want, wantOn)
+			}
+		}
+	}
+}
+
+// toggled is values with value of name added, or removed when present.
+// type and year hold one value: another replaces it. It is how the page
+// wrote its facet links before facetLinks, which must write the same.
+func toggled(values url.Values, name, value string) (url.Values, bool) {
+	v := url.Values{}
+	for k, list := range values {
+		v[k] = slices.Clone(list)
+	}
+	if name == "year" {
+		on := v.Get("year_from") == value && v.Get("year_to") == value
+		v.Del("year_from")
+		v.Del("year_to")
+		if !on {
+			v.Set("year_from", value)
+			v.Set("year_to", value)
+		}
+		return v, on
+	}
+	list := v[name]
+	if i := slices.Index(list, value); i >= 0 {
+		v[name] = slices.Delete(list, i, i+1)
+		return v, true
+	}
+	if name == "type" {
+		v[name] = []string{value}
+	} else {
+		v[name] = append(list, value)
+	}
+	return v, false
 }
