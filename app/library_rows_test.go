@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -196,4 +197,70 @@ func toggled(values url.Values, name, value string) (url.Values, bool) {
 		v[name] = append(list, value)
 	}
 	return v, false
+}
+
+// BenchmarkLibraryRows: a search page's 20 results and 5 facets of 12
+// values each, as the template ranged over them (template) and as the Go
+// writers write them, facet links included (go).
+func BenchmarkLibraryRows(b *testing.B) {
+	bundle, err := i18n.Load(assets.I18n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := Page{Lang: "pt-BR", tr: bundle.Printer("pt-BR")}
+	tmpl := template.Must(template.New("library").Parse(libraryRowsTemplate))
+	values, _ := url.ParseQuery("q=prote%C3%A7%C3%A3o+social&country=BR&sort=date")
+	items := make([]itemCard, 20)
+	for i := range items {
+		items[i] = itemCard{ID: int64(i), URL: itemPath(int64(i)), Title: "Proteção social e seguridade no Brasil, relatório " + strconv.Itoa(i),
+			Language: "pt", Type: "Relatório", Year: 2000 + i, Countries: []string{countryName("BR", p.Lang), countryName("MZ", p.Lang)},
+			Abstract: snippet(strings.Repeat("Um resumo do documento sobre a previdência social & os seus desafios. ", 6), 280)}
+	}
+	names := []string{"country", "theme", "language", "type", "year"}
+	build := func(href func(name, value string) (string, bool)) ([]facetGroup, []facetLink) {
+		var groups []facetGroup
+		var active []facetLink
+		for _, name := range names {
+			g := facetGroup{Name: name, Label: p.T("library.facet." + name)}
+			for j := 0; j < 12; j++ {
+				value := []string{"BR", "MZ", "AO", "PT", "CV", "GW", "ST", "TL", "AR", "CL", "PE", "UY"}[j]
+				if name == "year" {
+					value = strconv.Itoa(2000 + j)
+				}
+				h, on := href(name, value)
+				link := facetLink{Label: value + " label", Count: 100 * j, Href: h, Selected: on}
+				g.Values = append(g.Values, link)
+				if on {
+					active = append(active, link)
+				}
+			}
+			groups = append(groups, g)
+		}
+		return groups, active
+	}
+	b.Run("template", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			groups, active := build(func(name, value string) (string, bool) {
+				next, on := toggled(values, name, value)
+				return searchURL(next), on
+			})
+			var out bytes.Buffer
+			if err := tmpl.Execute(&out, struct {
+				Page
+				Active []facetLink
+				Facets []facetGroup
+				Items  []itemCard
+			}{p, active, groups, items}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("go", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			groups, active := build(newFacetLinks(values).href)
+			_ = activeFiltersHTML(p, active) + facetsHTML(groups) + itemRowsHTML(p, items, "      ", true) + itemRowsHTML(p, items, "    ", false)
+		}
+	})
 }
