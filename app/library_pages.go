@@ -1,9 +1,9 @@
 package app
 
 import (
+	"html/template"
 	"io"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,8 +78,9 @@ type librarySearchPage struct {
 	Total     int
 	More      bool // more than Total match; the facets count Total
 	Items     []itemCard
-	Facets    []facetGroup
-	Active    []facetLink
+	Rows      template.HTML // Items' rows (itemRowsHTML)
+	Facets    template.HTML // the facet lists (facetsHTML)
+	Active    template.HTML // the selected values' chips (activeFiltersHTML)
 	NextURL   string
 	FirstURL  string
 	Librarian bool
@@ -97,36 +98,6 @@ func searchURL(values url.Values) string {
 		return "/library"
 	}
 	return "/library?" + v.Encode()
-}
-
-// toggled is values with value of name added, or removed when present.
-// type and year hold one value: another replaces it.
-func toggled(values url.Values, name, value string) (url.Values, bool) {
-	v := url.Values{}
-	for k, list := range values {
-		v[k] = slices.Clone(list)
-	}
-	if name == "year" {
-		on := v.Get("year_from") == value && v.Get("year_to") == value
-		v.Del("year_from")
-		v.Del("year_to")
-		if !on {
-			v.Set("year_from", value)
-			v.Set("year_to", value)
-		}
-		return v, on
-	}
-	list := v[name]
-	if i := slices.Index(list, value); i >= 0 {
-		v[name] = slices.Delete(list, i, i+1)
-		return v, true
-	}
-	if name == "type" {
-		v[name] = []string{value}
-	} else {
-		v[name] = append(list, value)
-	}
-	return v, false
 }
 
 // libraryPage is /library: search, facets, results.
@@ -156,6 +127,9 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 		return errMalformed
 	}
 	facets := l.facets(res.Facets, p.Lang)
+	var groups []facetGroup
+	var active []facetLink
+	links := newFacetLinks(values)
 	for _, g := range []struct {
 		name, label string
 		values      []facetValueJSON
@@ -168,17 +142,18 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 	} {
 		group := facetGroup{Name: g.name, Label: p.T(g.label)}
 		for _, v := range g.values {
-			next, on := toggled(values, g.name, v.Value)
-			link := facetLink{Label: v.Label, Count: v.Count, Href: searchURL(next), Selected: on}
+			href, on := links.href(g.name, v.Value)
+			link := facetLink{Label: v.Label, Count: v.Count, Href: href, Selected: on}
 			group.Values = append(group.Values, link)
 			if on {
-				page.Active = append(page.Active, link)
+				active = append(active, link)
 			}
 		}
 		if len(group.Values) > 0 {
-			page.Facets = append(page.Facets, group)
+			groups = append(groups, group)
 		}
 	}
+	page.Rows, page.Facets, page.Active = itemRowsHTML(p, page.Items, "      ", true), facetsHTML(groups), activeFiltersHTML(p, active)
 	if res.Next != "" {
 		next := url.Values{}
 		for k, list := range values {
@@ -376,6 +351,7 @@ type countryPage struct {
 	Code    string
 	Name    string
 	Items   []itemCard
+	Rows    template.HTML // Items' rows (itemRowsHTML)
 	Total   int
 	MoreURL string
 	Courses []courses.Course
@@ -399,6 +375,7 @@ func (s *server) libraryCountryPage(c *fiber.Ctx) error {
 	p.Title, p.Nav = p.T("library.country.title", name), "library"
 	page := countryPage{Page: p, Code: code, Name: name, Items: s.itemCards(p, cp.Items), Total: cp.Total,
 		MoreURL: "/library?country=" + code, Courses: cp.Courses, Events: cp.Events}
+	page.Rows = itemRowsHTML(p, page.Items, "    ", false)
 	return s.render(c, "pages/library/country", page)
 }
 
