@@ -30,7 +30,9 @@ func (s *server) routes(root *fiber.App) {
 	// OAI-PMH harvesters send GET or POST without sessions or CSRF tokens.
 	root.Get("/oai", s.oai)
 	root.Post("/oai", s.oai)
-	api := root.Group("/api/v1", s.apiChain()...)
+	// API routes whose statement reads the token: before the API group.
+	s.apiReadingToken(root, fiber.MethodPost, "/attempts/:id/submit", s.readSubmit, s.submitAttempt)
+	api := root.Group(apiPrefix, s.apiChain()...)
 	app := s.pageRoutes(root)
 
 	// Pages for everyone.
@@ -198,7 +200,8 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/quizzes/:id/results.csv", quizEditors, s.quizResultsCSV)
 	api.Get("/attempts/:id", signedIn, s.showAttempt)
 	api.Put("/attempts/:id/answers", signedIn, s.saveAnswers)
-	api.Post("/attempts/:id/submit", signedIn, s.submitAttempt)
+	// POST /attempts/:id/submit (signed in): registered before the group,
+	// reading the token with the attempt (readSubmit).
 
 	// ---- Certificates and verification ----
 	app.Get("/verify", s.verifyFormPage)

@@ -375,6 +375,13 @@ func (s *Service) ownAttemptQuiz(ctx context.Context, userID, attemptID int64) (
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	return s.openOwn(ctx, userID, a, quiz, byID)
+}
+
+// openOwn is ownAttemptQuiz's checks of the attempt a it read, with its
+// quiz and the questions it presents by id.
+func (s *Service) openOwn(ctx context.Context, userID int64, a *Attempt, quiz *Quiz, byID map[int64]Question) (*Attempt, *Quiz, []Presented, error) {
+	attemptID := a.ID
 	if a.UserID != userID {
 		return nil, nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrNotFound)
 	}
@@ -422,6 +429,13 @@ func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []by
 	if err != nil {
 		return Result{}, err
 	}
+	return s.submitOpen(ctx, a, quiz, qs, body, answeredOnly)
+}
+
+// submitOpen is submit of the learner's open attempt a, read with its quiz
+// and its questions qs (ownAttemptQuiz).
+func (s *Service) submitOpen(ctx context.Context, a *Attempt, quiz *Quiz, qs []Presented, body []byte, answeredOnly bool) (Result, error) {
+	attemptID := a.ID
 	changes, err := submitChanges(body, questionsOf(qs))
 	if err != nil {
 		return Result{}, err

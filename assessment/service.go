@@ -22,6 +22,9 @@ type Service struct {
 	grace   time.Duration
 	// onTimedOut are told of attempts closed by their time limit (hooks.go).
 	onTimedOut []TimedOutHook
+	// tokens and tokenAttemptSQL: SubmitForToken's (ReadTokensWith).
+	tokens          Tokens
+	tokenAttemptSQL string
 }
 
 // Options configure a Service.

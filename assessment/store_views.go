@@ -2,10 +2,14 @@ package assessment
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -116,6 +120,53 @@ var attemptWithQuizSQL = postgres.NewText(func(db bun.IDB) string {
 			AND qn.id IN (SELECT (s.value ->> 'id')::bigint FROM jsonb_array_elements(a.layout) AS s)) AS questions`).
 		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = $1").String()
 })
+
+// tokenAttemptRow is the token's user with the attempt, its quiz and its
+// questions, as SubmitForToken reads them.
+type tokenAttemptRow struct {
+	Attempt   `bun:",extend"`
+	Quiz      Quiz          `bun:"embed:qz_"`
+	Questions []questionRow `bun:"questions,scanonly,type:jsonb"`
+	Caller    accounts.User `bun:"embed:tu_"`
+}
+
+// tokenAttemptSQL is SubmitForToken's statement: $1 the token's hash, $2
+// now, $3 the attempt. It is AttemptWithQuiz's with the token's user
+// joined first: a token that finds nobody, or an attempt that does not
+// exist, reads no row.
+func (s *Store) tokenAttemptSQL(t Tokens) string {
+	db := s.db
+	return db.NewSelect().Model((*tokenAttemptRow)(nil)).
+		ModelTableExpr("(?) AS tu", t.TokenUserQuery(db, "$1", "$2")).
+		ColumnExpr("a.*").
+		ColumnExpr("?", postgres.Columns(db, (*Quiz)(nil), "qz", "qz_")).
+		ColumnExpr(`(SELECT json_agg(qn) FROM questions AS qn WHERE qn.quiz_id = a.quiz_id
+			AND qn.id IN (SELECT (s.value ->> 'id')::bigint FROM jsonb_array_elements(a.layout) AS s)) AS questions`).
+		ColumnExpr("?", postgres.Columns(db, (*accounts.User)(nil), "tu", "tu_", "password_hash")).
+		Join("JOIN attempts AS a ON a.id = $3").
+		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").String()
+}
+
+// AttemptWithQuizForToken is AttemptWithQuiz with the user an API token
+// acts for, read first in the same statement (query, tokenAttemptSQL;
+// hash and now are Tokens.TokenArgs'). A nil user, with a nil error, when
+// it reads no row: nobody acts with the token, or there is no such
+// attempt.
+func (s *Store) AttemptWithQuizForToken(ctx context.Context, query string, hash []byte, now time.Time, id int64) (*accounts.User, *Attempt, *Quiz, map[int64]Question, error) {
+	row := new(tokenAttemptRow)
+	err := postgres.SelectOne(ctx, s.db, query, []any{hash, now, id}, row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("attempt %d with its token: %w", id, err)
+	}
+	byID := make(map[int64]Question, len(row.Questions))
+	for i := range row.Questions {
+		byID[row.Questions[i].ID] = row.Questions[i].question()
+	}
+	return &row.Caller, &row.Attempt, &row.Quiz, byID, nil
+}
 
 // startRow is a quiz, the learner's standing at it and one question of
 // its pool (none: Question.ID 0), as QuizToStart reads them.
