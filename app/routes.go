@@ -31,6 +31,7 @@ func (s *server) routes(root *fiber.App) {
 	root.Get("/oai", s.oai)
 	root.Post("/oai", s.oai)
 	// API routes whose statement reads the token: before the API group.
+	s.apiReadingToken(root, fiber.MethodPost, "/quizzes/:id/attempts", s.readStart, s.startAttempt)
 	s.apiReadingToken(root, fiber.MethodPost, "/attempts/:id/submit", s.readSubmit, s.submitAttempt)
 	api := root.Group(apiPrefix, s.apiChain()...)
 	app := s.pageRoutes(root)
@@ -194,7 +195,8 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/quizzes/:id", signedIn, s.showQuiz)
 	api.Patch("/quizzes/:id", quizEditors, s.updateQuiz)
 	api.Delete("/quizzes/:id", quizEditors, s.deleteQuiz)
-	api.Post("/quizzes/:id/attempts", signedIn, s.startAttempt)
+	// POST /quizzes/:id/attempts (signed in): registered before the
+	// group, reading the token with the quiz (readStart).
 	api.Get("/quizzes/:id/attempts", signedIn, s.listAttempts)
 	api.Get("/quizzes/:id/results", quizEditors, s.quizResults)
 	api.Get("/quizzes/:id/results.csv", quizEditors, s.quizResultsCSV)

@@ -22,9 +22,10 @@ type Service struct {
 	grace   time.Duration
 	// onTimedOut are told of attempts closed by their time limit (hooks.go).
 	onTimedOut []TimedOutHook
-	// tokens and tokenAttemptSQL: SubmitForToken's (ReadTokensWith).
-	tokens          Tokens
-	tokenAttemptSQL string
+	// tokens, tokenAttemptSQL and tokenStartSQL: SubmitForToken's and
+	// StartForToken's (ReadTokensWith).
+	tokens                         Tokens
+	tokenAttemptSQL, tokenStartSQL string
 }
 
 // Options configure a Service.

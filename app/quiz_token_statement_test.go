@@ -8,11 +8,11 @@ import (
 	"github.com/aula-platform/aula/accounts"
 )
 
-// TestQuizSubmitReadsTokenInItsStatement: a submit finds its caller's
-// token in the statement that reads the attempt, and still refuses, at
-// the next request, a token revoked or a user disabled after the start,
-// and answers everyone else as every API route does.
-func TestQuizSubmitReadsTokenInItsStatement(t *testing.T) {
+// TestQuizStartSubmitReadTokenInTheirStatement: a start and a submit find
+// their caller's token in the statement that reads the quiz or the
+// attempt, and still refuse, at the next request, a token revoked or a
+// user disabled, and answer everyone else as every API route does.
+func TestQuizStartSubmitReadTokenInTheirStatement(t *testing.T) {
 	e := newQuizEnv(t)
 	ctx := context.Background()
 	teacherToken, teacher := e.token(accounts.RoleInstructor)
@@ -20,8 +20,14 @@ func TestQuizSubmitReadsTokenInItsStatement(t *testing.T) {
 	quiz := e.createQuizAPI(teacherToken, course.ID, nil)
 	token, learner := e.learnerToken(course.ID)
 
-	started := e.api(http.MethodPost, "/api/v1/quizzes/"+itoa(quiz.ID)+"/attempts", token, nil)
+	start := "/api/v1/quizzes/" + itoa(quiz.ID) + "/attempts"
+	wantStatus(t, e.api(http.MethodPost, start, "", nil), http.StatusUnauthorized)
+	wantStatus(t, e.api(http.MethodPost, start, "aula_nobody", nil), http.StatusUnauthorized)
+	wantStatus(t, e.api(http.MethodPost, "/api/v1/quizzes/999999999/attempts", token, nil), http.StatusNotFound)
+	started := e.api(http.MethodPost, start, token, nil)
 	wantStatus(t, started, http.StatusCreated)
+	// Started again: the open attempt, not a second one.
+	wantStatus(t, e.api(http.MethodPost, start, token, nil), http.StatusOK)
 	var a apiAttempt
 	decode(t, started, &a)
 	submit := "/api/v1/attempts/" + itoa(a.ID) + "/submit"
@@ -40,6 +46,7 @@ func TestQuizSubmitReadsTokenInItsStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, e.api(http.MethodPost, submit, token, body), http.StatusUnauthorized)
+	wantStatus(t, e.api(http.MethodPost, start, token, nil), http.StatusUnauthorized)
 	if _, err := e.db.NewUpdate().Model((*accounts.User)(nil)).Set("disabled = false").Where("id = ?", learner.ID).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +57,7 @@ func TestQuizSubmitReadsTokenInItsStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, e.api(http.MethodPost, submit, token, body), http.StatusUnauthorized)
+	wantStatus(t, e.api(http.MethodPost, start, token, nil), http.StatusUnauthorized)
 	fresh, err := e.accounts.CreateAPIToken(ctx, learner.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -58,4 +66,7 @@ func TestQuizSubmitReadsTokenInItsStatement(t *testing.T) {
 	wantStatus(t, res, http.StatusOK)
 	// Submitted once: the second submit is the 409 with the first result.
 	wantStatus(t, e.api(http.MethodPost, submit, fresh, body), http.StatusConflict)
+	// Another learner, not enrolled, is refused the quiz as before.
+	outsider, _ := e.token(accounts.RoleLearner)
+	wantStatus(t, e.api(http.MethodPost, start, outsider, nil), http.StatusForbidden)
 }
