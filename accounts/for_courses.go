@@ -33,3 +33,22 @@ func (s *Service) SessionUserQuery(db bun.IDB, hash, now bun.Safe) *bun.SelectQu
 func (s *Service) SessionArgs(token string) (hash []byte, now time.Time) {
 	return HashSecret(token), s.now()
 }
+
+// What an API handler that reads the bearer token's user in its own
+// statement (a quiz submit, assessment.Service.SubmitForToken) takes from
+// accounts, as pages take SessionUserQuery: the rule is TokenUser's,
+// stated once (actingWith), checked in PostgreSQL on every request.
+
+// TokenUserQuery returns a query of the user an API token acts for, to
+// join as a subquery in another package's statement: User's columns but
+// the password hash. hash and now are the statement's placeholders for
+// TokenArgs' values.
+func (s *Service) TokenUserQuery(db bun.IDB, hash, now bun.Safe) *bun.SelectQuery {
+	return actingWith(db.NewSelect().Model((*User)(nil)).ExcludeColumn("password_hash"), hash, now)
+}
+
+// TokenArgs are the values of TokenUserQuery's placeholders for an API
+// token: its hash and the time now.
+func (s *Service) TokenArgs(token string) (hash []byte, now time.Time) {
+	return HashSecret(token), s.now()
+}

@@ -384,10 +384,18 @@ func (s *Store) UserByAPITokenHash(ctx context.Context, hash []byte, now time.Ti
 }
 
 var apiTokenUserSQL = postgres.NewText(func(db bun.IDB) string {
-	return db.NewSelect().Model((*User)(nil)).
-		Join("JOIN api_tokens AS t ON t.user_id = u.id").
-		Where("t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND NOT u.disabled").String()
+	return actingWith(db.NewSelect().Model((*User)(nil)), bun.Safe("$1"), bun.Safe("$2")).String()
 })
+
+// actingWith is the API token rule, UserByAPITokenHash's and that of the
+// statements that read the token's user in their own (TokenUserQuery): an
+// unrevoked, unexpired token of an enabled user, looked up in PostgreSQL
+// on every request, so revoking a token or disabling its user takes
+// effect at the next one.
+func actingWith(q *bun.SelectQuery, hash, now any) *bun.SelectQuery {
+	return q.Join("JOIN api_tokens AS t ON t.user_id = u.id").
+		Where("t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND NOT u.disabled", hash, now)
+}
 
 // RevokeAPIToken marks the token with hash revoked.
 func (s *Store) RevokeAPIToken(ctx context.Context, hash []byte, now time.Time) error {

@@ -142,6 +142,13 @@ func (s *server) apiChain() []fiber.Handler {
 	return []fiber.Handler{s.markAPI, s.authenticateToken, s.limitBody}
 }
 
+// apiChainTokenInHandler is apiChain for the routes whose handler reads
+// the token in its own statement (readsToken): the token step defers to
+// the handler (tokenInHandler).
+func (s *server) apiChainTokenInHandler() []fiber.Handler {
+	return []fiber.Handler{s.markAPI, s.tokenInHandler, s.limitBody}
+}
+
 // pageChain is the middleware of every page route: the session cookie
 // authenticates, and unsafe requests need the form's CSRF token.
 func (s *server) pageChain() []fiber.Handler {
@@ -164,8 +171,27 @@ func (s *server) markAPI(c *fiber.Ctx) error {
 // request without one goes on anonymous (public routes); a token that is
 // unknown, revoked or expired is refused at once.
 func (s *server) authenticateToken(c *fiber.Ctx) error {
-	if token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && token != "" {
-		token = strings.Clone(strings.TrimSpace(token))
+	if err := s.lookUpToken(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// bearerToken is the request's API token, and whether it came with one:
+// a header of blanks is a token, one that finds nobody.
+func bearerToken(c *fiber.Ctx) (string, bool) {
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if !ok || token == "" {
+		return "", false
+	}
+	return strings.Clone(strings.TrimSpace(token)), true
+}
+
+// lookUpToken is authenticateToken's work: the bearer token's user (an
+// unknown, revoked or expired token is errUnauthorized) and the language
+// of the request's messages.
+func (s *server) lookUpToken(c *fiber.Ctx) error {
+	if token, ok := bearerToken(c); ok {
 		u, err := s.accounts.TokenUser(c.UserContext(), token)
 		if err != nil && !errors.Is(err, accounts.ErrNotFound) {
 			c.Locals(localLang, apiLanguage(c)) // the error speaks the caller's language
@@ -178,7 +204,69 @@ func (s *server) authenticateToken(c *fiber.Ctx) error {
 		c.Locals(localAPIToken, token)
 	}
 	c.Locals(localLang, apiLanguage(c))
+	return nil
+}
+
+// tokenInHandler is authenticateToken for an API route whose handler
+// finds the token's user in its own statement (readsToken). It only sets
+// the language Accept-Language asks for, which an error before the
+// statement speaks.
+func (s *server) tokenInHandler(c *fiber.Ctx) error {
+	c.Locals(localLang, apiLanguage(c))
 	return c.Next()
+}
+
+// tokenRead runs an API handler's statement with the bearer token, the
+// token's user found in it (the rule is accounts', checked in PostgreSQL
+// as every request's lookup is): it returns whom the statement found,
+// and respond, which answers with what it did once that user is the
+// request's. A nil user means the statement could not say (nobody acts
+// with token, or the data is missing so it read no row); err then is a
+// failure there is no falling back on.
+type tokenRead func(c *fiber.Ctx, token string) (u *accounts.User, respond func() error, err error)
+
+// readsToken is the handler of a signed-in API route that reads the
+// bearer token in its own statement (read), behind tokenInHandler.
+// Whenever that statement finds nobody, or there is no token, the route
+// takes the usual way, token first (tokenThen), so what an anonymous
+// caller, a revoked or expired token, a disabled user or a caller of
+// missing data gets is what every API route gives them.
+func (s *server) readsToken(read tokenRead, usual fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		token, ok := bearerToken(c)
+		if !ok {
+			return s.tokenThen(c, usual)
+		}
+		u, respond, err := read(c, token)
+		if u == nil {
+			if err != nil {
+				return err
+			}
+			return s.tokenThen(c, usual)
+		}
+		// u is whom authenticateToken would have found: the request's
+		// user, and the messages' language theirs unless asked otherwise.
+		c.Locals(localUser, u)
+		c.Locals(localAPIToken, token)
+		c.Locals(localLang, apiLanguage(c))
+		if err != nil {
+			return err
+		}
+		return respond()
+	}
+}
+
+// tokenThen is, for an API route behind tokenInHandler, the usual way in:
+// the token looked up on its own, anonymous callers refused
+// (requireUser), then h.
+func (s *server) tokenThen(c *fiber.Ctx, h fiber.Handler) error {
+	if err := s.lookUpToken(c); err != nil {
+		return err
+	}
+	if currentUser(c) == nil {
+		return s.requireUser(c) // never runs the next handler without a user
+	}
+	return h(c)
 }
 
 // apiLanguage is the language of API messages: Accept-Language first, as

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/assessment"
 )
 
@@ -165,11 +166,33 @@ func (s *server) startAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return startedJSON(c, d, created)
+}
+
+// startedJSON answers a start: 201 with a new attempt, 200 with the open one.
+func startedJSON(c *fiber.Ctx, d *assessment.AttemptDetail, created bool) error {
 	status := fiber.StatusOK
 	if created {
 		status = fiber.StatusCreated
 	}
 	return c.Status(status).JSON(newAttemptJSON(d))
+}
+
+// readStart is startAttempt's statement (readsToken): it reads the
+// token's user with the quiz, their standing and its pool
+// (assessment.StartForToken), where every other API route looks the token
+// up first. A malformed address goes the usual way, which says so after
+// the token, as does a statement that found nobody or no quiz.
+func (s *server) readStart(c *fiber.Ctx, token string) (*accounts.User, func() error, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, nil, nil
+	}
+	u, d, created, err := s.quizzes.StartForToken(c.UserContext(), token, id)
+	if u == nil {
+		return nil, nil, err
+	}
+	return u, func() error { return startedJSON(c, d, created) }, err
 }
 
 // listAttempts lists the caller's attempts at a quiz.
@@ -256,6 +279,28 @@ func (s *server) submitAttempt(c *fiber.Ctx) error {
 		return s.submittedError(c, err)
 	}
 	return c.JSON(res)
+}
+
+// readSubmit is submitAttempt's statement (readsToken): it reads the
+// token's user with the attempt (assessment.SubmitForToken), where every
+// other API route looks the token up first. A malformed address or an
+// answers body too large goes the usual way, which says so after the
+// token, as does a statement that found nobody or no attempt.
+func (s *server) readSubmit(c *fiber.Ctx, token string) (*accounts.User, func() error, error) {
+	id, err := paramID(c, "id")
+	if err != nil || checkAnswersBody(c) != nil {
+		return nil, nil, nil
+	}
+	u, res, err := s.quizzes.SubmitForToken(c.UserContext(), token, id, c.Body())
+	if u == nil {
+		return nil, nil, err
+	}
+	return u, func() error {
+		if err != nil {
+			return s.submittedError(c, err)
+		}
+		return c.JSON(res)
+	}, nil
 }
 
 // submittedBody is the 409 of a repeated submit: the error and, beside it,

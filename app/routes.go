@@ -30,7 +30,10 @@ func (s *server) routes(root *fiber.App) {
 	// OAI-PMH harvesters send GET or POST without sessions or CSRF tokens.
 	root.Get("/oai", s.oai)
 	root.Post("/oai", s.oai)
-	api := root.Group("/api/v1", s.apiChain()...)
+	// API routes whose statement reads the token: before the API group.
+	s.apiReadingToken(root, fiber.MethodPost, "/quizzes/:id/attempts", s.readStart, s.startAttempt)
+	s.apiReadingToken(root, fiber.MethodPost, "/attempts/:id/submit", s.readSubmit, s.submitAttempt)
+	api := root.Group(apiPrefix, s.apiChain()...)
 	app := s.pageRoutes(root)
 
 	// Pages for everyone.
@@ -192,13 +195,15 @@ func (s *server) routes(root *fiber.App) {
 	api.Get("/quizzes/:id", signedIn, s.showQuiz)
 	api.Patch("/quizzes/:id", quizEditors, s.updateQuiz)
 	api.Delete("/quizzes/:id", quizEditors, s.deleteQuiz)
-	api.Post("/quizzes/:id/attempts", signedIn, s.startAttempt)
+	// POST /quizzes/:id/attempts (signed in): registered before the
+	// group, reading the token with the quiz (readStart).
 	api.Get("/quizzes/:id/attempts", signedIn, s.listAttempts)
 	api.Get("/quizzes/:id/results", quizEditors, s.quizResults)
 	api.Get("/quizzes/:id/results.csv", quizEditors, s.quizResultsCSV)
 	api.Get("/attempts/:id", signedIn, s.showAttempt)
 	api.Put("/attempts/:id/answers", signedIn, s.saveAnswers)
-	api.Post("/attempts/:id/submit", signedIn, s.submitAttempt)
+	// POST /attempts/:id/submit (signed in): registered before the group,
+	// reading the token with the attempt (readSubmit).
 
 	// ---- Certificates and verification ----
 	app.Get("/verify", s.verifyFormPage)

@@ -142,3 +142,17 @@ func (r pageRouter) Route(prefix string, fn func(router fiber.Router), _ ...stri
 	fn(r.Group(prefix))
 	return r
 }
+
+// apiPrefix is where the JSON API's routes are.
+const apiPrefix = "/api/v1"
+
+// apiReadingToken registers an API route for signed-in callers whose
+// statement reads the bearer token itself (server.readsToken): the API
+// chain's token step defers to read, and the route is usual, behind the
+// usual token lookup, whenever read finds nobody. Call it before the API
+// group is made: fiber runs matching handlers in the order they were
+// registered, and the group's chain, which looks the token up first,
+// would run before a route registered after it.
+func (s *server) apiReadingToken(root fiber.Router, method, path string, read tokenRead, usual fiber.Handler) {
+	root.Add(method, apiPrefix+path, append(s.apiChainTokenInHandler(), s.readsToken(read, usual))...)
+}

@@ -28,8 +28,23 @@ import (
 // attempt or both open one: the second reads again and gets the first's
 // attempt back.
 func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) (d *AttemptDetail, created bool, err error) {
+	return s.startFrom(ctx, actor, quizID, nil)
+}
+
+// startRead is what QuizToStart read: the quiz, the learner's standing at
+// it and its pool.
+type startRead struct {
+	quiz *Quiz
+	st   StartState
+	pool []Question
+}
+
+// startFrom is Start, its first try with first (when not nil) as what
+// QuizToStart would read: every later try reads again.
+func (s *Service) startFrom(ctx context.Context, actor courses.Actor, quizID int64, first *startRead) (d *AttemptDetail, created bool, err error) {
 	for range startTries {
-		d, created, err = s.start(ctx, actor, quizID)
+		d, created, err = s.start(ctx, actor, quizID, first)
+		first = nil
 		if !errors.Is(err, errStartAgain) {
 			break
 		}
@@ -50,10 +65,17 @@ const startTries = 3
 // another start of the same learner took the attempt's number.
 var errStartAgain = errors.New("assessment: quiz pool or attempts changed while starting")
 
-func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64) (*AttemptDetail, bool, error) {
+func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64, first *startRead) (*AttemptDetail, bool, error) {
 	store := NewStore(s.db)
-	quiz, st, pool, err := store.QuizToStart(ctx, quizID, actor.UserID)
-	if err != nil {
+	var (
+		quiz *Quiz
+		st   StartState
+		pool []Question
+		err  error
+	)
+	if first != nil {
+		quiz, st, pool = first.quiz, first.st, first.pool
+	} else if quiz, st, pool, err = store.QuizToStart(ctx, quizID, actor.UserID); err != nil {
 		return nil, false, err
 	}
 	// Starting needs the enrolment, not its progress.
@@ -375,6 +397,13 @@ func (s *Service) ownAttemptQuiz(ctx context.Context, userID, attemptID int64) (
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	return s.openOwn(ctx, userID, a, quiz, byID)
+}
+
+// openOwn is ownAttemptQuiz's checks of the attempt a it read, with its
+// quiz and the questions it presents by id.
+func (s *Service) openOwn(ctx context.Context, userID int64, a *Attempt, quiz *Quiz, byID map[int64]Question) (*Attempt, *Quiz, []Presented, error) {
+	attemptID := a.ID
 	if a.UserID != userID {
 		return nil, nil, nil, fmt.Errorf("attempt %d: %w", attemptID, ErrNotFound)
 	}
@@ -422,6 +451,13 @@ func (s *Service) submit(ctx context.Context, userID, attemptID int64, body []by
 	if err != nil {
 		return Result{}, err
 	}
+	return s.submitOpen(ctx, a, quiz, qs, body, answeredOnly)
+}
+
+// submitOpen is submit of the learner's open attempt a, read with its quiz
+// and its questions qs (ownAttemptQuiz).
+func (s *Service) submitOpen(ctx context.Context, a *Attempt, quiz *Quiz, qs []Presented, body []byte, answeredOnly bool) (Result, error) {
+	attemptID := a.ID
 	changes, err := submitChanges(body, questionsOf(qs))
 	if err != nil {
 		return Result{}, err

@@ -22,6 +22,10 @@ type Service struct {
 	grace   time.Duration
 	// onTimedOut are told of attempts closed by their time limit (hooks.go).
 	onTimedOut []TimedOutHook
+	// tokens, tokenAttemptSQL and tokenStartSQL: SubmitForToken's and
+	// StartForToken's (ReadTokensWith).
+	tokens                         Tokens
+	tokenAttemptSQL, tokenStartSQL string
 }
 
 // Options configure a Service.

@@ -2,10 +2,14 @@ package assessment
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -117,6 +121,53 @@ var attemptWithQuizSQL = postgres.NewText(func(db bun.IDB) string {
 		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").Where("a.id = $1").String()
 })
 
+// tokenAttemptRow is the token's user with the attempt, its quiz and its
+// questions, as SubmitForToken reads them.
+type tokenAttemptRow struct {
+	Attempt   `bun:",extend"`
+	Quiz      Quiz          `bun:"embed:qz_"`
+	Questions []questionRow `bun:"questions,scanonly,type:jsonb"`
+	Caller    accounts.User `bun:"embed:tu_"`
+}
+
+// tokenAttemptSQL is SubmitForToken's statement: $1 the token's hash, $2
+// now, $3 the attempt. It is AttemptWithQuiz's with the token's user
+// joined first: a token that finds nobody, or an attempt that does not
+// exist, reads no row.
+func (s *Store) tokenAttemptSQL(t Tokens) string {
+	db := s.db
+	return db.NewSelect().Model((*tokenAttemptRow)(nil)).
+		ModelTableExpr("(?) AS tu", t.TokenUserQuery(db, "$1", "$2")).
+		ColumnExpr("a.*").
+		ColumnExpr("?", postgres.Columns(db, (*Quiz)(nil), "qz", "qz_")).
+		ColumnExpr(`(SELECT json_agg(qn) FROM questions AS qn WHERE qn.quiz_id = a.quiz_id
+			AND qn.id IN (SELECT (s.value ->> 'id')::bigint FROM jsonb_array_elements(a.layout) AS s)) AS questions`).
+		ColumnExpr("?", postgres.Columns(db, (*accounts.User)(nil), "tu", "tu_", "password_hash")).
+		Join("JOIN attempts AS a ON a.id = $3").
+		Join("JOIN quizzes AS qz ON qz.id = a.quiz_id").String()
+}
+
+// AttemptWithQuizForToken is AttemptWithQuiz with the user an API token
+// acts for, read first in the same statement (query, tokenAttemptSQL;
+// hash and now are Tokens.TokenArgs'). A nil user, with a nil error, when
+// it reads no row: nobody acts with the token, or there is no such
+// attempt.
+func (s *Store) AttemptWithQuizForToken(ctx context.Context, query string, hash []byte, now time.Time, id int64) (*accounts.User, *Attempt, *Quiz, map[int64]Question, error) {
+	row := new(tokenAttemptRow)
+	err := postgres.SelectOne(ctx, s.db, query, []any{hash, now, id}, row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, nil, nil, fmt.Errorf("attempt %d with its token: %w", id, err)
+	}
+	byID := make(map[int64]Question, len(row.Questions))
+	for i := range row.Questions {
+		byID[row.Questions[i].ID] = row.Questions[i].question()
+	}
+	return &row.Caller, &row.Attempt, &row.Quiz, byID, nil
+}
+
 // startRow is a quiz, the learner's standing at it and one question of
 // its pool (none: Question.ID 0), as QuizToStart reads them.
 type startRow struct {
@@ -125,6 +176,8 @@ type startRow struct {
 	LastNumber int         `bun:"last_number"`
 	Open       bool        `bun:"open"`
 	Question   questionRow `bun:"embed:qn_"`
+	// Caller is the token's user (QuizToStartForToken; not read otherwise).
+	Caller accounts.User `bun:"embed:tu_"`
 }
 
 // StartState is what starting an attempt needs of the learner's earlier
@@ -152,6 +205,28 @@ func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, Start
 	if len(rows) == 0 {
 		return nil, StartState{}, nil, fmt.Errorf("quiz %d: %w", id, ErrNotFound)
 	}
+	q, st, pool := startOf(rows)
+	return q, st, pool, nil
+}
+
+// QuizToStartForToken is QuizToStart for the user an API token acts for,
+// read first in the same statement (query, quizToStartForTokenSQL; hash
+// and now are Tokens.TokenArgs'). A nil user, with a nil error, when it
+// reads no row: nobody acts with the token, or there is no such quiz.
+func (s *Store) QuizToStartForToken(ctx context.Context, query string, hash []byte, now time.Time, id int64) (*accounts.User, *Quiz, StartState, []Question, error) {
+	var rows []startRow
+	if err := postgres.Select(ctx, s.db, &rows, query, hash, now, id); err != nil {
+		return nil, nil, StartState{}, nil, fmt.Errorf("quiz %d to start with its token: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return nil, nil, StartState{}, nil, nil
+	}
+	q, st, pool := startOf(rows)
+	return &rows[0].Caller, q, st, pool, nil
+}
+
+// startOf is the quiz, the standing and the pool QuizToStart's rows give.
+func startOf(rows []startRow) (*Quiz, StartState, []Question) {
 	var pool []Question
 	for i := range rows {
 		if rows[i].Question.ID != 0 {
@@ -160,7 +235,7 @@ func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, Start
 	}
 	r := &rows[0]
 	r.Quiz.QuestionCount = len(pool)
-	return &r.Quiz, StartState{Taken: r.Taken, LastNumber: r.LastNumber, Open: r.Open}, pool, nil
+	return &r.Quiz, StartState{Taken: r.Taken, LastNumber: r.LastNumber, Open: r.Open}, pool
 }
 
 // quizToStartSQL is QuizToStart's statement: $1 the quiz, $2 the learner.
@@ -170,14 +245,31 @@ func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, Start
 // the pool) again for each question's row. The pool's size is its rows
 // (QuizToStart), not counted apart.
 var quizToStartSQL = postgres.NewText(func(db bun.IDB) string {
-	return `WITH qz AS MATERIALIZED (SELECT qz.*,
-			coalesce((SELECT a.number FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2
-				ORDER BY a.number DESC LIMIT 1), 0) AS last_number,
-			EXISTS (SELECT 1 FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = $2 AND a.submitted_at IS NULL) AS open,
-			CASE WHEN qz.max_attempts > 0 THEN (SELECT count(*) FROM attempts AS a
-				WHERE a.quiz_id = qz.id AND a.user_id = $2) ELSE 0 END AS taken
-		FROM quizzes AS qz WHERE qz.id = $1)
-		SELECT qz.*, ` + string(postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")) + `
-		FROM qz LEFT JOIN questions AS qn ON qn.quiz_id = $1 AND qn.archived_at IS NULL
-		ORDER BY qn.position, qn.id`
+	return quizToStartText(db, "", "", "$2", "$1", "")
 })
+
+// quizToStartForTokenSQL is QuizToStartForToken's statement: $1 the
+// token's hash, $2 now, $3 the quiz. It is QuizToStart's with the token's
+// user, read once in a materialized CTE too, as the learner: a token
+// that finds nobody reads no row.
+func (s *Store) quizToStartForTokenSQL(t Tokens) string {
+	with := "tu AS MATERIALIZED (" + t.TokenUserQuery(s.db, "$1", "$2").String() + "), "
+	caller := string(postgres.Columns(s.db, (*accounts.User)(nil), "tu", "tu_", "password_hash")) + ", "
+	return quizToStartText(s.db, with, "tu, ", "tu.id", "$3", caller)
+}
+
+// quizToStartText is QuizToStart's statement over learner and quiz (a
+// placeholder or a column), with more CTEs (with), tables to select from
+// (from) and columns (caller) in front.
+func quizToStartText(db bun.IDB, with, from, learner, quiz, caller string) string {
+	return `WITH ` + with + `qz AS MATERIALIZED (SELECT qz.*,
+			coalesce((SELECT a.number FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `
+				ORDER BY a.number DESC LIMIT 1), 0) AS last_number,
+			EXISTS (SELECT 1 FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + ` AND a.submitted_at IS NULL) AS open,
+			CASE WHEN qz.max_attempts > 0 THEN (SELECT count(*) FROM attempts AS a
+				WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `) ELSE 0 END AS taken
+		FROM ` + from + `quizzes AS qz WHERE qz.id = ` + quiz + `)
+		SELECT ` + caller + `qz.*, ` + string(postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")) + `
+		FROM ` + from + `qz LEFT JOIN questions AS qn ON qn.quiz_id = ` + quiz + ` AND qn.archived_at IS NULL
+		ORDER BY qn.position, qn.id`
+}

@@ -9,7 +9,9 @@
 //   - a module page reads the module's quizzes with the module, in its one
 //     statement, through SQL assessment exports (courses.AttachToModules);
 //     and the reader's session with them, through accounts' query of a
-//     session's user (courses.ReadSessionsWith);
+//     session's user (courses.ReadSessionsWith); a quiz submit through
+//     the API reads its caller's token with the attempt, through accounts'
+//     query of a token's user (assessment.ReadTokensWith);
 //   - work outside a request runs as jobs on one queue (Services.Jobs),
 //     each kind registered here by the domain that owns it;
 //   - accounts created without a password are invited, and enrolments by
@@ -211,6 +213,9 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// The module page reads its reader's session in its own statement,
 	// unread count included: after CountWithSession.
 	svc.Courses.ReadSessionsWith(svc.Accounts)
+	// A quiz submit through the API reads its caller's token in its own
+	// statement.
+	svc.Assessment.ReadTokensWith(svc.Accounts)
 	svc.Accounts.OnInvited(svc.Notify.Invited)
 	svc.Courses.OnAccountsCreated(svc.Notify.InvitedInBulk)
 	// Notices, each in the transaction of what it tells of.
