@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -398,20 +397,29 @@ func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func()
 	} else {
 		sel = sel.ColumnExpr("rm.body_html AS rm_body_html")
 	}
+	// The module's place among the live modules and its neighbours are
+	// one scan of the course's live modules (mn), where they were three
+	// (a count, and one ordered LIMIT 1 scan per neighbour): PostgreSQL's
+	// start-up of the statement's plan, which it runs on every view, costs
+	// by the node and by the table, and the two scans were five nodes
+	// and two tables more of it. Positions are unique within a course
+	// (modules_course_position_key), so the nearest before and after are
+	// the first of each side in position order. Of the neighbours, the
+	// page links to them by id with their title: their timestamps were
+	// formatted by PostgreSQL and parsed again here on every view for
+	// nothing (Reading.Prev, Next).
 	sel = sel.ColumnExpr(bodyVersion + " AS rm_body_version").
 		ColumnExpr("mn.before AS rm_before, mn.live AS rm_live").
-		Join(`LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.position < rm.position) AS before, count(*) AS live
+		ColumnExpr("mn.pm_id, CASE WHEN mn.pm_id IS NOT NULL THEN c.id END AS pm_course_id, mn.pm_position, mn.pm_title").
+		ColumnExpr("mn.nm_id, CASE WHEN mn.nm_id IS NOT NULL THEN c.id END AS nm_course_id, mn.nm_position, mn.nm_title").
+		Join(`LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.position < rm.position) AS before, count(*) AS live,
+				max(m.position) FILTER (WHERE m.position < rm.position) AS pm_position,
+				(array_agg(m.id ORDER BY m.position DESC) FILTER (WHERE m.position < rm.position))[1] AS pm_id,
+				(array_agg(m.title ORDER BY m.position DESC) FILTER (WHERE m.position < rm.position))[1] AS pm_title,
+				min(m.position) FILTER (WHERE m.position > rm.position) AS nm_position,
+				(array_agg(m.id ORDER BY m.position) FILTER (WHERE m.position > rm.position))[1] AS nm_id,
+				(array_agg(m.title ORDER BY m.position) FILTER (WHERE m.position > rm.position))[1] AS nm_title
 			FROM modules AS m WHERE m.course_id = c.id AND m.archived_at IS NULL) AS mn ON true`)
-	// Of the neighbours, the page links to them by id with their title:
-	// their timestamps were formatted by PostgreSQL and parsed again here
-	// on every view for nothing (Reading.Prev, Next).
-	for _, n := range []struct {
-		alias, cmp, order string
-	}{{"pm", "<", "DESC"}, {"nm", ">", "ASC"}} {
-		sel = sel.ColumnExpr(strings.ReplaceAll("@.id AS @_id, @.course_id AS @_course_id, @.position AS @_position, @.title AS @_title", "@", n.alias)).
-			Join("LEFT JOIN LATERAL (SELECT x.id, x.course_id, x.position, x.title FROM modules AS x WHERE x.course_id = c.id AND x.archived_at IS NULL AND x.position " + n.cmp +
-				" rm.position ORDER BY x.position " + n.order + " LIMIT 1) AS " + n.alias + " ON true")
-	}
 	if shape.signedIn {
 		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = rm.id) AS rm_done")
 	}
