@@ -200,6 +200,22 @@ type viewQuery struct {
 	attachments bun.Safe
 	// announcements: the newest this many announcements of the course.
 	announcements int
+	// page: only the columns the module page shows (pageExcept).
+	page bool
+}
+
+// pageExcept are the columns of the course, the enrolment and the module
+// that the module page does not show, and that its statement (viewQuery.page)
+// therefore does not read: every column is carried through each of the
+// plan's joins, which PostgreSQL sets up on every view, and each
+// timestamp is formatted there and parsed again here. What the page and
+// the access rules use (the course's id, slug, title, language, status
+// and cover; the enrolment's id, course, user and status; the module's
+// id, place, title, estimate, archival and body) is read as before.
+var pageExcept = struct{ course, enrolment, module []string }{
+	course:    []string{"summary", "workload_hours", "certificate_validity_months", "created_by", "published_at", "created_at", "updated_at"},
+	enrolment: []string{"enrolled_by", "enrolled_at", "completed_at", "withdrawn_at"},
+	module:    []string{"created_at", "updated_at"},
 }
 
 // sessionArgs are the values of a session's placeholders (Sessions.SessionArgs).
@@ -279,7 +295,7 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 // for, not their values.
 type viewShape struct {
 	byID, signedIn, instructor, module, outline, instructors, announcements bool
-	markdown, knownBody                                                     bool
+	markdown, knownBody, page                                               bool
 	progress, attachments                                                   bun.Safe
 	// sessions, when set, reads the reader of a session (viewQuery.session).
 	sessions Sessions
@@ -297,7 +313,7 @@ func (s *Store) viewSQL(q viewQuery) string {
 		shape.sessions, shape.signedIn, shape.instructor = q.sessions, true, true
 	}
 	if shape.module {
-		shape.markdown, shape.knownBody = q.markdown, q.knownBody != ""
+		shape.markdown, shape.knownBody, shape.page = q.markdown, q.knownBody != "", q.page
 		if shape.signedIn {
 			shape.attachments = q.attachments
 		}
@@ -311,7 +327,11 @@ func (s *Store) viewSQL(q viewQuery) string {
 	n := 1
 	next := func() bun.Safe { n++; return bun.Safe(fmt.Sprintf("$%d", n)) }
 	var user bun.Safe
-	sel := s.db.NewSelect().Model((*viewRow)(nil)).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", ""))
+	var courseExcept, enrolmentExcept []string
+	if shape.page {
+		courseExcept, enrolmentExcept = pageExcept.course, pageExcept.enrolment
+	}
+	sel := s.db.NewSelect().Model((*viewRow)(nil)).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "", courseExcept...))
 	// A visitor has no enrolment: the statement is then much smaller.
 	completions := "module_completions AS mc ON false"
 	if shape.sessions != nil {
@@ -326,7 +346,7 @@ func (s *Store) viewSQL(q viewQuery) string {
 		user = next()
 	}
 	if shape.signedIn {
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_"))
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_", enrolmentExcept...))
 		if q.progress != "" {
 			sel = sel.ColumnExpr("?", q.progress)
 		}
@@ -387,7 +407,11 @@ const bodyVersion = "rm.xmin::text || '/' || floor(extract(epoch FROM rm.updated
 // decoded again in Go); the body only when it is not the version the
 // caller holds (knownBody), and the Markdown only when asked for.
 func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func() bun.Safe) *bun.SelectQuery {
-	sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_", "body_markdown", "body_html")).
+	except := []string{"body_markdown", "body_html"}
+	if shape.page {
+		except = append(except, pageExcept.module...)
+	}
+	sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_", except...)).
 		Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", next())
 	if shape.markdown {
 		sel = sel.ColumnExpr("rm.body_markdown AS rm_body_markdown")
