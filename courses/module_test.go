@@ -95,6 +95,23 @@ func TestModuleOrder(t *testing.T) {
 	if r.Prev != nil || r.Next == nil || r.Next.Title != "E" {
 		t.Errorf("C: prev %v next %v; want none, E", r.Prev, r.Next)
 	}
+	// The neighbours come with their course and place, as the modules
+	// themselves have them.
+	if r.Next.ID != ids["E"] || r.Next.CourseID != c.ID || r.Next.Position != 2 {
+		t.Errorf("C: next %+v, want E of course %d at 2", r.Next, c.ID)
+	}
+	// An editor opening the archived B, between E and D, has the live
+	// modules on either side of it as neighbours, and no place among them.
+	r, err = a.svc.ReadModule(ctx, owner, courses.CourseRef{ID: c.ID}, ids["B"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Prev == nil || r.Prev.Title != "E" || r.Next == nil || r.Next.Title != "D" || r.Position != 0 || r.Count != 3 {
+		t.Errorf("archived B: prev %v next %v at %d of %d; want E, D, 0 of 3", r.Prev, r.Next, r.Position, r.Count)
+	}
+	if r.Prev.Position != 2 || r.Next.Position != 4 || r.Prev.CourseID != c.ID {
+		t.Errorf("archived B: prev %+v next %+v, want E at 2 and D at 4", r.Prev, r.Next)
+	}
 }
 
 func TestDeleteModuleOnlyWithoutEnrolments(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -201,6 +200,22 @@ type viewQuery struct {
 	attachments bun.Safe
 	// announcements: the newest this many announcements of the course.
 	announcements int
+	// page: only the columns the module page shows (pageExcept).
+	page bool
+}
+
+// pageExcept are the columns of the course, the enrolment and the module
+// that the module page does not show, and that its statement (viewQuery.page)
+// therefore does not read: every column is carried through each of the
+// plan's joins, which PostgreSQL sets up on every view, and each
+// timestamp is formatted there and parsed again here. What the page and
+// the access rules use (the course's id, slug, title, language, status
+// and cover; the enrolment's id, course, user and status; the module's
+// id, place, title, estimate, archival and body) is read as before.
+var pageExcept = struct{ course, enrolment, module []string }{
+	course:    []string{"summary", "workload_hours", "certificate_validity_months", "created_by", "published_at", "created_at", "updated_at"},
+	enrolment: []string{"enrolled_by", "enrolled_at", "completed_at", "withdrawn_at"},
+	module:    []string{"created_at", "updated_at"},
 }
 
 // sessionArgs are the values of a session's placeholders (Sessions.SessionArgs).
@@ -280,7 +295,7 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 // for, not their values.
 type viewShape struct {
 	byID, signedIn, instructor, module, outline, instructors, announcements bool
-	markdown, knownBody                                                     bool
+	markdown, knownBody, page                                               bool
 	progress, attachments                                                   bun.Safe
 	// sessions, when set, reads the reader of a session (viewQuery.session).
 	sessions Sessions
@@ -298,7 +313,7 @@ func (s *Store) viewSQL(q viewQuery) string {
 		shape.sessions, shape.signedIn, shape.instructor = q.sessions, true, true
 	}
 	if shape.module {
-		shape.markdown, shape.knownBody = q.markdown, q.knownBody != ""
+		shape.markdown, shape.knownBody, shape.page = q.markdown, q.knownBody != "", q.page
 		if shape.signedIn {
 			shape.attachments = q.attachments
 		}
@@ -312,7 +327,11 @@ func (s *Store) viewSQL(q viewQuery) string {
 	n := 1
 	next := func() bun.Safe { n++; return bun.Safe(fmt.Sprintf("$%d", n)) }
 	var user bun.Safe
-	sel := s.db.NewSelect().Model((*viewRow)(nil)).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", ""))
+	var courseExcept, enrolmentExcept []string
+	if shape.page {
+		courseExcept, enrolmentExcept = pageExcept.course, pageExcept.enrolment
+	}
+	sel := s.db.NewSelect().Model((*viewRow)(nil)).ColumnExpr("?", postgres.Columns(s.db, (*Course)(nil), "c", "", courseExcept...))
 	// A visitor has no enrolment: the statement is then much smaller.
 	completions := "module_completions AS mc ON false"
 	if shape.sessions != nil {
@@ -327,7 +346,7 @@ func (s *Store) viewSQL(q viewQuery) string {
 		user = next()
 	}
 	if shape.signedIn {
-		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_"))
+		sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Enrolment)(nil), "e", "e_", enrolmentExcept...))
 		if q.progress != "" {
 			sel = sel.ColumnExpr("?", q.progress)
 		}
@@ -388,7 +407,11 @@ const bodyVersion = "rm.xmin::text || '/' || floor(extract(epoch FROM rm.updated
 // decoded again in Go); the body only when it is not the version the
 // caller holds (knownBody), and the Markdown only when asked for.
 func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func() bun.Safe) *bun.SelectQuery {
-	sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_", "body_markdown", "body_html")).
+	except := []string{"body_markdown", "body_html"}
+	if shape.page {
+		except = append(except, pageExcept.module...)
+	}
+	sel = sel.ColumnExpr("?", postgres.Columns(s.db, (*Module)(nil), "rm", "rm_", except...)).
 		Join("LEFT JOIN modules AS rm ON rm.id = ? AND rm.course_id = c.id", next())
 	if shape.markdown {
 		sel = sel.ColumnExpr("rm.body_markdown AS rm_body_markdown")
@@ -398,20 +421,29 @@ func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func()
 	} else {
 		sel = sel.ColumnExpr("rm.body_html AS rm_body_html")
 	}
+	// The module's place among the live modules and its neighbours are
+	// one scan of the course's live modules (mn), where they were three
+	// (a count, and one ordered LIMIT 1 scan per neighbour): PostgreSQL's
+	// start-up of the statement's plan, which it runs on every view, costs
+	// by the node and by the table, and the two scans were five nodes
+	// and two tables more of it. Positions are unique within a course
+	// (modules_course_position_key), so the nearest before and after are
+	// the first of each side in position order. Of the neighbours, the
+	// page links to them by id with their title: their timestamps were
+	// formatted by PostgreSQL and parsed again here on every view for
+	// nothing (Reading.Prev, Next).
 	sel = sel.ColumnExpr(bodyVersion + " AS rm_body_version").
 		ColumnExpr("mn.before AS rm_before, mn.live AS rm_live").
-		Join(`LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.position < rm.position) AS before, count(*) AS live
+		ColumnExpr("mn.pm_id, CASE WHEN mn.pm_id IS NOT NULL THEN c.id END AS pm_course_id, mn.pm_position, mn.pm_title").
+		ColumnExpr("mn.nm_id, CASE WHEN mn.nm_id IS NOT NULL THEN c.id END AS nm_course_id, mn.nm_position, mn.nm_title").
+		Join(`LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE m.position < rm.position) AS before, count(*) AS live,
+				max(m.position) FILTER (WHERE m.position < rm.position) AS pm_position,
+				(array_agg(m.id ORDER BY m.position DESC) FILTER (WHERE m.position < rm.position))[1] AS pm_id,
+				(array_agg(m.title ORDER BY m.position DESC) FILTER (WHERE m.position < rm.position))[1] AS pm_title,
+				min(m.position) FILTER (WHERE m.position > rm.position) AS nm_position,
+				(array_agg(m.id ORDER BY m.position) FILTER (WHERE m.position > rm.position))[1] AS nm_id,
+				(array_agg(m.title ORDER BY m.position) FILTER (WHERE m.position > rm.position))[1] AS nm_title
 			FROM modules AS m WHERE m.course_id = c.id AND m.archived_at IS NULL) AS mn ON true`)
-	// Of the neighbours, the page links to them by id with their title:
-	// their timestamps were formatted by PostgreSQL and parsed again here
-	// on every view for nothing (Reading.Prev, Next).
-	for _, n := range []struct {
-		alias, cmp, order string
-	}{{"pm", "<", "DESC"}, {"nm", ">", "ASC"}} {
-		sel = sel.ColumnExpr(strings.ReplaceAll("@.id AS @_id, @.course_id AS @_course_id, @.position AS @_position, @.title AS @_title", "@", n.alias)).
-			Join("LEFT JOIN LATERAL (SELECT x.id, x.course_id, x.position, x.title FROM modules AS x WHERE x.course_id = c.id AND x.archived_at IS NULL AND x.position " + n.cmp +
-				" rm.position ORDER BY x.position " + n.order + " LIMIT 1) AS " + n.alias + " ON true")
-	}
 	if shape.signedIn {
 		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = rm.id) AS rm_done")
 	}

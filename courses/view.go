@@ -107,8 +107,13 @@ func (s *Service) ReadModule(ctx context.Context, actor Actor, course CourseRef,
 //
 // What AttachToModules asks for comes in the same statement
 // (Reading.Attachments).
+//
+// The Reading has only what the page shows and the access rules use: of
+// the course, its id, slug, title, language, status and cover; of the
+// enrolment, its id, course, user and status; of the module, all but its
+// timestamps (pageExcept). The other fields are zero.
 func (s *Service) ReadModuleBody(ctx context.Context, actor Actor, course CourseRef, id int64, known string) (*Reading, error) {
-	r, _, err := s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, knownBody: known, attachments: s.moduleAttachments})
+	r, _, err := s.readModule(ctx, actor, viewQuery{ref: course, moduleID: id, knownBody: known, attachments: s.moduleAttachments, page: true})
 	return r, err
 }
 
@@ -130,7 +135,7 @@ func (s *Service) ReadModuleBodyForSession(ctx context.Context, token string, co
 	}
 	hash, now := s.sessions.SessionArgs(token)
 	r, row, err := s.readModule(ctx, Actor{}, viewQuery{ref: course, moduleID: id, knownBody: known,
-		attachments: s.moduleAttachments, session: &sessionArgs{hash: hash, now: now}, sessions: s.sessions})
+		attachments: s.moduleAttachments, session: &sessionArgs{hash: hash, now: now}, sessions: s.sessions, page: true})
 	if row == nil || row.Reader.ID == 0 {
 		if err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrForbidden) {
 			return nil, nil, err // the statement failed: nothing to fall back on
