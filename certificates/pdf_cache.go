@@ -42,7 +42,7 @@ func (c *pdfCache) get(key string) ([]byte, bool) {
 // put caches pdf under key. A PDF larger than a quarter of the cache is
 // not kept: it would push out many others for one.
 func (c *pdfCache) put(key string, pdf []byte) {
-	n := int64(len(pdf))
+	n := int64(cap(pdf)) // what the entry holds in memory, not only its bytes
 	if c.max <= 0 || n > c.max/4 {
 		return
 	}
@@ -58,7 +58,7 @@ func (c *pdfCache) put(key string, pdf []byte) {
 		e := last.Value.(*pdfEntry)
 		c.order.Remove(last)
 		delete(c.byKey, e.key)
-		c.size -= int64(len(e.pdf))
+		c.size -= int64(cap(e.pdf))
 	}
 }
 
