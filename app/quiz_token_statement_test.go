@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
 )
 
 // TestQuizStartSubmitReadTokenInTheirStatement: a start and a submit find
@@ -69,4 +70,11 @@ func TestQuizStartSubmitReadTokenInTheirStatement(t *testing.T) {
 	// Another learner, not enrolled, is refused the quiz as before.
 	outsider, _ := e.token(accounts.RoleLearner)
 	wantStatus(t, e.api(http.MethodPost, start, outsider, nil), http.StatusForbidden)
+	// The start reads the course access in its statement too: an
+	// enrolment withdrawn is refused at the next start.
+	if _, err := e.db.NewUpdate().Model((*courses.Enrolment)(nil)).Set("status = ?", courses.EnrolmentWithdrawn).
+		Where("user_id = ? AND course_id = ?", learner.ID, course.ID).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, e.api(http.MethodPost, start, fresh, nil), http.StatusForbidden)
 }

@@ -62,11 +62,11 @@ func TestPageStatementBudgets(t *testing.T) {
 // quizPairBudget is the most statements starting an attempt and submitting
 // it may run together, BEGIN and COMMIT included, and the bearer token
 // looked up once per request (sessions and tokens stay in PostgreSQL, so
-// revoking one works at once): start 3 (the token's user with the quiz,
-// their standing and its pool, in one statement; course access; guarded
-// insert), submit 2 (the token's user with the attempt, its quiz and its
-// questions, in one statement; guarded update).
-const quizPairBudget = 5
+// revoking one works at once): start 2 (the token's user with the quiz,
+// their standing, its pool and their access to its course, in one
+// statement; guarded insert), submit 2 (the token's user with the
+// attempt, its quiz and its questions, in one statement; guarded update).
+const quizPairBudget = 4
 
 // TestQuizStartSubmitStatements starts and submits an attempt through the
 // API, as the quiz page's script does, and holds the pair to its budget.

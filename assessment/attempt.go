@@ -32,11 +32,13 @@ func (s *Service) Start(ctx context.Context, actor courses.Actor, quizID int64) 
 }
 
 // startRead is what QuizToStart read: the quiz, the learner's standing at
-// it and its pool.
+// it and its pool; and, when the statement read it too
+// (QuizToStartForToken), the learner's standing in the quiz's course.
 type startRead struct {
-	quiz *Quiz
-	st   StartState
-	pool []Question
+	quiz   *Quiz
+	st     StartState
+	pool   []Question
+	access *courses.AccessRead
 }
 
 // startFrom is Start, its first try with first (when not nil) as what
@@ -71,6 +73,7 @@ func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64, 
 		quiz *Quiz
 		st   StartState
 		pool []Question
+		acc  *courses.Access
 		err  error
 	)
 	if first != nil {
@@ -78,8 +81,14 @@ func (s *Service) start(ctx context.Context, actor courses.Actor, quizID int64, 
 	} else if quiz, st, pool, err = store.QuizToStart(ctx, quizID, actor.UserID); err != nil {
 		return nil, false, err
 	}
-	// Starting needs the enrolment, not its progress.
-	acc, err := s.courses.AccessUncounted(ctx, actor, quiz.CourseID)
+	// Starting needs the enrolment, not its progress; courses decides on
+	// what the first statement read of it, when it did, with the errors
+	// AccessUncounted gives.
+	if first != nil && first.access != nil {
+		acc, err = first.access.Access(actor)
+	} else {
+		acc, err = s.courses.AccessUncounted(ctx, actor, quiz.CourseID)
+	}
 	if err != nil {
 		return nil, false, err
 	}

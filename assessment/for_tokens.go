@@ -55,8 +55,9 @@ func (s *Service) SubmitForToken(ctx context.Context, token string, attemptID in
 }
 
 // StartForToken is Start for the caller of an API token, found in the
-// statement that reads the quiz, the caller's standing and the pool: one
-// round trip fewer than looking the token up first. It returns the
+// statement that reads the quiz, the caller's standing, the pool and
+// their access to the course (courses.AccessQuery): two round trips
+// fewer than looking the token up first and the access apart. It returns the
 // caller, with Start's attempt and error for them; a nil caller, with a
 // nil error, when the statement read no row (nobody acts with token, or
 // there is no such quiz), so the caller looks the token up on its own
@@ -67,10 +68,10 @@ func (s *Service) StartForToken(ctx context.Context, token string, quizID int64)
 		return nil, nil, false, errors.New("assessment: StartForToken before ReadTokensWith")
 	}
 	hash, now := s.tokens.TokenArgs(token)
-	u, quiz, st, pool, err := NewStore(s.db).QuizToStartForToken(ctx, s.tokenStartSQL, hash, now, quizID)
+	u, first, err := NewStore(s.db).QuizToStartForToken(ctx, s.tokenStartSQL, hash, now, quizID)
 	if u == nil {
 		return nil, nil, false, err
 	}
-	d, created, err := s.startFrom(ctx, courses.ActorFor(u), quizID, &startRead{quiz: quiz, st: st, pool: pool})
+	d, created, err := s.startFrom(ctx, courses.ActorFor(u), quizID, first)
 	return u, d, created, err
 }

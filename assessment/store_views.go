@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/aula-platform/aula/accounts"
+	"github.com/aula-platform/aula/courses"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -178,6 +179,9 @@ type startRow struct {
 	Question   questionRow `bun:"embed:qn_"`
 	// Caller is the token's user (QuizToStartForToken; not read otherwise).
 	Caller accounts.User `bun:"embed:tu_"`
+	// Access is the caller's standing in the quiz's course, by courses'
+	// query (QuizToStartForToken; not read otherwise).
+	Access courses.AccessRead `bun:"embed:ca_"`
 }
 
 // StartState is what starting an attempt needs of the learner's earlier
@@ -211,18 +215,19 @@ func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, Start
 
 // QuizToStartForToken is QuizToStart for the user an API token acts for,
 // read first in the same statement (query, quizToStartForTokenSQL; hash
-// and now are Tokens.TokenArgs'). A nil user, with a nil error, when it
+// and now are Tokens.TokenArgs'), with their standing in the quiz's
+// course for courses to decide on. A nil user, with a nil error, when it
 // reads no row: nobody acts with the token, or there is no such quiz.
-func (s *Store) QuizToStartForToken(ctx context.Context, query string, hash []byte, now time.Time, id int64) (*accounts.User, *Quiz, StartState, []Question, error) {
+func (s *Store) QuizToStartForToken(ctx context.Context, query string, hash []byte, now time.Time, id int64) (*accounts.User, *startRead, error) {
 	var rows []startRow
 	if err := postgres.Select(ctx, s.db, &rows, query, hash, now, id); err != nil {
-		return nil, nil, StartState{}, nil, fmt.Errorf("quiz %d to start with its token: %w", id, err)
+		return nil, nil, fmt.Errorf("quiz %d to start with its token: %w", id, err)
 	}
 	if len(rows) == 0 {
-		return nil, nil, StartState{}, nil, nil
+		return nil, nil, nil
 	}
 	q, st, pool := startOf(rows)
-	return &rows[0].Caller, q, st, pool, nil
+	return &rows[0].Caller, &startRead{quiz: q, st: st, pool: pool, access: &rows[0].Access}, nil
 }
 
 // startOf is the quiz, the standing and the pool QuizToStart's rows give.
@@ -245,30 +250,39 @@ func startOf(rows []startRow) (*Quiz, StartState, []Question) {
 // the pool) again for each question's row. The pool's size is its rows
 // (QuizToStart), not counted apart.
 var quizToStartSQL = postgres.NewText(func(db bun.IDB) string {
-	return quizToStartText(db, "", "", "$2", "$1", "")
+	return quizToStartText(db, "", "", "$2", "$1", "", "")
 })
 
 // quizToStartForTokenSQL is QuizToStartForToken's statement: $1 the
 // token's hash, $2 now, $3 the quiz. It is QuizToStart's with the token's
-// user, read once in a materialized CTE too, as the learner: a token
-// that finds nobody reads no row.
+// user, read once in a materialized CTE too, as the learner, and their
+// standing in the quiz's course (courses.AccessQuery) read with the quiz:
+// a token that finds nobody reads no row.
 func (s *Store) quizToStartForTokenSQL(t Tokens) string {
 	with := "tu AS MATERIALIZED (" + t.TokenUserQuery(s.db, "$1", "$2").String() + "), "
 	caller := string(postgres.Columns(s.db, (*accounts.User)(nil), "tu", "tu_", "password_hash")) + ", "
-	return quizToStartText(s.db, with, "tu, ", "tu.id", "$3", caller)
+	// LATERAL sees only the left side of its own join: tu is joined, not
+	// listed, for the access to read the learner.
+	access := " LEFT JOIN LATERAL (" + courses.AccessQuery(s.db, "qz.course_id", "tu.id").String() + ") AS ca ON true"
+	return quizToStartText(s.db, with, "tu CROSS JOIN ", "tu.id", "$3", caller, access)
 }
 
 // quizToStartText is QuizToStart's statement over learner and quiz (a
 // placeholder or a column), with more CTEs (with), tables to select from
-// (from) and columns (caller) in front.
-func quizToStartText(db bun.IDB, with, from, learner, quiz, caller string) string {
-	return `WITH ` + with + `qz AS MATERIALIZED (SELECT qz.*,
+// (from), columns (caller) in front, and a join read with the quiz
+// (access, as ca: its columns too).
+func quizToStartText(db bun.IDB, with, from, learner, quiz, caller, access string) string {
+	accessColumns := ""
+	if access != "" {
+		accessColumns = ", ca.*"
+	}
+	return `WITH ` + with + `qz AS MATERIALIZED (SELECT qz.*` + accessColumns + `,
 			coalesce((SELECT a.number FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `
 				ORDER BY a.number DESC LIMIT 1), 0) AS last_number,
 			EXISTS (SELECT 1 FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + ` AND a.submitted_at IS NULL) AS open,
 			CASE WHEN qz.max_attempts > 0 THEN (SELECT count(*) FROM attempts AS a
 				WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `) ELSE 0 END AS taken
-		FROM ` + from + `quizzes AS qz WHERE qz.id = ` + quiz + `)
+		FROM ` + from + `quizzes AS qz` + access + ` WHERE qz.id = ` + quiz + `)
 		SELECT ` + caller + `qz.*, ` + string(postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")) + `
 		FROM ` + from + `qz LEFT JOIN questions AS qn ON qn.quiz_id = ` + quiz + ` AND qn.archived_at IS NULL
 		ORDER BY qn.position, qn.id`
