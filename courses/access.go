@@ -161,6 +161,20 @@ func (s *Service) visible(ctx context.Context, db bun.IDB, actor Actor, c *Cours
 	return acc, nil
 }
 
+// accessOf is actor's access to c as a statement read it: whether actor
+// teaches c (course_instructors) and their active or completed enrolment
+// (zero: none). The editor rule is decide's: an admin, or an instructor
+// who teaches the course.
+func accessOf(actor Actor, c *Course, teaches bool, e Enrolment) *Access {
+	acc := &Access{Course: c, Actor: actor,
+		Editor: actor.IsAdmin() || (actor.SignedIn() && actor.Role == accounts.RoleInstructor && teaches)}
+	if e.ID != 0 {
+		e.setProgress()
+		acc.Enrolment = &e
+	}
+	return acc
+}
+
 // decide works out an actor's access to a loaded course.
 func (s *Service) decide(ctx context.Context, db bun.IDB, actor Actor, c *Course) (*Access, error) {
 	acc := &Access{Course: c, Actor: actor}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/aula-platform/aula/accounts"
 	"github.com/aula-platform/aula/postgres"
 )
 
@@ -62,13 +61,7 @@ func (r *AccessRead) Access(actor Actor) (*Access, error) {
 		return nil, fmt.Errorf("course: %w", ErrNotFound)
 	}
 	c := r.Course
-	acc := &Access{Course: &c, Actor: actor,
-		Editor: actor.IsAdmin() || (actor.SignedIn() && actor.Role == accounts.RoleInstructor && r.Instructor)}
-	if r.Enrolment.ID != 0 {
-		e := r.Enrolment
-		e.setProgress()
-		acc.Enrolment = &e
-	}
+	acc := accessOf(actor, &c, r.Instructor, r.Enrolment)
 	if !acc.CanView() {
 		return nil, fmt.Errorf("course %d: %w", c.ID, ErrNotFound)
 	}

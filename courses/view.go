@@ -33,12 +33,7 @@ func (s *Service) view(ctx context.Context, actor Actor, q viewQuery) (*Access, 
 			actor = ActorFor(&row.Reader)
 		}
 	}
-	acc := &Access{Course: &row.Course, Actor: actor, Editor: actor.IsAdmin() || row.Instructor}
-	if row.Enrolment.ID != 0 {
-		e := row.Enrolment
-		e.setProgress()
-		acc.Enrolment = &e
-	}
+	acc := accessOf(actor, &row.Course, row.Instructor, row.Enrolment)
 	if !acc.CanView() {
 		return nil, row, fmt.Errorf("course %s: %w", q.ref, ErrNotFound)
 	}
