@@ -106,6 +106,7 @@ func (s *server) libraryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	q.Rows = true // itemCards: the page shows each result as a row
 	ctx := c.UserContext()
 	res, err := s.library.Search(ctx, q)
 	if err != nil {

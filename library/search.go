@@ -46,6 +46,10 @@ type Query struct {
 	// After is the cursor of the page before (Results.Next); "" for the first.
 	After string
 	Limit int
+	// Rows: the results are shown as rows (the library page): a page that
+	// kept searches hold reads only ID, Type, Status, Title, Abstract,
+	// Language, Countries and Year of each item, the other fields zero.
+	Rows bool
 }
 
 // FacetValue is one value of a facet and how many results have it.
@@ -143,6 +147,7 @@ type search struct {
 	few   bool
 	after *cursor
 	limit int
+	rows  bool // Query.Rows
 }
 
 // Search returns a page of published items matching q, with the facets
@@ -154,7 +159,7 @@ func (s *Service) Search(ctx context.Context, q Query) (*Results, error) {
 	}
 	prefixText := courses.SearchText(q.Text)
 	sr := search{text: wholeWords(prefixText), typ: q.Type, yearFrom: q.YearFrom, yearTo: q.YearTo,
-		portugueseFirst: q.PortugueseFirst, limit: q.Limit}
+		portugueseFirst: q.PortugueseFirst, limit: q.Limit, rows: q.Rows}
 	if sr.limit <= 0 || sr.limit > MaxLimit {
 		sr.limit = DefaultLimit
 	}

@@ -152,7 +152,9 @@ func BenchmarkSearch(b *testing.B) {
 			total := 0
 			for b.Loop() {
 				start := time.Now()
-				res, err := lib.Search(ctx, c.q)
+				q := c.q
+				q.Rows = true // as GET /library asks it
+				res, err := lib.Search(ctx, q)
 				if err != nil {
 					b.Fatal(err)
 				}

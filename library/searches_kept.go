@@ -398,7 +398,7 @@ func (s *Service) fromKept(ctx context.Context, sr search, prefix bool, prefixTe
 	for i, r := range results {
 		ids[i] = r.id
 	}
-	items, version, err := NewStore(s.db).KeptPage(ctx, ids)
+	items, version, err := NewStore(s.db).KeptPage(ctx, ids, sr.rows)
 	if err != nil {
 		return facetRows{}, nil, false, false, err
 	}

@@ -59,6 +59,57 @@ func TestKeptSearchesGiveTheWholeSearchesPages(t *testing.T) {
 	}
 }
 
+// TestKeptSearchRowsHoldWhatARowShows: a page the library page asks for
+// as rows (Query.Rows) and kept searches give has, item by item, what a
+// result row shows and the next page as the whole search reads them.
+func TestKeptSearchRowsHoldWhatARowShows(t *testing.T) {
+	e := newEnv(t)
+	whole := newEnvAt(t, e.db, nil)
+	defer library.KeepNoSearches(whole.lib)()
+	tag := unique("kr")
+	e.seedSearch(tag, 40)
+	type row struct {
+		id         int64
+		typ        library.Type
+		status     library.Status
+		title, abs string
+		lang       string
+		countries  string
+		year       int
+	}
+	rows := func(res *library.Results) []row {
+		var out []row
+		for _, it := range res.Items {
+			out = append(out, row{it.ID, it.Type, it.Status, it.Title, it.Abstract, it.Language,
+				strings.Join(it.Countries, ","), it.Year})
+		}
+		return out
+	}
+	for _, q := range []library.Query{{Text: tag}, {Text: tag, Sort: library.SortDate, PortugueseFirst: true}} {
+		q.Limit = 7
+		for round := range 2 { // the second from the kept search's first page too
+			pages := 0
+			for first := true; first || q.After != ""; first = false {
+				q.Rows = true
+				got := e.search(q)
+				q.Rows = false
+				want := whole.search(q)
+				if !slices.Equal(rows(got), rows(want)) || got.Next != want.Next {
+					t.Fatalf("round %d %+v:\nrows  %v next %q\nwhole %v next %q", round, q, rows(got), got.Next, rows(want), want.Next)
+				}
+				if len(got.Items) > 0 && got.Items[0].Countries == nil {
+					t.Fatalf("%+v: no countries", q)
+				}
+				q.After = got.Next
+				pages++
+			}
+			if pages < 5 {
+				t.Fatalf("%+v: %d pages", q, pages)
+			}
+		}
+	}
+}
+
 // TestKeptSearchSeesAnotherProcessesChange: a search kept by one process
 // is read again in one statement of the page's items while the library
 // does not change, and shows an item another process published or
