@@ -75,7 +75,9 @@ func (s *Store) AllInstitutions(ctx context.Context) ([]Institution, int64, erro
 // every write of institutions moves on in its transaction (migration
 // 20261203120000): a prepared statement, as the pages with an
 // institution filter ask for it on every view.
-const institutionsVersion = `SELECT coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'institutions'), 0)`
+const institutionsVersionSQL = `coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'institutions'), 0)`
+
+const institutionsVersion = `SELECT ` + institutionsVersionSQL
 
 // InstitutionsVersion returns the version of the list of institutions.
 func (s *Store) InstitutionsVersion(ctx context.Context) (int64, error) {
@@ -248,9 +250,8 @@ var usersListedSQL = postgres.NewText(func(db bun.IDB) string {
 })
 
 func usersPage(db bun.IDB, columns string) string {
-	return db.NewSelect().Model((*usersPageRow)(nil)).ColumnExpr(columns + ", v.n AS institutions_version").
-		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = u.id").
-		Join("RIGHT JOIN (" + institutionsVersion + " AS n) AS v ON true").OrderExpr("p.ord").String()
+	return postgres.ByIDsWithVersion(db.NewSelect().Model((*usersPageRow)(nil)), "u", columns,
+		institutionsVersionSQL, "institutions_version")
 }
 
 // InsertUser stores a new user and fills its id.

@@ -191,9 +191,8 @@ var listShownSQL = postgres.NewText(func(db bun.IDB) string {
 })
 
 func listPage(db bun.IDB, columns string) string {
-	return db.NewSelect().Model((*listPageRow)(nil)).ColumnExpr(columns + ", v.n AS courses_version").
-		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = cert.id").
-		Join("RIGHT JOIN (SELECT " + courses.CoursesVersionSQL + " AS n) AS v ON true").OrderExpr("p.ord").String()
+	return postgres.ByIDsWithVersion(db.NewSelect().Model((*listPageRow)(nil)), "cert", columns,
+		courses.CoursesVersionSQL, "courses_version")
 }
 
 // InsertEvent appends ev to a certificate's audit trail.

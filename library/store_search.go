@@ -510,9 +510,7 @@ var keptRowsSQL = postgres.NewText(func(db bun.IDB) string {
 })
 
 func keptPageSelect(db bun.IDB, columns string) string {
-	return db.NewSelect().Model((*keptRow)(nil)).ColumnExpr(columns + ", v.n AS version").
-		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = li.id").
-		Join("RIGHT JOIN (SELECT " + libraryVersion + " AS n) AS v ON true").OrderExpr("p.ord").String()
+	return postgres.ByIDsWithVersion(db.NewSelect().Model((*keptRow)(nil)), "li", columns, libraryVersion, "version")
 }
 
 // libraryVersion is the version of library_search, its row of

@@ -55,3 +55,16 @@ func CountedPage(ctx context.Context, db bun.IDB, q *bun.SelectQuery, countCap, 
 		ColumnExpr("(array_agg(m.id))[?:?], count(*)", offset+1, offset+limit).Scan(ctx, pgdialect.Array(&page), &total)
 	return page, min(total, countCap+1), err
 }
+
+// ByIDsWithVersion is the text of a statement reading columns of q's
+// model (alias: its table's) for the ids $1, a bigint[], in their order,
+// with version (a one-value SQL expression: a list's row of list_versions)
+// as versionAs on every row, and one row of only the version when no id
+// matches: a list page reads its rows and the version its kept options
+// are checked by in one statement, prepared (the same text for every
+// page). The row model has versionAs as a scanonly field.
+func ByIDsWithVersion(q *bun.SelectQuery, alias, columns, version, versionAs string) string {
+	return q.ColumnExpr(columns + ", v.n AS " + versionAs).
+		Join("JOIN unnest($1::bigint[]) WITH ORDINALITY AS p(id, ord) ON p.id = " + alias + ".id").
+		Join("RIGHT JOIN (SELECT " + version + " AS n) AS v ON true").OrderExpr("p.ord").String()
+}
