@@ -71,10 +71,10 @@ func (s *Store) AllInstitutions(ctx context.Context) ([]Institution, int64, erro
 	return list, version, nil
 }
 
-// institutionsVersion is the version of the list of institutions, which
+// institutionsVersionSQL is the version of the list of institutions, which
 // every write of institutions moves on in its transaction (migration
-// 20261203120000): a prepared statement, as the pages with an
-// institution filter ask for it on every view.
+// 20261203120000); institutionsVersion reads it as a prepared statement,
+// as the pages with an institution filter ask for it on every view.
 const institutionsVersionSQL = `coalesce((SELECT v.version FROM list_versions AS v WHERE v.name = 'institutions'), 0)`
 
 const institutionsVersion = `SELECT ` + institutionsVersionSQL
