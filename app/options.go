@@ -40,15 +40,7 @@ func courseOptions(all []courses.Course, selected int64) template.HTML {
 }
 
 func writeOption(b *strings.Builder, id int64, selected bool, label string) {
-	b.WriteString(`<option value="`)
-	b.WriteString(strconv.FormatInt(id, 10))
-	b.WriteByte('"')
-	if selected {
-		b.WriteString(" selected")
-	}
-	b.WriteByte('>')
-	b.WriteString(html.EscapeString(label))
-	b.WriteString("</option>")
+	writeLabelledOption(b, strconv.FormatInt(id, 10), selected, label)
 }
 
 // roleOptions returns an <option> per role, its translated name, the
