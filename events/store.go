@@ -308,3 +308,15 @@ func (s *Store) SetFeed(ctx context.Context, userID int64, token string, keep bo
 	}
 	return f.Token, nil
 }
+
+// EventIDByTitle returns the id of the oldest event titled title that
+// userID created, 0 if none.
+func (s *Store) EventIDByTitle(ctx context.Context, userID int64, title string) (int64, error) {
+	var ids []int64
+	err := s.db.NewSelect().Model((*Event)(nil)).Column("ev.id").Where("ev.created_by = ? AND ev.title = ?", userID, title).
+		OrderExpr("ev.id").Limit(1).Scan(ctx, &ids)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
