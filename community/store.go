@@ -636,3 +636,18 @@ func (s *Store) BlobsInUse(ctx context.Context, sums []string) (map[string]bool,
 	}
 	return used, nil
 }
+
+// TopicIDByTitle returns the id of the oldest topic titled title in the
+// forum, 0 if none.
+func (s *Store) TopicIDByTitle(ctx context.Context, forumID int64, title string) (int64, error) {
+	var ids []int64
+	err := s.db.NewSelect().Model((*Topic)(nil)).Column("t.id").Where("t.forum_id = ? AND t.title = ?", forumID, title).
+		OrderExpr("t.id").Limit(1).Scan(ctx, &ids)
+	if err != nil {
+		return 0, fmt.Errorf("topic %q in forum %d: %w", title, forumID, err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}
