@@ -527,3 +527,15 @@ func (s *Store) DeleteOfferFile(ctx context.Context, offerID, id int64) error {
 func (s *Store) FilesInUse(ctx context.Context, sums []string) (map[string]bool, error) {
 	return courses.BlobsReferencedBy(ctx, s.db.NewSelect().Model((*OfferFile)(nil)), "sha256", sums)
 }
+
+// ExchangeIDByTitle returns the id of the oldest exchange titled title,
+// 0 if none.
+func (s *Store) ExchangeIDByTitle(ctx context.Context, title string) (int64, error) {
+	var ids []int64
+	err := s.db.NewSelect().Model((*Exchange)(nil)).Column("ex.id").Where("ex.title = ?", title).
+		OrderExpr("ex.id").Limit(1).Scan(ctx, &ids)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], nil
+}
