@@ -43,12 +43,15 @@ var demoInstitutions = []accounts.InstitutionParams{
 // DemoTeacherEmail is the demo instructor, who teaches every demo course.
 const DemoTeacherEmail = "docente@aula.localhost"
 
+// DemoLearnerEmail is the demo learner, enrolled in every demo course.
+const DemoLearnerEmail = "formando@aula.localhost"
+
 var demoPeople = []struct {
 	Email, Name, Institution, Locale string
 	Role                             accounts.Role
 }{
 	{DemoTeacherEmail, "Lucía Fernández Peña", "CAPS", "es", accounts.RoleInstructor},
-	{"formando@aula.localhost", "João Conceição", "ILSS", "pt-PT", accounts.RoleLearner},
+	{DemoLearnerEmail, "João Conceição", "ILSS", "pt-PT", accounts.RoleLearner},
 }
 
 // SeedDemo loads the demo content: two institutions, an instructor and a

@@ -103,16 +103,17 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 func fillInstallation(t *testing.T, svc *wiring.Services, cfg *config) (courseID, quizID, assetID int64, teacher *accounts.User) {
 	t.Helper()
 	ctx := context.Background()
+	// The admin first: the demo acts as one for the library and the exchange.
+	admin, err := svc.Accounts.CreateUser(ctx, accounts.CreateUserParams{Email: "admin@backup.test", Name: "Ana Conceição", Password: "tres tigres tristes en el trigal", Role: accounts.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
 	report, err := seedDemo(ctx, svc, cfg.BaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	users := accounts.NewStore(svc.Courses.DB())
 	if teacher, err = users.UserByEmail(ctx, courses.DemoTeacherEmail); err != nil {
-		t.Fatal(err)
-	}
-	admin, err := svc.Accounts.CreateUser(ctx, accounts.CreateUserParams{Email: "admin@backup.test", Name: "Ana Conceição", Password: "tres tigres tristes en el trigal", Role: accounts.RoleAdmin})
-	if err != nil {
 		t.Fatal(err)
 	}
 	list, _, err := svc.Courses.Catalog(ctx, courses.CatalogQuery{Limit: 10})

@@ -4,7 +4,7 @@
 //	aula migrate up|down|status  manage the database schema (down refuses to delete data not named)
 //	aula user create -email E -name N -role R [-institution ACRONYM] [-password P]
 //	aula certificates rotate-key|keys  rotate or list the certificate signing keys
-//	aula seed demo               load the demo institutions, users and courses
+//	aula seed demo               load the demo institutions, users, courses, library, events, forums and exchange
 //	aula seed scale [-learners N …] a benchmark installation at scale (empty database only)
 //	aula storage migrate -to LOC copy the stored files to a folder or an S3 bucket
 //	aula backup -o FILE          the database and the stored files in one archive
@@ -36,7 +36,8 @@ commands:
   user create -email E -name N -role learner|instructor|admin [-institution ACRONYM] [-password P] [-locale en|es|pt-BR|pt-PT]
   certificates rotate-key      retire the certificate signing key and make a new one (old certificates keep verifying)
   certificates keys            list the signing keys
-  seed demo                    load demo institutions, users, one course per language and its quiz (again: no change)
+  seed demo                    load demo institutions, users, one course per language and its quiz, library items,
+                               events, forum topics and an exchange (again: no change)
   seed scale [-learners N] [-institutions N] [-courses N] [-attempts N] [-items N] [-events N] [-per-learner N] [-yes] [-marker]
                                fill an empty benchmark database at scale (100k learners, 1M attempts; never a real installation)
   storage migrate [-from LOC] -to LOC  copy every stored file between a folder and an S3 bucket (resumable)

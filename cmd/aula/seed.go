@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -16,8 +17,9 @@ import (
 	"github.com/aula-platform/aula/wiring"
 )
 
-// seedCmd is `aula seed demo`: load the demo institutions, users and
-// courses (running it again changes nothing), or `aula seed scale`.
+// seedCmd is `aula seed demo`: load the demo institutions, users,
+// courses, library, events, forums and exchange (running it again changes
+// nothing), or `aula seed scale`.
 func seedCmd(ctx context.Context, args []string) error {
 	if len(args) >= 1 && args[0] == "scale" {
 		return seedScaleCmd(ctx, args[1:])
@@ -42,8 +44,13 @@ func seedCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var report *courses.DemoReport
+	var report *demoReport
 	err = withSetupLock(ctx, db, func() (err error) {
+		// The demo acts as an admin for the library and the exchange: the
+		// one serve would create, made here if there is none yet.
+		if err := ensureAdmin(ctx, db, svc.Accounts, cfg, newLogger(cfg)); err != nil {
+			return err
+		}
 		report, err = seedDemo(ctx, svc, cfg.BaseURL)
 		return err
 	})
@@ -56,26 +63,66 @@ func seedCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// seedDemo loads the demo content, with a final quiz in each course, and
-// prints what it created, with the demo users' passwords: shown this once,
-// as only their hashes are kept.
-func seedDemo(ctx context.Context, svc *wiring.Services, baseURL string) (*courses.DemoReport, error) {
-	report, err := svc.Courses.SeedDemo(ctx, svc.Accounts, assets.Demo)
+// demoReport is what seedDemo created: the courses' report and the
+// counts of the other parts.
+type demoReport struct {
+	*courses.DemoReport
+	Quizzes, Items, Events, Topics, Exchanges int
+}
+
+// Empty reports whether seedDemo found everything in place.
+func (r *demoReport) Empty() bool {
+	return r.DemoReport.Empty() && r.Quizzes+r.Items+r.Events+r.Topics+r.Exchanges == 0
+}
+
+// seedDemo loads the demo content, with a final quiz in each course, the
+// library's items, events, forum topics and an exchange, and prints what
+// it created, with the demo users' passwords: shown this once, as only
+// their hashes are kept. It needs an enabled admin, who catalogues the
+// library and opens the exchange (serve and `seed demo` make one first).
+func seedDemo(ctx context.Context, svc *wiring.Services, baseURL string) (*demoReport, error) {
+	admin, err := demoAdmin(ctx, svc)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	teacher, err := accounts.NewStore(svc.Courses.DB()).UserByEmail(ctx, courses.DemoTeacherEmail)
+	courseReport, err := svc.Courses.SeedDemo(ctx, svc.Accounts, assets.Demo)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	quizzes, err := svc.Assessment.SeedDemo(ctx, courses.ActorFor(teacher))
+	report := &demoReport{DemoReport: courseReport}
+	users := accounts.NewStore(svc.Courses.DB())
+	teacher, err := users.UserByEmail(ctx, courses.DemoTeacherEmail)
 	if err != nil {
 		return nil, fmt.Errorf("seed demo: %w", err)
 	}
-	if report.Empty() && quizzes == 0 {
+	learner, err := users.UserByEmail(ctx, courses.DemoLearnerEmail)
+	if err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Quizzes, err = svc.Assessment.SeedDemo(ctx, courses.ActorFor(teacher)); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Items, err = svc.Library.SeedDemo(ctx, admin); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Events, err = svc.Events.SeedDemo(ctx, courses.ActorFor(teacher), courses.ActorFor(learner)); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Topics, err = svc.Community.SeedDemo(ctx, courses.ActorFor(teacher), courses.ActorFor(learner)); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Exchanges, err = svc.Exchange.SeedDemo(ctx, courses.ActorFor(admin), teacher, learner); err != nil {
+		return nil, fmt.Errorf("seed demo: %w", err)
+	}
+	if report.Empty() {
 		return report, nil
 	}
-	fmt.Printf("\n  Demo content loaded: %d institutions, %d courses, %d quizzes.\n", report.Institutions, len(report.Courses), quizzes)
+	exchanges := "exchanges"
+	if report.Exchanges == 1 {
+		exchanges = "exchange"
+	}
+	fmt.Printf("\n  Demo content loaded: %d institutions, %d courses, %d quizzes, %d library items, %d events, %d forum topics, %d %s.\n",
+		report.Institutions, len(report.Courses), report.Quizzes, report.Items, report.Events, report.Topics, report.Exchanges, exchanges)
 	for _, title := range report.Courses {
 		fmt.Printf("    course: %s\n", title)
 	}
@@ -85,8 +132,23 @@ func seedDemo(ctx context.Context, svc *wiring.Services, baseURL string) (*cours
 			fmt.Printf("    %-10s %-26s password: %s   (%s)\n", a.Role, a.Email, a.Password, a.Name)
 		}
 	}
-	fmt.Printf("  Catalogue: %s/courses\n\n", baseURL)
+	fmt.Printf("  Catalogue: %s/courses   Library: %s/library   Events: %s/events\n\n", baseURL, baseURL, baseURL)
 	return report, nil
+}
+
+// demoAdmin is the admin the demo acts as where only an admin may: the
+// first enabled one.
+func demoAdmin(ctx context.Context, svc *wiring.Services) (*accounts.User, error) {
+	admins, _, err := svc.Accounts.Users(ctx, accounts.UserFilter{Role: accounts.RoleAdmin, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	for i := range admins {
+		if !admins[i].Disabled {
+			return &admins[i], nil
+		}
+	}
+	return nil, errors.New("no enabled administrator to catalogue the library and open the exchange")
 }
 
 // newDatabase reports whether the database holds no user and no course
