@@ -196,3 +196,51 @@ func TestMyCoursesReadsItsSession(t *testing.T) {
 		}
 	}
 }
+
+// TestModulePageFindsQuizAttachedLater: the module page of a module
+// without quizzes asks only whether it has one, in its one statement, and
+// so finds a quiz attached since (here through the API; on another node,
+// it would be the same) at the next view, which then reads it, and stops
+// showing it once it is detached elsewhere.
+func TestModulePageFindsQuizAttachedLater(t *testing.T) {
+	e := newQuizEnv(t)
+	teacherToken, teacher := e.token(accounts.RoleInstructor)
+	course, mods := quizCourse(t, e.db, teacher, 2)
+	learner := e.user(accounts.RoleLearner)
+	e.enrol(learner, course.ID)
+	browser := e.browser()
+	if res := browser.signIn(learner.Email, testPassword); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", res.StatusCode)
+	}
+	path := "/courses/" + course.Slug + "/modules/" + itoa(mods[1].ID)
+	view := func() (response, int64) {
+		var res response
+		n := e.countStatements(func() { res = browser.get(path) })
+		wantStatus(t, res, http.StatusOK)
+		return res, n
+	}
+	if res, n := view(); n != 1 || strings.Contains(res.body, "Cuestionario del módulo") {
+		t.Fatalf("module without a quiz: %d statements, quiz shown: %v", n, strings.Contains(res.body, "Cuestionario del módulo"))
+	}
+
+	q := e.createQuizAPI(teacherToken, course.ID, func(b map[string]any) {
+		b["module_id"] = mods[1].ID
+		b["title"] = "Cuestionario del módulo"
+	})
+	wantBody(t, mustView(view), "Cuestionario del módulo")
+	if _, n := view(); n != 1 {
+		t.Errorf("module known to have a quiz: %d statements, want 1", n)
+	}
+
+	if _, err := e.db.NewUpdate().Table("quizzes").Set("module_id = NULL").Where("id = ?", q.ID).Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if res, n := view(); n != 1 || strings.Contains(res.body, "Cuestionario del módulo") {
+			t.Errorf("quiz detached: %d statements, quiz still shown: %v", n, strings.Contains(res.body, "Cuestionario del módulo"))
+		}
+	}
+}
+
+// mustView is view's page.
+func mustView(view func() (response, int64)) response { res, _ := view(); return res }

@@ -149,6 +149,13 @@ const ModuleQuizzesSQL bun.Safe = `SELECT jsonb_agg(to_jsonb(qz) || jsonb_build_
 			FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = e.user_id)) ORDER BY qz.id)
 	FROM quizzes AS qz WHERE qz.course_id = c.id AND qz.module_id = rm.id AND qz.archived_at IS NULL`
 
+// ModuleHasQuizzesSQL is true when ModuleQuizzesSQL would read a quiz:
+// module "rm" of course "c" has a live one (courses.Service.AttachToModules
+// asks it of a module not known to have any, which is one index scan where
+// ModuleQuizzesSQL's plan is eight nodes).
+const ModuleHasQuizzesSQL bun.Safe = `EXISTS (SELECT 1 FROM quizzes AS qz
+	WHERE qz.course_id = c.id AND qz.module_id = rm.id AND qz.archived_at IS NULL)`
+
 // moduleQuiz is one quiz of ModuleQuizzesSQL.
 type moduleQuiz struct {
 	Quiz

@@ -1,6 +1,7 @@
 package courses
 
 import (
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -18,8 +19,14 @@ type Service struct {
 	onAccounts     []AccountsHook     // hooks_accounts.go
 	onEnrolled     []EnrolmentHook    // hooks_enrolment.go
 	onAnnounced    []AnnouncementHook // announcements.go
-	// moduleAttachments is read with a module for its page (AttachToModules).
-	moduleAttachments bun.Safe
+	// moduleAttachments is read with a module for its page, and
+	// moduleAttached asks whether it would read anything (AttachToModules).
+	moduleAttachments, moduleAttached bun.Safe
+	// attachedModules holds the ids of the modules this process last
+	// found with attachments (their value is true): their pages read the
+	// attachments at once, the others only ask moduleAttached
+	// (readModule). A hint only: the statement always says.
+	attachedModules sync.Map
 	// sessions finds a module page's reader in its statement (ReadSessionsWith).
 	sessions Sessions
 }
@@ -60,9 +67,18 @@ func (s *Service) AddRequirement(r Requirement) { s.requirements = append(s.requ
 // subquery over the outer course "c", the module "rm" and the reader's
 // enrolment "e" (NULL when they have none) giving jsonb (assessment: the
 // quizzes attached to the module with the reader's attempts). A module page
-// is then one statement after the session instead of two. Call it while
-// wiring, before serving.
-func (s *Service) AttachToModules(q bun.Safe) { s.moduleAttachments = q }
+// is then one statement after the session instead of two.
+//
+// attached is a boolean expression over "c" and "rm" that is true when q
+// would read something (assessment: the module has a live quiz). Most
+// modules have nothing attached, and PostgreSQL sets up every node of q's
+// plan on every view whether it runs or not (a quarter of the module
+// page's statement in pgbench), so the page of a module not known to have
+// attachments asks attached instead, and reads q in a second statement
+// only when attached says so. Call it while wiring, before serving.
+func (s *Service) AttachToModules(q, attached bun.Safe) {
+	s.moduleAttachments, s.moduleAttached = q, attached
+}
 
 // Sessions is how a statement of courses finds the user of a browser
 // session itself, one round trip instead of two (accounts.Service): the

@@ -196,8 +196,9 @@ type viewQuery struct {
 	// (nor sent). Empty: always read.
 	knownBody string
 	// attachments: another package's SQL read with the module
-	// (Service.AttachToModules), for a signed-in reader.
-	attachments bun.Safe
+	// (Service.AttachToModules), for a signed-in reader; attached, when
+	// set, the SQL asking whether it would read anything, read instead.
+	attachments, attached bun.Safe
 	// announcements: the newest this many announcements of the course.
 	announcements int
 	// page: only the columns the module page shows (pageExcept).
@@ -239,8 +240,10 @@ type viewRow struct {
 	Done   bool   `bun:"rm_done,scanonly"`
 	Prev   Module `bun:"embed:pm_"`
 	Next   Module `bun:"embed:nm_"`
-	// Attachments is what viewQuery.attachments gave.
+	// Attachments is what viewQuery.attachments gave, Attached what
+	// viewQuery.attached did.
 	Attachments json.RawMessage `bun:"rm_attachments,scanonly"`
+	Attached    bool            `bun:"rm_attached,scanonly"`
 	Outline     []outlineEntry  `bun:"outline,scanonly,type:jsonb"`
 	// Instructors are read through accounts.PublicUsers.
 	Instructors []accounts.User `bun:"instructors,scanonly,type:jsonb"`
@@ -296,7 +299,7 @@ func (s *Store) View(ctx context.Context, q viewQuery) (*viewRow, error) {
 type viewShape struct {
 	byID, signedIn, instructor, module, outline, instructors, announcements bool
 	markdown, knownBody, page                                               bool
-	progress, attachments                                                   bun.Safe
+	progress, attachments, attached                                         bun.Safe
 	// sessions, when set, reads the reader of a session (viewQuery.session).
 	sessions Sessions
 }
@@ -315,7 +318,7 @@ func (s *Store) viewSQL(q viewQuery) string {
 	if shape.module {
 		shape.markdown, shape.knownBody, shape.page = q.markdown, q.knownBody != "", q.page
 		if shape.signedIn {
-			shape.attachments = q.attachments
+			shape.attachments, shape.attached = q.attachments, q.attached
 		}
 	}
 	if shape.signedIn {
@@ -447,7 +450,10 @@ func (s *Store) moduleColumns(sel *bun.SelectQuery, shape viewShape, next func()
 	if shape.signedIn {
 		sel = sel.ColumnExpr("EXISTS (SELECT 1 FROM module_completions AS mc WHERE mc.enrolment_id = e.id AND mc.module_id = rm.id) AS rm_done")
 	}
-	if shape.attachments != "" {
+	switch {
+	case shape.attached != "":
+		sel = sel.ColumnExpr("(?) AS rm_attached", shape.attached)
+	case shape.attachments != "":
 		sel = sel.ColumnExpr("(?) AS rm_attachments", shape.attachments)
 	}
 	return sel

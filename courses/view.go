@@ -2,6 +2,7 @@ package courses
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -144,7 +145,20 @@ func (s *Service) ReadModuleBodyForSession(ctx context.Context, token string, co
 func (s *Service) readModule(ctx context.Context, actor Actor, q viewQuery) (*Reading, *viewRow, error) {
 	id := q.moduleID
 	q.noProgress = true
+	if _, known := s.attachedModules.Load(id); q.attachments != "" && !known {
+		q.attached = s.moduleAttached
+	}
 	acc, row, err := s.view(ctx, actor, q)
+	switch {
+	case err == nil && q.attached != "" && row.Attached:
+		// Something was attached since this process last looked (or it
+		// never did): read it, and at once from now on.
+		s.attachedModules.Store(id, true)
+		q.attached = ""
+		acc, row, err = s.view(ctx, actor, q)
+	case err == nil && q.attachments != "" && q.attached == "" && isNull(row.Attachments):
+		s.attachedModules.Delete(id) // detached since
+	}
 	if err != nil {
 		return nil, row, err
 	}
@@ -173,3 +187,6 @@ func (s *Service) readModule(ctx context.Context, actor Actor, q viewQuery) (*Re
 	}
 	return r, row, nil
 }
+
+// isNull reports whether a jsonb column read nothing (SQL NULL, or JSON null).
+func isNull(v json.RawMessage) bool { return len(v) == 0 || string(v) == "null" }

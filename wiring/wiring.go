@@ -175,7 +175,7 @@ func New(db *bun.DB, opts Options) (*Services, error) {
 	// A course is complete only when its required quizzes are passed too.
 	svc.Courses.AddRequirement(svc.Assessment.RequiredQuizzes())
 	// A module page reads the module's quizzes with the module.
-	svc.Courses.AttachToModules(assessment.ModuleQuizzesSQL)
+	svc.Courses.AttachToModules(assessment.ModuleQuizzesSQL, assessment.ModuleHasQuizzesSQL)
 	// Completing a course issues its certificate, in the same transaction.
 	svc.Courses.OnCompleted(svc.Certificates.IssueOnCompletion)
 
