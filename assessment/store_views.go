@@ -169,14 +169,17 @@ func (s *Store) AttemptWithQuizForToken(ctx context.Context, query string, hash 
 	return &row.Caller, &row.Attempt, &row.Quiz, byID, nil
 }
 
-// startRow is a quiz, the learner's standing at it and one question of
-// its pool (none: Question.ID 0), as QuizToStart reads them.
+// startRow is a quiz, the learner's standing at it and its pool, as
+// QuizToStart reads them.
 type startRow struct {
 	Quiz       `bun:",extend"`
-	Taken      int         `bun:"taken"`
-	LastNumber int         `bun:"last_number"`
-	Open       bool        `bun:"open"`
-	Question   questionRow `bun:"embed:qn_"`
+	Taken      int  `bun:"taken"`
+	LastNumber int  `bun:"last_number"`
+	Open       bool `bun:"open"`
+	// Pool is the live questions in order, one JSON array: a row per
+	// question repeated the quiz's, the caller's and the access' columns
+	// on each, and scanning them was half the server's CPU for a start.
+	Pool []questionRow `bun:"pool,scanonly,type:jsonb"`
 	// Caller is the token's user (QuizToStartForToken; not read otherwise).
 	Caller accounts.User `bun:"embed:tu_"`
 	// Access is the caller's standing in the quiz's course, by courses'
@@ -202,14 +205,11 @@ type StartState struct {
 // counted only when the quiz limits them, so never past that limit.
 // Every start runs it: a prepared statement.
 func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, StartState, []Question, error) {
-	var rows []startRow
-	if err := postgres.Select(ctx, s.db, &rows, quizToStartSQL.SQL(s.db), id, userID); err != nil {
-		return nil, StartState{}, nil, fmt.Errorf("quiz %d to start: %w", id, err)
+	row := new(startRow)
+	if err := postgres.SelectOne(ctx, s.db, quizToStartSQL.SQL(s.db), []any{id, userID}, row); err != nil {
+		return nil, StartState{}, nil, fmt.Errorf("quiz %d to start: %w", id, notFound(err))
 	}
-	if len(rows) == 0 {
-		return nil, StartState{}, nil, fmt.Errorf("quiz %d: %w", id, ErrNotFound)
-	}
-	q, st, pool := startOf(rows)
+	q, st, pool := startOf(row)
 	return q, st, pool, nil
 }
 
@@ -219,71 +219,67 @@ func (s *Store) QuizToStart(ctx context.Context, id, userID int64) (*Quiz, Start
 // course for courses to decide on. A nil user, with a nil error, when it
 // reads no row: nobody acts with the token, or there is no such quiz.
 func (s *Store) QuizToStartForToken(ctx context.Context, query string, hash []byte, now time.Time, id int64) (*accounts.User, *startRead, error) {
-	var rows []startRow
-	if err := postgres.Select(ctx, s.db, &rows, query, hash, now, id); err != nil {
-		return nil, nil, fmt.Errorf("quiz %d to start with its token: %w", id, err)
-	}
-	if len(rows) == 0 {
+	row := new(startRow)
+	err := postgres.SelectOne(ctx, s.db, query, []any{hash, now, id}, row)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil
 	}
-	q, st, pool := startOf(rows)
-	return &rows[0].Caller, &startRead{quiz: q, st: st, pool: pool, access: &rows[0].Access}, nil
+	if err != nil {
+		return nil, nil, fmt.Errorf("quiz %d to start with its token: %w", id, err)
+	}
+	q, st, pool := startOf(row)
+	return &row.Caller, &startRead{quiz: q, st: st, pool: pool, access: &row.Access}, nil
 }
 
-// startOf is the quiz, the standing and the pool QuizToStart's rows give.
-func startOf(rows []startRow) (*Quiz, StartState, []Question) {
+// startOf is the quiz, the standing and the pool QuizToStart's row gives.
+func startOf(r *startRow) (*Quiz, StartState, []Question) {
 	var pool []Question
-	for i := range rows {
-		if rows[i].Question.ID != 0 {
-			pool = append(pool, rows[i].Question.question())
+	if len(r.Pool) > 0 {
+		pool = make([]Question, len(r.Pool))
+		for i := range r.Pool {
+			pool[i] = r.Pool[i].question()
 		}
 	}
-	r := &rows[0]
 	r.Quiz.QuestionCount = len(pool)
 	return &r.Quiz, StartState{Taken: r.Taken, LastNumber: r.LastNumber, Open: r.Open}, pool
 }
 
 // quizToStartSQL is QuizToStart's statement: $1 the quiz, $2 the learner.
-// The quiz and the learner's standing are read once, in a materialized
-// CTE, and joined to each question of the pool: in one SELECT with the
-// pool joined, PostgreSQL ran the standing's subqueries (and a count of
-// the pool) again for each question's row. The pool's size is its rows
-// (QuizToStart), not counted apart.
 var quizToStartSQL = postgres.NewText(func(db bun.IDB) string {
-	return quizToStartText(db, "", "", "$2", "$1", "", "")
+	return quizToStartText("", "$2", "$1", "", "", "")
 })
 
 // quizToStartForTokenSQL is QuizToStartForToken's statement: $1 the
 // token's hash, $2 now, $3 the quiz. It is QuizToStart's with the token's
-// user, read once in a materialized CTE too, as the learner, and their
-// standing in the quiz's course (courses.AccessQuery) read with the quiz:
-// a token that finds nobody reads no row.
+// user as the learner, and their standing in the quiz's course
+// (courses.AccessQuery) read with the quiz: a token that finds nobody
+// reads no row.
 func (s *Store) quizToStartForTokenSQL(t Tokens) string {
-	with := "tu AS MATERIALIZED (" + t.TokenUserQuery(s.db, "$1", "$2").String() + "), "
+	from := "(" + t.TokenUserQuery(s.db, "$1", "$2").String() + ") AS tu CROSS JOIN "
 	caller := string(postgres.Columns(s.db, (*accounts.User)(nil), "tu", "tu_", "password_hash")) + ", "
 	// LATERAL sees only the left side of its own join: tu is joined, not
 	// listed, for the access to read the learner.
 	access := " LEFT JOIN LATERAL (" + courses.AccessQuery(s.db, "qz.course_id", "tu.id").String() + ") AS ca ON true"
-	return quizToStartText(s.db, with, "tu CROSS JOIN ", "tu.id", "$3", caller, access)
+	return quizToStartText(from, "tu.id", "$3", caller, access, ", ca.*")
 }
 
 // quizToStartText is QuizToStart's statement over learner and quiz (a
-// placeholder or a column), with more CTEs (with), tables to select from
-// (from), columns (caller) in front, and a join read with the quiz
-// (access, as ca: its columns too).
-func quizToStartText(db bun.IDB, with, from, learner, quiz, caller, access string) string {
-	accessColumns := ""
-	if access != "" {
-		accessColumns = ", ca.*"
-	}
-	return `WITH ` + with + `qz AS MATERIALIZED (SELECT qz.*` + accessColumns + `,
-			coalesce((SELECT a.number FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `
-				ORDER BY a.number DESC LIMIT 1), 0) AS last_number,
-			EXISTS (SELECT 1 FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + ` AND a.submitted_at IS NULL) AS open,
-			CASE WHEN qz.max_attempts > 0 THEN (SELECT count(*) FROM attempts AS a
-				WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `) ELSE 0 END AS taken
-		FROM ` + from + `quizzes AS qz` + access + ` WHERE qz.id = ` + quiz + `)
-		SELECT ` + caller + `qz.*, ` + string(postgres.Columns(db, (*questionRow)(nil), "qn", "qn_")) + `
-		FROM ` + from + `qz LEFT JOIN questions AS qn ON qn.quiz_id = ` + quiz + ` AND qn.archived_at IS NULL
-		ORDER BY qn.position, qn.id`
+// placeholder or a column), with more tables to select from (from, in
+// front of the quiz), columns (caller) in front, and a join read with the
+// quiz (access, whose columns are accessColumns). One row: the quiz, the
+// learner's standing, read once, and the pool as one JSON array in
+// order. The last number comes from the end of the (quiz, learner,
+// number) key and an open attempt from the open attempts' index, so a
+// learner's thousandth attempt starts as fast as the first; attempts are
+// counted only when the quiz limits them.
+func quizToStartText(from, learner, quiz, caller, access, accessColumns string) string {
+	return `SELECT ` + caller + `qz.*` + accessColumns + `,
+		coalesce((SELECT a.number FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `
+			ORDER BY a.number DESC LIMIT 1), 0) AS last_number,
+		EXISTS (SELECT 1 FROM attempts AS a WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + ` AND a.submitted_at IS NULL) AS open,
+		CASE WHEN qz.max_attempts > 0 THEN (SELECT count(*) FROM attempts AS a
+			WHERE a.quiz_id = qz.id AND a.user_id = ` + learner + `) ELSE 0 END AS taken,
+		(SELECT json_agg(qn ORDER BY qn.position, qn.id) FROM questions AS qn
+			WHERE qn.quiz_id = qz.id AND qn.archived_at IS NULL) AS pool
+	FROM ` + from + `quizzes AS qz` + access + ` WHERE qz.id = ` + quiz
 }
