@@ -9,7 +9,9 @@
 // Markdown table row per figure: requests per second, p50, p99, errors,
 // and SQL statements per request (from the server's log when -log is
 // given). With -ceiling it measures a bare Fiber handler rendering a
-// template page of the module page's size instead.
+// template page of the module page's size instead. The figures' requests
+// go through fasthttp, whose CPU per request is close to wrk's (client.go):
+// the client shares the machine's cores with what it measures.
 package main
 
 import (
@@ -34,6 +36,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 func main() {
@@ -54,6 +57,7 @@ func main() {
 		return
 	}
 	b := &bench{base: strings.TrimRight(*base, "/"), password: *password}
+	b.hc = newHostClient(b.base, false)
 	if *scale {
 		if err := measureScale(b, *dsn, *binary, *dur, *conns, *only, newCPUMeter(*pid, *dsn)); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
@@ -79,15 +83,19 @@ func main() {
 		fmt.Printf("| %s | %.0f | %.2f ms | %.2f ms | %d / %d | %s |\n", name, r.rps,
 			float64(r.p50.Microseconds())/1000, float64(r.p99.Microseconds())/1000, r.errs, r.n, cpuColumn(meter.since(before), r.n))
 	}
-	figure("catalogue /courses (visitor)", *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses") })
-	figure("catalogue search /courses?q=seguridad", *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses?q=seguridad") })
-	figure("course page (visitor)", *conns, func(int) error { return get(http.DefaultClient, b.base+"/courses/"+b.slug) })
-	figure("module page (signed in)", *conns, func(i int) error {
-		return get(b.learners[i%len(b.learners)].browser, b.base+"/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID))
-	})
-	figure("my courses (signed in)", *conns, func(i int) error { return get(b.learners[i%len(b.learners)].browser, b.base+"/my/courses") })
+	signedIn := func(path string) func(i int) error {
+		return func(i int) error {
+			_, _, err := fetch(b.hc, b.base+path, fetchOpts{cookie: b.learners[i%len(b.learners)].cookie})
+			return err
+		}
+	}
+	figure("catalogue /courses (visitor)", *conns, func(int) error { return get(b.hc, b.base+"/courses") })
+	figure("catalogue search /courses?q=seguridad", *conns, func(int) error { return get(b.hc, b.base+"/courses?q=seguridad") })
+	figure("course page (visitor)", *conns, func(int) error { return get(b.hc, b.base+"/courses/"+b.slug) })
+	figure("module page (signed in)", *conns, signedIn("/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID)))
+	figure("my courses (signed in)", *conns, signedIn("/my/courses"))
 	figure("quiz start + submit (API, pairs)", len(b.learners), func(i int) error { return b.startSubmit(b.learners[i]) })
-	figure("verify page", *conns, func(int) error { return get(http.DefaultClient, b.base+"/verify") })
+	figure("verify page", *conns, func(int) error { return get(b.hc, b.base+"/verify") })
 }
 
 // wanted reports whether the figure name is among only's words (all
@@ -105,9 +113,11 @@ func wanted(only, name string) bool {
 }
 
 // bench is what the figures need: a course, its first module, a quiz
-// and learners enrolled in the course, each signed in.
+// and learners enrolled in the course, each signed in, and the client
+// that requests them (client.go).
 type bench struct {
 	base, password string
+	hc             *fasthttp.HostClient
 	slug           string
 	courseID       int64
 	moduleID       int64
@@ -116,9 +126,9 @@ type bench struct {
 }
 
 type learner struct {
-	email   string
-	token   string
-	browser *http.Client
+	email  string
+	token  string
+	cookie string // the session's Cookie header, signed in through the form
 }
 
 func (b *bench) prepare(binary, dsn, admin string, n int) error {
@@ -173,7 +183,11 @@ func (b *bench) prepare(binary, dsn, admin string, n int) error {
 		if err := b.api("POST", fmt.Sprintf("/api/v1/courses/%d/enrolments", b.courseID), l.token, map[string]any{}, nil); err != nil {
 			return fmt.Errorf("enrol: %w", err)
 		}
-		if l.browser, err = b.signIn(email); err != nil {
+		browser, err := b.signIn(email)
+		if err != nil {
+			return err
+		}
+		if l.cookie, err = session(browser, b.base); err != nil {
 			return err
 		}
 		b.learners = append(b.learners, l)
@@ -215,6 +229,9 @@ func (b *bench) signIn(email string) (*http.Client, error) {
 	return c, nil
 }
 
+// startSubmit is one attempt of the quiz through the API, over the load
+// client: its start (whose small JSON answer names the attempt and its
+// questions) and its submission.
 func (b *bench) startSubmit(l *learner) error {
 	var a struct {
 		ID        int64 `json:"id"`
@@ -223,7 +240,8 @@ func (b *bench) startSubmit(l *learner) error {
 			Kind string `json:"kind"`
 		} `json:"questions"`
 	}
-	if err := b.api("POST", fmt.Sprintf("/api/v1/quizzes/%d/attempts", b.quizID), l.token, map[string]any{}, &a); err != nil {
+	decode := func(data []byte) error { return json.Unmarshal(data, &a) }
+	if err := b.post(fmt.Sprintf("/api/v1/quizzes/%d/attempts", b.quizID), l.token, []byte("{}"), decode); err != nil {
 		return err
 	}
 	answers := map[string]any{}
@@ -234,13 +252,20 @@ func (b *bench) startSubmit(l *learner) error {
 			answers[fmt.Sprint(q.ID)] = true
 		}
 	}
-	return b.api("POST", fmt.Sprintf("/api/v1/attempts/%d/submit", a.ID), l.token, map[string]any{"answers": answers}, nil)
+	body, err := json.Marshal(map[string]any{"answers": answers})
+	if err != nil {
+		return err
+	}
+	return b.post(fmt.Sprintf("/api/v1/attempts/%d/submit", a.ID), l.token, body, nil)
 }
 
-var transport = &http.Transport{MaxIdleConnsPerHost: 512, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
+// transport is the setup's (net/http): tokens, the sign-in form, enrolment,
+// the quiz. The figures go through the load client (client.go).
+var transport = &http.Transport{MaxIdleConnsPerHost: 64, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 
 func init() { http.DefaultClient.Transport = transport }
 
+// api is the setup's request to the API (net/http: it runs once).
 func (b *bench) api(method, path, token string, body, out any) error {
 	var r io.Reader
 	if body != nil {
@@ -265,58 +290,6 @@ func (b *bench) api(method, path, token string, body, out any) error {
 		return json.Unmarshal(data, out)
 	}
 	return nil
-}
-
-// fetchOpts shape one GET: an API token, a visitor address of its own
-// (X-Forwarded-For, for the per-address rate limits a trusted proxy's
-// visitors have), the body kept for the caller.
-type fetchOpts struct {
-	token   string
-	visitor bool
-	body    bool
-}
-
-var visitor atomic.Uint32
-
-// fetch is the benchmark's one GET: it requests u and returns the time to
-// its first byte (the headers) and, with o.body, the body, which is read
-// to its end either way so the connection is reused. A status other than
-// 200 is an error.
-func fetch(c *http.Client, u string, o fetchOpts) (time.Duration, []byte, error) {
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	if o.token != "" {
-		req.Header.Set("Authorization", "Bearer "+o.token)
-	}
-	if o.visitor {
-		n := visitor.Add(1)
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255))
-	}
-	t := time.Now()
-	res, err := c.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	ttfb := time.Since(t)
-	defer res.Body.Close()
-	var data []byte
-	if o.body {
-		data, err = io.ReadAll(res.Body)
-	} else {
-		_, err = io.Copy(io.Discard, res.Body)
-	}
-	if err == nil && res.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: %d", u, res.StatusCode)
-	}
-	return ttfb, data, err
-}
-
-// get is fetch for a figure that only needs to know it worked.
-func get(c *http.Client, u string) error {
-	_, _, err := fetch(c, u, fetchOpts{})
-	return err
 }
 
 // result is one figure.
@@ -404,8 +377,9 @@ func measureCeiling(size int, d time.Duration, conns int) result {
 	}
 	go func() { _ = app.Listener(ln) }()
 	u := "http://" + ln.Addr().String() + "/"
-	r := run(d, conns, func(int) error { return get(http.DefaultClient, u) })
-	transport.CloseIdleConnections()
+	hc := newHostClient(u, false)
+	r := run(d, conns, func(int) error { return get(hc, u) })
+	hc.CloseIdleConnections()
 	_ = app.ShutdownWithTimeout(time.Second)
 	return r
 }

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -112,13 +111,13 @@ var nextLink = regexp.MustCompile(`<a href="([^"]+)" rel="next"`)
 // is reached through the first page's own "next" link: with an offset in
 // it, the offset is moved to 80 % of the roster; with a cursor, the links
 // are followed for a while.
-func (b *bench) figures(ids *scaleIDs, browser *http.Client, only string) ([]figure, error) {
+func (b *bench) figures(ids *scaleIDs, cookie, only string) ([]figure, error) {
 	roster := fmt.Sprintf("/manage/courses/%d/enrolments", ids.course)
 	// Reaching the deep page takes up to 15 s: only when it is measured.
 	deep, depth := roster, int64(0)
 	if wanted(only, "course roster, deep page") {
 		var err error
-		if deep, depth, err = b.deepPage(browser, roster, ids.enrolments); err != nil {
+		if deep, depth, err = b.deepPage(cookie, roster, ids.enrolments); err != nil {
 			return nil, err
 		}
 	}
@@ -168,9 +167,10 @@ func (b *bench) figures(ids *scaleIDs, browser *http.Client, only string) ([]fig
 
 // deepPage follows the roster's "next" link to a page far in: an offset
 // link is moved to 80 % of the roster; any other (a cursor) is followed
-// for up to 15 s.
-func (b *bench) deepPage(browser *http.Client, first string, total int64) (string, int64, error) {
-	_, page, err := fetch(browser, b.base+first, fetchOpts{body: true})
+// for up to 15 s. It reads the pages' links: their bodies are
+// decompressed (fetch's body).
+func (b *bench) deepPage(cookie, first string, total int64) (string, int64, error) {
+	_, page, err := fetch(b.hc, b.base+first, fetchOpts{cookie: cookie, body: true})
 	if err != nil {
 		return "", 0, err
 	}
@@ -191,7 +191,7 @@ func (b *bench) deepPage(browser *http.Client, first string, total int64) (strin
 	var rows int64 = 20
 	stop := time.Now().Add(15 * time.Second)
 	for time.Now().Before(stop) {
-		_, page, err := fetch(browser, b.base+link.String(), fetchOpts{body: true})
+		_, page, err := fetch(b.hc, b.base+link.String(), fetchOpts{cookie: cookie, body: true})
 		if err != nil {
 			return "", 0, err
 		}
@@ -233,7 +233,11 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int, on
 	if err != nil {
 		return err
 	}
-	all, err := b.figures(ids, browser, only)
+	cookie, err := session(browser, b.base)
+	if err != nil {
+		return err
+	}
+	all, err := b.figures(ids, cookie, only)
 	if err != nil {
 		return err
 	}
@@ -243,10 +247,10 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int, on
 			figs = append(figs, f)
 		}
 	}
-	// A page slower than this counts as an error, which keeps the section
-	// bounded whatever a page costs.
-	browser.Timeout = requestTimeout
-	apiClient := &http.Client{Transport: transport, Timeout: requestTimeout}
+	// The figures that report the time to the first byte stream the body
+	// (newHostClient): Do returns with the headers, and the body is read
+	// after. The others read it whole in Do, which costs the client less.
+	stream := newHostClient(b.base, true)
 	cpuHead, cpuRule, blank := "", "", ""
 	if meter != nil {
 		cpuHead, cpuRule, blank = " CPU per request (server + its PostgreSQL backends) |", "---|", " |"
@@ -254,16 +258,19 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int, on
 	fmt.Println("| figure | rps | p50 | p99 | errors / requests | goal (p99) |" + cpuHead)
 	fmt.Println("|---|---|---|---|---|---|" + cpuRule)
 	for _, f := range figs {
-		c, tok := browser, ""
+		hc, o := b.hc, fetchOpts{cookie: cookie, visitor: f.visitors}
 		if f.api {
-			c, tok = apiClient, token
+			o = fetchOpts{token: token, visitor: f.visitors}
+		}
+		if f.ttfb {
+			hc = stream
 		}
 		var before cpuSample
 		if meter != nil {
 			before = meter.sample()
 		}
 		total, ttfb := runTTFB(dur, conns, func(i int) (time.Duration, error) {
-			t, _, err := fetch(c, b.base+f.path(i), fetchOpts{token: tok, visitor: f.visitors})
+			t, _, err := fetch(hc, b.base+f.path(i), o)
 			return t, err
 		})
 		cpu := ""
@@ -279,6 +286,9 @@ func measureScale(b *bench, dsn, binary string, dur time.Duration, conns int, on
 	return explainFigures(ctx, b, dsn, admin, binary, figs)
 }
 
+// requestTimeout is the longest a request may take (newHostClient's):
+// a page slower than this counts as an error, which keeps the section
+// bounded whatever a page costs.
 const requestTimeout = 20 * time.Second
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
@@ -331,9 +341,11 @@ func explainFigures(ctx context.Context, b *bench, dsn, admin, binary string, fi
 	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	second := &bench{base: "http://" + addr, password: b.password}
+	second.hc = newHostClient(second.base, false)
+	defer second.hc.CloseIdleConnections()
 	ready := false
 	for range 150 {
-		if err := get(http.DefaultClient, second.base+"/readyz"); err == nil {
+		if err := get(second.hc, second.base+"/readyz"); err == nil {
 			ready = true
 			break
 		}
@@ -350,14 +362,18 @@ func explainFigures(ctx context.Context, b *bench, dsn, admin, binary string, fi
 	if err != nil {
 		return err
 	}
+	cookie, err := session(browser, second.base)
+	if err != nil {
+		return err
+	}
 	captured := make([][]string, len(figs))
 	for i, f := range figs {
-		c, tok := browser, ""
+		o := fetchOpts{cookie: cookie, visitor: f.visitors}
 		if f.api {
-			c, tok = http.DefaultClient, token
+			o = fetchOpts{token: token, visitor: f.visitors}
 		}
 		p.record(true)
-		_, _, err := fetch(c, second.base+f.path(0), fetchOpts{token: tok, visitor: f.visitors})
+		_, _, err := fetch(second.hc, second.base+f.path(0), o)
 		captured[i] = p.record(false)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench: explain:", f.name, err)
