@@ -145,18 +145,21 @@ func (s *Service) ReadModuleBodyForSession(ctx context.Context, token string, co
 func (s *Service) readModule(ctx context.Context, actor Actor, q viewQuery) (*Reading, *viewRow, error) {
 	id := q.moduleID
 	q.noProgress = true
-	if _, known := s.attachedModules.Load(id); q.attachments != "" && !known {
+	// Attachments are read for a signed-in reader only (viewSQL).
+	attaches := q.attachments != "" && (q.session != nil || actor.SignedIn())
+	if _, known := s.attachedModules.Load(id); attaches && !known {
 		q.attached = s.moduleAttached
 	}
 	acc, row, err := s.view(ctx, actor, q)
 	switch {
-	case err == nil && q.attached != "" && row.Attached:
+	case err != nil || !attaches: // nothing read to learn from
+	case q.attached != "" && row.Attached:
 		// Something was attached since this process last looked (or it
 		// never did): read it, and at once from now on.
 		s.attachedModules.Store(id, true)
 		q.attached = ""
 		acc, row, err = s.view(ctx, actor, q)
-	case err == nil && q.attachments != "" && q.attached == "" && isNull(row.Attachments):
+	case q.attached == "" && isNull(row.Attachments):
 		s.attachedModules.Delete(id) // detached since
 	}
 	if err != nil {
