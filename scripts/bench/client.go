@@ -160,9 +160,9 @@ func get(hc *fasthttp.HostClient, u string) error {
 	return err
 }
 
-// post sends body as JSON to path with the API token and decodes the
-// answer into out (when not nil) with decode, from the body uncompressed
-// if its Content-Encoding says it is compressed. A status of 300 or more
+// post sends body as JSON to path with the API token and hands the
+// answer to decode (when not nil), uncompressed if its Content-Encoding
+// says it is compressed. A status of 300 or more
 // is an error.
 func (b *bench) post(path, token string, body []byte, decode func([]byte) error) error {
 	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()

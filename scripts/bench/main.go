@@ -171,10 +171,9 @@ func (b *bench) prepare(binary, dsn, admin string, n int) error {
 	run := fmt.Sprint(time.Now().UnixNano())
 	// One learner per client, up to 16, so that the quiz pair (one open
 	// attempt per learner at a time) runs as many at once as the one-row
-	// insert it is measured against (16 clients); with 8, half the
-	// machine waited on commits. Each learner signs in twice (a token
-	// and a browser session): 16 stay under the 60 sign-ins per address
-	// and minute.
+	// insert it is measured against (16 clients). Each learner signs in
+	// twice (a token and a browser session): 16 stay under the 60
+	// sign-ins per address and minute.
 	for i := range max(1, min(n, 16)) {
 		email := fmt.Sprintf("bench-%s-%d@aula.example", run, i)
 		cmd := exec.Command(binary, "user", "create", "-email", email, "-name", "João Conceição Peña", "-role", "learner", "-password", b.password)
