@@ -109,6 +109,55 @@ seed_scale() { # the scale database, seeded unless it already holds this seeding
 	SEEDED="seeded in this run: $(grep -E '^ +total' "$WORK/seed.log" | awk '{print $2 " rows in " $3 ", " $4 " rows/s"}')"
 }
 
+pair_floor() { # pair_floor DB: TPS of the quiz pair's two writes alone, sent by pgbench as Aula sends them
+	# The floor under "quiz start + submit": no HTTP, no Go, no reads, only
+	# the start's INSERT and the submit's UPDATE of assessment.Store
+	# (InsertAttempt, the grading UPDATE), prepared, on the attempts the
+	# benchmark left in DB, for its learners, with the same layout and
+	# answers. Each client keeps to one learner and numbers its attempts
+	# itself, so no two clients collide on (quiz, learner, number). Run once
+	# with the counting triggers (quiz_attempt_counts, quiz_answer_counts)
+	# and once without them: what the pair's writes cost, and how much of
+	# it is the counting the results pages read at scale.
+	local db=$1 q pv layout answers scores passed score max percent
+	IFS='|' read -r q pv layout answers scores passed score max percent < <(psql -h 127.0.0.1 -U postgres -Atc \
+		"SELECT a.quiz_id, qz.pool_version, a.layout, a.answers, a.scores, a.passed::text, a.score, a.max_score, a.percent
+		 FROM attempts AS a JOIN quizzes AS qz ON qz.id = a.quiz_id WHERE a.submitted_at IS NOT NULL ORDER BY a.id DESC LIMIT 1" "$db")
+	[ -n "$q" ] || { echo "| quiz pair's writes | no attempt to copy | |"; return; }
+	local sql=${layout//\'/\'\'} ans=${answers//\'/\'\'} sc=${scores//\'/\'\'} k=0 learners
+	learners=$(psql -h 127.0.0.1 -U postgres -Atc "SELECT DISTINCT enrolment_id, user_id FROM attempts WHERE quiz_id = $q ORDER BY 1" "$db")
+	{
+		echo "\\set n :n + 1"
+		echo "\\set k :client_id % $(echo "$learners" | wc -l)"
+		while IFS='|' read -r e u; do
+			[ $k = 0 ] && echo "\\if :k = 0" || echo "\\elif :k = $k"
+			echo "\\set e $e"
+			echo "\\set u $u"
+			k=$((k + 1))
+		done <<<"$learners"
+		echo "\\endif"
+		echo "INSERT INTO attempts (quiz_id, enrolment_id, user_id, number, started_at, deadline, layout, answers, scores)"
+		echo "	SELECT qz.id, :e, :u, :n * 64 + :client_id, now(), NULL, '$sql'::jsonb, '{}', '{}' FROM quizzes AS qz"
+		echo "	WHERE qz.id = $q AND qz.pool_version = $pv AND set_config('synchronous_commit', 'off', true) = 'off'"
+		echo "	FOR SHARE RETURNING id \\gset"
+		echo "UPDATE attempts SET submitted_at = now(), timed_out = false, score = $score, max_score = $max, percent = $percent,"
+		echo "	passed = $passed, answers = '$ans', scores = '$sc'"
+		echo "	WHERE id = :id AND submitted_at IS NULL AND ('{}'::jsonb IS NULL OR answers = '{}'::jsonb);"
+	} >"$WORK/pair.sql"
+	# Attempt numbers start above every number already taken.
+	pairs() { pgbench -h 127.0.0.1 -U postgres -n -M prepared -f "$WORK/pair.sql" -c "$CONNS" -j 2 -T "$DUR" \
+		-D n="$(psql -h 127.0.0.1 -U postgres -Atc "SELECT coalesce(max(number), 0) / 64 + 1 FROM attempts" "$db")" "$db" 2>/dev/null |
+		awk '/^tps/ {print int($3)}'; }
+	local on off
+	on=$(pairs)
+	psql -h 127.0.0.1 -U postgres -qc "ALTER TABLE attempts DISABLE TRIGGER USER" "$db"
+	off=$(pairs)
+	psql -h 127.0.0.1 -U postgres -qc "ALTER TABLE attempts ENABLE TRIGGER USER" "$db"
+	ratio() { awk -v a="$1" -v b="$INSERT_TPS" 'BEGIN {if (a == "" || b == 0) print "?"; else printf "%.1f %%", 100 * a / b}'; }
+	echo "| the pair's two writes, counting triggers on (as served) | ${on:-failed} | $(ratio "$on") |"
+	echo "| the same writes, counting triggers off | ${off:-failed} | $(ratio "$off") |"
+}
+
 ROWS=()
 declare -A RSS
 for label in before after; do
@@ -119,6 +168,8 @@ for label in before after; do
 	RSS[$label]=$(peak_rss "${PIDS[-1]}")
 	kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 done
+echo "bench: the quiz pair's writes alone (pgbench)" >&2
+FLOOR=$(pair_floor aula_bench_after)
 
 if [ "$SCALE" != 0 ]; then
 	seed_scale
@@ -162,6 +213,16 @@ fi
 		echo "|---|---|---|---|---|---|"
 		echo "${ROWS[$i]}"
 	done
+	echo
+	echo "## The quiz pair's writes alone (after's database, pgbench, $CONNS clients)"
+	echo
+	echo "What PostgreSQL alone does with the start's INSERT and the submit's UPDATE, sent as Aula sends them"
+	echo "(prepared, same rows), with no HTTP, no Go and no reads: the most pairs per second this machine could"
+	echo "serve, whatever the server did. The ratio is to the one-row INSERT above."
+	echo
+	echo "| writes | pairs/s | of the one-row INSERT |"
+	echo "|---|---|---|"
+	echo "$FLOOR"
 	echo
 	echo "## Statements per request (after; from the request log)"
 	echo
