@@ -63,7 +63,7 @@ measure() { # measure LABEL PORT PID: each figure with the CPU the server and it
 peak_rss() { grep VmHWM "/proc/$1/status" | awk '{print $2/1024 " MB"}'; }
 
 statements() { # statements LABEL [MIN]: mean statements per request by route, from the server's log
-	grep '"msg":"request"' "$WORK/log-$1" | grep -o '"path":"[^"]*".*"statements":[0-9]*' |
+	grep -a '"msg":"request"' "$WORK/log-$1" | grep -ao '"path":"[^"]*".*"statements":[0-9]*' |
 		sed -E 's/"path":"([^"]*)".*"statements":([0-9]+)/\1 \2/' |
 		sed -E 's#/[0-9]+(/| |$)#/N\1#g; s#/AULA-[A-Z0-9-]+#/CODE#' |
 		awk -v min="${2:-20}" '{n[$1]++; s[$1]+=$2} END {for (p in n) if (n[p] > min) printf "| %s | %.1f | %d |\n", p, s[p]/n[p], n[p]}' | sort
