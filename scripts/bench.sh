@@ -207,7 +207,7 @@ fi
 		label=$([ $i = 0 ] && echo "before ($BEFORE)" || echo "after (working tree)")
 		key=$([ $i = 0 ] && echo before || echo after)
 		echo
-		echo "## Aula $label — peak RSS ${RSS[$key]}"
+		echo "## Aula $label — peak RSS ${RSS[$key]} (VmHWM over the run; the 200-user mix is its last figure)"
 		echo
 		echo "| figure | rps | p50 | p99 | errors / requests | CPU per request (server + its PostgreSQL backends) |"
 		echo "|---|---|---|---|---|---|"

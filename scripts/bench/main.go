@@ -96,6 +96,23 @@ func main() {
 	figure("my courses (signed in)", *conns, signedIn("/my/courses"))
 	figure("quiz start + submit (API, pairs)", len(b.learners), func(i int) error { return b.startSubmit(b.learners[i]) })
 	figure("verify page", *conns, func(int) error { return get(b.hc, b.base+"/verify") })
+	// Issue 11's memory goal is under 200 users at once: each client keeps
+	// to one page, in the mix's shares, the signed-in ones as one of the
+	// learners. Last, so the server's peak RSS (bench.sh's heading) is
+	// taken after it.
+	module, mine := signedIn("/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID)), signedIn("/my/courses")
+	figure("200 users at once: 100 module page, 40 catalogue, 40 course page, 20 my courses", 200, func(i int) error {
+		switch {
+		case i < 100:
+			return module(i)
+		case i < 140:
+			return get(b.hc, b.base+"/courses")
+		case i < 180:
+			return get(b.hc, b.base+"/courses/"+b.slug)
+		default:
+			return mine(i)
+		}
+	})
 }
 
 // wanted reports whether the figure name is among only's words (all
