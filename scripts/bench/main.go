@@ -92,25 +92,25 @@ func main() {
 	figure("catalogue /courses (visitor)", *conns, func(int) error { return get(b.hc, b.base+"/courses") })
 	figure("catalogue search /courses?q=seguridad", *conns, func(int) error { return get(b.hc, b.base+"/courses?q=seguridad") })
 	figure("course page (visitor)", *conns, func(int) error { return get(b.hc, b.base+"/courses/"+b.slug) })
-	figure("module page (signed in)", *conns, signedIn("/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID)))
-	figure("my courses (signed in)", *conns, signedIn("/my/courses"))
+	modulePage, myCourses := signedIn("/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID)), signedIn("/my/courses")
+	figure("module page (signed in)", *conns, modulePage)
+	figure("my courses (signed in)", *conns, myCourses)
 	figure("quiz start + submit (API, pairs)", len(b.learners), func(i int) error { return b.startSubmit(b.learners[i]) })
 	figure("verify page", *conns, func(int) error { return get(b.hc, b.base+"/verify") })
 	// Issue 11's memory goal is under 200 users at once: each client keeps
 	// to one page, in the mix's shares, the signed-in ones as one of the
 	// learners. Last, so the server's peak RSS (bench.sh's heading) is
 	// taken after it.
-	module, mine := signedIn("/courses/"+b.slug+"/modules/"+fmt.Sprint(b.moduleID)), signedIn("/my/courses")
 	figure("200 users at once: 100 module page, 40 catalogue, 40 course page, 20 my courses", 200, func(i int) error {
 		switch {
 		case i < 100:
-			return module(i)
+			return modulePage(i)
 		case i < 140:
 			return get(b.hc, b.base+"/courses")
 		case i < 180:
 			return get(b.hc, b.base+"/courses/"+b.slug)
 		default:
-			return mine(i)
+			return myCourses(i)
 		}
 	})
 }
